@@ -1,0 +1,199 @@
+/**
+ * The Adapter contract and the registry. The kit knows no DCC by name: built-in adapters are listed
+ * here only as module paths, imported when first used; third-party adapters are npm packages named
+ * under `adapters:` in the config.
+ */
+import { DccKitError } from './errors.ts';
+import type { RequestMessage, ReplyMessage } from './protocol/messages.ts';
+
+export interface SessionInfo {
+  id: string;
+  dcc: string;
+  pid: number | null;
+  version: string | null;
+  scene: string | null;
+  connected: boolean;
+  joinedAt: string;
+  /** 'ayon' for an unmodified AYON-style client accepted in compatibility mode. */
+  compat?: string;
+}
+
+/** What an endpoint handler can do with the hub. */
+export interface HubServices {
+  /** Calls into a session (used by endpoints that must ask the DCC for something). */
+  call(session: string, body: { function: string; args?: unknown } | { script: string } | { request: string; args?: unknown }, opts?: { timeout?: number }): Promise<unknown>;
+  sessions(): SessionInfo[];
+  /** Broadcasts an event to subscribed tools. */
+  emit(event: string, data: Record<string, unknown>): void;
+  /** The resolved configuration (typed by kit/config.ts). */
+  config: unknown;
+  home: string;
+  log: { info(msg: string): void; warn(msg: string): void; error(msg: string): void };
+}
+
+export interface EndpointContext {
+  session: SessionInfo;
+  hub: HubServices;
+}
+
+/** A named request a DCC may send to the hub (menu actions). Throw to answer with an error the DCC shows. */
+export type Endpoint = (args: unknown, ctx: EndpointContext) => unknown;
+
+export interface InstallOptions {
+  /** Install into this folder instead of the discovered ones. */
+  targetDir?: string;
+  env?: NodeJS.ProcessEnv;
+  homeDir?: string;
+  platform?: NodeJS.Platform;
+  dryRun?: boolean;
+}
+
+export interface InstallResult {
+  /** One line per folder touched, saying what was done. */
+  actions: { path: string; action: string }[];
+}
+
+export interface LaunchRequest {
+  /** Scene/workfile to open, already resolved to an absolute path, or null for a new scene. */
+  scene: string | null;
+  /** Run the bundled simulator instead of the real DCC (adapters without one ignore it). */
+  simulate?: boolean;
+  config: unknown;
+  hub: { port: number; token: string; home: string };
+  env: NodeJS.ProcessEnv;
+}
+
+export interface LaunchSpec {
+  command: string;
+  args: string[];
+  env: Record<string, string>;
+  cwd?: string;
+  /** Config key the user should set when `command` cannot be run. */
+  executableKey: string;
+}
+
+/** An unmodified legacy client (e.g. AYON's Harmony script) spoken to in compatibility mode. */
+export interface LegacyProtocol {
+  /** Config check: is compatibility mode on? */
+  enabled(config: unknown): boolean;
+  /** Recognises the legacy client's first frame; returns the hello data or null. */
+  matchHello(first: RequestMessage): { version?: string; scene?: string } | null;
+  /** Maps a legacy request to a named endpoint, or null to refuse it (logged). */
+  mapRequest(msg: RequestMessage): { request: string; args?: unknown } | null;
+  /** Turns legacy in-band error results into error replies. */
+  interpretReply(reply: ReplyMessage): ReplyMessage;
+  /** The legacy reader cannot decode UTF-8. */
+  asciiOnly: boolean;
+}
+
+export interface Adapter {
+  /** Lower-case name used in the CLI, config sections and the hello's `dcc`. */
+  name: string;
+  displayName: string;
+  /** Executable candidates for this platform, tried in order when the config names none. */
+  defaultExecutables(platform: NodeJS.Platform, env: NodeJS.ProcessEnv): string[];
+  install?(opts: InstallOptions): Promise<InstallResult>;
+  uninstall?(opts: InstallOptions): Promise<InstallResult>;
+  launchSpec?(req: LaunchRequest): Promise<LaunchSpec>;
+  /** Named requests the hub serves to this DCC's sessions. */
+  endpoints?: Record<string, Endpoint>;
+  legacy?: LegacyProtocol;
+}
+
+export class AdapterError extends DccKitError {
+  constructor(message: string) { super(message, 'ADAPTER'); }
+}
+
+const BUILT_IN: Record<string, string> = {
+  harmony: '../adapters/harmony/index.ts',
+  houdini: '../adapters/houdini/index.ts',
+};
+
+export function builtInAdapterNames(): string[] {
+  return Object.keys(BUILT_IN);
+}
+
+/** Checks that a module's export is an Adapter; throws a message naming what is wrong. */
+export function validateAdapter(value: unknown, origin: string): Adapter {
+  const problems: string[] = [];
+  const a = value as Partial<Adapter> | null;
+  if (!a || typeof a !== 'object') throw new AdapterError(`${origin} does not export an adapter object (export default { name, displayName, defaultExecutables, ... })`);
+  if (typeof a.name !== 'string' || !/^[a-z][a-z0-9-]*$/.test(a.name)) problems.push('name must be a lower-case identifier');
+  if (typeof a.displayName !== 'string') problems.push('displayName must be a string');
+  if (typeof a.defaultExecutables !== 'function') problems.push('defaultExecutables must be a function');
+  for (const key of ['install', 'uninstall', 'launchSpec'] as const) {
+    if (a[key] !== undefined && typeof a[key] !== 'function') problems.push(`${key} must be a function`);
+  }
+  if (a.endpoints !== undefined) {
+    if (!a.endpoints || typeof a.endpoints !== 'object') problems.push('endpoints must be an object of functions');
+    else for (const [k, v] of Object.entries(a.endpoints)) if (typeof v !== 'function') problems.push(`endpoints.${k} must be a function`);
+  }
+  if (problems.length) throw new AdapterError(`${origin} is not a valid dcc-kit adapter: ${problems.join('; ')}`);
+  return a as Adapter;
+}
+
+export class AdapterRegistry {
+  private readonly loaded = new Map<string, Adapter>();
+  private readonly external: string[];
+
+  /** `external`: npm package names from the config's `adapters:`. */
+  constructor(external: string[] = []) {
+    this.external = external;
+  }
+
+  register(adapter: Adapter): void {
+    this.loaded.set(adapter.name, validateAdapter(adapter, `adapter "${adapter.name}"`));
+  }
+
+  /** Adapters already loaded (the hub asks these about legacy clients). */
+  loadedAdapters(): Adapter[] {
+    return [...this.loaded.values()];
+  }
+
+  names(): string[] {
+    return [...new Set([...builtInAdapterNames(), ...this.loaded.keys()])];
+  }
+
+  /** The adapter called `name`, loading built-ins on first use and external packages by scanning the config list. */
+  async get(name: string): Promise<Adapter> {
+    const cached = this.loaded.get(name);
+    if (cached) return cached;
+    if (BUILT_IN[name]) {
+      const mod = await import(new URL(BUILT_IN[name], import.meta.url).href) as { default?: unknown };
+      const adapter = validateAdapter(mod.default, `built-in adapter "${name}"`);
+      this.loaded.set(name, adapter);
+      return adapter;
+    }
+    for (const pkg of this.external) {
+      const adapter = await this.loadPackage(pkg);
+      if (adapter.name === name) return adapter;
+    }
+    const known = this.names().join(', ');
+    throw new AdapterError(`no adapter named "${name}" (known: ${known}). Add its npm package to "adapters:" in .dcckitrc`);
+  }
+
+  /** Returns the adapter if it is already loaded or built in, else null, without throwing. */
+  async find(name: string): Promise<Adapter | null> {
+    try {
+      return await this.get(name);
+    } catch {
+      return null;
+    }
+  }
+
+  async loadPackage(pkg: string): Promise<Adapter> {
+    let mod: { default?: unknown; adapter?: unknown };
+    try {
+      mod = await import(pkg) as typeof mod;
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      if (code === 'ERR_MODULE_NOT_FOUND' && String((err as Error).message).includes(pkg)) {
+        throw new AdapterError(`adapter package "${pkg}" (listed under "adapters:" in .dcckitrc) is not installed: run npm install ${pkg}`);
+      }
+      throw new AdapterError(`adapter package "${pkg}" failed to load: ${(err as Error).message}`);
+    }
+    const adapter = validateAdapter(mod.default ?? mod.adapter, `adapter package "${pkg}"`);
+    this.loaded.set(adapter.name, adapter);
+    return adapter;
+  }
+}

@@ -1,0 +1,79 @@
+/** The dcc-kit command line: a registry of commands, each loaded only when it runs. */
+import type { CliCommand, CliContext } from './types.ts';
+import { DccKitError, UsageError } from '../errors.ts';
+import { KIT_VERSION } from '../version.ts';
+
+interface Entry { summary: string; load(): Promise<CliCommand> }
+
+const COMMANDS: Record<string, Entry> = {
+  hub: { summary: 'start, inspect or stop the per-user hub', load: async () => (await import('./hub-command.ts')).hubCommand },
+  sessions: { summary: 'list the DCC sessions connected to the hub', load: async () => (await import('./session-commands.ts')).sessionsCommand },
+  call: { summary: 'call a function or named request in a DCC session', load: async () => (await import('./session-commands.ts')).callCommand },
+  config: { summary: 'print the resolved configuration and where each value comes from', load: async () => (await import('./config-command.ts')).configCommand },
+  farm: { summary: 'submit and manage Afanasy render farm jobs', load: async () => (await import('./farm-entry.ts')).farmCommand },
+};
+
+export function registerCommand(name: string, entry: Entry): void {
+  COMMANDS[name] = entry;
+}
+
+function mainHelp(): string {
+  const width = Math.max(...Object.keys(COMMANDS).map((n) => n.length));
+  const lines = Object.entries(COMMANDS).map(([name, e]) => `  ${name.padEnd(width)}  ${e.summary}`);
+  return `dcc-kit ${KIT_VERSION}: connects DCC applications to a studio pipeline
+
+usage: dcc-kit <command> [options]      (dcc-kit <command> --help for details)
+
+commands:
+${lines.join('\n')}
+
+options:
+  --help, -h     this help
+  --version, -v  print the version
+`;
+}
+
+export async function run(argv: string[], ctx: Omit<CliContext, 'argv'>): Promise<number> {
+  const [name, ...rest] = argv;
+  if (!name || name === '--help' || name === '-h' || name === 'help') {
+    const topic = name === 'help' ? rest[0] : undefined;
+    if (topic && COMMANDS[topic]) {
+      ctx.stdout.write((await COMMANDS[topic].load()).help);
+      return 0;
+    }
+    ctx.stdout.write(mainHelp());
+    return name ? 0 : 2;
+  }
+  if (name === '--version' || name === '-v' || name === 'version') {
+    ctx.stdout.write(`${KIT_VERSION}\n`);
+    return 0;
+  }
+  const entry = COMMANDS[name];
+  const json = rest.includes('--json');
+  try {
+    if (!entry) throw new UsageError(`unknown command "${name}". Run dcc-kit --help for the list of commands`);
+    const command = await entry.load();
+    if (rest.includes('--help') || rest.includes('-h')) {
+      ctx.stdout.write(command.help);
+      return 0;
+    }
+    return await command.run({ ...ctx, argv: rest });
+  } catch (err) {
+    const usage = err instanceof UsageError;
+    const known = err instanceof DccKitError;
+    const message = known ? (err as Error).message : `unexpected error: ${(err as Error)?.stack ?? String(err)}`;
+    if (json) ctx.stdout.write(JSON.stringify({ error: { code: known ? (err as DccKitError).code : 'INTERNAL', message } }, null, 2) + '\n');
+    ctx.stderr.write(`dcc-kit ${name}: ${message}\n`);
+    return usage ? 2 : 1;
+  }
+}
+
+export async function main(argv: string[]): Promise<number> {
+  return run(argv, {
+    stdout: process.stdout,
+    stderr: process.stderr,
+    cwd: process.cwd(),
+    env: process.env,
+    interactive: Boolean(process.stderr.isTTY),
+  });
+}

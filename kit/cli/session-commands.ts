@@ -1,0 +1,76 @@
+import type { CliCommand, CliContext } from './types.ts';
+import { parse, parseJsonArg, print, printJson, table } from './args.ts';
+import { UsageError } from '../errors.ts';
+import { loadConfig } from '../config.ts';
+import { connectHub, type HubClient } from '../hub/client.ts';
+
+async function client(ctx: CliContext): Promise<{ hub: HubClient; callTimeout: number }> {
+  const { config } = await loadConfig({ cwd: ctx.cwd, env: ctx.env });
+  const hub = await connectHub({ home: config.home, env: ctx.env, callTimeout: config.hub.callTimeout });
+  return { hub, callTimeout: config.hub.callTimeout };
+}
+
+export const sessionsCommand: CliCommand = {
+  name: 'sessions',
+  summary: 'list the DCC sessions connected to the hub',
+  help: 'usage: dcc-kit sessions [--json]\n\nLists the DCC sessions the hub knows: id, dcc, pid, version, scene, connected.\n',
+  async run(ctx) {
+    const { values } = parse(ctx.argv, { json: { type: 'boolean' } }, 'dcc-kit sessions [--json]');
+    const { hub } = await client(ctx);
+    try {
+      const list = await hub.sessions();
+      if (values.json) printJson(ctx, list);
+      else if (list.length === 0) print(ctx, 'no sessions (start one with: dcc-kit launch harmony)');
+      else print(ctx, table([['ID', 'DCC', 'PID', 'VERSION', 'CONNECTED', 'SCENE'], ...list.map((s) => [s.id, s.dcc, String(s.pid ?? '-'), s.version ?? '-', s.connected ? 'yes' : 'reconnecting', s.scene ?? '-'])]).trimEnd());
+      return 0;
+    } finally {
+      hub.close();
+    }
+  },
+};
+
+const CALL_USAGE = `usage: dcc-kit call <session-or-dcc> <function> [json-args] [--timeout MS] [--json]
+       dcc-kit call <session-or-dcc> --request <name> [json-args] [--timeout MS] [--json]
+       dcc-kit call <session-or-dcc> --script <source> [--timeout MS] [--json]`;
+
+export const callCommand: CliCommand = {
+  name: 'call',
+  summary: 'call a function or named request in a DCC session',
+  help: `${CALL_USAGE}
+
+<session-or-dcc> is a session id (see dcc-kit sessions) or a DCC name (the newest session of it).
+<function> is an expression that evaluates to a function in the DCC (e.g. node.subNodes); it is called
+with json-args as ONE argument. Prints the result as JSON. Example:
+  dcc-kit call harmony node.subNodes '"Top"'
+`,
+  async run(ctx) {
+    const { values, positionals } = parse(ctx.argv, {
+      request: { type: 'string' }, script: { type: 'string' }, timeout: { type: 'string' }, json: { type: 'boolean' },
+    }, CALL_USAGE);
+    const [target, ...rest] = positionals;
+    if (!target) throw new UsageError(CALL_USAGE);
+    const timeout = values.timeout === undefined ? undefined : Number(values.timeout);
+    if (timeout !== undefined && !(timeout > 0)) throw new UsageError('--timeout takes a number of milliseconds above 0');
+    let body: { function: string; args?: unknown } | { request: string; args?: unknown } | { script: string };
+    if (typeof values.script === 'string') {
+      if (rest.length) throw new UsageError(`--script takes no other arguments\n${CALL_USAGE}`);
+      body = { script: values.script };
+    } else if (typeof values.request === 'string') {
+      if (rest.length > 1) throw new UsageError(CALL_USAGE);
+      body = rest.length ? { request: values.request, args: parseJsonArg(rest[0], 'json-args') } : { request: values.request };
+    } else {
+      const [fn, argText, ...extra] = rest;
+      if (!fn || extra.length) throw new UsageError(CALL_USAGE);
+      body = argText === undefined ? { function: fn } : { function: fn, args: parseJsonArg(argText, 'json-args') };
+    }
+    const { hub } = await client(ctx);
+    try {
+      const result = await hub.callRaw(target, body, timeout ? { timeout } : {});
+      if (values.json) printJson(ctx, { result: result ?? null });
+      else print(ctx, JSON.stringify(result ?? null, null, 2));
+      return 0;
+    } finally {
+      hub.close();
+    }
+  },
+};

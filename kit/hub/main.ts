@@ -1,0 +1,83 @@
+/**
+ * The hub process. Started detached by `dcc-kit hub start` (kit/hub/start.ts); exits with
+ * EXIT_ALREADY_RUNNING when another live hub holds the lock.
+ */
+import { loadConfig } from '../config.ts';
+import { AdapterRegistry, builtInAdapterNames } from '../adapter.ts';
+import { Hub } from './server.ts';
+import { RotatingLog } from './log.ts';
+import { hubPaths, acquireHubLock, releaseHubLockSync, writeRuntime, removeRuntimeSync, readRuntime } from './runtime.ts';
+import { EXIT_ALREADY_RUNNING, EXIT_PORT_TAKEN, probeHub } from './start.ts';
+import { KIT_VERSION } from '../version.ts';
+import { PROTOCOL_VERSION } from '../protocol/messages.ts';
+
+async function main(): Promise<number> {
+  const { config } = await loadConfig({ cwd: process.cwd(), env: process.env });
+  const paths = hubPaths(config.home);
+  if (!(await acquireHubLock(paths))) {
+    console.log('another hub is already running');
+    return EXIT_ALREADY_RUNNING;
+  }
+  const log = new RotatingLog(paths.logFile, { maxBytes: config.hub.logMaxBytes, files: config.hub.logFiles });
+  const adapters = new AdapterRegistry(config.adapters);
+  const hub = new Hub({
+    port: config.hub.port,
+    callTimeout: config.hub.callTimeout,
+    pingInterval: config.hub.pingInterval,
+    maxFrameBytes: config.hub.maxFrameBytes,
+    adapters,
+    log,
+    config,
+    home: config.home,
+  });
+  // Adapters whose legacy (unauthenticated) mode is switched on must be ready before their client's first frame.
+  for (const name of builtInAdapterNames()) {
+    const section = (config as unknown as Record<string, { compat?: string } | undefined>)[name];
+    if (section?.compat && section.compat !== 'none') {
+      await adapters.get(name);
+      log.warn(`${name}.compat is "${section.compat}": unauthenticated ${name} clients are accepted`);
+    }
+  }
+  try {
+    await hub.listen();
+  } catch (err) {
+    releaseHubLockSync(paths);
+    if ((err as NodeJS.ErrnoException).code === 'EADDRINUSE') {
+      const info = await readRuntime(paths);
+      if (info && info.port === config.hub.port && await probeHub(info)) return EXIT_ALREADY_RUNNING;
+      const msg = `port ${config.hub.port} (hub.port) is already used by another program. Free it or set another hub.port in .dcckitrc (0 picks a free port)`;
+      log.error(msg);
+      console.error(msg);
+      return EXIT_PORT_TAKEN;
+    }
+    throw err;
+  }
+  await writeRuntime(paths, {
+    pid: process.pid, port: hub.port, token: hub.token, version: KIT_VERSION, protocol: PROTOCOL_VERSION,
+    startedAt: new Date().toISOString(),
+  });
+  try {
+    const { cleanStaleTemps } = await import('../archive/index.ts');
+    await cleanStaleTemps(config.harmony.workfiles.workArea).catch(() => {});
+  } catch { /* the archive module is optional at start */ }
+
+  const stop = async (reason: string) => {
+    await hub.stop(reason);
+    removeRuntimeSync(paths);
+    releaseHubLockSync(paths);
+    log.info('hub stopped');
+    log.close();
+    process.exit(0);
+  };
+  hub.on('stop-requested', () => void stop('requested by a client'));
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+  process.on('SIGINT', () => void stop('SIGINT'));
+  process.on('uncaughtException', (err) => log.error(`uncaught: ${err.stack ?? err.message}`));
+  process.on('unhandledRejection', (err) => log.error(`unhandled rejection: ${(err as Error)?.stack ?? String(err)}`));
+  return -1;
+}
+
+main().then((code) => { if (code >= 0) process.exit(code); }, (err) => {
+  console.error(`hub failed: ${(err as Error).stack ?? String(err)}`);
+  process.exit(1);
+});

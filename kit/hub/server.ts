@@ -1,0 +1,388 @@
+/**
+ * The hub: one per user and machine, on 127.0.0.1 only. Authenticates every peer with a hello,
+ * keeps the session registry, serves named requests, and routes tool calls into DCC sessions.
+ */
+import net from 'node:net';
+import { randomBytes, createHash, timingSafeEqual } from 'node:crypto';
+import { EventEmitter } from 'node:events';
+import { RpcPeer } from '../protocol/peer.ts';
+import { PROTOCOL_VERSION, type HelloArgs, type RequestMessage, type RequestBody } from '../protocol/messages.ts';
+import { SessionClosedError } from '../protocol/errors.ts';
+import { DccKitError } from '../errors.ts';
+import { SessionRegistry, describe, type Session, type SessionEvent } from './sessions.ts';
+import type { AdapterRegistry, HubServices, LegacyProtocol, SessionInfo } from '../adapter.ts';
+import { silentLog, type Logger } from './log.ts';
+import { KIT_VERSION } from '../version.ts';
+
+export interface HubOptions {
+  port?: number;
+  token?: string;
+  callTimeout?: number;
+  pingInterval?: number;
+  maxFrameBytes?: number;
+  /** A connection must say hello within this many ms. */
+  helloTimeout?: number;
+  /** An incomplete frame older than this closes its connection. */
+  stallTimeout?: number;
+  /** How long a disconnected DCC session is kept for its reconnection. */
+  reconnectGrace?: number;
+  adapters?: AdapterRegistry;
+  log?: Logger;
+  config?: unknown;
+  home?: string;
+}
+
+export class HubError extends DccKitError {}
+
+export class UnknownRequestError extends DccKitError {
+  constructor(name: string, known: string[]) {
+    super(`unknown request "${name}" (this peer may call: ${known.join(', ')})`, 'UNKNOWN_REQUEST');
+    this.name = 'UnknownRequestError';
+  }
+}
+
+interface ToolState { subscribed: boolean; inflight: Set<(err: Error) => void> }
+
+type Handler = (args: Record<string, unknown>, peer: RpcPeer) => unknown;
+
+const CORE_TOOL_REQUESTS = ['ping', 'hub.stats', 'hub.sessions', 'hub.call', 'hub.subscribe', 'hub.stop'];
+
+function tokenDigest(token: string): Buffer {
+  return createHash('sha256').update(token, 'utf8').digest();
+}
+
+export class Hub extends EventEmitter {
+  readonly token: string;
+  readonly sessions: SessionRegistry;
+  readonly log: Logger;
+  private readonly opts: Required<Pick<HubOptions, 'callTimeout' | 'pingInterval' | 'maxFrameBytes' | 'helloTimeout' | 'stallTimeout'>>;
+  private readonly server: net.Server;
+  private readonly peers = new Set<RpcPeer>();
+  private readonly tools = new Map<RpcPeer, ToolState>();
+  private readonly dccPeers = new Map<RpcPeer, Session>();
+  private readonly adapters: AdapterRegistry | undefined;
+  private readonly requestedPort: number;
+  private readonly tokenHash: Buffer;
+  private startedAt = Date.now();
+  private stopping = false;
+  private closedPeerStats = { framesIn: 0, framesOut: 0, bytesIn: 0, bytesOut: 0 };
+  readonly services: HubServices;
+  port = 0;
+
+  constructor(opts: HubOptions = {}) {
+    super();
+    this.token = opts.token ?? randomBytes(32).toString('hex');
+    this.tokenHash = tokenDigest(this.token);
+    this.requestedPort = opts.port ?? 0;
+    this.opts = {
+      callTimeout: opts.callTimeout ?? 30_000,
+      pingInterval: opts.pingInterval ?? 15_000,
+      maxFrameBytes: opts.maxFrameBytes ?? 64 * 1024 * 1024,
+      helloTimeout: opts.helloTimeout ?? 10_000,
+      stallTimeout: opts.stallTimeout ?? 60_000,
+    };
+    this.log = opts.log ?? silentLog;
+    this.adapters = opts.adapters;
+    this.sessions = new SessionRegistry(opts.reconnectGrace);
+    this.sessions.on('event', (ev: SessionEvent) => this.onSessionEvent(ev));
+    this.server = net.createServer((socket) => this.onConnection(socket));
+    this.server.on('error', (err) => this.log.error(`listener error: ${err.message}`));
+    const hub = this;
+    this.services = {
+      call: (session, body, o) => hub.callSession(session, body, o?.timeout),
+      sessions: () => hub.sessions.list().map(describe),
+      emit: (event, data) => hub.broadcast(event, data),
+      config: opts.config,
+      home: opts.home ?? '',
+      log: this.log,
+    };
+  }
+
+  /** Binds 127.0.0.1. Rejects with the listen error (EADDRINUSE for a taken fixed port). */
+  listen(): Promise<number> {
+    return new Promise((resolve, reject) => {
+      const onError = (err: Error) => reject(err);
+      this.server.once('error', onError);
+      this.server.listen({ port: this.requestedPort, host: '127.0.0.1', exclusive: true }, () => {
+        this.server.off('error', onError);
+        this.port = (this.server.address() as net.AddressInfo).port;
+        this.startedAt = Date.now();
+        this.log.info(`hub listening on 127.0.0.1:${this.port} (pid ${process.pid})`);
+        resolve(this.port);
+      });
+    });
+  }
+
+  stats(): Record<string, unknown> {
+    const totals = { ...this.closedPeerStats };
+    for (const p of this.peers) {
+      const s = p.stats();
+      totals.framesIn += s.framesIn; totals.framesOut += s.framesOut;
+      totals.bytesIn += s.bytesIn; totals.bytesOut += s.bytesOut;
+    }
+    return {
+      pid: process.pid,
+      port: this.port,
+      version: KIT_VERSION,
+      uptimeMs: Date.now() - this.startedAt,
+      sessions: this.sessions.list().length,
+      connections: this.peers.size,
+      tools: this.tools.size,
+      ...totals,
+      rssBytes: process.memoryUsage().rss,
+    };
+  }
+
+  private onConnection(socket: net.Socket): void {
+    if (this.stopping) { socket.destroy(); return; }
+    const peer = new RpcPeer(socket, {
+      maxFrameBytes: this.opts.maxFrameBytes,
+      callTimeout: this.opts.callTimeout,
+      stallTimeout: this.opts.stallTimeout,
+      label: `peer ${socket.remotePort}`,
+    });
+    this.peers.add(peer);
+    let greeted = false;
+    const helloTimer = setTimeout(() => {
+      if (!greeted) this.reject(peer, `no hello within ${this.opts.helloTimeout} ms`);
+    }, this.opts.helloTimeout);
+    peer.on('protocol-error', (reason: string) => this.log.warn(`${peer.label}: dropped: ${reason}`));
+    peer.on('unmatched-reply', () => {
+      if (!greeted) this.reject(peer, 'a reply arrived before hello');
+    });
+    peer.once('close', (reason: string) => {
+      clearTimeout(helloTimer);
+      this.peers.delete(peer);
+      const s = peer.stats();
+      this.closedPeerStats.framesIn += s.framesIn; this.closedPeerStats.framesOut += s.framesOut;
+      this.closedPeerStats.bytesIn += s.bytesIn; this.closedPeerStats.bytesOut += s.bytesOut;
+      const tool = this.tools.get(peer);
+      if (tool) {
+        this.tools.delete(peer);
+        for (const cancel of tool.inflight) cancel(new SessionClosedError('the tool disconnected'));
+      }
+      this.dccPeers.delete(peer);
+      if (greeted) this.log.info(`${peer.label}: closed (${reason})`);
+    });
+    peer.onRequest = (msg) => {
+      if (greeted) return undefined;
+      const legacy = this.matchLegacy(msg);
+      if (legacy) {
+        greeted = true;
+        clearTimeout(helloTimer);
+        this.acceptLegacy(peer, legacy.protocol, legacy.hello);
+        return undefined;
+      }
+      if (msg.request !== 'hello') {
+        this.reject(peer, `first frame must be a hello request (got ${describeFrame(msg)})`);
+        throw new HubError('the first frame must be {"request": "hello", "args": {"protocol": 1, "token": ..., "role": ...}}', 'HELLO_REQUIRED');
+      }
+      const result = this.hello(peer, msg.args);
+      greeted = true;
+      clearTimeout(helloTimer);
+      return result;
+    };
+  }
+
+  private reject(peer: RpcPeer, reason: string): void {
+    this.log.warn(`${peer.label}: refused: ${reason}`);
+    setImmediate(() => { peer.close(`refused: ${reason}`); peer.socket.destroy(); });
+  }
+
+  private hello(peer: RpcPeer, rawArgs: unknown) {
+    const args = (rawArgs ?? {}) as Partial<HelloArgs>;
+    const token = typeof args.token === 'string' ? args.token : '';
+    if (!timingSafeEqual(tokenDigest(token), this.tokenHash)) {
+      this.reject(peer, token ? 'wrong token' : 'hello without a token');
+      throw new HubError('authentication failed: wrong or missing token (read it from the hub runtime file or DCC_KIT_TOKEN)', 'AUTH');
+    }
+    if (args.protocol !== PROTOCOL_VERSION) {
+      this.reject(peer, `protocol ${String(args.protocol)} not supported`);
+      throw new HubError(`protocol version ${String(args.protocol)} is not supported (this hub speaks ${PROTOCOL_VERSION})`, 'PROTOCOL');
+    }
+    const hub = { pid: process.pid, version: KIT_VERSION, protocol: PROTOCOL_VERSION };
+    if (args.role === 'dcc') {
+      if (typeof args.dcc !== 'string' || !/^[a-z][a-z0-9-]*$/.test(args.dcc)) {
+        this.reject(peer, 'dcc hello without a valid dcc name');
+        throw new HubError('a dcc hello must name its dcc (lower-case, e.g. "harmony")', 'HELLO');
+      }
+      const { session, resumed } = this.sessions.attach(peer, {
+        dcc: args.dcc,
+        pid: Number.isInteger(args.pid) ? args.pid as number : null,
+        version: typeof args.version === 'string' ? args.version : null,
+        scene: typeof args.scene === 'string' && args.scene ? args.scene : null,
+      });
+      this.setupDccPeer(peer, session);
+      return { session: session.id, hub, resumed };
+    }
+    if (args.role === 'tool') {
+      peer.label = `tool ${peer.socket.remotePort}`;
+      this.tools.set(peer, { subscribed: false, inflight: new Set() });
+      peer.onRequest = (msg) => this.onToolRequest(peer, msg);
+      peer.startKeepalive(this.opts.pingInterval);
+      this.log.info(`${peer.label}: tool connected`);
+      return { session: `tool-${peer.socket.remotePort}`, hub };
+    }
+    this.reject(peer, `unknown role ${String(args.role)}`);
+    throw new HubError('hello role must be "dcc" or "tool"', 'HELLO');
+  }
+
+  private setupDccPeer(peer: RpcPeer, session: Session, legacy?: LegacyProtocol): void {
+    peer.label = `${session.dcc} ${session.pid ?? '?'}`;
+    this.dccPeers.set(peer, session);
+    peer.onRequest = (msg) => this.onDccRequest(peer, session, msg, legacy);
+    if (!legacy) peer.startKeepalive(this.opts.pingInterval);
+    this.log.info(`${peer.label}: session ${session.id} connected${session.scene ? ` (${session.scene})` : ''}`);
+  }
+
+  private matchLegacy(msg: RequestMessage): { protocol: LegacyProtocol; hello: { version?: string; scene?: string } } | null {
+    if (!this.adapters || msg.request !== undefined) return null;
+    for (const adapter of this.adapters.loadedAdapters()) {
+      const legacy = adapter.legacy;
+      if (!legacy || !legacy.enabled(this.services.config)) continue;
+      const hello = legacy.matchHello(msg);
+      if (hello) return { protocol: Object.assign(legacy, { dcc: adapter.name }), hello };
+    }
+    return null;
+  }
+
+  private acceptLegacy(peer: RpcPeer, protocol: LegacyProtocol & { dcc?: string }, hello: { version?: string; scene?: string }): void {
+    peer.ascii = protocol.asciiOnly;
+    peer.interpretReply = (r) => protocol.interpretReply(r);
+    const { session } = this.sessions.attach(peer, {
+      dcc: protocol.dcc ?? 'unknown', pid: null, version: hello.version ?? null, scene: hello.scene ?? null, compat: 'legacy',
+    });
+    this.log.warn(`${peer.label}: accepted an unauthenticated legacy ${session.dcc} client (compatibility mode is on)`);
+    this.setupDccPeer(peer, session, protocol);
+  }
+
+  private async onDccRequest(peer: RpcPeer, session: Session, msg: RequestMessage, legacy?: LegacyProtocol): Promise<unknown> {
+    let name = msg.request;
+    let args = msg.args;
+    if (legacy && name === undefined) {
+      const mapped = legacy.mapRequest(msg);
+      if (!mapped) {
+        this.log.warn(`${peer.label}: refused legacy request ${describeFrame(msg)}`);
+        throw new HubError(`request ${describeFrame(msg)} is not allowed`, 'REFUSED');
+      }
+      name = mapped.request;
+      args = mapped.args;
+    }
+    if (typeof name !== 'string') throw new HubError(`a DCC may only send named requests (got ${describeFrame(msg)})`, 'REFUSED');
+    switch (name) {
+      case 'ping': return 'pong';
+      case 'hub.stats': return this.stats();
+      case 'session.event': {
+        const ev = (args ?? {}) as { type?: string; scene?: string | null };
+        if (ev.type === 'scene.changed' || typeof ev.scene === 'string') this.sessions.setScene(session, ev.scene ?? null);
+        this.broadcast('session.event', { session: describe(session), event: ev as Record<string, unknown> });
+        return null;
+      }
+    }
+    const adapter = this.adapters ? await this.adapters.find(session.dcc) : null;
+    const endpoint = adapter?.endpoints?.[name];
+    if (!endpoint) {
+      const known = ['ping', 'hub.stats', 'session.event', ...Object.keys(adapter?.endpoints ?? {})];
+      throw new UnknownRequestError(name, known);
+    }
+    return endpoint(args, { session: describe(session), hub: this.services });
+  }
+
+  private onToolRequest(peer: RpcPeer, msg: RequestMessage): unknown {
+    const name = msg.request;
+    if (typeof name !== 'string') throw new HubError('tools may only send named requests; use hub.call to reach a DCC', 'REFUSED');
+    const args = (msg.args && typeof msg.args === 'object' ? msg.args : {}) as Record<string, unknown>;
+    const handlers: Record<string, Handler> = {
+      'ping': () => 'pong',
+      'hub.stats': () => this.stats(),
+      'hub.sessions': () => this.sessions.list().map(describe),
+      'hub.call': (a, p) => this.routeCall(p, a),
+      'hub.subscribe': (_a, p) => { this.tools.get(p)!.subscribed = true; return this.sessions.list().map(describe); },
+      'hub.stop': () => { setImmediate(() => this.emit('stop-requested')); return { stopping: true, pid: process.pid }; },
+    };
+    const handler = handlers[name];
+    if (!handler) throw new UnknownRequestError(name, CORE_TOOL_REQUESTS);
+    return handler(args, peer);
+  }
+
+  private async routeCall(tool: RpcPeer, a: Record<string, unknown>): Promise<unknown> {
+    if (this.stopping) throw new HubError('the hub is stopping', 'HUB_STOPPING');
+    const selector = a.session;
+    if (typeof selector !== 'string' || !selector) throw new HubError('hub.call needs args.session (a session id or a DCC name)', 'BAD_ARGS');
+    let body: RequestBody;
+    if (typeof a.function === 'string') body = a.args === undefined ? { function: a.function } : { function: a.function, args: a.args };
+    else if (typeof a.script === 'string') body = { script: a.script };
+    else if (typeof a.request === 'string') body = a.args === undefined ? { request: a.request } : { request: a.request, args: a.args };
+    else throw new HubError('hub.call needs one of args.function, args.script or args.request', 'BAD_ARGS');
+    const timeout = typeof a.timeout === 'number' && a.timeout > 0 ? a.timeout : undefined;
+    const state = this.tools.get(tool);
+    let cancel: ((err: Error) => void) | undefined;
+    const cancelled = new Promise<never>((_, reject) => { cancel = reject; });
+    state?.inflight.add(cancel!);
+    try {
+      return await Promise.race([this.callSession(selector, body, timeout, tool), cancelled]);
+    } finally {
+      state?.inflight.delete(cancel!);
+    }
+  }
+
+  /** Calls into a session, waiting briefly for a DCC that is reconnecting (scene switch). */
+  async callSession(selector: string, body: RequestBody, timeout?: number, source?: RpcPeer): Promise<unknown> {
+    const session = this.sessions.resolve(selector);
+    if (!session) {
+      const live = this.sessions.list().map((s) => `${s.dcc} ${s.id}`).join(', ') || 'none';
+      throw new HubError(`no session "${selector}" is connected (sessions: ${live}). Start one with: dcc-kit launch ${/^[a-z]+$/.test(selector) ? selector : '<dcc>'}`, 'NO_SESSION');
+    }
+    const peer = await this.sessions.connection(session, Math.min(timeout ?? this.opts.callTimeout, this.sessions.graceMs));
+    if (!peer) throw new SessionClosedError(`${session.dcc} session ${session.id} is not connected (it closed or did not reconnect in time)`);
+    const result = peer.call(body, { timeout: timeout ?? this.opts.callTimeout });
+    if (source && peer.congested) {
+      // The DCC is not keeping up: stop reading the caller until it does, so memory stays bounded.
+      source.socket.pause();
+      void peer.writable().then(() => source.socket.resume());
+    }
+    return result;
+  }
+
+  private onSessionEvent(ev: SessionEvent): void {
+    const what = ev.type === 'left' ? `${ev.type} (${ev.reason})` : ev.type;
+    this.log.info(`session ${ev.session.id} (${ev.session.dcc} ${ev.session.pid ?? '?'}) ${what}`);
+    this.emit('session', ev);
+    this.broadcast(`session.${ev.type}`, { session: ev.session, ...(ev.type === 'left' ? { reason: ev.reason } : {}) });
+  }
+
+  /** Sends an event to every subscribed tool as a `hub.event` request (the reply is ignored). */
+  broadcast(event: string, data: Record<string, unknown>): void {
+    for (const [peer, state] of this.tools) {
+      if (!state.subscribed || peer.closed) continue;
+      peer.request('hub.event', { event, ...data }, { timeout: 10_000 }).catch(() => { /* a tool that ignores events is fine */ });
+    }
+  }
+
+  sessionInfo(): SessionInfo[] {
+    return this.sessions.list().map(describe);
+  }
+
+  /** Graceful stop: routed calls are answered with an error, then every connection and the listener close. */
+  async stop(reason = 'stopped'): Promise<void> {
+    if (this.stopping) return;
+    this.stopping = true;
+    this.log.info(`hub stopping: ${reason}`);
+    for (const state of this.tools.values()) {
+      for (const cancel of state.inflight) cancel(new HubError(`the hub is stopping (${reason})`, 'HUB_STOPPING'));
+    }
+    await new Promise((r) => setImmediate(r));
+    const closing = new Promise<void>((resolve) => this.server.close(() => resolve()));
+    for (const peer of this.peers) peer.close(`hub stopping: ${reason}`);
+    this.sessions.clear();
+    await closing;
+  }
+}
+
+function describeFrame(msg: RequestMessage): string {
+  if (typeof msg.request === 'string') return `request "${msg.request}"`;
+  if (typeof msg.function === 'string') return 'a function call';
+  if (typeof msg.script === 'string') return 'a script';
+  if (typeof msg.module === 'string') return `module "${msg.module}" method "${String(msg.method)}"`;
+  return `keys ${Object.keys(msg).join(',') || '(none)'}`;
+}

@@ -1,0 +1,193 @@
+/**
+ * AH framing (DESIGN.md "The wire protocol"): `A` `H` + length + UTF-8 JSON object.
+ * The length is either 4 bytes unsigned big-endian (binary form, 6-byte header) or 8 lowercase hex
+ * digits (text form, 10-byte header, what Harmony's script can write). Both are accepted on read.
+ */
+import { DccKitError } from '../errors.ts';
+
+export const DEFAULT_MAX_FRAME_BYTES = 64 * 1024 * 1024;
+const MAGIC_A = 0x41;
+const MAGIC_H = 0x48;
+const BINARY_HEADER = 6;
+const TEXT_HEADER = 10;
+/** A first length byte >= '0' can only be the text form: a binary length that large is over any sane limit. */
+const FIRST_TEXT_LENGTH_BYTE = 0x30;
+
+export type LengthForm = 'binary' | 'text';
+
+export class FrameError extends DccKitError {
+  constructor(message: string) { super(message, 'FRAME'); }
+}
+
+export interface EncodeOptions {
+  /** Length form to write. The hub writes binary; the Harmony script writes text. */
+  form?: LengthForm;
+  /** Escape every non-ASCII character as \uXXXX, for peers that cannot decode UTF-8. */
+  ascii?: boolean;
+}
+
+const NON_ASCII = /[\u007f-\uffff]/g;
+function escapeNonAscii(ch: string): string {
+  return '\\u' + ch.charCodeAt(0).toString(16).padStart(4, '0');
+}
+
+/** JSON text of a message, optionally ASCII-only. */
+export function toJson(message: unknown, ascii = false): string {
+  const json = JSON.stringify(message);
+  if (json === undefined) throw new FrameError('a frame payload must be a JSON object');
+  return ascii ? json.replace(NON_ASCII, escapeNonAscii) : json;
+}
+
+export function encodeFrame(message: object, opts: EncodeOptions = {}): Buffer {
+  return encodeJsonFrame(toJson(message, opts.ascii), opts.form);
+}
+
+export function encodeJsonFrame(json: string, form: LengthForm = 'binary'): Buffer {
+  const length = Buffer.byteLength(json);
+  const header = form === 'text' ? TEXT_HEADER : BINARY_HEADER;
+  const frame = Buffer.allocUnsafe(header + length);
+  frame[0] = MAGIC_A;
+  frame[1] = MAGIC_H;
+  if (form === 'text') frame.write(length.toString(16).padStart(8, '0'), 2, 'latin1');
+  else frame.writeUInt32BE(length, 2);
+  frame.write(json, header, 'utf8');
+  return frame;
+}
+
+/**
+ * Streaming decoder. Feed it socket chunks; it returns the complete payload objects.
+ * Chunks are kept in a list and only the bytes of one frame are ever joined, so the work is linear
+ * in the bytes received however the stream is split.
+ */
+export class FrameDecoder {
+  readonly maxFrameBytes: number;
+  private chunks: Buffer[] = [];
+  private buffered = 0;
+  /** Offset into chunks[0] of the first unconsumed byte. */
+  private offset = 0;
+  /** Length of the frame whose body we are waiting for, or -1 while reading a header. */
+  private bodyLength = -1;
+  bytesIn = 0;
+  framesIn = 0;
+
+  constructor(maxFrameBytes = DEFAULT_MAX_FRAME_BYTES) {
+    this.maxFrameBytes = maxFrameBytes;
+  }
+
+  /** Bytes received but not yet part of a complete frame (to detect a stalled half frame). */
+  get pendingBytes(): number { return this.buffered; }
+
+  push(chunk: Buffer): object[] {
+    this.bytesIn += chunk.length;
+    const out: object[] = [];
+    if (this.buffered === 0 && this.bodyLength < 0) {
+      // Fast path: parse whole frames straight out of this chunk without copying.
+      let pos = 0;
+      while (true) {
+        const remaining = chunk.length - pos;
+        if (remaining < BINARY_HEADER) break;
+        const header = this.readHeader(chunk, pos, remaining);
+        if (header === null) break;
+        const [headerLength, bodyLength] = header;
+        if (remaining < headerLength + bodyLength) break;
+        out.push(this.parse(chunk, pos + headerLength, pos + headerLength + bodyLength));
+        pos += headerLength + bodyLength;
+      }
+      if (pos === chunk.length) return out;
+      chunk = pos === 0 ? chunk : chunk.subarray(pos);
+    }
+    this.chunks.push(chunk);
+    this.buffered += chunk.length;
+    while (this.drainOne(out));
+    return out;
+  }
+
+  /** Returns [headerLength, bodyLength], or null when the text header is not complete yet. Throws on bad input. */
+  private readHeader(buf: Buffer, pos: number, available: number): [number, number] | null {
+    if (buf[pos] !== MAGIC_A || buf[pos + 1] !== MAGIC_H) {
+      throw new FrameError(`bad frame magic 0x${buf.subarray(pos, pos + 2).toString('hex')} (expected "AH")`);
+    }
+    let length: number;
+    let headerLength: number;
+    if (buf[pos + 2] >= FIRST_TEXT_LENGTH_BYTE) {
+      if (available < TEXT_HEADER) return null;
+      const hex = buf.toString('latin1', pos + 2, pos + TEXT_HEADER);
+      if (!/^[0-9a-fA-F]{8}$/.test(hex)) throw new FrameError(`bad text-form frame length "${hex}"`);
+      length = parseInt(hex, 16);
+      headerLength = TEXT_HEADER;
+    } else {
+      length = buf.readUInt32BE(pos + 2);
+      headerLength = BINARY_HEADER;
+    }
+    if (length > this.maxFrameBytes) {
+      throw new FrameError(`frame of ${length} bytes is over the maximum of ${this.maxFrameBytes} (hub.maxFrameBytes)`);
+    }
+    return [headerLength, length];
+  }
+
+  private parse(buf: Buffer, start: number, end: number): object {
+    this.framesIn++;
+    let value: unknown;
+    try {
+      value = JSON.parse(buf.toString('utf8', start, end));
+    } catch (err) {
+      throw new FrameError(`frame payload is not JSON: ${(err as Error).message}`);
+    }
+    if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+      throw new FrameError('frame payload must be a JSON object');
+    }
+    return value;
+  }
+
+  /** Joins the next `n` buffered bytes into one Buffer (a view when they sit in one chunk). */
+  private take(n: number): Buffer {
+    const first = this.chunks[0];
+    if (first.length - this.offset >= n) {
+      const view = first.subarray(this.offset, this.offset + n);
+      this.offset += n;
+      if (this.offset === first.length) { this.chunks.shift(); this.offset = 0; }
+      this.buffered -= n;
+      return view;
+    }
+    const out = Buffer.allocUnsafe(n);
+    let filled = 0;
+    while (filled < n) {
+      const chunk = this.chunks[0];
+      const count = Math.min(n - filled, chunk.length - this.offset);
+      chunk.copy(out, filled, this.offset, this.offset + count);
+      filled += count;
+      this.offset += count;
+      if (this.offset === chunk.length) { this.chunks.shift(); this.offset = 0; }
+    }
+    this.buffered -= n;
+    return out;
+  }
+
+  /** Peeks up to `n` bytes without consuming them. */
+  private peek(n: number): Buffer {
+    const first = this.chunks[0];
+    if (first.length - this.offset >= n) return first.subarray(this.offset, this.offset + n);
+    const saved = { chunks: this.chunks.slice(), offset: this.offset, buffered: this.buffered };
+    const out = this.take(n);
+    this.chunks = saved.chunks;
+    this.offset = saved.offset;
+    this.buffered = saved.buffered;
+    return out;
+  }
+
+  private drainOne(out: object[]): boolean {
+    if (this.bodyLength < 0) {
+      if (this.buffered < BINARY_HEADER) return false;
+      const head = this.peek(Math.min(TEXT_HEADER, this.buffered));
+      const header = this.readHeader(head, 0, head.length);
+      if (header === null) return false;
+      this.take(header[0]);
+      this.bodyLength = header[1];
+    }
+    if (this.buffered < this.bodyLength) return false;
+    const body = this.take(this.bodyLength);
+    this.bodyLength = -1;
+    out.push(this.parse(body, 0, body.length));
+    return true;
+  }
+}

@@ -1,0 +1,307 @@
+/**
+ * RPC peer over one socket: numbered requests in each direction, replies matched only against this
+ * side's own pending map, structured errors, per-call timeouts, ping, and writes that respect
+ * backpressure (a peer that stops reading stops being read, and is dropped past a hard limit).
+ */
+import { EventEmitter } from 'node:events';
+import type { Socket } from 'node:net';
+import { FrameDecoder, FrameError, encodeJsonFrame, toJson, DEFAULT_MAX_FRAME_BYTES, type LengthForm } from './frame.ts';
+import { isReply, type ErrorPayload, type ReplyMessage, type RequestBody, type RequestMessage } from './messages.ts';
+import { CallTimeoutError, RemoteError, SessionClosedError, toErrorPayload } from './errors.ts';
+
+export type RequestHandler = (msg: RequestMessage, peer: RpcPeer) => unknown;
+
+export interface PeerOptions {
+  maxFrameBytes?: number;
+  /** Default timeout of calls made through this peer, in ms. */
+  callTimeout?: number;
+  /** Length form of the frames we write. */
+  form?: LengthForm;
+  /** Write ASCII-only JSON. */
+  ascii?: boolean;
+  /** Names this peer in error messages. */
+  label?: string;
+  onRequest?: RequestHandler;
+  /** Unsent bytes above which the connection is dropped as "not reading". */
+  maxWriteBuffer?: number;
+  /** A frame left incomplete this long (ms) closes the connection. */
+  stallTimeout?: number;
+  /** Include stacks in error replies (DCC-side code errors); the hub sends messages only. */
+  errorStacks?: boolean;
+  /** Rewrites replies before they settle a call (AYON compatibility: in-band error strings). */
+  interpretReply?: (reply: ReplyMessage) => ReplyMessage;
+}
+
+export interface CallOptions {
+  timeout?: number;
+}
+
+interface Pending {
+  resolve(value: unknown): void;
+  reject(err: Error): void;
+  timer: NodeJS.Timeout | undefined;
+  what: string;
+}
+
+export interface PeerStats {
+  framesIn: number;
+  framesOut: number;
+  bytesIn: number;
+  bytesOut: number;
+}
+
+export class RpcPeer extends EventEmitter {
+  readonly socket: Socket;
+  label: string;
+  callTimeout: number;
+  onRequest: RequestHandler | undefined;
+  interpretReply: ((reply: ReplyMessage) => ReplyMessage) | undefined;
+  readonly form: LengthForm;
+  ascii: boolean;
+  private readonly decoder: FrameDecoder;
+  private readonly pending = new Map<number, Pending>();
+  private nextId = 1;
+  private readonly maxWriteBuffer: number;
+  private readonly stallTimeout: number;
+  private stallTimer: NodeJS.Timeout | undefined;
+  private readonly errorStacks: boolean;
+  private pausedForDrain = false;
+  private closedReason: string | undefined;
+  private keepaliveTimer: NodeJS.Timeout | undefined;
+  lastActivity = Date.now();
+  framesOut = 0;
+  bytesOut = 0;
+
+  constructor(socket: Socket, opts: PeerOptions = {}) {
+    super();
+    this.socket = socket;
+    this.label = opts.label ?? `${socket.remoteAddress}:${socket.remotePort}`;
+    this.callTimeout = opts.callTimeout ?? 30_000;
+    this.onRequest = opts.onRequest;
+    this.interpretReply = opts.interpretReply;
+    this.form = opts.form ?? 'binary';
+    this.ascii = opts.ascii ?? false;
+    const maxFrame = opts.maxFrameBytes ?? DEFAULT_MAX_FRAME_BYTES;
+    this.decoder = new FrameDecoder(maxFrame);
+    this.maxWriteBuffer = opts.maxWriteBuffer ?? maxFrame * 2 + 1024 * 1024;
+    this.stallTimeout = opts.stallTimeout ?? 60_000;
+    this.errorStacks = opts.errorStacks ?? false;
+    socket.setNoDelay(true);
+    socket.on('data', (chunk: Buffer) => this.onData(chunk));
+    socket.on('error', (err) => this.close(`socket error: ${err.message}`));
+    socket.on('close', () => this.close('connection closed by the peer'));
+    socket.on('drain', () => {
+      if (this.pausedForDrain) {
+        this.pausedForDrain = false;
+        socket.resume();
+      }
+      this.emit('drain');
+    });
+  }
+
+  get closed(): boolean { return this.closedReason !== undefined; }
+  get closeReason(): string | undefined { return this.closedReason; }
+  get pendingCalls(): number { return this.pending.size; }
+  /** True while our unsent bytes are over the socket's high-water mark. */
+  get congested(): boolean { return this.socket.writableNeedDrain; }
+
+  stats(): PeerStats {
+    return { framesIn: this.decoder.framesIn, framesOut: this.framesOut, bytesIn: this.decoder.bytesIn, bytesOut: this.bytesOut };
+  }
+
+  /** Sends a request and resolves with its result, or rejects with RemoteError / CallTimeoutError / SessionClosedError. */
+  call(body: RequestBody, opts: CallOptions = {}): Promise<unknown> {
+    if (this.closedReason !== undefined) {
+      return Promise.reject(new SessionClosedError(`${this.label}: not connected (${this.closedReason})`));
+    }
+    const id = this.nextId++;
+    const message = { message_id: id, ...body };
+    let json: string;
+    try {
+      json = toJson(message, this.ascii);
+    } catch (err) {
+      return Promise.reject(err);
+    }
+    const timeout = opts.timeout ?? this.callTimeout;
+    const what = 'request' in body ? `request "${body.request}"` : 'function' in body ? `function ${abbreviate(body.function)}` : 'script';
+    return new Promise((resolve, reject) => {
+      const entry: Pending = { resolve, reject, timer: undefined, what };
+      if (timeout > 0 && Number.isFinite(timeout)) {
+        entry.timer = setTimeout(() => {
+          this.pending.delete(id);
+          reject(new CallTimeoutError(`${this.label}: no reply to ${what} within ${timeout} ms`));
+        }, timeout);
+      }
+      this.pending.set(id, entry);
+      this.writeJson(json);
+    });
+  }
+
+  request(name: string, args?: unknown, opts?: CallOptions): Promise<unknown> {
+    return this.call(args === undefined ? { request: name } : { request: name, args }, opts);
+  }
+
+  /** Writes any message object as one frame. */
+  send(message: object): void {
+    this.writeJson(toJson(message, this.ascii));
+  }
+
+  private writeJson(json: string): void {
+    if (this.closedReason !== undefined) return;
+    const frame = encodeJsonFrame(json, this.form);
+    this.framesOut++;
+    this.bytesOut += frame.length;
+    const ok = this.socket.write(frame);
+    if (!ok && this.socket.writableLength > this.maxWriteBuffer) {
+      this.close(`peer is not reading: ${this.socket.writableLength} bytes unsent`);
+      this.socket.destroy();
+    }
+  }
+
+  /** Resolves once our outgoing buffer is below the high-water mark. */
+  writable(): Promise<void> {
+    if (!this.socket.writableNeedDrain || this.closed) return Promise.resolve();
+    return new Promise((resolve) => {
+      const done = () => { this.off('drain', done); this.off('close', done); resolve(); };
+      this.on('drain', done);
+      this.on('close', done);
+    });
+  }
+
+  private onData(chunk: Buffer): void {
+    this.lastActivity = Date.now();
+    let messages: object[];
+    try {
+      messages = this.decoder.push(chunk);
+    } catch (err) {
+      const reason = err instanceof FrameError ? err.message : `decoder failure: ${(err as Error).message}`;
+      this.emit('protocol-error', reason);
+      this.close(reason);
+      this.socket.destroy();
+      return;
+    }
+    for (const msg of messages) {
+      if (this.closedReason !== undefined) return;
+      this.dispatch(msg);
+    }
+    this.watchStall();
+  }
+
+  private watchStall(): void {
+    if (this.decoder.pendingBytes === 0) {
+      if (this.stallTimer) { clearTimeout(this.stallTimer); this.stallTimer = undefined; }
+      return;
+    }
+    if (this.stallTimer) this.stallTimer.refresh();
+    else {
+      this.stallTimer = setTimeout(() => {
+        this.close(`incomplete frame stalled for ${this.stallTimeout} ms (${this.decoder.pendingBytes} bytes)`);
+        this.socket.destroy();
+      }, this.stallTimeout);
+      this.stallTimer.unref();
+    }
+  }
+
+  private dispatch(msg: object): void {
+    const id = (msg as { message_id?: unknown }).message_id;
+    if (isReply(msg)) {
+      const entry = typeof id === 'number' ? this.pending.get(id) : undefined;
+      if (!entry) {
+        this.emit('unmatched-reply', msg);
+        return;
+      }
+      this.pending.delete(id as number);
+      if (entry.timer) clearTimeout(entry.timer);
+      const reply = this.interpretReply ? this.interpretReply(msg as ReplyMessage) : msg as ReplyMessage;
+      if (reply.error !== undefined) entry.reject(new RemoteError(normaliseError(reply.error)));
+      else entry.resolve(reply.result);
+      return;
+    }
+    this.emit('request', msg);
+    this.handleRequest(msg as RequestMessage);
+  }
+
+  private handleRequest(msg: RequestMessage): void {
+    const id = msg.message_id;
+    const respond = (payload: { result?: unknown; error?: ErrorPayload }) => {
+      if (typeof id !== 'number' && typeof id !== 'string') return;
+      const reply = payload.error ? { message_id: id, reply: true, error: payload.error } : { message_id: id, reply: true, result: payload.result ?? null };
+      let json: string;
+      try {
+        json = toJson(reply, this.ascii);
+      } catch (err) {
+        json = toJson({ message_id: id, reply: true, error: { name: 'TypeError', message: `result is not JSON-serialisable: ${(err as Error).message}` } }, this.ascii);
+      }
+      this.writeJson(json);
+      if (this.socket.writableNeedDrain && !this.pausedForDrain && !this.closed) {
+        // The peer is not reading our replies: stop reading its requests until it catches up.
+        this.pausedForDrain = true;
+        this.socket.pause();
+      }
+    };
+    if (!this.onRequest) {
+      respond({ error: { name: 'UnknownRequest', message: 'this peer serves no requests' } });
+      return;
+    }
+    let value: unknown;
+    try {
+      value = this.onRequest(msg, this);
+    } catch (err) {
+      respond({ error: toErrorPayload(err, this.errorStacks) });
+      return;
+    }
+    if (value instanceof Promise) {
+      value.then((result) => respond({ result }), (err) => respond({ error: toErrorPayload(err, this.errorStacks) }));
+    } else {
+      respond({ result: value });
+    }
+  }
+
+  /** Pings when the peer has been silent for `interval` ms; closes it when a ping goes unanswered. */
+  startKeepalive(interval: number): void {
+    if (interval <= 0) return;
+    this.keepaliveTimer = setInterval(() => {
+      if (Date.now() - this.lastActivity < interval) return;
+      this.request('ping', undefined, { timeout: interval }).catch((err) => {
+        if (err instanceof CallTimeoutError) {
+          this.close(`no reply to ping within ${interval} ms`);
+          this.socket.destroy();
+        }
+      });
+    }, interval);
+    this.keepaliveTimer.unref();
+  }
+
+  /** Rejects every pending call with SessionClosedError and ends the socket. Idempotent. */
+  close(reason = 'closed'): void {
+    if (this.closedReason !== undefined) return;
+    this.closedReason = reason;
+    if (this.stallTimer) clearTimeout(this.stallTimer);
+    if (this.keepaliveTimer) clearInterval(this.keepaliveTimer);
+    for (const [id, entry] of this.pending) {
+      this.pending.delete(id);
+      if (entry.timer) clearTimeout(entry.timer);
+      entry.reject(new SessionClosedError(`${this.label}: connection lost while waiting for ${entry.what} (${reason})`));
+    }
+    if (!this.socket.destroyed) this.socket.end();
+    this.emit('close', reason);
+  }
+}
+
+function normaliseError(error: unknown): ErrorPayload {
+  if (error && typeof error === 'object') {
+    const e = error as Record<string, unknown>;
+    return {
+      name: typeof e.name === 'string' ? e.name : 'Error',
+      message: typeof e.message === 'string' ? e.message : JSON.stringify(error),
+      stack: typeof e.stack === 'string' ? e.stack : undefined,
+      code: typeof e.code === 'string' ? e.code : undefined,
+    };
+  }
+  return { name: 'Error', message: String(error) };
+}
+
+function abbreviate(text: string): string {
+  const line = text.trim().split('\n').pop() ?? '';
+  return line.length > 60 ? line.slice(0, 57) + '...' : line;
+}
