@@ -28,6 +28,8 @@ export interface PeerOptions {
   stallTimeout?: number;
   /** Include stacks in error replies (DCC-side code errors); the hub sends messages only. */
   errorStacks?: boolean;
+  /** Requests handled at once; further ones wait (and the socket stops being read) until some finish. */
+  maxInflight?: number;
   /** Rewrites replies before they settle a call (AYON compatibility: in-band error strings). */
   interpretReply?: (reply: ReplyMessage) => ReplyMessage;
 }
@@ -66,6 +68,10 @@ export class RpcPeer extends EventEmitter {
   private stallTimer: NodeJS.Timeout | undefined;
   private readonly errorStacks: boolean;
   private pausedForDrain = false;
+  private readonly inbox: RequestMessage[] = [];
+  private inflight = 0;
+  private readonly maxInflight: number;
+  private readPaused = false;
   private closedReason: string | undefined;
   private keepaliveTimer: NodeJS.Timeout | undefined;
   lastActivity = Date.now();
@@ -86,6 +92,7 @@ export class RpcPeer extends EventEmitter {
     this.maxWriteBuffer = opts.maxWriteBuffer ?? maxFrame * 2 + 1024 * 1024;
     this.stallTimeout = opts.stallTimeout ?? 60_000;
     this.errorStacks = opts.errorStacks ?? false;
+    this.maxInflight = opts.maxInflight ?? 256;
     socket.setNoDelay(true);
     socket.on('data', (chunk: Buffer) => this.onData(chunk));
     socket.on('error', (err) => this.close(`socket error: ${err.message}`));
@@ -93,7 +100,7 @@ export class RpcPeer extends EventEmitter {
     socket.on('drain', () => {
       if (this.pausedForDrain) {
         this.pausedForDrain = false;
-        socket.resume();
+        this.pumpInbox();
       }
       this.emit('drain');
     });
@@ -184,6 +191,7 @@ export class RpcPeer extends EventEmitter {
       if (this.closedReason !== undefined) return;
       this.dispatch(msg);
     }
+    this.pumpInbox();
     this.watchStall();
   }
 
@@ -218,7 +226,25 @@ export class RpcPeer extends EventEmitter {
       return;
     }
     this.emit('request', msg);
-    this.handleRequest(msg as RequestMessage);
+    this.inbox.push(msg as RequestMessage);
+  }
+
+  /**
+   * Handles queued requests while the peer reads our replies and fewer than maxInflight are running.
+   * Otherwise stops reading the socket, so a peer that floods us or never reads is held back by TCP.
+   */
+  private pumpInbox(): void {
+    while (this.inbox.length > 0 && !this.pausedForDrain && this.inflight < this.maxInflight && !this.closed) {
+      this.handleRequest(this.inbox.shift()!);
+    }
+    const blocked = this.inbox.length > 0 || this.pausedForDrain;
+    if (blocked && !this.readPaused) {
+      this.readPaused = true;
+      this.socket.pause();
+    } else if (!blocked && this.readPaused) {
+      this.readPaused = false;
+      this.socket.resume();
+    }
   }
 
   private handleRequest(msg: RequestMessage): void {
@@ -233,11 +259,8 @@ export class RpcPeer extends EventEmitter {
         json = toJson({ message_id: id, reply: true, error: { name: 'TypeError', message: `result is not JSON-serialisable: ${(err as Error).message}` } }, this.ascii);
       }
       this.writeJson(json);
-      if (this.socket.writableNeedDrain && !this.pausedForDrain && !this.closed) {
-        // The peer is not reading our replies: stop reading its requests until it catches up.
-        this.pausedForDrain = true;
-        this.socket.pause();
-      }
+      // The peer is not reading our replies: handle no more of its requests until it catches up.
+      if (this.socket.writableNeedDrain && !this.closed) this.pausedForDrain = true;
     };
     if (!this.onRequest) {
       respond({ error: { name: 'UnknownRequest', message: 'this peer serves no requests' } });
@@ -251,7 +274,9 @@ export class RpcPeer extends EventEmitter {
       return;
     }
     if (value instanceof Promise) {
-      value.then((result) => respond({ result }), (err) => respond({ error: toErrorPayload(err, this.errorStacks) }));
+      this.inflight++;
+      const finish = () => { this.inflight--; this.pumpInbox(); };
+      value.then((result) => { respond({ result }); finish(); }, (err) => { respond({ error: toErrorPayload(err, this.errorStacks) }); finish(); });
     } else {
       respond({ result: value });
     }

@@ -1,0 +1,164 @@
+/**
+ * Loads the dcc-kit configuration: defaults, then the user file, then the project file found from the
+ * working directory, then environment variables. Each file is validated on its own (errors name the file)
+ * and every leaf value records where it came from.
+ *
+ * Files are found with cosmiconfig (module name `dcckit`): `.dcckitrc` (YAML or JSON), `.dcckitrc.json`,
+ * `.yaml`, `.yml`, `dcckit.config.{js,mjs,ts,cjs}`, the `dcckit` key of package.json, and the same names
+ * under `.config/`. The user file is the first of those in the home directory, else `config.yaml` (or
+ * `config`, `config.json`, ...) in the per-user config folder (`$XDG_CONFIG_HOME/dcckit`, macOS
+ * `~/Library/Preferences/dcckit`, Windows `%APPDATA%\dcckit\Config`). The project file is the first found
+ * walking up from the working directory to the home directory (cosmiconfig's `global` strategy).
+ */
+import fsp from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { cosmiconfig, globalConfigSearchPlaces } from 'cosmiconfig';
+import type { Options, PublicExplorer } from 'cosmiconfig';
+import { ConfigError } from './errors.ts';
+import { CONFIG_LEAVES, assertValidFile, isPlainObject, listedAdapters, readEnvOverrides } from '../config/schema.ts';
+import type { DccKitConfig } from '../config/schema.ts';
+import { DEFAULT_HOME_DIRNAME, defaultConfig, thisMachine } from '../config/defaults.ts';
+import { homeDirFromEnv, isInside, resolveConfigPath, userConfigDir } from '../config/paths.ts';
+import { SourcedConfig } from '../config/merge.ts';
+import { configLoaders } from '../config/loaders.ts';
+
+export type {
+  DccKitConfig, CoreConfig, HubConfig, HarmonyConfig, HarmonyWorkfilesConfig, HoudiniConfig, FarmConfig,
+  AfanasyConfig, PublishConfig, WebConfig,
+} from '../config/schema.ts';
+export { dccKitHome, userConfigDir } from '../config/paths.ts';
+
+const MODULE_NAME = 'dcckit';
+
+export interface LoadConfigOptions {
+  /** Where the project file search starts (default: process.cwd()). */
+  cwd?: string;
+  /** Environment for overrides and config folders (default: process.env). */
+  env?: NodeJS.ProcessEnv;
+  /** The user's home directory (default: HOME, or USERPROFILE on Windows, from `env`). */
+  homeDir?: string;
+}
+
+export interface ResolvedConfig {
+  config: DccKitConfig;
+  /** Dotted key of every leaf -> the file that set it, `env <VARIABLE>`, or `default`. */
+  sources: Record<string, string>;
+  /** The files applied, user file first. */
+  files: string[];
+}
+
+interface FoundFile {
+  file: string;
+  content: unknown;
+}
+
+export interface ConfigFiles {
+  user: FoundFile | null;
+  project: FoundFile | null;
+}
+
+/** Reads the user and project config files (unvalidated). A fresh explorer each time: nothing is cached. */
+export async function findConfigFiles(opts: { cwd: string; env: NodeJS.ProcessEnv; homeDir: string }): Promise<ConfigFiles> {
+  const configDir = userConfigDir(opts.env, opts.homeDir);
+  // cosmiconfig's `global` strategy ends in the config folder of the real user of this process, whatever
+  // stopDir says; when that is not ours (another homeDir or env), its files must not count.
+  const cosmiconfigDir = userConfigDir(process.env, os.homedir());
+  const loaders = configLoaders(path.resolve(cosmiconfigDir) === path.resolve(configDir) ? null : cosmiconfigDir);
+  const explorer = (options: Partial<Options>): PublicExplorer => cosmiconfig(MODULE_NAME, { cache: false, loaders, ...options });
+
+  const user = await search(explorer({ searchStrategy: 'none' }), opts.homeDir)
+    ?? await search(explorer({ searchStrategy: 'none', searchPlaces: globalConfigSearchPlaces }), configDir);
+  const found = await search(explorer({ searchStrategy: 'global', stopDir: opts.homeDir }), opts.cwd);
+  // The walk checks the home directory itself and then the config folder: what it finds there is the user
+  // file. Compared by real path: a working folder reached through a symlink walks past home under another name.
+  const isUserLevel = found !== null && (
+    (user !== null && await realPath(found.file) === await realPath(user.file))
+    || isInside(await realPath(found.file), await realPath(configDir)));
+  return { user, project: isUserLevel ? null : found };
+}
+
+async function realPath(file: string): Promise<string> {
+  try {
+    return await fsp.realpath(file);
+  } catch {
+    return path.resolve(file);
+  }
+}
+
+async function search(explorer: PublicExplorer, from: string): Promise<FoundFile | null> {
+  try {
+    const result = await explorer.search(from);
+    return result && !result.isEmpty ? { file: result.filepath, content: result.config } : null;
+  } catch (err) {
+    throw unreadableFileError(err, from);
+  }
+}
+
+function unreadableFileError(err: unknown, searchedFrom: string): ConfigError {
+  const { message, filepath } = err as Error & { filepath?: string };
+  if (!filepath) {
+    return new ConfigError(`cannot load the dcc-kit configuration (searching from ${searchedFrom}): ${message}`);
+  }
+  const reason = String(message).replace(/^(?:JSON|YAML) Error in [^\n]*:\n/, '').trim();
+  const ext = path.extname(filepath);
+  const what = ext === '.json' ? 'is not valid JSON'
+    : ext === '' ? 'is not valid YAML (or JSON)'
+    : ext === '.yaml' || ext === '.yml' ? 'is not valid YAML'
+    : 'failed to load as a module';
+  return new ConfigError(`${filepath}: ${what}: ${reason}\nFix the file, then check it with \`dcc-kit config\`.`, { file: filepath });
+}
+
+/** A copy of a file's content with its path values resolved against the file's folder. */
+function withResolvedPaths(content: Record<string, unknown>, baseDir: string, homeDir: string): Record<string, unknown> {
+  const copy = copySections(content);
+  for (const { keyPath, spec } of CONFIG_LEAVES) {
+    if (spec.kind !== 'path') continue;
+    const keys = keyPath.split('.');
+    const parent = keys.slice(0, -1).reduce<unknown>((obj, key) => (isPlainObject(obj) ? obj[key] : undefined), copy);
+    const last = keys[keys.length - 1];
+    if (isPlainObject(parent) && typeof parent[last] === 'string') parent[last] = resolveConfigPath(parent[last], spec, baseDir, homeDir);
+  }
+  return copy;
+}
+
+function copySections(value: Record<string, unknown>): Record<string, unknown> {
+  const copy: Record<string, unknown> = {};
+  for (const [key, child] of Object.entries(value)) {
+    Object.defineProperty(copy, key, { value: isPlainObject(child) ? copySections(child) : child, enumerable: true, writable: true, configurable: true });
+  }
+  return copy;
+}
+
+/** Loads, validates and layers the configuration. Throws ConfigError naming the file or variable at fault. */
+export async function loadConfig(opts: LoadConfigOptions = {}): Promise<ResolvedConfig> {
+  const env = opts.env ?? process.env;
+  const cwd = path.resolve(opts.cwd ?? process.cwd());
+  const homeDir = path.resolve(opts.homeDir ?? homeDirFromEnv(env));
+
+  const { user, project } = await findConfigFiles({ cwd, env, homeDir });
+  const found = [user, project].filter((f): f is FoundFile => f !== null);
+  // A section for a third-party adapter is accepted when any layer lists the adapter (arrays replace, so
+  // a project that narrows the list must not turn the user's adapter sections into errors).
+  const adapterSections = new Set(found.flatMap(f => listedAdapters(f.content)));
+  const layers = found.map(({ file, content }) => {
+    assertValidFile(content, file, adapterSections);
+    return { file, content: withResolvedPaths(content, path.dirname(file), homeDir) };
+  });
+  const overrides = readEnvOverrides(env).map(o => {
+    const spec = CONFIG_LEAVES.find(l => l.keyPath === o.keyPath)?.spec;
+    return spec?.kind === 'path' && typeof o.value === 'string' ? { ...o, value: resolveConfigPath(o.value, spec, cwd, homeDir) } : o;
+  });
+
+  let home = path.join(homeDir, DEFAULT_HOME_DIRNAME);
+  for (const layer of layers) if (typeof layer.content.home === 'string') home = layer.content.home;
+  const envHome = overrides.find(o => o.keyPath === 'home');
+  if (typeof envHome?.value === 'string') home = envHome.value;
+
+  const merged = new SourcedConfig();
+  merged.apply(defaultConfig(home, thisMachine(env)) as unknown as Record<string, unknown>, 'default');
+  for (const layer of layers) merged.apply(layer.content, layer.file);
+  for (const o of overrides) merged.set(o.keyPath, o.value, `env ${o.variable}`);
+
+  return { config: merged.value as DccKitConfig, sources: merged.sources, files: layers.map(l => l.file) };
+}
