@@ -57,7 +57,7 @@ async function main(): Promise<number> {
     startedAt: new Date().toISOString(),
   });
   try {
-    const { cleanStaleTemps } = await import('../archive/index.ts');
+    const { cleanStaleTemps } = await import('../archive/temp-files.ts');
     await cleanStaleTemps(config.harmony.workfiles.workArea).catch(() => {});
   } catch { /* the archive module is optional at start */ }
 

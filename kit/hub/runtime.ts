@@ -5,7 +5,6 @@
 import fs from 'node:fs';
 import fsp from 'node:fs/promises';
 import path from 'node:path';
-import os from 'node:os';
 
 export interface RuntimeInfo {
   pid: number;
@@ -25,12 +24,8 @@ export interface HubPaths {
   logFile: string;
 }
 
-/** `DCC_KIT_HOME`, else `~/.dcc-kit`. */
-export function homeFromEnv(env: NodeJS.ProcessEnv = process.env): string {
-  const configured = env.DCC_KIT_HOME;
-  if (configured) return path.resolve(configured.replace(/^~(?=$|[\\/])/, os.homedir()));
-  return path.join(os.homedir(), '.dcc-kit');
-}
+/** `DCC_KIT_HOME`, else `~/.dcc-kit` (callers holding a loaded config use `config.home`). */
+export { dccKitHome as homeFromEnv } from '../../config/paths.ts';
 
 export function hubPaths(home: string): HubPaths {
   const runDir = path.join(home, 'run');
@@ -83,14 +78,22 @@ export function removeRuntimeSync(paths: HubPaths, pid = process.pid): void {
   } catch { /* already gone */ }
 }
 
+/** True for a running process; a zombie (exited, not yet reaped by its parent) counts as dead. */
 export function isProcessAlive(pid: number): boolean {
   if (!Number.isInteger(pid) || pid <= 0) return false;
   try {
     process.kill(pid, 0);
-    return true;
   } catch (err) {
     return (err as NodeJS.ErrnoException).code === 'EPERM';
   }
+  if (process.platform === 'linux') {
+    try {
+      const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+      const state = stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3);
+      if (state === 'Z' || state === 'X') return false;
+    } catch { /* no procfs: trust kill(0) */ }
+  }
+  return true;
 }
 
 /**

@@ -1,0 +1,390 @@
+/**
+ * The shape of `.dcckitrc`: the typed configuration, a hand-written schema describing every key, and
+ * the checks that turn a file's content or an environment variable into problems that name the key and
+ * say what is expected.
+ */
+import { ConfigError } from '../kit/errors.ts';
+
+export interface HubConfig {
+  /** 0 = any free port. */
+  port: number;
+  callTimeout: number;
+  pingInterval: number;
+  maxFrameBytes: number;
+  logMaxBytes: number;
+  logFiles: number;
+}
+
+export interface HarmonyWorkfilesConfig {
+  workArea: string;
+  template: string;
+  openLatest: boolean;
+  keepLocalCopies: number;
+  maxLocalAgeDays: number;
+  maxExtractBytes: number;
+}
+
+export interface HarmonyConfig {
+  /** A path, a command looked up on PATH, the word `simulator`, or null to use the adapter's candidates. */
+  executable: string | null;
+  launchTimeout: number;
+  menuLabel: string;
+  compat: 'none' | 'ayon';
+  simulatorVersion: string;
+  workfiles: HarmonyWorkfilesConfig;
+}
+
+export interface HoudiniConfig {
+  executable: string | null;
+  hython: string | null;
+  launchTimeout: number;
+  callTimeout: number;
+}
+
+export interface AfanasyConfig {
+  host: string;
+  port: number;
+  user: string;
+  hostName: string;
+  timeout: number;
+}
+
+export interface FarmConfig {
+  afanasy: AfanasyConfig;
+}
+
+export interface PublishConfig {
+  root: string;
+  template: string;
+}
+
+export interface WebConfig {
+  enabled: boolean;
+}
+
+/** The sections dcc-kit itself knows. */
+export interface CoreConfig {
+  home: string;
+  hub: HubConfig;
+  /** npm package names of third-party adapters. */
+  adapters: string[];
+  harmony: HarmonyConfig;
+  houdini: HoudiniConfig;
+  farm: FarmConfig;
+  publish: PublishConfig;
+  web: WebConfig;
+}
+
+/** The resolved configuration: the core sections plus one opaque section per third-party adapter that has one. */
+export interface DccKitConfig extends CoreConfig {
+  [adapterSection: string]: unknown;
+}
+
+interface LeafBase {
+  /** One line for `dcc-kit config --help`. */
+  doc: string;
+  /** Environment variable that overrides this key. */
+  env?: string;
+}
+export interface IntSpec extends LeafBase { kind: 'int'; min: number; max?: number; unit?: 'milliseconds' | 'bytes' | 'days' }
+export interface TextSpec extends LeafBase { kind: 'text'; pattern?: RegExp; expected?: string }
+/**
+ * `dir` paths are always made absolute; `executable` paths only when they contain a separator (a bare
+ * name is a command looked up on PATH). `words` are accepted as they are (e.g. `simulator`).
+ */
+export interface PathSpec extends LeafBase { kind: 'path'; role: 'dir' | 'executable'; nullable: boolean; words?: readonly string[] }
+export interface BoolSpec extends LeafBase { kind: 'bool' }
+export interface EnumSpec extends LeafBase { kind: 'enum'; values: readonly string[] }
+export interface PackageListSpec extends LeafBase { kind: 'packages' }
+export type LeafSpec = IntSpec | TextSpec | PathSpec | BoolSpec | EnumSpec | PackageListSpec;
+
+/** A section whose fields must be exactly the keys of T (checked by the compiler). */
+export interface SectionSpec<T> {
+  kind: 'section';
+  fields: { [K in keyof T]-?: NonNullable<T[K]> extends string | number | boolean | readonly unknown[] ? LeafSpec : SectionSpec<T[K]> };
+}
+interface AnySection { kind: 'section'; fields: Record<string, LeafSpec | AnySection> }
+
+const ms = (min: number, doc: string): IntSpec => ({ kind: 'int', min, unit: 'milliseconds', doc });
+const bytes = (doc: string): IntSpec => ({ kind: 'int', min: 1, unit: 'bytes', doc });
+
+export const CONFIG_SCHEMA = {
+  kind: 'section',
+  fields: {
+    home: { kind: 'path', role: 'dir', nullable: false, env: 'DCC_KIT_HOME', doc: 'dcc-kit data folder (runtime file, logs, work area)' },
+    hub: {
+      kind: 'section',
+      fields: {
+        port: { kind: 'int', min: 0, max: 65535, env: 'DCC_KIT_PORT', doc: 'hub port on 127.0.0.1; 0 = any free port' },
+        callTimeout: ms(1, 'default timeout of a call into a DCC'),
+        pingInterval: ms(1, 'how often idle peers are pinged'),
+        maxFrameBytes: bytes('largest accepted frame'),
+        logMaxBytes: bytes('hub log size before it is rotated'),
+        logFiles: { kind: 'int', min: 1, doc: 'hub log files kept, current one included' },
+      },
+    },
+    adapters: { kind: 'packages', doc: 'npm packages of third-party adapters' },
+    harmony: {
+      kind: 'section',
+      fields: {
+        executable: { kind: 'path', role: 'executable', nullable: true, words: ['simulator'], env: 'DCC_KIT_HARMONY_EXECUTABLE', doc: 'Harmony executable, "simulator", or null to search the usual places' },
+        launchTimeout: ms(1, 'wait for a launched Harmony to connect'),
+        menuLabel: { kind: 'text', doc: 'title of the dcc-kit menu in Harmony' },
+        compat: { kind: 'enum', values: ['none', 'ayon'], doc: '"ayon" also accepts unmodified AYON Harmony clients (no auth)' },
+        simulatorVersion: { kind: 'text', pattern: /^\d+\.\d+$/, expected: 'a version string like "24.0"', doc: 'Harmony version the simulator reports' },
+        workfiles: {
+          kind: 'section',
+          fields: {
+            workArea: { kind: 'path', role: 'dir', nullable: false, doc: 'where workfiles are extracted (default <home>/harmony)' },
+            template: { kind: 'text', doc: 'workfile name template' },
+            openLatest: { kind: 'bool', doc: 'open the latest workfile when Harmony starts without one' },
+            keepLocalCopies: { kind: 'int', min: 0, doc: 'extracted local copies kept per workfile' },
+            maxLocalAgeDays: { kind: 'int', min: 0, unit: 'days', doc: 'local copies older than this are removed' },
+            maxExtractBytes: bytes('refuse to extract a workfile larger than this'),
+          },
+        },
+      },
+    },
+    houdini: {
+      kind: 'section',
+      fields: {
+        executable: { kind: 'path', role: 'executable', nullable: true, env: 'DCC_KIT_HOUDINI_EXECUTABLE', doc: 'Houdini executable, or null to search the usual places' },
+        hython: { kind: 'path', role: 'executable', nullable: true, doc: 'hython executable, or null to search the usual places' },
+        launchTimeout: ms(1, 'wait for a launched Houdini to connect'),
+        callTimeout: ms(1, 'default timeout of a call into Houdini'),
+      },
+    },
+    farm: {
+      kind: 'section',
+      fields: {
+        afanasy: {
+          kind: 'section',
+          fields: {
+            host: { kind: 'text', env: 'DCC_KIT_AFANASY_HOST', doc: 'afserver host' },
+            port: { kind: 'int', min: 1, max: 65535, doc: 'afserver port' },
+            user: { kind: 'text', doc: 'user name jobs are submitted as (default: the OS user)' },
+            hostName: { kind: 'text', doc: 'host name sent with jobs (default: this machine)' },
+            timeout: ms(1, 'afserver connection and reply timeout'),
+          },
+        },
+      },
+    },
+    publish: {
+      kind: 'section',
+      fields: {
+        root: { kind: 'path', role: 'dir', nullable: false, doc: 'publish root folder (default <home>/publish)' },
+        template: { kind: 'text', doc: 'version folder template under the root' },
+      },
+    },
+    web: {
+      kind: 'section',
+      fields: {
+        enabled: { kind: 'bool', doc: 'serve the local web page from the hub' },
+      },
+    },
+  },
+} satisfies SectionSpec<CoreConfig>;
+
+const ROOT: AnySection = CONFIG_SCHEMA;
+
+export interface LeafEntry { keyPath: string; spec: LeafSpec }
+
+function flatten(section: AnySection, prefix: string, out: LeafEntry[]): LeafEntry[] {
+  for (const [key, field] of Object.entries(section.fields)) {
+    const keyPath = prefix ? `${prefix}.${key}` : key;
+    if (field.kind === 'section') flatten(field, keyPath, out);
+    else out.push({ keyPath, spec: field });
+  }
+  return out;
+}
+
+/** Every leaf key of the schema, in schema order. */
+export const CONFIG_LEAVES: readonly LeafEntry[] = flatten(ROOT, '', []);
+
+export function isPlainObject(value: unknown): value is Record<string, unknown> {
+  if (value === null || typeof value !== 'object') return false;
+  const proto = Object.getPrototypeOf(value);
+  return proto === Object.prototype || proto === null;
+}
+
+/** What a leaf accepts, as the end of "<key> must be ...". */
+export function describeExpected(spec: LeafSpec): string {
+  switch (spec.kind) {
+    case 'int': {
+      const range = spec.max !== undefined ? `an integer from ${spec.min} to ${spec.max}`
+        : spec.min === 1 ? 'a positive integer' : `an integer of ${spec.min} or more`;
+      return spec.unit ? `${range} (${spec.unit})` : range;
+    }
+    case 'text': return spec.expected ?? 'a non-empty string';
+    case 'path': {
+      const choices = [spec.role === 'executable' ? 'a path to the executable' : 'a path', ...(spec.words ?? []).map(w => JSON.stringify(w))];
+      if (spec.nullable) choices.push('null');
+      return choices.length > 1 ? `${choices.slice(0, -1).join(', ')} or ${choices[choices.length - 1]}` : choices[0];
+    }
+    case 'bool': return 'true or false';
+    case 'enum': return `one of ${spec.values.map(v => JSON.stringify(v)).join(', ')}`;
+    case 'packages': return 'a list of npm package names';
+  }
+}
+
+/** A short rendering of a value for "(got ...)". */
+export function describeValue(value: unknown): string {
+  if (value === undefined) return 'nothing';
+  if (value === null || typeof value === 'number' || typeof value === 'boolean') return String(value);
+  if (typeof value === 'string') {
+    const text = JSON.stringify(value);
+    return text.length > 60 ? `${text.slice(0, 56)}..."` : text;
+  }
+  if (Array.isArray(value)) return 'a list';
+  if (value instanceof Date) return `a date (${Number.isNaN(value.getTime()) ? 'invalid' : value.toISOString()})`;
+  if (typeof value === 'function') return 'a function';
+  return isPlainObject(value) ? 'a section' : `a ${typeof value}`;
+}
+
+const NPM_NAME = /^(?:@[a-z0-9][a-z0-9._~-]*\/)?[a-z0-9][a-z0-9._~-]*$/;
+
+function leafAccepts(spec: LeafSpec, value: unknown): boolean {
+  switch (spec.kind) {
+    case 'int':
+      return typeof value === 'number' && Number.isSafeInteger(value) && value >= spec.min && (spec.max === undefined || value <= spec.max);
+    case 'text':
+      return typeof value === 'string' && value.trim() !== '' && (!spec.pattern || spec.pattern.test(value));
+    case 'path':
+      return (value === null && spec.nullable) || (typeof value === 'string' && value.trim() !== '');
+    case 'bool':
+      return typeof value === 'boolean';
+    case 'enum':
+      return typeof value === 'string' && spec.values.includes(value);
+    case 'packages':
+      return Array.isArray(value);
+  }
+}
+
+export interface ConfigProblem {
+  keyPath: string;
+  /** Starts with the key path, e.g. `hub.port must be an integer from 0 to 65535 (got "abc")`. */
+  text: string;
+}
+
+/** `shown` is what the user wrote, when `value` was converted from it (environment variables). */
+function leafProblem(spec: LeafSpec, value: unknown, label: string, shown: unknown = value): string | null {
+  if (!leafAccepts(spec, value)) {
+    const hint = spec.kind === 'text' && spec.pattern && typeof value === 'number' ? '; write it in quotes' : '';
+    return `${label} must be ${describeExpected(spec)}${hint} (got ${describeValue(shown)})`;
+  }
+  if (spec.kind === 'packages') {
+    const list = value as unknown[];
+    for (let i = 0; i < list.length; i++) {
+      const name = list[i];
+      if (typeof name !== 'string' || name.length > 214 || !NPM_NAME.test(name)) {
+        return `${label}[${i}] must be an npm package name like "dcckit-blender" or "@studio/dcckit-nuke" (got ${describeValue(name)})`;
+      }
+    }
+  }
+  return null;
+}
+
+function editDistance(a: string, b: string): number {
+  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const row = [i];
+    for (let j = 1; j <= b.length; j++) {
+      row[j] = Math.min(prev[j] + 1, row[j - 1] + 1, prev[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+    }
+    prev = row;
+  }
+  return prev[b.length];
+}
+
+function unknownKeyProblem(section: AnySection, key: string, prefix: string): ConfigProblem {
+  const keyPath = prefix ? `${prefix}.${key}` : key;
+  const known = Object.keys(section.fields);
+  const close = known
+    .map(k => ({ k, d: k.toLowerCase() === key.toLowerCase() ? 0 : key.length >= 3 && k.startsWith(key) ? 1 : editDistance(k, key) }))
+    .filter(c => c.d <= Math.max(2, Math.floor(key.length / 4)))
+    .sort((x, y) => x.d - y.d)[0];
+  const where = prefix ? `keys of ${prefix}` : 'sections';
+  let text = `unknown key ${keyPath} (${close ? `did you mean ${prefix ? `${prefix}.` : ''}${close.k}? ` : ''}known ${where}: ${known.join(', ')})`;
+  if (!prefix) text += `; a third-party adapter's section is accepted once its package is listed under adapters`;
+  return { keyPath, text };
+}
+
+function checkSection(section: AnySection, value: Record<string, unknown>, prefix: string, adapterSections: ReadonlySet<string>, out: ConfigProblem[]): void {
+  for (const [key, child] of Object.entries(value)) {
+    const keyPath = prefix ? `${prefix}.${key}` : key;
+    const field = Object.hasOwn(section.fields, key) ? section.fields[key] : undefined;
+    if (!field) {
+      if (!prefix && adapterSections.has(key)) {
+        if (!isPlainObject(child)) out.push({ keyPath, text: `${keyPath} (the section of adapter ${key}) must be a section of keys (got ${describeValue(child)})` });
+        continue;
+      }
+      out.push(unknownKeyProblem(section, key, prefix));
+    } else if (field.kind === 'section') {
+      if (isPlainObject(child)) checkSection(field, child, keyPath, adapterSections, out);
+      else out.push({ keyPath, text: `${keyPath} must be a section of keys (${Object.keys(field.fields).join(', ')}) (got ${describeValue(child)})` });
+    } else {
+      const text = leafProblem(field, child, keyPath);
+      if (text) out.push({ keyPath, text });
+    }
+  }
+}
+
+/**
+ * Checks the content of one config file. `adapterSections` names the extra top-level sections that are
+ * allowed (third-party adapters listed under `adapters`). Returns every problem found, none when valid.
+ */
+export function findProblems(content: unknown, adapterSections: ReadonlySet<string> = new Set()): ConfigProblem[] {
+  if (!isPlainObject(content)) {
+    return [{ keyPath: '', text: `must contain a mapping of settings such as "hub: {port: 47100}" (got ${describeValue(content)})` }];
+  }
+  const out: ConfigProblem[] = [];
+  checkSection(ROOT, content, '', adapterSections, out);
+  return out;
+}
+
+/** The valid entries of a file's `adapters` list (none if the key is missing or malformed). */
+export function listedAdapters(content: unknown): string[] {
+  if (!isPlainObject(content) || !Array.isArray(content.adapters)) return [];
+  return content.adapters.filter((name): name is string => typeof name === 'string' && NPM_NAME.test(name));
+}
+
+/** Throws a ConfigError naming `file` when its content has problems. */
+export function assertValidFile(content: unknown, file: string, adapterSections: ReadonlySet<string>): asserts content is Record<string, unknown> {
+  const problems = findProblems(content, adapterSections);
+  if (problems.length === 0) return;
+  const lines = problems.map(p => `${file}: ${p.text}`);
+  throw new ConfigError(`${lines.join('\n')}\nFix ${problems.length === 1 ? 'it' : 'them'} in that file (\`dcc-kit config --help\` lists every key and what it accepts).`,
+    { file, keyPath: problems[0].keyPath });
+}
+
+export interface EnvOverride {
+  variable: string;
+  keyPath: string;
+  value: string | number | boolean;
+}
+
+function fromEnvText(spec: LeafSpec, raw: string): unknown {
+  const text = raw.trim();
+  if (spec.kind === 'int') return /^\d+$/.test(text) ? Number(text) : raw;
+  if (spec.kind === 'bool') return text === 'true' || text === '1' ? true : text === 'false' || text === '0' ? false : raw;
+  return raw;
+}
+
+/** The overrides set by environment variables. An empty variable counts as unset. */
+export function readEnvOverrides(env: NodeJS.ProcessEnv): EnvOverride[] {
+  const overrides: EnvOverride[] = [];
+  const problems: ConfigProblem[] = [];
+  for (const { keyPath, spec } of CONFIG_LEAVES) {
+    if (!spec.env) continue;
+    const raw = env[spec.env];
+    if (raw === undefined || raw.trim() === '') continue;
+    const value = fromEnvText(spec, raw);
+    const text = leafProblem(spec, value, `environment variable ${spec.env} (${keyPath})`, raw);
+    if (text) problems.push({ keyPath, text });
+    else overrides.push({ variable: spec.env, keyPath, value: value as EnvOverride['value'] });
+  }
+  if (problems.length) {
+    throw new ConfigError(`${problems.map(p => p.text).join('\n')}\nFix or unset ${problems.length === 1 ? 'that variable' : 'those variables'}.`, { keyPath: problems[0].keyPath });
+  }
+  return overrides;
+}

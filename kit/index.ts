@@ -1,0 +1,11 @@
+/** The public API of dcc-kit for pipeline code. */
+export { connectHub, HubClient, SessionHandle, HubNotRunningError, NotAHubError, type ConnectOptions, type CallOptions } from './hub/client.ts';
+export { ensureHub } from './hub/start.ts';
+export { Hub, type HubOptions } from './hub/server.ts';
+export { RpcPeer, type PeerOptions } from './protocol/peer.ts';
+export { encodeFrame, FrameDecoder, FrameError } from './protocol/frame.ts';
+export { SessionClosedError, CallTimeoutError, RemoteError } from './protocol/errors.ts';
+export type { RequestMessage, ReplyMessage, HelloArgs, HelloResult } from './protocol/messages.ts';
+export { AdapterRegistry, validateAdapter, type Adapter, type SessionInfo, type Endpoint, type EndpointContext, type LaunchSpec, type LaunchRequest } from './adapter.ts';
+export { loadConfig, type DccKitConfig } from './config.ts';
+export { DccKitError, UsageError, ConfigError } from './errors.ts';

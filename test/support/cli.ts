@@ -1,0 +1,54 @@
+/** Runs the real dcc-kit CLI as a child process with an isolated home. */
+import { execFile, spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+export const BIN = path.join(ROOT, 'bin', 'dcc-kit.js');
+
+export interface CliResult { code: number; stdout: string; stderr: string }
+
+export interface Sandbox {
+  dir: string;
+  env: NodeJS.ProcessEnv;
+  run(args: string[], opts?: { cwd?: string; env?: NodeJS.ProcessEnv; timeout?: number }): Promise<CliResult>;
+  json<T = unknown>(args: string[], opts?: { cwd?: string; env?: NodeJS.ProcessEnv }): Promise<T>;
+  cleanup(): Promise<void>;
+}
+
+/** A temp HOME, XDG config dir and DCC_KIT_HOME, so nothing of the real user is read or written. */
+export function sandbox(): Sandbox {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dcckit-cli-'));
+  const home = path.join(dir, 'home');
+  fs.mkdirSync(home);
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    HOME: home,
+    USERPROFILE: home,
+    XDG_CONFIG_HOME: path.join(home, '.config'),
+    DCC_KIT_HOME: path.join(dir, 'kit'),
+  };
+  delete env.DCC_KIT_PORT;
+  delete env.DCC_KIT_TOKEN;
+  const run = (args: string[], opts: { cwd?: string; env?: NodeJS.ProcessEnv; timeout?: number } = {}) =>
+    new Promise<CliResult>((resolve) => {
+      execFile(process.execPath, [BIN, ...args], { cwd: opts.cwd ?? home, env: { ...env, ...opts.env }, timeout: opts.timeout ?? 30_000 }, (err, stdout, stderr) => {
+        const code = err ? (typeof (err as { code?: unknown }).code === 'number' ? (err as { code: number }).code : 1) : 0;
+        resolve({ code, stdout, stderr });
+      });
+    });
+  return {
+    dir, env, run,
+    async json<T>(args: string[], opts?: { cwd?: string; env?: NodeJS.ProcessEnv }) {
+      const r = await run(args, opts);
+      if (r.code !== 0) throw new Error(`dcc-kit ${args.join(' ')} exited ${r.code}: ${r.stderr}`);
+      return JSON.parse(r.stdout) as T;
+    },
+    async cleanup() {
+      spawnSync(process.execPath, [BIN, 'hub', 'stop'], { env, timeout: 15_000 });
+      fs.rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
