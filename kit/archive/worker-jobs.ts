@@ -347,7 +347,7 @@ export async function readEntries(job: ReadEntriesJob): Promise<{ result: ReadEn
     }
     if (item.target !== undefined) writeOutput(item, data.length ? data : null, job.fsync);
     bytes += data.length;
-    files++;
+    if (!item.name.endsWith('/')) files++;
   }
   return { result: { bytes, files }, transfer: [] };
 }

@@ -40,6 +40,7 @@ export class WorkerPool {
   private readonly cancelFlag = new Int32Array(new SharedArrayBuffer(4));
   private nextId = 1;
   private broken: Error | undefined;
+  private closing = false;
   private readonly depth: number;
 
   constructor(threads = defaultThreadCount(), depth = 2) {
@@ -55,8 +56,6 @@ export class WorkerPool {
       this.slots.push(slot);
     }
   }
-
-  private closing = false;
 
   get size(): number { return this.slots.length; }
 

@@ -130,6 +130,7 @@ export class Hub extends EventEmitter {
       tools: this.tools.size,
       ...totals,
       rssBytes: process.memoryUsage().rss,
+      maxRssBytes: process.resourceUsage().maxRSS * 1024,
     };
   }
 
@@ -209,6 +210,7 @@ export class Hub extends EventEmitter {
       const { session, resumed } = this.sessions.attach(peer, {
         dcc: args.dcc,
         pid: Number.isInteger(args.pid) ? args.pid as number : null,
+        instance: typeof args.instance === 'string' && args.instance ? args.instance : null,
         version: typeof args.version === 'string' ? args.version : null,
         scene: typeof args.scene === 'string' && args.scene ? args.scene : null,
       });

@@ -9,6 +9,8 @@ export interface Session {
   id: string;
   dcc: string;
   pid: number | null;
+  /** A DCC-chosen id that survives its script engine resets (Harmony), preferred over pid for identity. */
+  instance: string | null;
   version: string | null;
   scene: string | null;
   joinedAt: Date;
@@ -63,10 +65,11 @@ export class SessionRegistry extends EventEmitter {
   }
 
   /** Attaches a DCC connection; reuses the session of the same (dcc, pid) if it is still known. */
-  attach(peer: RpcPeer, hello: { dcc: string; pid: number | null; version: string | null; scene: string | null; compat?: string }): { session: Session; resumed: boolean } {
-    let session = hello.pid !== null
-      ? this.list().find((s) => s.dcc === hello.dcc && s.pid === hello.pid)
-      : undefined;
+  attach(peer: RpcPeer, hello: { dcc: string; pid: number | null; instance?: string | null; version: string | null; scene: string | null; compat?: string }): { session: Session; resumed: boolean } {
+    const instance = hello.instance ?? null;
+    let session = instance !== null
+      ? this.list().find((s) => s.dcc === hello.dcc && s.instance === instance)
+      : hello.pid !== null ? this.list().find((s) => s.dcc === hello.dcc && s.instance === null && s.pid === hello.pid) : undefined;
     const resumed = session !== undefined;
     if (session) {
       if (session.peer && !session.peer.closed) session.peer.close('replaced by a new connection from the same process');
@@ -82,7 +85,7 @@ export class SessionRegistry extends EventEmitter {
       if (sceneChanged) this.emit('event', { type: 'scene', session: describe(session) } satisfies SessionEvent);
     } else {
       session = {
-        id: randomUUID(), dcc: hello.dcc, pid: hello.pid, version: hello.version, scene: hello.scene,
+        id: randomUUID(), dcc: hello.dcc, pid: hello.pid, instance, version: hello.version, scene: hello.scene,
         joinedAt: new Date(), peer, waiters: [], compat: hello.compat,
       };
       this.byId.set(session.id, session);

@@ -36,6 +36,8 @@ export interface HelloArgs {
   dcc?: string;
   version?: string;
   pid?: number;
+  /** Identifies the DCC process across reconnects when it cannot tell its pid. */
+  instance?: string;
   scene?: string;
 }
 

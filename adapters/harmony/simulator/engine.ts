@@ -1,0 +1,176 @@
+/**
+ * A headless Harmony: one long-lived process state (application, main window, property bag) and a
+ * script engine (node:vm context) per scene that is discarded on every scene switch, running the
+ * real startup scripts' TB_sceneOpened / TB_sceneCreated.
+ */
+import vm from 'node:vm';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { EventEmitter } from 'node:events';
+import { SimScene, createHarmonyGlobals, type SimHost } from './dom/index.ts';
+import { QtApplication, QtScope, createQtBindings, type SocketFaults } from './qt.ts';
+
+export interface SimulatorOptions {
+  env?: Record<string, string | undefined>;
+  /** Harmony version to behave as, e.g. "24.0" or "21.1". */
+  version?: string;
+  /** Show a main window with a menu bar (false = batch). */
+  gui?: boolean;
+  faults?: SocketFaults;
+  /** Where log lines and message boxes go besides `messages`. */
+  log?: (line: string) => void;
+  /** Folder for new untitled scenes (default: a temp folder). */
+  untitledDir?: string;
+}
+
+export interface ShownMessage { kind: 'information' | 'warning' | 'critical'; text: string }
+
+export function parseVersion(text: string | undefined): { major: number; minor: number } {
+  const m = /^(\d+)(?:\.(\d+))?/.exec(text ?? '');
+  return m ? { major: Number(m[1]), minor: Number(m[2] ?? 0) } : { major: 24, minor: 0 };
+}
+
+/** Harmony's per-user scripts folder on this OS: <...>/Toon Boom Harmony <Edition>/<MM>00-scripts. */
+export function userScriptsDir(env: Record<string, string | undefined>, major: number, edition = 'Premium'): string {
+  const home = env.HOME || env.USERPROFILE || os.homedir();
+  const folder = `${major}00-scripts`;
+  if (process.platform === 'win32') {
+    const appData = env.APPDATA || path.join(home, 'AppData', 'Roaming');
+    return path.join(appData, 'Toon Boom Animation', `Toon Boom Harmony ${edition}`, folder);
+  }
+  if (process.platform === 'darwin') return path.join(home, 'Library', 'Preferences', 'Toon Boom Animation', `Toon Boom Harmony ${edition}`, folder);
+  return path.join(home, 'Toon Boom Animation', `Toon Boom Harmony ${edition}`, folder);
+}
+
+export class HarmonySimulator extends EventEmitter {
+  readonly env: Record<string, string | undefined>;
+  readonly version: { major: number; minor: number };
+  readonly app: QtApplication;
+  readonly messages: ShownMessage[] = [];
+  readonly logLines: string[] = [];
+  scene: SimScene | null = null;
+  private scope: QtScope | null = null;
+  private context: vm.Context | null = null;
+  private readonly opts: SimulatorOptions;
+  private engineCount = 0;
+
+  constructor(opts: SimulatorOptions = {}) {
+    super();
+    this.opts = opts;
+    this.env = { ...(opts.env ?? process.env) };
+    this.version = parseVersion(opts.version ?? this.env.DCC_KIT_SIM_VERSION);
+    this.app = new QtApplication(opts.gui ?? true);
+  }
+
+  /** How many script engines this process has had (one per scene). */
+  get engines(): number { return this.engineCount; }
+
+  private log(line: string): void {
+    this.logLines.push(line);
+    this.opts.log?.(line);
+    this.emit('log', line);
+  }
+
+  private host(): SimHost {
+    return {
+      env: this.env,
+      version: this.version,
+      applicationPath: path.join(os.tmpdir(), 'harmony-simulator'),
+      log: (line) => this.log(line),
+      messageBox: (kind, text) => {
+        this.messages.push({ kind, text });
+        this.log(`[MessageBox.${kind}] ${text}`);
+        this.emit('message', { kind, text });
+      },
+      userScriptsDir: userScriptsDir(this.env, this.version.major),
+    };
+  }
+
+  /** Opens a scene (an .xstage or a project folder), or a new default scene when `scenePath` is null. */
+  open(scenePath: string | null): SimScene {
+    this.teardownEngine();
+    let created = false;
+    if (scenePath) {
+      this.scene = SimScene.open(scenePath);
+    } else {
+      const dir = this.opts.untitledDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'harmony-sim-untitled-'));
+      this.scene = SimScene.createDefault(path.join(dir, 'untitled'), 'untitled');
+      created = true;
+    }
+    this.startEngine();
+    this.runHook(created ? 'TB_sceneCreated' : 'TB_sceneOpened');
+    this.emit('scene', this.scene);
+    return this.scene;
+  }
+
+  /** The folders searched for startup scripts, in order. */
+  scriptDirs(): string[] {
+    const dirs: string[] = [];
+    const global = this.env.TOONBOOM_GLOBAL_SCRIPT_LOCATION;
+    if (global) dirs.push(global);
+    dirs.push(userScriptsDir(this.env, this.version.major));
+    return dirs;
+  }
+
+  private startEngine(): void {
+    this.engineCount++;
+    const scope = new QtScope({ log: (l) => this.log(l), faults: this.opts.faults, hasQDataStream: this.version.major < 21 || (this.version.major === 21 && this.version.minor < 1), gui: this.app.window !== null });
+    const context = vm.createContext({});
+    const globals = createHarmonyGlobals(this.scene!, this.host(), { context });
+    Object.assign(context, globals, createQtBindings(scope, this.app));
+    context.include = (file: unknown) => this.include(String(file));
+    this.scope = scope;
+    this.context = context;
+    this.app.activate(scope);
+  }
+
+  private teardownEngine(): void {
+    if (this.scope) this.scope.destroy();
+    this.scope = null;
+    this.context = null;
+  }
+
+  private include(file: string): void {
+    if (!this.context) throw new Error('include() outside a script engine');
+    let resolved = file.replace(/\\/g, '/');
+    if (!path.isAbsolute(resolved)) {
+      const hit = this.scriptDirs().map((d) => path.join(d, resolved)).find((p) => fs.existsSync(p));
+      if (!hit) throw new Error(`include: cannot find ${file}`);
+      resolved = hit;
+    }
+    const code = fs.readFileSync(resolved, 'utf8');
+    vm.runInContext(code, this.context, { filename: resolved });
+  }
+
+  /** Loads `<hook>.js` from the script folders and runs `hook()`, as Harmony does after a scene loads or is made. */
+  private runHook(hook: 'TB_sceneOpened' | 'TB_sceneCreated'): void {
+    const file = this.scriptDirs().map((d) => path.join(d, `${hook}.js`)).find((p) => fs.existsSync(p));
+    if (!file) {
+      this.log(`[debug] no ${hook}.js in the script folders`);
+      return;
+    }
+    try {
+      this.include(file);
+      const fn = (this.context as Record<string, unknown>)[hook];
+      if (typeof fn === 'function') (fn as () => void)();
+    } catch (err) {
+      this.log(`[error] ${path.basename(file)}: ${(err as Error)?.stack ?? String(err)}`);
+    }
+  }
+
+  /** Evaluates source in the current engine (tests, the Script Editor). */
+  evaluate(source: string): unknown {
+    if (!this.context) throw new Error('no scene is open');
+    return vm.runInContext(source, this.context);
+  }
+
+  /** Triggers a menu item the scripts added, by its text or "Menu/Item". */
+  triggerMenu(item: string): boolean {
+    return this.app.trigger(item);
+  }
+
+  close(): void {
+    this.teardownEngine();
+  }
+}

@@ -1,0 +1,528 @@
+/**
+ * The Qt Script bindings the Harmony scripts use, over real Node sockets, timers and files:
+ * QTcpSocket, QByteArray, QTextCodec, QTimer, QFile/QIODevice, QCoreApplication, QApplication,
+ * QMainWindow/QMenuBar/QMenu/QAction. Everything a script engine creates is owned by its QtScope and
+ * dies with it, as Harmony destroys the engine on every scene switch.
+ */
+import net from 'node:net';
+import fs from 'node:fs';
+
+export interface QtHost {
+  log(line: string): void;
+  /** Fault injection on the sockets scripts open. */
+  faults?: SocketFaults;
+  /** Harmony 21.1+ has no QDataStream in its bindings. */
+  hasQDataStream: boolean;
+  /** GUI sessions have a main window with a menu bar; batch ones do not. */
+  gui: boolean;
+}
+
+export interface SocketFaults {
+  /** Deliver incoming bytes to the script in pieces of at most this many bytes, one readyRead each. */
+  splitIncoming?: number;
+  /** Hold incoming bytes this many ms so several frames arrive in one readyRead. */
+  coalesceMs?: number;
+  /** Delay every incoming chunk by this many ms. */
+  delayMs?: number;
+  /** Close the connection after this many incoming chunks. */
+  dropAfterChunks?: number;
+  /** Called for every incoming chunk (e.g. to crash the process mid-call). */
+  onIncoming?(bytes: Buffer): void;
+}
+
+type Slot = (...args: unknown[]) => unknown;
+
+/** A Qt signal as scripts see it: `sig.connect(fn)`, `sig.connect(obj, fn)`, `sig.disconnect(fn)`. */
+export class Signal {
+  private slots: { fn: Slot; self: unknown }[] = [];
+  private readonly scope: QtScope;
+
+  constructor(scope: QtScope) {
+    this.scope = scope;
+  }
+
+  connect(a: unknown, b?: unknown): void {
+    if (typeof a === 'function') this.slots.push({ fn: a as Slot, self: undefined });
+    else if (typeof b === 'function') this.slots.push({ fn: b as Slot, self: a });
+    else if (typeof b === 'string' && a && typeof (a as Record<string, unknown>)[b] === 'function') this.slots.push({ fn: (a as Record<string, Slot>)[b], self: a });
+    else throw new TypeError('connect: target is not a function');
+  }
+
+  disconnect(a?: unknown, b?: unknown): void {
+    const fn = typeof a === 'function' ? a : b;
+    this.slots = fn ? this.slots.filter((s) => s.fn !== fn) : [];
+  }
+
+  emit(...args: unknown[]): void {
+    if (this.scope.dead) return;
+    for (const slot of this.slots.slice()) {
+      try {
+        slot.fn.apply(slot.self, args);
+      } catch (err) {
+        this.scope.host.log(`[error] uncaught exception in a signal handler: ${(err as Error)?.stack ?? String(err)}`);
+      }
+    }
+  }
+}
+
+/** Owns what one script engine created; `destroy()` tears it all down. */
+export class QtScope {
+  readonly host: QtHost;
+  dead = false;
+  private readonly disposers = new Set<() => void>();
+
+  constructor(host: QtHost) {
+    this.host = host;
+  }
+
+  own(dispose: () => void): () => void {
+    this.disposers.add(dispose);
+    return () => this.disposers.delete(dispose);
+  }
+
+  destroy(): void {
+    this.dead = true;
+    for (const d of this.disposers) {
+      try { d(); } catch { /* already gone */ }
+    }
+    this.disposers.clear();
+  }
+}
+
+export class QByteArray {
+  buf: Buffer;
+
+  constructor(init?: unknown) {
+    this.buf = init === undefined || init === null ? Buffer.alloc(0) : toBytes(init);
+  }
+
+  append(x: unknown): QByteArray { this.buf = Buffer.concat([this.buf, toBytes(x)]); return this; }
+  prepend(x: unknown): QByteArray { this.buf = Buffer.concat([toBytes(x), this.buf]); return this; }
+  size(): number { return this.buf.length; }
+  length(): number { return this.buf.length; }
+  count(): number { return this.buf.length; }
+  isEmpty(): boolean { return this.buf.length === 0; }
+  clear(): void { this.buf = Buffer.alloc(0); }
+  /** Signed, like QByteArray::at() returning a char. */
+  at(i: number): number {
+    const n = Number(i);
+    return n >= 0 && n < this.buf.length ? this.buf.readInt8(n) : 0;
+  }
+  mid(pos: number, len?: number): QByteArray {
+    const p = Math.max(0, Number(pos) | 0);
+    const end = len === undefined || Number(len) < 0 ? this.buf.length : Math.min(this.buf.length, p + (Number(len) | 0));
+    return new QByteArray(Buffer.from(this.buf.subarray(p, Math.max(p, end))));
+  }
+  left(n: number): QByteArray { return this.mid(0, n); }
+  right(n: number): QByteArray { return this.mid(Math.max(0, this.buf.length - Number(n))); }
+  remove(pos: number, len: number): QByteArray {
+    const p = Math.max(0, Number(pos) | 0);
+    const l = Math.max(0, Number(len) | 0);
+    this.buf = Buffer.concat([this.buf.subarray(0, p), this.buf.subarray(Math.min(this.buf.length, p + l))]);
+    return this;
+  }
+  toString(): string { return this.buf.toString('utf8'); }
+}
+
+function toBytes(x: unknown): Buffer {
+  if (x instanceof QByteArray) return Buffer.from(x.buf);
+  if (Buffer.isBuffer(x)) return x;
+  // Qt 5+: QByteArray::append(const QString &) appends the UTF-8 bytes.
+  return Buffer.from(String(x), 'utf8');
+}
+
+function codecName(name: unknown): string {
+  return (name instanceof QByteArray ? name.toString() : String(name)).toUpperCase().replace(/[^A-Z0-9]/g, '');
+}
+
+export const QTextCodec = {
+  codecForName(name: unknown) {
+    const n = codecName(name);
+    if (n !== 'UTF8' && n !== 'LATIN1' && n !== 'ISO88591') return null;
+    const encoding: BufferEncoding = n === 'UTF8' ? 'utf8' : 'latin1';
+    return {
+      fromUnicode: (text: unknown) => new QByteArray(Buffer.from(String(text), encoding)),
+      toUnicode: (bytes: unknown) => (bytes instanceof QByteArray ? bytes.buf : toBytes(bytes)).toString(encoding),
+      name: () => new QByteArray(n === 'UTF8' ? 'UTF-8' : 'ISO-8859-1'),
+    };
+  },
+};
+
+export const QIODevice = { NotOpen: 0, ReadOnly: 1, WriteOnly: 2, ReadWrite: 3, Append: 4, Truncate: 8, Text: 16 };
+
+export const QAbstractSocket = { UnconnectedState: 0, HostLookupState: 1, ConnectingState: 2, ConnectedState: 3, ClosingState: 6 };
+
+/** Builds the binding classes for one engine; instances register with the scope so they die with it. */
+export function createQtBindings(scope: QtScope, app: QtApplication) {
+  class QTcpSocket {
+    readonly connected = new Signal(scope);
+    readonly disconnected = new Signal(scope);
+    readonly readyRead = new Signal(scope);
+    readonly errorOccurred = new Signal(scope);
+    readonly error = this.errorOccurred;
+    private socket: net.Socket | null = null;
+    private incoming: Buffer[] = [];
+    private socketState = QAbstractSocket.UnconnectedState;
+    private chunks = 0;
+    private coalesceTimer: NodeJS.Timeout | null = null;
+
+    constructor(_parent?: unknown) {
+      scope.own(() => this.abort());
+    }
+
+    connectToHost(host: unknown, port: unknown): void {
+      if (this.socket) this.abort();
+      const faults = scope.host.faults ?? {};
+      const s = net.connect({ host: String(host), port: Number(port) });
+      this.socket = s;
+      this.socketState = QAbstractSocket.ConnectingState;
+      s.setNoDelay(true);
+      s.on('connect', () => { this.socketState = QAbstractSocket.ConnectedState; this.connected.emit(); });
+      s.on('data', (chunk: Buffer) => {
+        faults.onIncoming?.(chunk);
+        this.chunks++;
+        if (faults.dropAfterChunks !== undefined && this.chunks > faults.dropAfterChunks) {
+          s.destroy();
+          return;
+        }
+        if (faults.delayMs) setTimeout(() => this.deliver(chunk), faults.delayMs);
+        else this.deliver(chunk);
+      });
+      s.on('error', (err: NodeJS.ErrnoException) => {
+        scope.host.log(`[debug] QTcpSocket error: ${err.code ?? err.message}`);
+        this.errorOccurred.emit(err.code === 'ECONNREFUSED' ? 0 : 1);
+      });
+      s.on('close', () => {
+        const was = this.socketState;
+        this.socketState = QAbstractSocket.UnconnectedState;
+        if (this.socket === s && was === QAbstractSocket.ConnectedState) this.disconnected.emit();
+      });
+    }
+
+    private deliver(chunk: Buffer): void {
+      if (scope.dead) return;
+      const faults = scope.host.faults ?? {};
+      if (faults.splitIncoming && faults.splitIncoming > 0) {
+        const n = faults.splitIncoming;
+        const pieces: Buffer[] = [];
+        for (let i = 0; i < chunk.length; i += n) pieces.push(chunk.subarray(i, i + n));
+        const next = () => {
+          const piece = pieces.shift();
+          if (!piece || scope.dead) return;
+          this.incoming.push(piece);
+          this.readyRead.emit();
+          setImmediate(next);
+        };
+        next();
+        return;
+      }
+      this.incoming.push(chunk);
+      if (faults.coalesceMs) {
+        if (!this.coalesceTimer) this.coalesceTimer = setTimeout(() => { this.coalesceTimer = null; this.readyRead.emit(); }, faults.coalesceMs);
+        return;
+      }
+      this.readyRead.emit();
+    }
+
+    readAll(): QByteArray {
+      const out = new QByteArray(Buffer.concat(this.incoming));
+      this.incoming = [];
+      return out;
+    }
+
+    bytesAvailable(): number { return this.incoming.reduce((n, b) => n + b.length, 0); }
+
+    write(data: unknown): number {
+      if (!this.socket || this.socketState !== QAbstractSocket.ConnectedState) return -1;
+      const bytes = toBytes(data);
+      this.socket.write(bytes);
+      return bytes.length;
+    }
+
+    state(): number { return this.socketState; }
+    flush(): boolean { return true; }
+
+    close(): void {
+      if (this.socket) this.socket.end();
+    }
+
+    abort(): void {
+      if (this.coalesceTimer) clearTimeout(this.coalesceTimer);
+      if (this.socket) {
+        const s = this.socket;
+        this.socket = null;
+        this.socketState = QAbstractSocket.UnconnectedState;
+        s.destroy();
+      }
+    }
+  }
+
+  class QTimer {
+    readonly timeout = new Signal(scope);
+    singleShot = false;
+    interval = 0;
+    private handle: NodeJS.Timeout | null = null;
+
+    constructor(_parent?: unknown) {
+      scope.own(() => this.stop());
+    }
+
+    static singleShot(ms: unknown, a: unknown, b?: unknown): void {
+      const t = new QTimer();
+      t.singleShot = true;
+      t.interval = Number(ms) || 0;
+      t.timeout.connect(a, b);
+      t.start();
+    }
+
+    get active(): boolean { return this.handle !== null; }
+    isActive(): boolean { return this.handle !== null; }
+
+    start(ms?: unknown): void {
+      this.stop();
+      if (ms !== undefined) this.interval = Number(ms) || 0;
+      if (this.singleShot) this.handle = setTimeout(() => { this.handle = null; this.timeout.emit(); }, this.interval);
+      else this.handle = setInterval(() => this.timeout.emit(), Math.max(1, this.interval));
+    }
+
+    stop(): void {
+      if (this.handle) { clearTimeout(this.handle); clearInterval(this.handle); }
+      this.handle = null;
+    }
+  }
+
+  class QFile {
+    private readonly file: string;
+    private fd: number | null = null;
+
+    constructor(path: unknown) {
+      this.file = String(path);
+      scope.own(() => this.close());
+    }
+
+    static exists(path: unknown): boolean { return fs.existsSync(String(path)); }
+    exists(): boolean { return fs.existsSync(this.file); }
+    fileName(): string { return this.file; }
+
+    open(mode: unknown): boolean {
+      const m = Number(mode);
+      const flags = (m & 3) === 3 ? 'r+' : m & 2 ? (m & 4 ? 'a' : 'w') : 'r';
+      try {
+        this.fd = fs.openSync(this.file, flags);
+        return true;
+      } catch {
+        return false;
+      }
+    }
+
+    readAll(): QByteArray {
+      if (this.fd === null) return new QByteArray();
+      const st = fs.fstatSync(this.fd);
+      const buf = Buffer.alloc(st.size);
+      fs.readSync(this.fd, buf, 0, st.size, 0);
+      return new QByteArray(buf);
+    }
+
+    write(data: unknown): number {
+      if (this.fd === null) return -1;
+      const bytes = toBytes(data);
+      fs.writeSync(this.fd, bytes);
+      return bytes.length;
+    }
+
+    close(): void {
+      if (this.fd !== null) { try { fs.closeSync(this.fd); } catch { /* closed */ } }
+      this.fd = null;
+    }
+  }
+
+  const bindings: Record<string, unknown> = {
+    QTcpSocket, QTimer, QFile, QByteArray, QTextCodec, QIODevice, QAbstractSocket,
+    QCoreApplication: app.coreApplicationFor(scope),
+    QApplication: app.applicationFor(scope),
+    QMainWindow, QMenuBar, QMenu, QAction,
+  };
+  if (scope.host.hasQDataStream) bindings.QDataStream = class QDataStream { constructor() { /* present before 21.1 */ } };
+  return bindings;
+}
+
+// ---- widgets: they belong to the application, not to an engine --------------------------------
+
+export class QAction {
+  text: string;
+  readonly triggered: Signal;
+  readonly owner: QtScope | null;
+  private readonly subMenu: QMenu | null;
+  private readonly separator: boolean;
+
+  constructor(text: unknown, owner: QtScope | null, opts: { menu?: QMenu; separator?: boolean } = {}) {
+    this.text = String(text ?? '');
+    this.owner = owner;
+    this.subMenu = opts.menu ?? null;
+    this.separator = opts.separator ?? false;
+    this.triggered = new Signal(owner ?? new QtScope({ log: () => {}, hasQDataStream: true, gui: true }));
+  }
+
+  trigger(): void { this.triggered.emit(false); }
+  menu(): QMenu | null { return this.subMenu; }
+  isSeparator(): boolean { return this.separator; }
+}
+
+export class QMenu {
+  title: string;
+  readonly owner: QtScope | null;
+  private readonly items: QAction[] = [];
+  private readonly own: QAction;
+
+  constructor(title: unknown, owner: QtScope | null = null) {
+    this.title = String(title ?? '');
+    this.owner = owner;
+    this.own = new QAction(this.title, owner, { menu: this });
+  }
+
+  addAction(text: unknown): QAction {
+    const a = new QAction(text, this.owner);
+    this.items.push(a);
+    return a;
+  }
+
+  addSeparator(): QAction {
+    const a = new QAction('', this.owner, { separator: true });
+    this.items.push(a);
+    return a;
+  }
+
+  addMenu(title: unknown): QMenu {
+    const m = new QMenu(title, this.owner);
+    this.items.push(m.menuAction());
+    return m;
+  }
+
+  actions(): QAction[] { return this.items.slice(); }
+  menuAction(): QAction { return this.own; }
+  clear(): void { this.items.length = 0; }
+}
+
+export class QMenuBar {
+  private readonly items: QAction[] = [];
+  /** The scope currently allowed to add menus (the live engine). */
+  scope: QtScope | null = null;
+
+  addMenu(title: unknown): QMenu {
+    const m = new QMenu(title, this.scope);
+    this.items.push(m.menuAction());
+    return m;
+  }
+
+  actions(): QAction[] { return this.items.slice(); }
+
+  removeAction(action: unknown): void {
+    const i = this.items.indexOf(action as QAction);
+    if (i >= 0) this.items.splice(i, 1);
+  }
+
+  /** Harmony rebuilds its menu bar on scene open, dropping what scripts added. */
+  dropScriptMenus(): void {
+    for (let i = this.items.length - 1; i >= 0; i--) if (this.items[i].owner !== null) this.items.splice(i, 1);
+  }
+}
+
+export class QMainWindow {
+  private readonly bar = new QMenuBar();
+  constructor() {
+    for (const title of ['File', 'Edit', 'View', 'Play', 'Insert', 'Scene', 'Drawing', 'Windows', 'Help']) this.bar.addMenu(title);
+  }
+  menuBar(): QMenuBar { return this.bar; }
+  windowTitle(): string { return 'Harmony Premium'; }
+}
+
+/**
+ * The process-wide application: a property bag that outlives engines. Strings and numbers survive an
+ * engine switch; objects come back as stale, lossy copies (Harmony's "dead cross-engine copy").
+ */
+export class QtApplication {
+  readonly window: QMainWindow | null;
+  private readonly props = new Map<string, { value: unknown; scope: QtScope }>();
+  private readonly instanceObject: Record<string, unknown>;
+  private current: QtScope | null = null;
+
+  constructor(gui: boolean) {
+    this.window = gui ? new QMainWindow() : null;
+    const props = this.props;
+    const self = this;
+    this.instanceObject = new Proxy({}, {
+      get(_t, key) {
+        if (typeof key !== 'string') return undefined;
+        const entry = props.get(key);
+        if (!entry) return undefined;
+        if (entry.scope === self.current || entry.value === null || typeof entry.value !== 'object' && typeof entry.value !== 'function') return entry.value;
+        return staleCopy(entry.value);
+      },
+      set(_t, key, value) {
+        if (typeof key === 'string' && self.current) props.set(key, { value, scope: self.current });
+        return true;
+      },
+      has(_t, key) { return typeof key === 'string' && props.has(key); },
+      deleteProperty(_t, key) { if (typeof key === 'string') props.delete(key); return true; },
+    });
+  }
+
+  /** Makes `scope` the live engine; the menu bar loses what the previous engine added. */
+  activate(scope: QtScope): void {
+    this.current = scope;
+    if (this.window) {
+      this.window.menuBar().dropScriptMenus();
+      this.window.menuBar().scope = scope;
+    }
+  }
+
+  coreApplicationFor(_scope: QtScope) {
+    const app = this;
+    return {
+      instance: () => app.instanceObject,
+      applicationPid: () => process.pid,
+      applicationName: () => 'Harmony Premium',
+    };
+  }
+
+  applicationFor(scope: QtScope) {
+    const app = this;
+    return {
+      ...this.coreApplicationFor(scope),
+      topLevelWidgets: () => (app.window ? [app.window] : []),
+      activeWindow: () => null,
+    };
+  }
+
+  /** Finds a script-made menu action by its text (optionally "Menu/Item") and triggers it. */
+  trigger(path: string): boolean {
+    if (!this.window) return false;
+    const [menuTitle, itemText] = path.includes('/') ? path.split('/', 2) : [null, path];
+    for (const top of this.window.menuBar().actions()) {
+      const menu = top.menu();
+      if (!menu || (menuTitle !== null && menu.title !== menuTitle)) continue;
+      const action = menu.actions().find((a) => a.text === itemText);
+      if (action) {
+        action.trigger();
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** The titles of the menus and items scripts added (for tests and --list-menus). */
+  scriptMenus(): { title: string; items: string[] }[] {
+    if (!this.window) return [];
+    return this.window.menuBar().actions()
+      .filter((a) => a.owner !== null && a.menu())
+      .map((a) => ({ title: a.menu()!.title, items: a.menu()!.actions().map((x) => (x.isSeparator() ? '-' : x.text)) }));
+  }
+}
+
+function staleCopy(value: unknown): unknown {
+  try {
+    return JSON.parse(JSON.stringify(value)) as unknown;
+  } catch {
+    return {};
+  }
+}
