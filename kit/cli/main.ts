@@ -10,6 +10,8 @@ const COMMANDS: Record<string, Entry> = {
   sessions: { summary: 'list the DCC sessions connected to the hub', load: async () => (await import('./session-commands.ts')).sessionsCommand },
   call: { summary: 'call a function or named request in a DCC session', load: async () => (await import('./session-commands.ts')).callCommand },
   config: { summary: 'print the resolved configuration and where each value comes from', load: async () => (await import('./config-command.ts')).configCommand },
+  launch: { summary: 'start a DCC connected to the hub (harmony, houdini, ...)', load: async () => (await import('./launch-command.ts')).launchCommand },
+  install: { summary: 'install (or --uninstall) the startup scripts of a DCC for this user', load: async () => (await import('./install-command.ts')).installCommand },
   farm: { summary: 'submit and manage Afanasy render farm jobs', load: async () => (await import('./farm-entry.ts')).farmCommand },
 };
 

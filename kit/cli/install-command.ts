@@ -1,0 +1,38 @@
+import type { CliCommand } from './types.ts';
+import { parse, print, printJson, table } from './args.ts';
+import { DccKitError, UsageError } from '../errors.ts';
+import { loadConfig } from '../config.ts';
+import { AdapterRegistry } from '../adapter.ts';
+
+const USAGE = 'dcc-kit install <dcc> [--scripts-dir DIR] [--uninstall] [--dry-run] [--json]';
+
+export const installCommand: CliCommand = {
+  name: 'install',
+  summary: 'install (or --uninstall) the startup scripts of a DCC for this user',
+  help: `usage: ${USAGE}
+
+harmony: writes the dcc-kit startup scripts into the per-user <MM>00-scripts folder of every Harmony
+version/edition found (or --scripts-dir DIR). An existing TB_sceneOpened.js is kept and chained (it runs
+first); --uninstall restores it exactly. Launches through dcc-kit work without an install.
+--dry-run prints what would change without touching anything.
+`,
+  async run(ctx) {
+    const { values, positionals } = parse(ctx.argv, {
+      'scripts-dir': { type: 'string' }, uninstall: { type: 'boolean' }, 'dry-run': { type: 'boolean' }, json: { type: 'boolean' },
+    }, USAGE);
+    const [dcc, ...extra] = positionals;
+    if (!dcc || extra.length) throw new UsageError(`usage: ${USAGE}`);
+    const { config } = await loadConfig({ cwd: ctx.cwd, env: ctx.env });
+    const adapter = await new AdapterRegistry(config.adapters).get(dcc);
+    const fn = values.uninstall ? adapter.uninstall : adapter.install;
+    if (!fn) throw new DccKitError(`the ${adapter.displayName} adapter has no ${values.uninstall ? 'uninstall' : 'install'} step`, 'NO_INSTALL');
+    const result = await fn({
+      targetDir: values['scripts-dir'] as string | undefined, env: ctx.env, dryRun: Boolean(values['dry-run']),
+      homeDir: ctx.env.HOME ?? ctx.env.USERPROFILE,
+    });
+    if (values.json) printJson(ctx, result);
+    else if (result.actions.length === 0) print(ctx, values.uninstall ? 'nothing to uninstall' : 'nothing to do');
+    else print(ctx, (values['dry-run'] ? 'would do:\n' : '') + table(result.actions.map((a) => [a.action, a.path])).trimEnd());
+    return 0;
+  },
+};

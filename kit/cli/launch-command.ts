@@ -1,0 +1,89 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import type { CliCommand, CliContext } from './types.ts';
+import { parse, print, printJson } from './args.ts';
+import { DccKitError, UsageError } from '../errors.ts';
+import { loadConfig, type DccKitConfig } from '../config.ts';
+import { AdapterRegistry, type SessionInfo } from '../adapter.ts';
+import { ensureHub } from '../hub/start.ts';
+import { connectHub } from '../hub/client.ts';
+import { launchDetached } from '../launch.ts';
+
+const USAGE = 'dcc-kit launch <dcc> [scene] [--simulate] [--timeout MS] [--json]';
+
+export class LaunchTimeoutError extends DccKitError {
+  constructor(message: string) { super(message, 'LAUNCH_TIMEOUT'); }
+}
+
+export interface LaunchOutcome {
+  session: SessionInfo;
+  pid: number;
+  logFile: string;
+  hub: { pid: number; port: number; started: boolean };
+}
+
+/** Starts or attaches to the hub, starts the DCC, and resolves once its session said hello. */
+export async function launchDcc(ctx: Pick<CliContext, 'cwd' | 'env'>, dcc: string, scene: string | null, opts: { simulate?: boolean; timeout?: number; config?: DccKitConfig } = {}): Promise<LaunchOutcome> {
+  const config = opts.config ?? (await loadConfig({ cwd: ctx.cwd, env: ctx.env })).config;
+  const registry = new AdapterRegistry(config.adapters);
+  const adapter = await registry.get(dcc);
+  if (!adapter.launchSpec) throw new DccKitError(`the ${adapter.displayName} adapter cannot launch its application`, 'NO_LAUNCH');
+  let scenePath: string | null = null;
+  if (scene) {
+    scenePath = path.resolve(ctx.cwd, scene);
+    if (!fs.existsSync(scenePath)) throw new DccKitError(`scene not found: ${scenePath}`, 'SCENE_NOT_FOUND');
+  }
+  const section = (config as unknown as Record<string, { launchTimeout?: number } | undefined>)[dcc];
+  const timeout = opts.timeout ?? section?.launchTimeout ?? 30_000;
+  const { info, started } = await ensureHub({ home: config.home, env: ctx.env, cwd: ctx.cwd });
+  const hub = await connectHub({ port: info.port, token: info.token });
+  try {
+    await hub.subscribe();
+    const spec = await adapter.launchSpec({
+      scene: scenePath, simulate: opts.simulate, config, env: ctx.env,
+      hub: { port: info.port, token: info.token, home: config.home },
+    });
+    const startedAt = new Date().toISOString();
+    const app = await launchDetached({
+      name: dcc, command: spec.command, args: spec.args, env: spec.env, baseEnv: ctx.env, cwd: spec.cwd ?? ctx.cwd,
+      home: config.home, displayName: adapter.displayName, executableKey: spec.executableKey,
+    });
+    const joined = hub.waitForSession((s) => s.dcc === dcc && (s.pid === app.pid || (s.pid === null && s.joinedAt >= startedAt)), timeout);
+    const exited = app.exited.then((status) => { throw Object.assign(new Error(), { exitStatus: status }); });
+    try {
+      const session = await Promise.race([joined, exited]);
+      return { session, pid: app.pid, logFile: app.logFile, hub: { pid: info.pid, port: info.port, started } };
+    } catch (err) {
+      const tail = (await app.tail(15)).join('\n');
+      const status = (err as { exitStatus?: { code: number | null; signal: string | null } }).exitStatus;
+      if (status) throw new DccKitError(`${adapter.displayName} exited (${status.signal ?? `code ${status.code}`}) before it connected. Its log (${app.logFile}) ends with:\n${tail}`, 'LAUNCH_EXITED');
+      app.kill();
+      throw new LaunchTimeoutError(`${adapter.displayName} did not connect to the hub within ${timeout} ms (${dcc}.launchTimeout); it was stopped. Its log (${app.logFile}) ends with:\n${tail}`);
+    }
+  } finally {
+    hub.close();
+  }
+}
+
+export const launchCommand: CliCommand = {
+  name: 'launch',
+  summary: 'start a DCC connected to the hub (harmony, houdini, ...)',
+  help: `usage: ${USAGE}
+
+Starts (or attaches to) the hub, starts the DCC with the dcc-kit startup scripts, and returns once
+its session said hello. The executable comes from .dcckitrc (<dcc>.executable) or the default
+install locations. --simulate runs the bundled Harmony simulator instead of Harmony (also used when
+harmony.executable is "simulator"). The DCC's output goes to a log under <home>/logs/.
+`,
+  async run(ctx) {
+    const { values, positionals } = parse(ctx.argv, { simulate: { type: 'boolean' }, timeout: { type: 'string' }, json: { type: 'boolean' } }, USAGE);
+    const [dcc, scene, ...extra] = positionals;
+    if (!dcc || extra.length) throw new UsageError(`usage: ${USAGE}`);
+    const timeout = values.timeout === undefined ? undefined : Number(values.timeout);
+    if (timeout !== undefined && !(timeout > 0)) throw new UsageError('--timeout takes milliseconds above 0');
+    const out = await launchDcc(ctx, dcc, scene ?? null, { simulate: Boolean(values.simulate), timeout });
+    if (values.json) printJson(ctx, out);
+    else print(ctx, `${dcc} is ready: session ${out.session.id}, pid ${out.pid}${out.session.scene ? `, scene ${out.session.scene}` : ''}\nlog: ${out.logFile}\nhub: ${out.hub.started ? 'started' : 'attached'}, 127.0.0.1:${out.hub.port}`);
+    return 0;
+  },
+};
