@@ -93,23 +93,28 @@ var dcckit = (function () {
     return String(codec().toUnicode(bytes));
   }
 
-  /** Port and token: from the environment of a launch, else the hub's runtime file. */
+  /**
+   * Port and token of the hub: its runtime file first (it follows a hub restart, which changes the token
+   * and maybe the port), else the environment of the launch.
+   */
   function endpoint() {
-    var port = parseInt(env('DCC_KIT_PORT'), 10);
-    var token = env('DCC_KIT_TOKEN');
-    if (port > 0 && token) return { port: port, token: token };
     var home = env('DCC_KIT_HOME');
     if (!home) {
       var userHome = env('HOME') || env('USERPROFILE');
-      if (!userHome) return null;
-      home = userHome + '/.dcc-kit';
+      if (userHome) home = userHome + '/.dcc-kit';
     }
-    var text = readTextFile(home.replace(/\\/g, '/') + '/run/hub.json');
-    if (!text) return null;
-    try {
-      var info = JSON.parse(text);
-      if (info && info.port > 0 && info.token) return { port: info.port, token: String(info.token) };
-    } catch (e) { /* a torn file: try again later */ }
+    if (home) {
+      var text = readTextFile(home.replace(/\\/g, '/') + '/run/hub.json');
+      if (text) {
+        try {
+          var info = JSON.parse(text);
+          if (info && info.port > 0 && info.token) return { port: info.port, token: String(info.token) };
+        } catch (e) { /* a torn file: use the environment */ }
+      }
+    }
+    var port = parseInt(env('DCC_KIT_PORT'), 10);
+    var token = env('DCC_KIT_TOKEN');
+    if (port > 0 && token) return { port: port, token: token };
     return null;
   }
 
