@@ -165,6 +165,8 @@ export function createQtBindings(scope: QtScope, app: QtApplication) {
     private socketState = QAbstractSocket.UnconnectedState;
     private chunks = 0;
     private coalesceTimer: NodeJS.Timeout | null = null;
+    private readonly splitQueue: Buffer[] = [];
+    private splitPumping = false;
 
     constructor(_parent?: unknown) {
       scope.own(() => this.abort());
@@ -203,17 +205,20 @@ export function createQtBindings(scope: QtScope, app: QtApplication) {
       if (scope.dead) return;
       const faults = scope.host.faults ?? {};
       if (faults.splitIncoming && faults.splitIncoming > 0) {
+        // One queue for every chunk, so pieces of consecutive chunks never interleave.
         const n = faults.splitIncoming;
-        const pieces: Buffer[] = [];
-        for (let i = 0; i < chunk.length; i += n) pieces.push(chunk.subarray(i, i + n));
-        const next = () => {
-          const piece = pieces.shift();
-          if (!piece || scope.dead) return;
-          this.incoming.push(piece);
-          this.readyRead.emit();
-          setImmediate(next);
-        };
-        next();
+        for (let i = 0; i < chunk.length; i += n) this.splitQueue.push(chunk.subarray(i, i + n));
+        if (this.splitQueue.length > 0 && !this.splitPumping) {
+          this.splitPumping = true;
+          const next = () => {
+            const piece = this.splitQueue.shift();
+            if (!piece || scope.dead) { this.splitPumping = false; return; }
+            this.incoming.push(piece);
+            this.readyRead.emit();
+            setImmediate(next);
+          };
+          next();
+        }
         return;
       }
       this.incoming.push(chunk);
