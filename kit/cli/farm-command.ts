@@ -153,12 +153,18 @@ export function createFarmCommand(
 
     const client = await getClient();
     const submitted = await client.submit(doc);
-    let job = await client.job(submitted);
     if (!values.wait) {
-      if (values.json) printJson(ctx, { ...submitted, name: job.name });
-      else print(ctx, `Submitted job ${submitted.id} "${job.name}" (serial ${submitted.serial}).`);
+      // The server may have renamed the job (x -> x-1): report the name it gave.
+      const name = await client.job(submitted).then(
+        (j) => j.name,
+        () => String((doc as { job: { name?: unknown } }).job.name ?? ''),
+      );
+      if (values.json) printJson(ctx, { ...submitted, name });
+      else print(ctx, `Submitted job ${submitted.id} "${name}" (serial ${submitted.serial}).`);
       return 0;
     }
+
+    let job = await client.job(submitted);
 
     if (!values.json) print(ctx, `Submitted job ${submitted.id} "${job.name}" (serial ${submitted.serial}); waiting for it to finish.`);
     const progress = createProgress({
@@ -184,7 +190,8 @@ export function createFarmCommand(
       return 0;
     }
     progress.fail(`${job.tasksError} task${job.tasksError === 1 ? '' : 's'} in error`);
-    const errors = taskErrors(job, await client.progress(submitted));
+    // Full mode carries the task names of task-list blocks.
+    const errors = taskErrors(await client.job(submitted, { full: true }), await client.progress(submitted));
     if (values.json) {
       printJson(ctx, { ...submitted, name: job.name, status: job.status, job, errors });
     } else {
