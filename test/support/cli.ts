@@ -43,7 +43,7 @@ export function sandbox(): Sandbox {
     dir, env, run,
     async json<T>(args: string[], opts?: { cwd?: string; env?: NodeJS.ProcessEnv }) {
       const r = await run(args, opts);
-      if (r.code !== 0) throw new Error(`dcc-kit ${args.join(' ')} exited ${r.code}: ${r.stderr}`);
+      if (r.code !== 0) throw new Error(`dcc-kit ${args.join(' ')} exited ${r.code}: ${r.stderr}${r.stdout}`);
       return JSON.parse(r.stdout) as T;
     },
     async cleanup() {
