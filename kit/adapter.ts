@@ -5,6 +5,7 @@
  */
 import { DccKitError } from './errors.ts';
 import type { RequestMessage, ReplyMessage } from './protocol/messages.ts';
+import type { CliCommand } from './cli/types.ts';
 
 export interface SessionInfo {
   id: string;
@@ -32,7 +33,8 @@ export interface HubServices {
 }
 
 export interface EndpointContext {
-  session: SessionInfo;
+  /** The DCC session that sent the request; null when a tool called a tool endpoint. */
+  session: SessionInfo | null;
   hub: HubServices;
 }
 
@@ -97,7 +99,25 @@ export interface Adapter {
   launchSpec?(req: LaunchRequest): Promise<LaunchSpec>;
   /** Named requests the hub serves to this DCC's sessions. */
   endpoints?: Record<string, Endpoint>;
+  /** Named requests tools (CLI, pipeline code) may send to this adapter inside the hub (`hub.adapter`). */
+  toolEndpoints?: Record<string, Endpoint>;
+  /** Turns what the user asked to open (e.g. a workfile .zip) into the scene the DCC opens, before a launch. */
+  prepareLaunch?(req: PrepareLaunchRequest): Promise<{ scene: string | null }>;
+  /** Extra `dcc-kit` commands (e.g. `workfile`), loaded when used. */
+  commands?: Record<string, { summary: string; load(): Promise<CliCommand> }>;
   legacy?: LegacyProtocol;
+}
+
+export interface PrepareLaunchRequest {
+  /** Absolute path the user gave, or null. */
+  scene: string | null;
+  simulate: boolean;
+  fresh?: boolean;
+  config: unknown;
+  env: NodeJS.ProcessEnv;
+  cwd: string;
+  /** Progress of long work (extraction), for the CLI's bar. */
+  onProgress?(p: { phase: string; bytesDone: number; bytesTotal: number }): void;
 }
 
 export class AdapterError extends DccKitError {
@@ -121,12 +141,14 @@ export function validateAdapter(value: unknown, origin: string): Adapter {
   if (typeof a.name !== 'string' || !/^[a-z][a-z0-9-]*$/.test(a.name)) problems.push('name must be a lower-case identifier');
   if (typeof a.displayName !== 'string') problems.push('displayName must be a string');
   if (typeof a.defaultExecutables !== 'function') problems.push('defaultExecutables must be a function');
-  for (const key of ['install', 'uninstall', 'launchSpec'] as const) {
+  for (const key of ['install', 'uninstall', 'launchSpec', 'prepareLaunch'] as const) {
     if (a[key] !== undefined && typeof a[key] !== 'function') problems.push(`${key} must be a function`);
   }
-  if (a.endpoints !== undefined) {
-    if (!a.endpoints || typeof a.endpoints !== 'object') problems.push('endpoints must be an object of functions');
-    else for (const [k, v] of Object.entries(a.endpoints)) if (typeof v !== 'function') problems.push(`endpoints.${k} must be a function`);
+  for (const key of ['endpoints', 'toolEndpoints'] as const) {
+    const table = a[key];
+    if (table === undefined) continue;
+    if (!table || typeof table !== 'object') problems.push(`${key} must be an object of functions`);
+    else for (const [k, v] of Object.entries(table)) if (typeof v !== 'function') problems.push(`${key}.${k} must be a function`);
   }
   if (problems.length) throw new AdapterError(`${origin} is not a valid dcc-kit adapter: ${problems.join('; ')}`);
   return a as Adapter;

@@ -252,6 +252,13 @@ function spawnFailure(err: NodeJS.ErrnoException | { code?: string; message?: st
   return new LaunchError(`could not start ${command}: ${err.message ?? err.code}`, { cause: err });
 }
 
+/** A missing cwd makes spawn fail with ENOENT, which would read as a missing program: say it first. */
+async function checkCwd(cwd: string | undefined): Promise<void> {
+  if (cwd === undefined) return;
+  const st = await fsp.stat(cwd).catch(() => null);
+  if (!st?.isDirectory()) throw new LaunchError(`cannot start in ${cwd}: no such folder (check the scene or work area path)`);
+}
+
 // ---------------------------------------------------------------------------------------------------------
 // Logs
 
@@ -295,7 +302,7 @@ export async function tailFile(file: string, lines = 40, opts: { maxBytes?: numb
       blocks.unshift(block);
     }
     let text = Buffer.concat(blocks).toString('utf8');
-    if (start > 0) text = text.slice(text.indexOf('\n') + 1); // drop the partial first line
+    if (start > 0) text = text.slice(text.indexOf('\n') + 1); // drop the partial first line (if there is a newline)
     const all = text.split(/\r?\n/);
     if (all.length > 0 && all[all.length - 1] === '') all.pop();
     return all.slice(-lines);
@@ -309,12 +316,13 @@ async function pruneLogs(dir: string, name: string, keep: number, except: string
   const pattern = new RegExp(`^${name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}-\\d{8}-\\d{6}-.*\\.log$`);
   let names: string[];
   try {
-    names = (await fsp.readdir(dir)).filter((n) => pattern.test(n) && path.join(dir, n) !== except);
+    // Provisional names are skipped: one may belong to a launch starting right now.
+    names = (await fsp.readdir(dir)).filter((n) => pattern.test(n) && !n.includes('-starting-') && path.join(dir, n) !== except);
   } catch {
     return;
   }
   names.sort(); // the timestamp sorts oldest first
-  for (const old of names.slice(0, Math.max(0, names.length - (keep - 1)))) {
+  for (const old of names.slice(0, Math.max(0, names.length - (Math.max(1, keep) - 1)))) {
     await fsp.unlink(path.join(dir, old)).catch(() => {});
   }
 }
@@ -366,6 +374,7 @@ export async function launchDetached(opts: DetachedLaunchOptions): Promise<Detac
   if (!/^[A-Za-z0-9_.-]+$/.test(opts.name)) throw new LaunchError(`invalid launch name "${opts.name}" (letters, digits, . _ - only)`);
   const platform = opts.platform ?? process.platform;
   const args = opts.args ?? [];
+  await checkCwd(opts.cwd);
   const dir = logsDir(opts.home);
   const started = new Date();
   const stamp = timestamp(started);
@@ -392,10 +401,8 @@ export async function launchDetached(opts: DetachedLaunchOptions): Promise<Detac
     fs.closeSync(fd);
     await fsp.unlink(provisional).catch(() => {});
     throw spawnFailure(err as NodeJS.ErrnoException, opts.command, opts, platform);
-  } finally {
-    // uv_spawn has duplicated the fd into the child by the time spawn() returns (or it failed).
   }
-  fs.closeSync(fd);
+  fs.closeSync(fd); // uv_spawn has duplicated it into the child by the time spawn() returns
 
   const exited = new Promise<ExitStatus>((resolve) => {
     child.once('exit', (code, signal) => resolve({ code, signal }));
@@ -409,6 +416,7 @@ export async function launchDetached(opts: DetachedLaunchOptions): Promise<Detac
     await fsp.unlink(provisional).catch(() => {});
     throw spawnFailure(err as NodeJS.ErrnoException, opts.command, opts, platform);
   }
+  child.on('error', () => {}); // a later failure (of a kill) must not crash the launcher
   child.unref();
   const pid = child.pid!;
 
@@ -499,7 +507,7 @@ const KEEP_LAST_LINES = 20;
 const MAX_LINE_CHARS = 1024 * 1024;
 
 /** Splits a byte stream into lines, across chunk boundaries and multi-byte characters. */
-class LineSplitter {
+export class LineSplitter {
   private readonly decoder = new StringDecoder('utf8');
   private partial = '';
   private afterCR = false;
@@ -543,6 +551,8 @@ function describeCommand(opts: BatchOptions): string {
 /**
  * Runs a batch process attached to this one. The process tree is killed on `signal`, `timeout`, or when
  * this process exits. Output is never buffered in full: it goes to `onLine`, to `logFile`, or nowhere.
+ * How the process ended is returned (or thrown as `BatchRunError` with `reject: true`); a program that
+ * cannot be started always throws `ExecutableNotFoundError` (or `LaunchError`).
  */
 export async function runBatch(opts: BatchOptions): Promise<BatchResult> {
   const platform = opts.platform ?? process.platform;
@@ -556,6 +566,7 @@ export async function runBatch(opts: BatchOptions): Promise<BatchResult> {
     return result;
   }
 
+  await checkCwd(opts.cwd);
   let logFd: number | undefined;
   let logStream: fs.WriteStream | undefined;
   if (opts.logFile) {
@@ -571,7 +582,7 @@ export async function runBatch(opts: BatchOptions): Promise<BatchResult> {
   const output = piped ? 'pipe' : logFd !== undefined ? (logFd as unknown as 'pipe') : 'ignore';
   if (piped && logFd !== undefined) logStream = fs.createWriteStream('', { fd: logFd, autoClose: true });
 
-  const subprocess = execa(opts.command, args, {
+  const start = () => execa(opts.command, args, {
     env: mergeEnv(opts.env, { base: opts.baseEnv, platform }),
     extendEnv: false,
     cwd: opts.cwd,
@@ -586,6 +597,14 @@ export async function runBatch(opts: BatchOptions): Promise<BatchResult> {
     reject: false,
     windowsHide: true,
   });
+  let subprocess: ReturnType<typeof start>;
+  try {
+    subprocess = start();
+  } catch (err) { // invalid options: nothing was started
+    if (logStream) logStream.destroy();
+    else if (logFd !== undefined) fs.closeSync(logFd);
+    throw err;
+  }
   if (!piped && logFd !== undefined) fs.closeSync(logFd); // the child holds its own copy
 
   let callbackError: unknown;

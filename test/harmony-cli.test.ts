@@ -96,7 +96,7 @@ test('install chains an existing TB_sceneOpened.js; the installed scripts find t
     await until(() => fs.readFileSync(logFile, 'utf8').includes('connected to the dcc-kit hub'), 10_000, 'connection');
     return sb.json<{ pid: number }[]>(['sessions', '--json']);
   })();
-  t.is(sessions[0].pid, sim.pid);
+  t.is(sessions[0].pid, sim.pid!);
   await until(() => fs.readFileSync(logFile, 'utf8').includes('studio script ran'), 3000, 'chained script');
   const log = fs.readFileSync(logFile, 'utf8');
   t.true(log.indexOf('studio script ran') < log.indexOf('connected to the dcc-kit hub'), 'the studio script runs first');

@@ -15,7 +15,7 @@ const fakeAdapter: Adapter = {
   displayName: 'Fake DCC',
   defaultExecutables: () => [],
   endpoints: {
-    'menu.hello': (args, ctx) => ({ greeting: `hello ${String((args as { who?: string })?.who)}`, session: ctx.session.id }),
+    'menu.hello': (args, ctx) => ({ greeting: `hello ${String((args as { who?: string })?.who)}`, session: ctx.session?.id }),
     'menu.broken': () => { throw new Error('not available yet: the loader is not installed'); },
   },
 };

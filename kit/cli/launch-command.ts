@@ -8,8 +8,9 @@ import { AdapterRegistry, type SessionInfo } from '../adapter.ts';
 import { ensureHub } from '../hub/start.ts';
 import { connectHub } from '../hub/client.ts';
 import { launchDetached } from '../launch.ts';
+import { createProgress } from './progress.ts';
 
-const USAGE = 'dcc-kit launch <dcc> [scene] [--simulate] [--timeout MS] [--json]';
+const USAGE = 'dcc-kit launch <dcc> [scene | workfile.zip] [--simulate] [--fresh] [--timeout MS] [--json]';
 
 export class LaunchTimeoutError extends DccKitError {
   constructor(message: string) { super(message, 'LAUNCH_TIMEOUT'); }
@@ -23,7 +24,7 @@ export interface LaunchOutcome {
 }
 
 /** Starts or attaches to the hub, starts the DCC, and resolves once its session said hello. */
-export async function launchDcc(ctx: Pick<CliContext, 'cwd' | 'env'>, dcc: string, scene: string | null, opts: { simulate?: boolean; timeout?: number; config?: DccKitConfig } = {}): Promise<LaunchOutcome> {
+export async function launchDcc(ctx: Pick<CliContext, 'cwd' | 'env'>, dcc: string, scene: string | null, opts: { simulate?: boolean; fresh?: boolean; timeout?: number; config?: DccKitConfig; onProgress?: (p: { phase: string; bytesDone: number; bytesTotal: number }) => void } = {}): Promise<LaunchOutcome> {
   const config = opts.config ?? (await loadConfig({ cwd: ctx.cwd, env: ctx.env })).config;
   const registry = new AdapterRegistry(config.adapters);
   const adapter = await registry.get(dcc);
@@ -32,6 +33,11 @@ export async function launchDcc(ctx: Pick<CliContext, 'cwd' | 'env'>, dcc: strin
   if (scene) {
     scenePath = path.resolve(ctx.cwd, scene);
     if (!fs.existsSync(scenePath)) throw new DccKitError(`scene not found: ${scenePath}`, 'SCENE_NOT_FOUND');
+  }
+  if (adapter.prepareLaunch) {
+    scenePath = (await adapter.prepareLaunch({
+      scene: scenePath, simulate: Boolean(opts.simulate), fresh: opts.fresh, config, env: ctx.env, cwd: ctx.cwd, onProgress: opts.onProgress,
+    })).scene;
   }
   const section = (config as unknown as Record<string, { launchTimeout?: number } | undefined>)[dcc];
   const timeout = opts.timeout ?? section?.launchTimeout ?? 30_000;
@@ -72,16 +78,26 @@ export const launchCommand: CliCommand = {
 
 Starts (or attaches to) the hub, starts the DCC with the dcc-kit startup scripts, and returns once
 its session said hello. The executable comes from .dcckitrc (<dcc>.executable) or the default
-install locations. --simulate runs the bundled Harmony simulator instead of Harmony (also used when
+install locations. A Harmony workfile .zip is extracted to the work area first (the local copy is reused
+when it is newer; --fresh extracts again). --simulate runs the bundled Harmony simulator instead of Harmony (also used when
 harmony.executable is "simulator"). The DCC's output goes to a log under <home>/logs/.
 `,
   async run(ctx) {
-    const { values, positionals } = parse(ctx.argv, { simulate: { type: 'boolean' }, timeout: { type: 'string' }, json: { type: 'boolean' } }, USAGE);
+    const { values, positionals } = parse(ctx.argv, { simulate: { type: 'boolean' }, fresh: { type: 'boolean' }, timeout: { type: 'string' }, json: { type: 'boolean' } }, USAGE);
     const [dcc, scene, ...extra] = positionals;
     if (!dcc || extra.length) throw new UsageError(`usage: ${USAGE}`);
     const timeout = values.timeout === undefined ? undefined : Number(values.timeout);
     if (timeout !== undefined && !(timeout > 0)) throw new UsageError('--timeout takes milliseconds above 0');
-    const out = await launchDcc(ctx, dcc, scene ?? null, { simulate: Boolean(values.simulate), timeout });
+    const progress = ctx.interactive ? createProgress({ stream: ctx.stderr, interactive: true, label: 'extracting', unit: 'bytes' }) : null;
+    let out: LaunchOutcome;
+    try {
+      out = await launchDcc(ctx, dcc, scene ?? null, {
+        simulate: Boolean(values.simulate), fresh: Boolean(values.fresh), timeout,
+        onProgress: progress ? (p) => { progress.setLabel(p.phase); progress.update(p.bytesDone, p.bytesTotal); } : undefined,
+      });
+    } finally {
+      progress?.done();
+    }
     if (values.json) printJson(ctx, out);
     else print(ctx, `${dcc} is ready: session ${out.session.id}, pid ${out.pid}${out.session.scene ? `, scene ${out.session.scene}` : ''}\nlog: ${out.logFile}\nhub: ${out.hub.started ? 'started' : 'attached'}, 127.0.0.1:${out.hub.port}`);
     return 0;

@@ -207,6 +207,11 @@ export class HubClient extends EventEmitter {
     });
   }
 
+  /** Calls a tool endpoint of an adapter inside the hub (e.g. harmony "workfile.save"). */
+  adapter(adapter: string, endpoint: string, args?: unknown, opts: CallOptions = {}): Promise<unknown> {
+    return this.peer.request('hub.adapter', { adapter, endpoint, args }, { timeout: opts.timeout ?? this.callTimeout });
+  }
+
   /** Asks the hub to stop gracefully. */
   async stopHub(): Promise<void> {
     await this.peer.request('hub.stop');

@@ -43,9 +43,7 @@ export class UnknownRequestError extends DccKitError {
 
 interface ToolState { subscribed: boolean; inflight: Set<(err: Error) => void> }
 
-type Handler = (args: Record<string, unknown>, peer: RpcPeer) => unknown;
-
-const CORE_TOOL_REQUESTS = ['ping', 'hub.stats', 'hub.sessions', 'hub.call', 'hub.subscribe', 'hub.stop'];
+const CORE_TOOL_REQUESTS = ['ping', 'hub.stats', 'hub.sessions', 'hub.call', 'hub.adapter', 'hub.subscribe', 'hub.stop'];
 
 function tokenDigest(token: string): Buffer {
   return createHash('sha256').update(token, 'utf8').digest();
@@ -294,20 +292,19 @@ export class Hub extends EventEmitter {
     const name = msg.request;
     if (typeof name !== 'string') throw new HubError('tools may only send named requests; use hub.call to reach a DCC', 'REFUSED');
     const args = (msg.args && typeof msg.args === 'object' ? msg.args : {}) as Record<string, unknown>;
-    const handlers: Record<string, Handler> = {
-      'ping': () => 'pong',
-      'hub.stats': () => this.stats(),
-      'hub.sessions': () => this.sessions.list().map(describe),
-      'hub.call': (a, p) => this.routeCall(p, a),
-      'hub.subscribe': (_a, p) => { this.tools.get(p)!.subscribed = true; return this.sessions.list().map(describe); },
-      'hub.stop': () => { setImmediate(() => this.emit('stop-requested')); return { stopping: true, pid: process.pid }; },
-    };
-    const handler = handlers[name];
-    if (!handler) throw new UnknownRequestError(name, CORE_TOOL_REQUESTS);
-    return handler(args, peer);
+    switch (name) {
+      case 'hub.call': return this.routeCall(peer, args);
+      case 'ping': return 'pong';
+      case 'hub.stats': return this.stats();
+      case 'hub.sessions': return this.sessions.list().map(describe);
+      case 'hub.subscribe': this.tools.get(peer)!.subscribed = true; return this.sessions.list().map(describe);
+      case 'hub.stop': setImmediate(() => this.emit('stop-requested')); return { stopping: true, pid: process.pid };
+    }
+    throw new UnknownRequestError(name, CORE_TOOL_REQUESTS);
   }
 
-  private async routeCall(tool: RpcPeer, a: Record<string, unknown>): Promise<unknown> {
+  /** hub.call: forwards a tool's call to a session; the tool's disconnection or the hub's stop answers it early. */
+  private routeCall(tool: RpcPeer, a: Record<string, unknown>): Promise<unknown> {
     if (this.stopping) throw new HubError('the hub is stopping', 'HUB_STOPPING');
     const selector = a.session;
     if (typeof selector !== 'string' || !selector) throw new HubError('hub.call needs args.session (a session id or a DCC name)', 'BAD_ARGS');
@@ -318,25 +315,53 @@ export class Hub extends EventEmitter {
     else throw new HubError('hub.call needs one of args.function, args.script or args.request', 'BAD_ARGS');
     const timeout = typeof a.timeout === 'number' && a.timeout > 0 ? a.timeout : undefined;
     const state = this.tools.get(tool);
-    let cancel: ((err: Error) => void) | undefined;
-    const cancelled = new Promise<never>((_, reject) => { cancel = reject; });
-    state?.inflight.add(cancel!);
-    try {
-      return await Promise.race([this.callSession(selector, body, timeout, tool), cancelled]);
-    } finally {
-      state?.inflight.delete(cancel!);
-    }
+    return new Promise((resolve, reject) => {
+      const cancel = (err: Error) => { state?.inflight.delete(cancel); reject(err); };
+      state?.inflight.add(cancel);
+      let call: Promise<unknown>;
+      try {
+        call = this.forwardCall(selector, body, timeout, tool);
+      } catch (err) {
+        cancel(err as Error);
+        return;
+      }
+      call.then((value) => { state?.inflight.delete(cancel); resolve(value); }, cancel);
+    });
+  }
+
+  /** A tool endpoint of an adapter, run inside the hub (e.g. a background workfile save). */
+  private async callAdapter(a: Record<string, unknown>): Promise<unknown> {
+    if (typeof a.adapter !== 'string' || typeof a.endpoint !== 'string') throw new HubError('hub.adapter needs args.adapter and args.endpoint', 'BAD_ARGS');
+    if (!this.adapters) throw new HubError('this hub has no adapters', 'NO_ADAPTER');
+    const adapter = await this.adapters.get(a.adapter);
+    const endpoint = adapter.toolEndpoints?.[a.endpoint];
+    if (!endpoint) throw new UnknownRequestError(`${a.adapter}/${a.endpoint}`, Object.keys(adapter.toolEndpoints ?? {}).map((k) => `${a.adapter}/${k}`));
+    return endpoint(a.args, { session: null, hub: this.services });
   }
 
   /** Calls into a session, waiting briefly for a DCC that is reconnecting (scene switch). */
   async callSession(selector: string, body: RequestBody, timeout?: number, source?: RpcPeer): Promise<unknown> {
+    return this.forwardCall(selector, body, timeout, source);
+  }
+
+  /** callSession without an async frame when the DCC is connected (the common case); throws what it cannot route. */
+  private forwardCall(selector: string, body: RequestBody, timeout?: number, source?: RpcPeer): Promise<unknown> {
     const session = this.sessions.resolve(selector);
     if (!session) {
       const live = this.sessions.list().map((s) => `${s.dcc} ${s.id}`).join(', ') || 'none';
       throw new HubError(`no session "${selector}" is connected (sessions: ${live}). Start one with: dcc-kit launch ${/^[a-z]+$/.test(selector) ? selector : '<dcc>'}`, 'NO_SESSION');
     }
-    const peer = await this.sessions.connection(session, Math.min(timeout ?? this.opts.callTimeout, this.sessions.graceMs));
-    if (!peer) throw new SessionClosedError(`${session.dcc} session ${session.id} is not connected (it closed or did not reconnect in time)`);
+    const connected = session.peer && !session.peer.closed ? session.peer : null;
+    if (!connected) {
+      return this.sessions.connection(session, Math.min(timeout ?? this.opts.callTimeout, this.sessions.graceMs)).then((peer) => {
+        if (!peer) throw new SessionClosedError(`${session.dcc} session ${session.id} is not connected (it closed or did not reconnect in time)`);
+        return this.callPeer(peer, body, timeout, source);
+      });
+    }
+    return this.callPeer(connected, body, timeout, source);
+  }
+
+  private callPeer(peer: RpcPeer, body: RequestBody, timeout: number | undefined, source: RpcPeer | undefined): Promise<unknown> {
     const result = peer.call(body, { timeout: timeout ?? this.opts.callTimeout });
     if (source && peer.congested) {
       // The DCC is not keeping up: stop reading the caller until it does, so memory stays bounded.
