@@ -19,9 +19,22 @@ export function registerCommand(name: string, entry: Entry): void {
   COMMANDS[name] = entry;
 }
 
-function mainHelp(): string {
-  const width = Math.max(...Object.keys(COMMANDS).map((n) => n.length));
-  const lines = Object.entries(COMMANDS).map(([name, e]) => `  ${name.padEnd(width)}  ${e.summary}`);
+/** Commands contributed by the built-in adapters (e.g. harmony's `workfile`), found by loading them. */
+async function adapterCommands(): Promise<Record<string, Entry>> {
+  const { AdapterRegistry, builtInAdapterNames } = await import('../adapter.ts');
+  const registry = new AdapterRegistry();
+  const out: Record<string, Entry> = {};
+  for (const name of builtInAdapterNames()) {
+    const adapter = await registry.find(name);
+    for (const [cmd, entry] of Object.entries(adapter?.commands ?? {})) out[cmd] = entry;
+  }
+  return out;
+}
+
+async function mainHelp(): Promise<string> {
+  const all = { ...COMMANDS, ...(await adapterCommands()) };
+  const width = Math.max(...Object.keys(all).map((n) => n.length));
+  const lines = Object.entries(all).map(([name, e]) => `  ${name.padEnd(width)}  ${e.summary}`);
   return `dcc-kit ${KIT_VERSION}: connects DCC applications to a studio pipeline
 
 usage: dcc-kit <command> [options]      (dcc-kit <command> --help for details)
@@ -39,20 +52,21 @@ export async function run(argv: string[], ctx: Omit<CliContext, 'argv'>): Promis
   const [name, ...rest] = argv;
   if (!name || name === '--help' || name === '-h' || name === 'help') {
     const topic = name === 'help' ? rest[0] : undefined;
-    if (topic && COMMANDS[topic]) {
-      ctx.stdout.write((await COMMANDS[topic].load()).help);
+    const known = topic ? COMMANDS[topic] ?? (await adapterCommands())[topic] : undefined;
+    if (known) {
+      ctx.stdout.write((await known.load()).help);
       return 0;
     }
-    ctx.stdout.write(mainHelp());
+    ctx.stdout.write(await mainHelp());
     return name ? 0 : 2;
   }
   if (name === '--version' || name === '-v' || name === 'version') {
     ctx.stdout.write(`${KIT_VERSION}\n`);
     return 0;
   }
-  const entry = COMMANDS[name];
   const json = rest.includes('--json');
   try {
+    const entry = COMMANDS[name] ?? (await adapterCommands())[name];
     if (!entry) throw new UsageError(`unknown command "${name}". Run dcc-kit --help for the list of commands`);
     const command = await entry.load();
     if (rest.includes('--help') || rest.includes('-h')) {

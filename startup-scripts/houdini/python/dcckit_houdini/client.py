@@ -1,0 +1,321 @@
+"""The hub client: connect out, say hello, serve requests, reconnect.
+
+Threads (all daemon, none touches hou):
+  dcckit-hub-client      connects, reads and decodes frames, answers ping;
+  dcckit-hub-writer      one per connection, sends queued frames;
+  dcckit-request-<id>    one per request in flight, waits (bounded) for the
+                         main thread to run the handler, then queues the reply.
+The client never listens on a socket. The token goes into the hello frame and
+nowhere else (no log line, no hou.session, no file).
+"""
+
+import itertools
+import math
+import os
+import socket
+import threading
+import time
+
+from . import endpoint, framing, handlers, log, replies
+from .connection import Connection
+
+THREAD_NAME = "dcckit-hub-client"
+PROTOCOL = 1
+
+BACKOFF_MIN = 0.2
+BACKOFF_MAX = 5.0
+# A session shorter than this does not reset the backoff, so a hub that keeps
+# accepting and dropping us is not hammered.
+STABLE_AFTER = 5.0
+CONNECT_TIMEOUT = 3.0
+HELLO_TIMEOUT = 10.0
+POLL_INTERVAL = 0.5
+MAX_IN_FLIGHT = 64
+DEFAULT_CALL_TIMEOUT = 30.0
+
+
+class UnsupportedMessageError(ValueError):
+    pass
+
+
+class BusyError(RuntimeError):
+    pass
+
+
+def default_call_timeout():
+    raw = os.environ.get("DCC_KIT_CALL_TIMEOUT")
+    try:
+        value = float(raw) if raw else DEFAULT_CALL_TIMEOUT
+    except ValueError:
+        value = DEFAULT_CALL_TIMEOUT
+    return value if value > 0 and math.isfinite(value) else DEFAULT_CALL_TIMEOUT
+
+
+def _call_timeout(args, request):
+    value = args.get("timeout")
+    if value is None:
+        return default_call_timeout()
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not (0 < value < math.inf):
+        raise TypeError("%s: args.timeout must be a positive number of seconds" % request)
+    return float(value)
+
+
+class ClientThread(threading.Thread):
+    """The singleton thread; start() finds it by name, stop() through .client."""
+
+    def __init__(self, client):
+        threading.Thread.__init__(self, name=THREAD_NAME, daemon=True)
+        self.client = client
+
+    def run(self):
+        self.client.run()
+
+
+class Client:
+    def __init__(self, dispatcher, host_info):
+        self.dispatcher = dispatcher
+        self.host_info = host_info
+        self.thread = ClientThread(self)
+        self._stopping = threading.Event()
+        self._lock = threading.Lock()
+        self._ids = itertools.count(1)
+        self._pending = {}
+        self._connection = None
+        self._accepted = False
+        self._endpoint = None
+        self._in_flight = 0
+        self._outage_reported = False
+        self.session = None
+
+    # ---- public, any thread ---------------------------------------------------
+
+    def status(self):
+        with self._lock:
+            return {
+                "running": self.thread.is_alive() and not self._stopping.is_set(),
+                "connected": self._accepted,
+                "session": self.session if self._accepted else None,
+                "port": self._endpoint.port if self._accepted and self._endpoint else None,
+                "mode": self.dispatcher.mode,
+            }
+
+    def stop(self, timeout=2.0):
+        self._stopping.set()
+        with self._lock:
+            connection = self._connection
+        if connection is not None:
+            connection.close()
+        if self.thread.is_alive() and self.thread is not threading.current_thread():
+            self.thread.join(timeout)
+
+    def send_event(self, args):
+        """Fire-and-forget session.event to the hub; False when not connected."""
+        with self._lock:
+            connection = self._connection if self._accepted else None
+            if connection is None:
+                return False
+            message_id = next(self._ids)
+            self._pending[message_id] = self._on_event_reply
+        return connection.send_frame(
+            framing.encode({"message_id": message_id, "request": "session.event", "args": args})
+        )
+
+    # ---- the connection loop (client thread) ---------------------------------
+
+    def run(self):
+        delay = BACKOFF_MIN
+        while not self._stopping.is_set():
+            lived = None
+            try:
+                found = endpoint.candidates()
+                if not found:
+                    self._report_outage(
+                        "no hub to connect to: DCC_KIT_PORT/DCC_KIT_TOKEN are not set and %s "
+                        "does not name one (start it with `dcc-kit hub start`); retrying"
+                        % endpoint.runtime_file_path()
+                    )
+                for candidate in found:
+                    if self._stopping.is_set():
+                        break
+                    lived = self._run_session(candidate)
+                    if lived is not None:
+                        break
+            except Exception as error:  # a bug here must not end the thread
+                log.info("hub client error (reconnecting): %r" % error)
+            if self._stopping.is_set():
+                break
+            if lived is not None and lived >= STABLE_AFTER:
+                delay = BACKOFF_MIN
+            self._stopping.wait(delay)
+            delay = min(delay * 2, BACKOFF_MAX)
+
+    def _report_outage(self, text):
+        if self._outage_reported:
+            log.debug(text)
+        else:
+            self._outage_reported = True
+            log.info(text)
+
+    def _run_session(self, target):
+        """Connect, hello, serve until the connection ends.
+
+        Returns how long the session lasted after the hub accepted the hello, or
+        None when it never did.
+        """
+        try:
+            sock = socket.create_connection((endpoint.HOST, target.port), timeout=CONNECT_TIMEOUT)
+        except OSError as error:
+            self._report_outage(
+                "cannot reach the hub at %s:%d (from the %s): %s; retrying"
+                % (endpoint.HOST, target.port, target.source, error)
+            )
+            return None
+        sock.settimeout(None)
+        try:
+            sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        except OSError:
+            pass
+        connection = Connection(sock)
+        with self._lock:
+            self._connection = connection
+            self._endpoint = target
+        accepted_at = []
+
+        def on_hello_reply(message):
+            error = message.get("error")
+            if error is not None or not isinstance(message.get("result"), dict):
+                error = error if isinstance(error, dict) else {}
+                self._report_outage(
+                    "the hub on port %d refused this Houdini: %s: %s; retrying"
+                    % (target.port, error.get("name", "Error"), error.get("message", "no reason given"))
+                )
+                connection.close()
+                return
+            with self._lock:
+                self._accepted = True
+                self.session = message["result"].get("session")
+            accepted_at.append(time.monotonic())
+            self._outage_reported = False
+            log.info("connected to the dcc-kit hub on %s:%d (session %s)" % (endpoint.HOST, target.port, self.session))
+
+        try:
+            if self._stopping.is_set():
+                return None
+            self._send_hello(connection, target, on_hello_reply)
+            self._read_until_closed(connection, accepted_at)
+        except framing.FrameError as error:
+            log.info("dropping the hub connection: %s" % error)
+        except OSError as error:
+            log.debug("hub connection lost: %s" % error)
+        finally:
+            with self._lock:
+                self._connection = None
+                self._accepted = False
+                self._pending.clear()
+            connection.dispose()
+        if not accepted_at:
+            return None
+        if not self._stopping.is_set():
+            log.info("disconnected from the dcc-kit hub; reconnecting")
+        return time.monotonic() - accepted_at[0]
+
+    def _send_hello(self, connection, target, on_reply):
+        version, scene = self.host_info.snapshot()
+        args = {"protocol": PROTOCOL, "token": target.token, "role": "dcc", "dcc": "houdini", "pid": os.getpid()}
+        if version is not None:
+            args["version"] = version
+        if scene is not None:
+            args["scene"] = scene
+        with self._lock:
+            message_id = next(self._ids)
+            self._pending[message_id] = on_reply
+        connection.send_frame(framing.encode({"message_id": message_id, "request": "hello", "args": args}))
+
+    def _read_until_closed(self, connection, accepted_at):
+        decoder = framing.FrameDecoder()
+        started = time.monotonic()
+        while not connection.closed and not self._stopping.is_set():
+            if not accepted_at and time.monotonic() - started > HELLO_TIMEOUT:
+                log.info("the program on port %d did not answer the hello; is it a dcc-kit hub?" % self._endpoint.port)
+                return
+            data = connection.receive(POLL_INTERVAL)
+            if data is None:
+                continue
+            if not data:
+                return
+            for message in decoder.feed(data):
+                self._on_message(connection, message)
+
+    # ---- incoming messages ----------------------------------------------------
+
+    def _on_message(self, connection, message):
+        message_id = message.get("message_id")
+        if message.get("reply") is True:
+            callback = None
+            if isinstance(message_id, int):
+                with self._lock:
+                    callback = self._pending.pop(message_id, None)
+            if callback is None:
+                log.debug("ignoring a reply to unknown message %r" % (message_id,))
+            else:
+                callback(message)
+            return
+        name = message.get("request")
+        if message_id is None:
+            log.debug("ignoring a message without message_id")
+            return
+        if name is None:
+            kind = "function/script (AYON-style)" if ("function" in message or "script" in message) else "unrecognised"
+            error = UnsupportedMessageError(
+                "this Houdini serves named requests only ({message_id, request, args}); "
+                "a %s message is not accepted" % kind
+            )
+            connection.send_frame(replies.error_frame(message_id, error))
+            return
+        self._serve_request(connection, message_id, name, message.get("args"))
+
+    def _serve_request(self, connection, message_id, name, args):
+        try:
+            handler, on_main_thread = handlers.lookup(name)
+            args = {} if args is None else args
+            if not isinstance(args, dict):
+                raise TypeError("%s: args must be a JSON object" % name)
+            timeout = _call_timeout(args, name)
+            if not on_main_thread:
+                connection.send_frame(replies.result_frame(message_id, handler(args)))
+                return
+            with self._lock:
+                if self._in_flight >= MAX_IN_FLIGHT:
+                    raise BusyError(
+                        "%d requests are already waiting for Houdini's main thread; retry later" % self._in_flight
+                    )
+                self._in_flight += 1
+        except Exception as error:
+            connection.send_frame(replies.error_frame(message_id, error))
+            return
+        worker = threading.Thread(
+            target=self._serve_on_main_thread,
+            args=(connection, message_id, name, handler, args, timeout),
+            name="dcckit-request-%s" % message_id,
+            daemon=True,
+        )
+        worker.start()
+
+    def _serve_on_main_thread(self, connection, message_id, name, handler, args, timeout):
+        try:
+            try:
+                result = self.dispatcher.call(lambda: handler(args), timeout, name)
+            except BaseException as error:
+                frame = replies.error_frame(message_id, error)
+            else:
+                frame = replies.result_frame(message_id, result)
+            if not connection.send_frame(frame):
+                log.debug("the connection that asked for %s closed before its reply" % name)
+        finally:
+            with self._lock:
+                self._in_flight -= 1
+
+    def _on_event_reply(self, message):
+        error = message.get("error")
+        if error is not None:
+            log.debug("the hub answered a session.event with an error: %r" % (error,))

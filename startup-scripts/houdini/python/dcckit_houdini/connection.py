@@ -1,0 +1,78 @@
+"""One TCP connection to the hub: a blocking reader API and a writer thread.
+
+Frames are handed to a queue that a writer thread drains, so no caller (least
+of all Houdini's main thread, which sends scene events) ever blocks on the
+network.
+"""
+
+import queue
+import selectors
+import socket
+import threading
+
+from . import log
+
+WRITER_NAME = "dcckit-hub-writer"
+_READ_SIZE = 256 * 1024
+
+
+class Connection:
+    def __init__(self, sock):
+        self._sock = sock
+        # selectors, not select.select: a DCC process can hold fds above FD_SETSIZE.
+        self._selector = selectors.DefaultSelector()
+        self._selector.register(sock, selectors.EVENT_READ)
+        self._outgoing = queue.Queue()
+        self._lock = threading.Lock()
+        self._closed = False
+        self._writer = threading.Thread(target=self._write_loop, name=WRITER_NAME, daemon=True)
+        self._writer.start()
+
+    @property
+    def closed(self):
+        return self._closed
+
+    def send_frame(self, frame):
+        """Queue an encoded frame; False when the connection is already closed."""
+        with self._lock:
+            if self._closed:
+                return False
+            self._outgoing.put(frame)
+            return True
+
+    def _write_loop(self):
+        while True:
+            frame = self._outgoing.get()
+            if frame is None:
+                return
+            try:
+                self._sock.sendall(frame)
+            except OSError as error:
+                log.debug("write to the hub failed: %s" % error)
+                self.close()
+                return
+
+    def receive(self, timeout):
+        """Bytes read, b"" when the hub closed the connection, None if nothing came in time."""
+        if not self._selector.select(timeout):
+            return None
+        return self._sock.recv(_READ_SIZE)
+
+    def close(self):
+        """Stop sending and wake the reader. Safe from any thread, any number of times."""
+        with self._lock:
+            if self._closed:
+                return
+            self._closed = True
+            self._outgoing.put(None)
+        try:
+            self._sock.shutdown(socket.SHUT_RDWR)
+        except OSError:
+            pass
+
+    def dispose(self):
+        """Close and release the socket. Only the reading thread calls this."""
+        self.close()
+        self._writer.join(1.0)
+        self._selector.close()
+        self._sock.close()
