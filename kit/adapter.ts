@@ -76,6 +76,8 @@ export interface LaunchSpec {
 
 /** An unmodified legacy client (e.g. AYON's Harmony script) spoken to in compatibility mode. */
 export interface LegacyProtocol {
+  /** Shown as the session's `compat` (e.g. "ayon"). */
+  name: string;
   /** Config check: is compatibility mode on? */
   enabled(config: unknown): boolean;
   /** Recognises the legacy client's first frame; returns the hello data or null. */

@@ -18,8 +18,10 @@ const SHOW_TOOL: Record<string, string> = {
 };
 
 const ERROR_PREFIX = 'Error processing request.';
+const ERROR_MARKER = '\nError:\n';
 
 export const ayonCompat: LegacyProtocol = {
+  name: 'ayon',
   enabled: (config) => (config as { harmony?: { compat?: string } } | undefined)?.harmony?.compat === 'ayon',
   asciiOnly: true,
   matchHello(first: RequestMessage) {
@@ -45,8 +47,10 @@ export const ayonCompat: LegacyProtocol = {
   interpretReply(reply: ReplyMessage): ReplyMessage {
     const result = reply.result;
     if (typeof result === 'string' && result.startsWith(ERROR_PREFIX)) {
-      const at = result.lastIndexOf('\nError:\n');
-      const message = at >= 0 ? result.slice(at + '\nError:\n'.length) : result;
+      // The request part is pretty-printed JSON, which never has a line "Error:", so the first
+      // marker ends it; the error text itself may contain the marker.
+      const at = result.indexOf(ERROR_MARKER);
+      const message = at >= 0 ? result.slice(at + ERROR_MARKER.length) : result;
       const name = /^(\w*Error): /.exec(message)?.[1] ?? 'HarmonyError';
       return { message_id: reply.message_id, reply: true, error: { name, message: message.replace(/^\w*Error: /, '') } };
     }

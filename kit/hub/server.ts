@@ -43,6 +43,9 @@ export class UnknownRequestError extends DccKitError {
 
 interface ToolState { subscribed: boolean; inflight: Set<(err: Error) => void> }
 
+/** A routed payload at least this large is forwarded as the bytes received, without parsing it (raw-json.ts). */
+const RAW_FORWARD_BYTES = 256 * 1024;
+
 const CORE_TOOL_REQUESTS = ['ping', 'hub.stats', 'hub.sessions', 'hub.call', 'hub.adapter', 'hub.subscribe', 'hub.stop'];
 
 function tokenDigest(token: string): Buffer {
@@ -139,6 +142,7 @@ export class Hub extends EventEmitter {
       callTimeout: this.opts.callTimeout,
       stallTimeout: this.opts.stallTimeout,
       label: `peer ${socket.remotePort}`,
+      rawThreshold: RAW_FORWARD_BYTES,
     });
     this.peers.add(peer);
     let greeted = false;
@@ -169,7 +173,7 @@ export class Hub extends EventEmitter {
       if (legacy) {
         greeted = true;
         clearTimeout(helloTimer);
-        this.acceptLegacy(peer, legacy.protocol, legacy.hello);
+        this.acceptLegacy(peer, legacy.dcc, legacy.protocol, legacy.hello);
         return undefined;
       }
       if (msg.request !== 'hello') {
@@ -219,6 +223,7 @@ export class Hub extends EventEmitter {
       peer.label = `tool ${peer.socket.remotePort}`;
       this.tools.set(peer, { subscribed: false, inflight: new Set() });
       peer.onRequest = (msg) => this.onToolRequest(peer, msg);
+      peer.keepRaw = (msg) => msg.request === 'hub.call';
       peer.startKeepalive(this.opts.pingInterval);
       this.log.info(`${peer.label}: tool connected`);
       return { session: `tool-${peer.socket.remotePort}`, hub };
@@ -235,22 +240,22 @@ export class Hub extends EventEmitter {
     this.log.info(`${peer.label}: session ${session.id} connected${session.scene ? ` (${session.scene})` : ''}`);
   }
 
-  private matchLegacy(msg: RequestMessage): { protocol: LegacyProtocol; hello: { version?: string; scene?: string } } | null {
+  private matchLegacy(msg: RequestMessage): { dcc: string; protocol: LegacyProtocol; hello: { version?: string; scene?: string } } | null {
     if (!this.adapters || msg.request !== undefined) return null;
     for (const adapter of this.adapters.loadedAdapters()) {
       const legacy = adapter.legacy;
       if (!legacy || !legacy.enabled(this.services.config)) continue;
       const hello = legacy.matchHello(msg);
-      if (hello) return { protocol: Object.assign(legacy, { dcc: adapter.name }), hello };
+      if (hello) return { dcc: adapter.name, protocol: legacy, hello };
     }
     return null;
   }
 
-  private acceptLegacy(peer: RpcPeer, protocol: LegacyProtocol & { dcc?: string }, hello: { version?: string; scene?: string }): void {
+  private acceptLegacy(peer: RpcPeer, dcc: string, protocol: LegacyProtocol, hello: { version?: string; scene?: string }): void {
     peer.ascii = protocol.asciiOnly;
     peer.interpretReply = (r) => protocol.interpretReply(r);
     const { session } = this.sessions.attach(peer, {
-      dcc: protocol.dcc ?? 'unknown', pid: null, version: hello.version ?? null, scene: hello.scene ?? null, compat: 'legacy',
+      dcc, pid: null, version: hello.version ?? null, scene: hello.scene ?? null, compat: protocol.name,
     });
     this.log.warn(`${peer.label}: accepted an unauthenticated legacy ${session.dcc} client (compatibility mode is on)`);
     this.setupDccPeer(peer, session, protocol);
@@ -285,7 +290,14 @@ export class Hub extends EventEmitter {
       const known = ['ping', 'hub.stats', 'session.event', ...Object.keys(adapter?.endpoints ?? {})];
       throw new UnknownRequestError(name, known);
     }
-    return endpoint(args, { session: describe(session), hub: this.services });
+    if (!legacy) return endpoint(args, { session: describe(session), hub: this.services });
+    try {
+      return await endpoint(args, { session: describe(session), hub: this.services });
+    } catch (err) {
+      // A legacy client ignores replies: the log is the only place this answer can be seen.
+      this.log.warn(`${peer.label}: ${name} failed: ${(err as Error).message}`);
+      throw err;
+    }
   }
 
   private onToolRequest(peer: RpcPeer, msg: RequestMessage): unknown {
@@ -294,6 +306,7 @@ export class Hub extends EventEmitter {
     const args = (msg.args && typeof msg.args === 'object' ? msg.args : {}) as Record<string, unknown>;
     switch (name) {
       case 'hub.call': return this.routeCall(peer, args);
+      case 'hub.adapter': return this.callAdapter(args);
       case 'ping': return 'pong';
       case 'hub.stats': return this.stats();
       case 'hub.sessions': return this.sessions.list().map(describe);
@@ -314,18 +327,19 @@ export class Hub extends EventEmitter {
     else if (typeof a.request === 'string') body = a.args === undefined ? { request: a.request } : { request: a.request, args: a.args };
     else throw new HubError('hub.call needs one of args.function, args.script or args.request', 'BAD_ARGS');
     const timeout = typeof a.timeout === 'number' && a.timeout > 0 ? a.timeout : undefined;
+    // A large args.args arrives as RawJson and the DCC's large result comes back as one: both are
+    // forwarded as bytes. Nothing here may keep `body` alive once it is sent (it can be 64 MiB).
+    return this.cancellable(tool, this.forwardCall(selector, body, timeout, tool, true));
+  }
+
+  /** Settles with `call`, or early with the error passed to the tool's cancel (tool gone, hub stopping). */
+  private cancellable(tool: RpcPeer, call: Promise<unknown>): Promise<unknown> {
     const state = this.tools.get(tool);
+    if (!state) return call;
     return new Promise((resolve, reject) => {
-      const cancel = (err: Error) => { state?.inflight.delete(cancel); reject(err); };
-      state?.inflight.add(cancel);
-      let call: Promise<unknown>;
-      try {
-        call = this.forwardCall(selector, body, timeout, tool);
-      } catch (err) {
-        cancel(err as Error);
-        return;
-      }
-      call.then((value) => { state?.inflight.delete(cancel); resolve(value); }, cancel);
+      const cancel = (err: Error) => { state.inflight.delete(cancel); reject(err); };
+      state.inflight.add(cancel);
+      call.then((value) => { state.inflight.delete(cancel); resolve(value); }, cancel);
     });
   }
 
@@ -341,28 +355,35 @@ export class Hub extends EventEmitter {
 
   /** Calls into a session, waiting briefly for a DCC that is reconnecting (scene switch). */
   async callSession(selector: string, body: RequestBody, timeout?: number, source?: RpcPeer): Promise<unknown> {
-    return this.forwardCall(selector, body, timeout, source);
+    return this.forwardCall(selector, body, timeout, source, false);
   }
 
   /** callSession without an async frame when the DCC is connected (the common case); throws what it cannot route. */
-  private forwardCall(selector: string, body: RequestBody, timeout?: number, source?: RpcPeer): Promise<unknown> {
+  private forwardCall(selector: string, body: RequestBody, timeout: number | undefined, source: RpcPeer | undefined, raw: boolean): Promise<unknown> {
     const session = this.sessions.resolve(selector);
     if (!session) {
       const live = this.sessions.list().map((s) => `${s.dcc} ${s.id}`).join(', ') || 'none';
       throw new HubError(`no session "${selector}" is connected (sessions: ${live}). Start one with: dcc-kit launch ${/^[a-z]+$/.test(selector) ? selector : '<dcc>'}`, 'NO_SESSION');
     }
-    const connected = session.peer && !session.peer.closed ? session.peer : null;
-    if (!connected) {
-      return this.sessions.connection(session, Math.min(timeout ?? this.opts.callTimeout, this.sessions.graceMs)).then((peer) => {
-        if (!peer) throw new SessionClosedError(`${session.dcc} session ${session.id} is not connected (it closed or did not reconnect in time)`);
-        return this.callPeer(peer, body, timeout, source);
-      });
-    }
-    return this.callPeer(connected, body, timeout, source);
+    const run = (): Promise<unknown> => {
+      const connected = session.peer && !session.peer.closed ? session.peer : null;
+      if (!connected) {
+        return this.sessions.connection(session, Math.min(timeout ?? this.opts.callTimeout, this.sessions.graceMs)).then((peer) => {
+          if (!peer) throw new SessionClosedError(`${session.dcc} session ${session.id} is not connected (it closed or did not reconnect in time)`);
+          return this.callPeer(peer, body, timeout, source, raw);
+        });
+      }
+      return this.callPeer(connected, body, timeout, source, raw);
+    };
+    if (!session.compat) return run();
+    // Legacy clients (AYON's) mis-read coalesced frames: give them one call at a time, as AYON's server does.
+    const result = (session.serial ?? Promise.resolve()).then(run, run);
+    session.serial = result.catch(() => undefined);
+    return result;
   }
 
-  private callPeer(peer: RpcPeer, body: RequestBody, timeout: number | undefined, source: RpcPeer | undefined): Promise<unknown> {
-    const result = peer.call(body, { timeout: timeout ?? this.opts.callTimeout });
+  private callPeer(peer: RpcPeer, body: RequestBody, timeout: number | undefined, source: RpcPeer | undefined, raw: boolean): Promise<unknown> {
+    const result = peer.call(body, { timeout: timeout ?? this.opts.callTimeout, raw });
     if (source && peer.congested) {
       // The DCC is not keeping up: stop reading the caller until it does, so memory stays bounded.
       source.socket.pause();

@@ -16,6 +16,8 @@ export interface Session {
   joinedAt: Date;
   peer: RpcPeer | null;
   compat?: string;
+  /** Legacy clients handle one call at a time: the tail of the chain of their calls. */
+  serial?: Promise<unknown>;
   /** Callers waiting for the session to come back after a reconnect gap. */
   waiters: ((peer: RpcPeer | null) => void)[];
   graceTimer?: NodeJS.Timeout;

@@ -4,6 +4,7 @@
  * digits (text form, 10-byte header, what Harmony's script can write). Both are accepted on read.
  */
 import { DccKitError } from '../errors.ts';
+import { RawJson, skimMessage } from './raw-json.ts';
 
 export const DEFAULT_MAX_FRAME_BYTES = 64 * 1024 * 1024;
 const MAGIC_A = 0x41;
@@ -44,29 +45,66 @@ export function encodeFrame(message: object, opts: EncodeOptions = {}): Buffer {
 
 export function encodeJsonFrame(json: string, form: LengthForm = 'binary'): Buffer {
   const length = Buffer.byteLength(json);
-  const header = form === 'text' ? TEXT_HEADER : BINARY_HEADER;
-  const frame = Buffer.allocUnsafe(header + length);
+  const frame = Buffer.allocUnsafe(headerLength(form) + length);
+  writeHeader(frame, length, form);
+  frame.write(json, headerLength(form), 'utf8');
+  return frame;
+}
+
+function headerLength(form: LengthForm): number {
+  return form === 'text' ? TEXT_HEADER : BINARY_HEADER;
+}
+
+function writeHeader(frame: Buffer, length: number, form: LengthForm): void {
   frame[0] = MAGIC_A;
   frame[1] = MAGIC_H;
   if (form === 'text') frame.write(length.toString(16).padStart(8, '0'), 2, 'latin1');
   else frame.writeUInt32BE(length, 2);
-  frame.write(json, header, 'utf8');
-  return frame;
 }
 
 /**
+ * One frame as buffers to write in order, for a message whose member `key` is raw JSON: the header and
+ * the JSON text of the other members, the raw bytes as they are (no copy), and the closing brace.
+ */
+export function encodeFrameWithRaw(message: Record<string, unknown>, key: string, raw: RawJson, form: LengthForm = 'binary'): Buffer[] {
+  const rest = { ...message };
+  delete rest[key];
+  const others = toJson(rest);
+  const prefix = (others === '{}' ? '{' : others.slice(0, -1) + ',') + JSON.stringify(key) + ':';
+  const prefixLength = Buffer.byteLength(prefix);
+  const length = prefixLength + raw.byteLength + 1;
+  const head = Buffer.allocUnsafe(headerLength(form) + prefixLength);
+  writeHeader(head, length, form);
+  head.write(prefix, headerLength(form), 'utf8');
+  return [head, raw.bytes, CLOSING_BRACE];
+}
+
+const CLOSING_BRACE = Buffer.from('}');
+
+/**
  * Streaming decoder. Feed it socket chunks; it returns the complete payload objects.
- * Chunks are kept in a list and only the bytes of one frame are ever joined, so the work is linear
- * in the bytes received however the stream is split.
+ * Chunks are kept in a list until a frame's header is known; a body that has not fully arrived then gets
+ * one buffer of its final size, which later chunks are copied into as they come (so a large frame is
+ * never held twice, as chunks and joined). The work is linear in the bytes received however the stream
+ * is split.
  */
 export class FrameDecoder {
   readonly maxFrameBytes: number;
+  /**
+   * Frames at least this many bytes long are skimmed rather than parsed whole: a reply's `result` or a
+   * request's `args.args` that is itself this large stays a RawJson view of the bytes (raw-json.ts).
+   */
+  rawThreshold = Infinity;
   private chunks: Buffer[] = [];
   private buffered = 0;
   /** Offset into chunks[0] of the first unconsumed byte. */
   private offset = 0;
   /** Length of the frame whose body we are waiting for, or -1 while reading a header. */
   private bodyLength = -1;
+  private headerBytes = 0;
+  /** The body being filled chunk by chunk, and how much of it has arrived. */
+  private body: Buffer | null = null;
+  private bodyFilled = 0;
   bytesIn = 0;
   framesIn = 0;
 
@@ -75,11 +113,26 @@ export class FrameDecoder {
   }
 
   /** Bytes received but not yet part of a complete frame (to detect a stalled half frame). */
-  get pendingBytes(): number { return this.buffered; }
+  get pendingBytes(): number {
+    return this.buffered + (this.bodyLength >= 0 ? this.headerBytes + this.bodyFilled : 0);
+  }
 
   push(chunk: Buffer): object[] {
     this.bytesIn += chunk.length;
     const out: object[] = [];
+    if (this.body) {
+      const count = Math.min(chunk.length, this.bodyLength - this.bodyFilled);
+      chunk.copy(this.body, this.bodyFilled, 0, count);
+      this.bodyFilled += count;
+      if (this.bodyFilled < this.bodyLength) return out;
+      const body = this.body;
+      this.body = null;
+      this.bodyFilled = 0;
+      this.bodyLength = -1;
+      out.push(this.parse(body, 0, body.length));
+      if (count === chunk.length) return out;
+      chunk = chunk.subarray(count);
+    }
     if (this.buffered === 0 && this.bodyLength < 0) {
       // Fast path: parse whole frames straight out of this chunk without copying.
       let pos = 0;
@@ -129,7 +182,12 @@ export class FrameDecoder {
     this.framesIn++;
     let value: unknown;
     try {
-      value = JSON.parse(buf.toString('utf8', start, end));
+      if (end - start >= this.rawThreshold) {
+        const payload = buf.subarray(start, end);
+        value = skimMessage(payload, this.rawThreshold) ?? JSON.parse(payload.toString('utf8'));
+      } else {
+        value = JSON.parse(buf.toString('utf8', start, end));
+      }
     } catch (err) {
       throw new FrameError(`frame payload is not JSON: ${(err as Error).message}`);
     }
@@ -141,6 +199,7 @@ export class FrameDecoder {
 
   /** Joins the next `n` buffered bytes into one Buffer (a view when they sit in one chunk). */
   private take(n: number): Buffer {
+    if (n === 0) return Buffer.alloc(0);
     const first = this.chunks[0];
     if (first.length - this.offset >= n) {
       const view = first.subarray(this.offset, this.offset + n);
@@ -182,9 +241,23 @@ export class FrameDecoder {
       const header = this.readHeader(head, 0, head.length);
       if (header === null) return false;
       this.take(header[0]);
+      this.headerBytes = header[0];
       this.bodyLength = header[1];
     }
-    if (this.buffered < this.bodyLength) return false;
+    if (this.buffered < this.bodyLength) {
+      // Move what has arrived into the body's own buffer; the rest is copied in by push().
+      const body = Buffer.allocUnsafe(this.bodyLength);
+      let filled = 0;
+      for (const chunk of this.chunks) {
+        filled += chunk.copy(body, filled, this.offset);
+        this.offset = 0;
+      }
+      this.chunks = [];
+      this.buffered = 0;
+      this.body = body;
+      this.bodyFilled = filled;
+      return false;
+    }
     const body = this.take(this.bodyLength);
     this.bodyLength = -1;
     out.push(this.parse(body, 0, body.length));

@@ -5,7 +5,8 @@
  */
 import { EventEmitter } from 'node:events';
 import type { Socket } from 'node:net';
-import { FrameDecoder, FrameError, encodeJsonFrame, toJson, DEFAULT_MAX_FRAME_BYTES, type LengthForm } from './frame.ts';
+import { FrameDecoder, FrameError, encodeJsonFrame, encodeFrameWithRaw, toJson, DEFAULT_MAX_FRAME_BYTES, type LengthForm } from './frame.ts';
+import { RawJson, hasRaw, materialise } from './raw-json.ts';
 import { isReply, type ErrorPayload, type ReplyMessage, type RequestBody, type RequestMessage } from './messages.ts';
 import { CallTimeoutError, RemoteError, SessionClosedError, toErrorPayload } from './errors.ts';
 
@@ -32,17 +33,30 @@ export interface PeerOptions {
   maxInflight?: number;
   /** Rewrites replies before they settle a call (AYON compatibility: in-band error strings). */
   interpretReply?: (reply: ReplyMessage) => ReplyMessage;
+  /**
+   * Frames at least this many bytes are skimmed (raw-json.ts): a large reply `result` or request
+   * `args.args` is kept as raw bytes where a caller asked for it (`raw` call option, `keepRaw`), and
+   * parsed for everyone else. Default: off.
+   */
+  rawThreshold?: number;
+  /** Requests whose large `args.args` onRequest receives as a RawJson, to forward as it is. */
+  keepRaw?: (msg: RequestMessage) => boolean;
 }
 
 export interface CallOptions {
   timeout?: number;
+  /** The result may be a RawJson (a large value to forward without parsing it). */
+  raw?: boolean;
 }
 
 interface Pending {
   resolve(value: unknown): void;
   reject(err: Error): void;
   timer: NodeJS.Timeout | undefined;
-  what: string;
+  raw: boolean;
+  /** What was asked ("request", "function" or "script" and its name), described only when an error needs it. */
+  kind: string;
+  name: string;
 }
 
 export interface PeerStats {
@@ -58,6 +72,7 @@ export class RpcPeer extends EventEmitter {
   callTimeout: number;
   onRequest: RequestHandler | undefined;
   interpretReply: ((reply: ReplyMessage) => ReplyMessage) | undefined;
+  keepRaw: ((msg: RequestMessage) => boolean) | undefined;
   readonly form: LengthForm;
   ascii: boolean;
   private readonly decoder: FrameDecoder;
@@ -74,6 +89,12 @@ export class RpcPeer extends EventEmitter {
   private readPaused = false;
   private closedReason: string | undefined;
   private keepaliveTimer: NodeJS.Timeout | undefined;
+  /** True while frames written this turn of the event loop are held back to go out in one writev. */
+  private corked = false;
+  private readonly flush = () => {
+    this.corked = false;
+    this.socket.uncork();
+  };
   lastActivity = Date.now();
   framesOut = 0;
   bytesOut = 0;
@@ -89,6 +110,8 @@ export class RpcPeer extends EventEmitter {
     this.ascii = opts.ascii ?? false;
     const maxFrame = opts.maxFrameBytes ?? DEFAULT_MAX_FRAME_BYTES;
     this.decoder = new FrameDecoder(maxFrame);
+    this.decoder.rawThreshold = opts.rawThreshold ?? Infinity;
+    this.keepRaw = opts.keepRaw;
     this.maxWriteBuffer = opts.maxWriteBuffer ?? maxFrame * 2 + 1024 * 1024;
     this.stallTimeout = opts.stallTimeout ?? 60_000;
     this.errorStacks = opts.errorStacks ?? false;
@@ -122,25 +145,25 @@ export class RpcPeer extends EventEmitter {
       return Promise.reject(new SessionClosedError(`${this.label}: not connected (${this.closedReason})`));
     }
     const id = this.nextId++;
-    const message = { message_id: id, ...body };
-    let json: string;
+    let frame: Buffer | Buffer[];
     try {
-      json = toJson(message, this.ascii);
+      frame = this.encode({ message_id: id, ...body }, 'args');
     } catch (err) {
       return Promise.reject(err);
     }
     const timeout = opts.timeout ?? this.callTimeout;
-    const what = 'request' in body ? `request "${body.request}"` : 'function' in body ? `function ${abbreviate(body.function)}` : 'script';
+    const kind = 'request' in body ? 'request' : 'function' in body ? 'function' : 'script';
+    const name = 'request' in body ? body.request : 'function' in body ? body.function : '';
     return new Promise((resolve, reject) => {
-      const entry: Pending = { resolve, reject, timer: undefined, what };
+      const entry: Pending = { resolve, reject, timer: undefined, raw: opts.raw === true, kind, name };
       if (timeout > 0 && Number.isFinite(timeout)) {
         entry.timer = setTimeout(() => {
           this.pending.delete(id);
-          reject(new CallTimeoutError(`${this.label}: no reply to ${what} within ${timeout} ms`));
+          reject(new CallTimeoutError(`${this.label}: no reply to ${describeCall(entry)} within ${timeout} ms`));
         }, timeout);
       }
       this.pending.set(id, entry);
-      this.writeJson(json);
+      this.writeFrame(frame);
     });
   }
 
@@ -150,15 +173,37 @@ export class RpcPeer extends EventEmitter {
 
   /** Writes any message object as one frame. */
   send(message: object): void {
-    this.writeJson(toJson(message, this.ascii));
+    this.writeFrame(encodeJsonFrame(toJson(message, this.ascii), this.form));
   }
 
-  private writeJson(json: string): void {
+  /** The frame of a message; a RawJson `rawKey` member (a forwarded payload) goes out as its bytes, uncopied. */
+  private encode(message: Record<string, unknown>, rawKey: 'args' | 'result'): Buffer | Buffer[] {
+    const raw = message[rawKey];
+    if (raw instanceof RawJson && !this.ascii) return encodeFrameWithRaw(message, rawKey, raw, this.form);
+    return encodeJsonFrame(toJson(message, this.ascii), this.form);
+  }
+
+  private writeFrame(frame: Buffer | Buffer[]): void {
     if (this.closedReason !== undefined) return;
-    const frame = encodeJsonFrame(json, this.form);
     this.framesOut++;
-    this.bytesOut += frame.length;
-    const ok = this.socket.write(frame);
+    if (!this.corked) {
+      // Every frame written until the check phase of this loop turn leaves in one system call: many
+      // replies or forwarded calls per turn cost one write instead of one each.
+      this.corked = true;
+      this.socket.cork();
+      setImmediate(this.flush);
+    }
+    let ok: boolean;
+    if (Array.isArray(frame)) {
+      ok = true;
+      for (const part of frame) {
+        this.bytesOut += part.length;
+        ok = this.socket.write(part);
+      }
+    } else {
+      this.bytesOut += frame.length;
+      ok = this.socket.write(frame);
+    }
     if (!ok && this.socket.writableLength > this.maxWriteBuffer) {
       this.close(`peer is not reading: ${this.socket.writableLength} bytes unsent`);
       this.socket.destroy();
@@ -220,11 +265,13 @@ export class RpcPeer extends EventEmitter {
       }
       this.pending.delete(id as number);
       if (entry.timer) clearTimeout(entry.timer);
+      if ((!entry.raw || this.interpretReply) && (msg as ReplyMessage).result instanceof RawJson) materialise(msg as ReplyMessage);
       const reply = this.interpretReply ? this.interpretReply(msg as ReplyMessage) : msg as ReplyMessage;
       if (reply.error !== undefined) entry.reject(new RemoteError(normaliseError(reply.error)));
       else entry.resolve(reply.result);
       return;
     }
+    if (hasRaw(msg as RequestMessage) && !this.keepRaw?.(msg as RequestMessage)) materialise(msg as RequestMessage);
     this.emit('request', msg);
     this.inbox.push(msg as RequestMessage);
   }
@@ -252,13 +299,13 @@ export class RpcPeer extends EventEmitter {
     const respond = (payload: { result?: unknown; error?: ErrorPayload }) => {
       if (typeof id !== 'number' && typeof id !== 'string') return;
       const reply = payload.error ? { message_id: id, reply: true, error: payload.error } : { message_id: id, reply: true, result: payload.result ?? null };
-      let json: string;
+      let frame: Buffer | Buffer[];
       try {
-        json = toJson(reply, this.ascii);
+        frame = this.encode(reply, 'result');
       } catch (err) {
-        json = toJson({ message_id: id, reply: true, error: { name: 'TypeError', message: `result is not JSON-serialisable: ${(err as Error).message}` } }, this.ascii);
+        frame = encodeJsonFrame(toJson({ message_id: id, reply: true, error: { name: 'TypeError', message: `result is not JSON-serialisable: ${(err as Error).message}` } }, this.ascii), this.form);
       }
-      this.writeJson(json);
+      this.writeFrame(frame);
       // The peer is not reading our replies: handle no more of its requests until it catches up.
       if (this.socket.writableNeedDrain && !this.closed) this.pausedForDrain = true;
     };
@@ -306,7 +353,7 @@ export class RpcPeer extends EventEmitter {
     for (const [id, entry] of this.pending) {
       this.pending.delete(id);
       if (entry.timer) clearTimeout(entry.timer);
-      entry.reject(new SessionClosedError(`${this.label}: connection lost while waiting for ${entry.what} (${reason})`));
+      entry.reject(new SessionClosedError(`${this.label}: connection lost while waiting for ${describeCall(entry)} (${reason})`));
     }
     if (!this.socket.destroyed) this.socket.end();
     this.emit('close', reason);
@@ -324,6 +371,10 @@ function normaliseError(error: unknown): ErrorPayload {
     };
   }
   return { name: 'Error', message: String(error) };
+}
+
+function describeCall(entry: Pending): string {
+  return entry.kind === 'request' ? `request "${entry.name}"` : entry.kind === 'function' ? `function ${abbreviate(entry.name)}` : 'script';
 }
 
 function abbreviate(text: string): string {

@@ -21,7 +21,7 @@ type Teardown = { teardown(fn: () => unknown): void };
 export async function startHub(t: Teardown, opts: HubOptions = {}): Promise<Hub> {
   const adapters = opts.adapters ?? new AdapterRegistry();
   await adapters.get('harmony');
-  const hub = new Hub({ pingInterval: 0, adapters, ...opts });
+  const hub = new Hub({ pingInterval: 0, ...opts, adapters });
   await hub.listen();
   t.teardown(() => hub.stop('test over'));
   return hub;
