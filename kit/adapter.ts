@@ -4,6 +4,7 @@
  * under `adapters:` in the config.
  */
 import { DccKitError } from './errors.ts';
+import { MODULE_EXT } from './package-root.ts';
 import type { RequestMessage, ReplyMessage } from './protocol/messages.ts';
 import type { CliCommand } from './cli/types.ts';
 
@@ -127,8 +128,8 @@ export class AdapterError extends DccKitError {
 }
 
 const BUILT_IN: Record<string, string> = {
-  harmony: '../adapters/harmony/index.ts',
-  houdini: '../adapters/houdini/index.ts',
+  harmony: `../adapters/harmony/index${MODULE_EXT}`,
+  houdini: `../adapters/houdini/index${MODULE_EXT}`,
 };
 
 export function builtInAdapterNames(): string[] {

@@ -1,8 +1,6 @@
 /** Where the packaged Harmony scripts and simulator live, and Harmony's default install locations. */
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+import { PACKAGE_ROOT as ROOT } from '../../kit/package-root.ts';
 
 export const HARMONY_SCRIPTS_DIR = path.join(ROOT, 'startup-scripts', 'harmony');
 export const SIMULATOR_BIN = path.join(ROOT, 'bin', 'dcc-kit-harmony-sim.js');

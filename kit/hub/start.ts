@@ -10,6 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { DccKitError } from '../errors.ts';
 import { hubPaths, readRuntime, ensurePrivateDir, isProcessAlive, sleep, type RuntimeInfo, type HubPaths } from './runtime.ts';
 import { openPeer } from './client.ts';
+import { MODULE_EXT } from '../package-root.ts';
 
 export const EXIT_ALREADY_RUNNING = 3;
 export const EXIT_PORT_TAKEN = 4;
@@ -52,7 +53,7 @@ export async function ensureHub(opts: EnsureHubOptions): Promise<{ info: Runtime
   const stdioLog = `${paths.logsDir}/hub-process.log`;
   const fd = fs.openSync(stdioLog, 'a', 0o600);
   const startOffset = fs.fstatSync(fd).size;
-  const main = fileURLToPath(new URL('./main.ts', import.meta.url));
+  const main = fileURLToPath(new URL(`./main${MODULE_EXT}`, import.meta.url));
   const child = spawn(process.execPath, [main], {
     cwd: opts.cwd ?? process.cwd(),
     env: { ...(opts.env ?? process.env), DCC_KIT_HOME: opts.home },
