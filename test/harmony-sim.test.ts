@@ -161,3 +161,24 @@ test('the hub restarting on the same port: the script reconnects with the runtim
   t.is(await s.call('scene.currentScene'), 'untitled');
   t.true(sim.engines === 1, 'no scene switch was needed');
 });
+
+test('a stale runtime file of a dead hub does not stop the script from using the launch environment', async (t) => {
+  const dir = tempDir(t);
+  const hub = await startHub(t);
+  const env = simEnv(hub, dir);
+  const { writeRuntime, hubPaths } = await import('../kit/hub/runtime.ts');
+  await writeRuntime(hubPaths(env.DCC_KIT_HOME!), { pid: 2 ** 22 + 7, port: 1, token: 'stale', version: 'old', protocol: 1, startedAt: '' });
+  const sim = startSim(t, env, {}, dir);
+  sim.open(null);
+  const client = await connectHub({ port: hub.port, token: hub.token });
+  t.teardown(() => client.close());
+  const s = await client.session('harmony', { wait: 8000 });
+  t.is(await s.call('scene.currentScene'), 'untitled');
+});
+
+test('Harmony 21.1 bindings have no QDataStream, and the script still connects', async (t) => {
+  const { sim, client } = await rig(t, { sim: { version: '21.1' } });
+  t.is(sim.evaluate('typeof QDataStream'), 'undefined');
+  const info = await (await client.session('harmony')).request('dcckit.info') as { version: string };
+  t.is(info.version, '21.1');
+});

@@ -32,6 +32,7 @@ var dcckit = (function () {
     nextId: 1,
     pending: {},
     retryDelay: 250,
+    attempt: 0,
     retryTimer: null,
     stopped: false,
     requests: {},
@@ -94,10 +95,11 @@ var dcckit = (function () {
   }
 
   /**
-   * Port and token of the hub: its runtime file first (it follows a hub restart, which changes the token
-   * and maybe the port), else the environment of the launch.
+   * Where the hub may be: its runtime file (it follows a hub restart, which changes the token and maybe
+   * the port) and the environment of the launch. Failed attempts rotate through them.
    */
-  function endpoint() {
+  function endpoints() {
+    var found = [];
     var home = env('DCC_KIT_HOME');
     if (!home) {
       var userHome = env('HOME') || env('USERPROFILE');
@@ -108,14 +110,14 @@ var dcckit = (function () {
       if (text) {
         try {
           var info = JSON.parse(text);
-          if (info && info.port > 0 && info.token) return { port: info.port, token: String(info.token) };
+          if (info && info.port > 0 && info.token) found.push({ port: info.port, token: String(info.token) });
         } catch (e) { /* a torn file: use the environment */ }
       }
     }
     var port = parseInt(env('DCC_KIT_PORT'), 10);
     var token = env('DCC_KIT_TOKEN');
-    if (port > 0 && token) return { port: port, token: token };
-    return null;
+    if (port > 0 && token && !(found.length && found[0].port === port && found[0].token === token)) found.push({ port: port, token: token });
+    return found;
   }
 
   function scenePath() {
@@ -310,7 +312,9 @@ var dcckit = (function () {
 
   function connect() {
     if (state.stopped || state.socket) return;
-    var where = endpoint();
+    var candidates = endpoints();
+    var where = candidates.length ? candidates[state.attempt % candidates.length] : null;
+    state.attempt++;
     if (!where) {
       state.lastError = 'the dcc-kit hub is not running (no DCC_KIT_PORT and no runtime file)';
       scheduleReconnect();
@@ -331,6 +335,7 @@ var dcckit = (function () {
         }
         state.greeted = true;
         state.retryDelay = 250;
+        state.attempt = 0;
         state.lastError = '';
         log('connected to the dcc-kit hub, session ' + (result && result.session));
       };
