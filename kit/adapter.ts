@@ -3,6 +3,9 @@
  * here only as module paths, imported when first used; third-party adapters are npm packages named
  * under `adapters:` in the config.
  */
+import fs from 'node:fs';
+import path from 'node:path';
+import { pathToFileURL, fileURLToPath } from 'node:url';
 import { DccKitError } from './errors.ts';
 import { MODULE_EXT } from './package-root.ts';
 import type { RequestMessage, ReplyMessage } from './protocol/messages.ts';
@@ -160,10 +163,12 @@ export function validateAdapter(value: unknown, origin: string): Adapter {
 export class AdapterRegistry {
   private readonly loaded = new Map<string, Adapter>();
   private readonly external: string[];
+  private readonly cwd: string;
 
-  /** `external`: npm package names from the config's `adapters:`. */
-  constructor(external: string[] = []) {
+  /** `external`: npm package names or module paths from the config's `adapters:` (paths relative to `cwd`). */
+  constructor(external: string[] = [], cwd = process.cwd()) {
     this.external = external;
+    this.cwd = cwd;
   }
 
   register(adapter: Adapter): void {
@@ -206,10 +211,16 @@ export class AdapterRegistry {
     }
   }
 
+  /** Loads an adapter from an npm package name, or from a module path (`./x.mjs`, `/abs/x.js`, `file:` URL). */
   async loadPackage(pkg: string): Promise<Adapter> {
     let mod: { default?: unknown; adapter?: unknown };
+    const isPath = /^(\.{1,2}[\\/]|[\\/]|[A-Za-z]:[\\/]|file:)/.test(pkg);
+    const specifier = isPath && !pkg.startsWith('file:') ? pathToFileURL(path.resolve(this.cwd, pkg)).href : pkg;
+    if (isPath && !fs.existsSync(fileURLToPath(specifier))) {
+      throw new AdapterError(`adapter module ${fileURLToPath(specifier)} (listed under "adapters:" in .dcckitrc) does not exist`);
+    }
     try {
-      mod = await import(pkg) as typeof mod;
+      mod = await import(specifier) as typeof mod;
     } catch (err) {
       const code = (err as NodeJS.ErrnoException).code;
       if (code === 'ERR_MODULE_NOT_FOUND' && String((err as Error).message).includes(pkg)) {

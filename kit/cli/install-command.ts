@@ -23,7 +23,7 @@ first); --uninstall restores it exactly. Launches through dcc-kit work without a
     const [dcc, ...extra] = positionals;
     if (!dcc || extra.length) throw new UsageError(`usage: ${USAGE}`);
     const { config } = await loadConfig({ cwd: ctx.cwd, env: ctx.env });
-    const adapter = await new AdapterRegistry(config.adapters).get(dcc);
+    const adapter = await new AdapterRegistry(config.adapters, ctx.cwd).get(dcc);
     const fn = values.uninstall ? adapter.uninstall : adapter.install;
     if (!fn) throw new DccKitError(`the ${adapter.displayName} adapter has no ${values.uninstall ? 'uninstall' : 'install'} step`, 'NO_INSTALL');
     const result = await fn({

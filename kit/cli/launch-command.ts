@@ -26,7 +26,7 @@ export interface LaunchOutcome {
 /** Starts or attaches to the hub, starts the DCC, and resolves once its session said hello. */
 export async function launchDcc(ctx: Pick<CliContext, 'cwd' | 'env'>, dcc: string, scene: string | null, opts: { simulate?: boolean; fresh?: boolean; timeout?: number; config?: DccKitConfig; onProgress?: (p: { phase: string; bytesDone: number; bytesTotal: number }) => void } = {}): Promise<LaunchOutcome> {
   const config = opts.config ?? (await loadConfig({ cwd: ctx.cwd, env: ctx.env })).config;
-  const registry = new AdapterRegistry(config.adapters);
+  const registry = new AdapterRegistry(config.adapters, ctx.cwd);
   const adapter = await registry.get(dcc);
   if (!adapter.launchSpec) throw new DccKitError(`the ${adapter.displayName} adapter cannot launch its application`, 'NO_LAUNCH');
   let scenePath: string | null = null;
