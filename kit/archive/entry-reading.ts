@@ -4,7 +4,7 @@
  * worker reads with one call; large entries are streamed on their own.
  */
 import { ArchiveAbortedError, ArchiveError, ArchiveSourceError, ArchiveWriteError, UnsafeZipEntryError, ZipChecksumError, ZipCorruptError, ZipSizeMismatchError, writeHint } from './errors.ts';
-import { JobFailedError, type WorkerPool } from './worker-pool.ts';
+import { JobFailedError, type PoolLease } from './worker-pool.ts';
 import { LOCAL_HEADER_SIZE } from './zip-format.ts';
 import { STREAM_ENTRY_MIN, type JobFailure, type ReadEntriesJob, type ReadEntriesResult, type ReadItem } from './worker-jobs.ts';
 import type { CentralEntry, ZipDirectory } from './zip-reader.ts';
@@ -79,11 +79,12 @@ export function readFailureToError(f: JobFailure, zipPath: string, afterwards: s
     case 'write': return new ArchiveWriteError(`Cannot write ${f.subject}: ${f.message}. ${writeHint(f.errno)} ${afterwards}`, f.subject, Object.assign(new Error(f.message), { code: f.errno }));
     case 'source': return new ArchiveSourceError(`Cannot read ${f.subject}: ${f.message}.`, f.subject, Object.assign(new Error(f.message), { code: f.errno }));
     case 'aborted': return new ArchiveAbortedError('The operation');
+    case 'internal': return new ArchiveError(`Unexpected failure in an archive worker: ${f.message}. ${afterwards}`, 'ARCHIVE_INTERNAL');
   }
 }
 
 /** Runs every job through the pool (in order, bounded by the pool's depth) and waits for all of them. */
-export async function runReadJobs(pool: WorkerPool, jobs: ReadEntriesJob[], progress: ProgressReporter,
+export async function runReadJobs(pool: PoolLease, jobs: ReadEntriesJob[], progress: ProgressReporter,
   signal: AbortSignal | undefined, zipPath: string, afterwards: string, what: string): Promise<ReadEntriesResult> {
   const total: ReadEntriesResult = { bytes: 0, files: 0 };
   const running: Promise<void>[] = [];

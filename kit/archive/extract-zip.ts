@@ -13,7 +13,7 @@ import { planReadJobs, runReadJobs, type EntryTarget } from './entry-reading.ts'
 import { openZipFile } from './inspect-zip.ts';
 import { ProgressReporter, type ProgressCallback } from './progress.ts';
 import { releaseTemp, tempPathBeside } from './temp-files.ts';
-import { WorkerPool, defaultThreadCount } from './worker-pool.ts';
+import { leasePool, type PoolLease } from './worker-pool.ts';
 import { readZipDirectory, type CentralEntry } from './zip-reader.ts';
 
 export const DEFAULT_MAX_BYTES = 20 * 1024 ** 3;
@@ -60,7 +60,7 @@ export async function extractZip(zipPath: string, destDir: string, opts: Extract
   }
 
   const fh = await openZipFile(zipPath);
-  let pool: WorkerPool | undefined;
+  let pool: PoolLease | undefined;
   let temp: string | undefined;
   let old: string | undefined;
   let placed = false;
@@ -108,7 +108,7 @@ export async function extractZip(zipPath: string, destDir: string, opts: Extract
     const progress = new ProgressReporter(opts.onProgress);
     progress.phase('extract', totalBytes, files.length);
     const jobs = planReadJobs(dir, fh.fd, dir.entries, targetOf, opts.fsync ?? false);
-    pool = new WorkerPool(opts.threads ?? (totalBytes < 256 * 1024 ? 1 : defaultThreadCount()));
+    pool = leasePool(opts.threads);
     const afterwards = `Nothing was extracted; ${dest} is unchanged.`;
     await runReadJobs(pool, jobs, progress, signal, zipPath, afterwards, what);
 
@@ -146,7 +146,7 @@ export async function extractZip(zipPath: string, destDir: string, opts: Extract
   } finally {
     signal?.removeEventListener('abort', onAbort);
     pool?.cancel();
-    await pool?.close().catch(() => {});
+    await pool?.release();
     await fh.close().catch(() => {});
     if (temp) {
       if (!placed) await fsp.rm(temp, { recursive: true, force: true }).catch(() => {});

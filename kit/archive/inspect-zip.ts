@@ -4,7 +4,7 @@ import path from 'node:path';
 import { ArchiveAbortedError, ArchiveSourceError, errnoOf } from './errors.ts';
 import { planReadJobs, runReadJobs } from './entry-reading.ts';
 import { ProgressReporter, type ProgressCallback } from './progress.ts';
-import { WorkerPool, defaultThreadCount } from './worker-pool.ts';
+import { leasePool, type PoolLease } from './worker-pool.ts';
 import { METHOD_DEFLATE, METHOD_STORE } from './zip-format.ts';
 import { readZipDirectory } from './zip-reader.ts';
 
@@ -69,7 +69,7 @@ export async function verifyZip(zipPath: string, opts: VerifyZipOptions = {}): P
   const what = `Verifying ${zipPath}`;
   if (opts.signal?.aborted) throw new ArchiveAbortedError(what, opts.signal.reason);
   const fh = await openZipFile(zipPath);
-  let pool: WorkerPool | undefined;
+  let pool: PoolLease | undefined;
   const onAbort = () => pool?.cancel();
   opts.signal?.addEventListener('abort', onAbort, { once: true });
   try {
@@ -78,14 +78,14 @@ export async function verifyZip(zipPath: string, opts: VerifyZipOptions = {}): P
     const progress = new ProgressReporter(opts.onProgress);
     progress.phase('verify', bytesTotal, dir.entries.filter(e => !e.isDirectory).length);
     const jobs = planReadJobs(dir, fh.fd, dir.entries, () => undefined, false);
-    pool = new WorkerPool(opts.threads ?? (bytesTotal < 256 * 1024 ? 1 : defaultThreadCount()));
+    pool = leasePool(opts.threads);
     const r = await runReadJobs(pool, jobs, progress, opts.signal, zipPath, 'Use another copy of this archive.', what);
     progress.emit(true);
     return { entries: dir.entries.length, bytes: r.bytes, ms: performance.now() - started };
   } finally {
     opts.signal?.removeEventListener('abort', onAbort);
     pool?.cancel();
-    await pool?.close().catch(() => {});
+    await pool?.release();
     await fh.close();
   }
 }

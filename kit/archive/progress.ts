@@ -25,15 +25,20 @@ export class ProgressReporter {
     this.cb = cb;
   }
 
+  private firstAdd = true;
+
   phase(phase: ArchivePhase, bytesTotal: number, filesTotal: number): void {
     Object.assign(this.state, { phase, bytesDone: 0, bytesTotal, filesDone: 0, filesTotal });
+    this.firstAdd = true;
     this.emit(true);
   }
 
+  /** Counts work done; the first report of a phase always goes through, so short phases still show movement. */
   add(bytes: number, files: number): void {
     this.state.bytesDone += bytes;
     this.state.filesDone += files;
-    this.emit(false);
+    this.emit(this.firstAdd);
+    this.firstAdd = false;
   }
 
   emit(force: boolean): void {

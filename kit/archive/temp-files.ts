@@ -21,10 +21,23 @@ export function hostTag(): string {
   return first.replace(/[^A-Za-z0-9]/g, '_').slice(0, 32) || 'host';
 }
 
+/** The destination's name cut to at most 100 UTF-8 bytes, so the temp name stays under the 255-byte limit. */
+function shortBase(name: string): string {
+  if (Buffer.byteLength(name) <= 100) return name;
+  let out = '';
+  let bytes = 0;
+  for (const ch of name) {
+    bytes += Buffer.byteLength(ch);
+    if (bytes > 100) break;
+    out += ch;
+  }
+  return out;
+}
+
 /** A fresh temp path beside `dest`, registered as active until `releaseTemp`. */
 export function tempPathBeside(dest: string, kind: 'tmp' | 'old' = 'tmp'): string {
   const p = path.join(path.dirname(dest),
-    `.${path.basename(dest)}.dcckit-${kind}-${hostTag()}-${process.pid}-${crypto.randomBytes(4).toString('hex')}`);
+    `.${shortBase(path.basename(dest))}.dcckit-${kind}-${hostTag()}-${process.pid}-${crypto.randomBytes(4).toString('hex')}`);
   activeTemps.add(path.resolve(p));
   return p;
 }

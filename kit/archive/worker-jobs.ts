@@ -43,8 +43,9 @@ export interface CompressBatchJob {
 }
 
 export interface CompressBatchResult {
-  /** Local header + data of every item, back to back. */
+  /** Local header + data of every item, back to back, in the first `byteLength` bytes. */
   buffer: ArrayBuffer;
+  byteLength: number;
   entries: Array<{ method: number; crc32: number; compressedSize: number; zip64Local: boolean; recordLength: number }>;
 }
 
@@ -100,7 +101,7 @@ export interface ReadEntriesResult {
 
 export type WorkerJob = CompressBatchJob | CompressChunkJob | ReadEntriesJob;
 
-export type FailureKind = 'source' | 'corrupt' | 'checksum' | 'size' | 'write' | 'exists' | 'aborted';
+export type FailureKind = 'source' | 'corrupt' | 'checksum' | 'size' | 'write' | 'exists' | 'aborted' | 'internal';
 
 export interface JobFailure {
   failure: FailureKind;
@@ -128,7 +129,13 @@ function checkCancel(): void {
 export function failureOf(err: unknown): JobFailure {
   if (err instanceof JobError) return err.failure;
   const e = err as NodeJS.ErrnoException;
-  return { failure: 'write', message: e?.message ?? String(err), subject: e?.path ?? '', errno: e?.code };
+  return { failure: 'internal', message: e?.message ?? String(err), subject: e?.path ?? '', errno: e?.code };
+}
+
+function writeFailure(target: string, err: unknown): JobError {
+  if (err instanceof JobError) return err;
+  const code = (err as NodeJS.ErrnoException).code;
+  return new JobError({ failure: 'write', subject: target, errno: code, message: `cannot write it (${code ?? String(err)})` });
 }
 
 // ---------------------------------------------------------------------------------------------- compress
@@ -170,19 +177,34 @@ function shouldStore(item: BatchItem, data: Buffer): boolean {
   return looksIncompressible(sampleRanges(data.length).map(([s, l]) => data.subarray(s, s + l)));
 }
 
+/** Grow-only scratch memory of this worker: source reads and archive regions reuse it instead of allocating. */
+let scratch = Buffer.allocUnsafeSlow(0);
+function scratchOf(size: number): Buffer {
+  if (scratch.length < size) scratch = Buffer.allocUnsafeSlow(Math.max(size, 1024 * 1024));
+  return scratch.subarray(0, size);
+}
+
 export function compressBatch(job: CompressBatchJob): { result: CompressBatchResult; transfer: ArrayBuffer[] } {
-  const records: Array<{ rec: EntryRecord; data: Uint8Array | null }> = [];
-  let total = 0;
-  for (const item of job.items) {
+  // Each record fits in header + size bytes: data that does not shrink is stored.
+  let capacity = 0;
+  const names = job.items.map((item) => {
+    const nameBytes = Buffer.from(item.name, 'utf8');
+    capacity += localHeaderLength(nameBytes.length, job.forceZip64 && !item.isDirectory) + item.size;
+    return nameBytes;
+  });
+  const out = Buffer.allocUnsafeSlow(capacity);
+  let p = 0;
+  const entries: CompressBatchResult['entries'] = [];
+  job.items.forEach((item, i) => {
     checkCancel();
     const rec: EntryRecord = {
-      nameBytes: Buffer.from(item.name, 'utf8'), isDirectory: item.isDirectory, method: METHOD_STORE, crc32: 0,
+      nameBytes: names[i]!, isDirectory: item.isDirectory, method: METHOD_STORE, crc32: 0,
       compressedSize: 0, size: 0, mode: item.mode, mtimeMs: item.mtimeMs, zip64Local: job.forceZip64 && !item.isDirectory,
       localOffset: 0,
     };
     let data: Uint8Array | null = null;
     if (!item.isDirectory && item.size > 0) {
-      const raw = readSourceExactly(item.abs, item.size);
+      const raw = readSourceExactly(item.abs, item.size, 0, scratchOf(item.size));
       rec.size = raw.length;
       rec.crc32 = zlib.crc32(raw);
       data = raw;
@@ -192,19 +214,12 @@ export function compressBatch(job: CompressBatchJob): { result: CompressBatchRes
       }
       rec.compressedSize = data.length;
     }
-    total += localHeaderLength(rec.nameBytes.length, rec.zip64Local) + rec.compressedSize;
-    records.push({ rec, data });
-  }
-  const out = Buffer.allocUnsafeSlow(total);
-  let p = 0;
-  const entries: CompressBatchResult['entries'] = [];
-  for (const { rec, data } of records) {
     const start = p;
     p += writeLocalHeader(out, p, rec);
     if (data) { out.set(data, p); p += data.length; }
     entries.push({ method: rec.method, crc32: rec.crc32, compressedSize: rec.compressedSize, zip64Local: rec.zip64Local, recordLength: p - start });
-  }
-  return { result: { buffer: out.buffer as ArrayBuffer, entries }, transfer: [out.buffer as ArrayBuffer] };
+  });
+  return { result: { buffer: out.buffer as ArrayBuffer, byteLength: p, entries }, transfer: [out.buffer as ArrayBuffer] };
 }
 
 /**
@@ -215,7 +230,9 @@ export function compressBatch(job: CompressBatchJob): { result: CompressBatchRes
 export function compressChunk(job: CompressChunkJob): { result: CompressChunkResult; transfer: ArrayBuffer[] } {
   checkCancel();
   const dictLength = job.deflate ? Math.min(DICT_SIZE, job.offset) : 0;
-  const buf = readSourceExactly(job.abs, dictLength + job.length, job.offset - dictLength, Buffer.allocUnsafeSlow(dictLength + job.length));
+  // Stored chunks travel to the main thread as they are read; deflated ones are read into scratch memory.
+  const into = job.deflate ? scratchOf(dictLength + job.length) : Buffer.allocUnsafeSlow(job.length);
+  const buf = readSourceExactly(job.abs, dictLength + job.length, job.offset - dictLength, into);
   const chunk = buf.subarray(dictLength);
   const crc32 = zlib.crc32(chunk);
   if (!job.deflate) {
@@ -236,7 +253,13 @@ export function compressChunk(job: CompressChunkJob): { result: CompressChunkRes
 function readFromZip(fd: number, buf: Buffer, position: number, subject: string): void {
   let done = 0;
   while (done < buf.length) {
-    const n = fs.readSync(fd, buf, done, buf.length - done, position + done);
+    let n: number;
+    try {
+      n = fs.readSync(fd, buf, done, buf.length - done, position + done);
+    } catch (err) {
+      throw new JobError({ failure: 'corrupt', subject, errno: (err as NodeJS.ErrnoException).code,
+        message: `the archive cannot be read here (${(err as NodeJS.ErrnoException).code ?? String(err)})` });
+    }
     if (n === 0) throw new JobError({ failure: 'corrupt', subject, message: 'the archive ends in the middle of this entry (truncated file)' });
     done += n;
   }
@@ -277,6 +300,8 @@ function writeOutput(item: ReadItem, data: Uint8Array | null, doSync: boolean): 
       fs.futimesSync(fd, t, t);
     }
     if (doSync) fs.fsyncSync(fd);
+  } catch (err) {
+    throw writeFailure(target, err);
   } finally {
     fs.closeSync(fd);
   }
@@ -288,8 +313,7 @@ function writeAll(fd: number, data: Uint8Array, target: string): void {
     try {
       done += fs.writeSync(fd, data, done, data.length - done);
     } catch (err) {
-      const code = (err as NodeJS.ErrnoException).code;
-      throw new JobError({ failure: 'write', subject: target, errno: code, message: `cannot write it (${code})` });
+      throw writeFailure(target, err);
     }
   }
 }
@@ -321,7 +345,7 @@ export async function readEntries(job: ReadEntriesJob): Promise<{ result: ReadEn
   if (job.items.length === 1 && (job.items[0]!.compressedSize >= STREAM_ENTRY_MIN || job.items[0]!.size >= STREAM_ENTRY_MIN)) {
     return { result: await streamEntry(job, job.items[0]!), transfer: [] };
   }
-  const region = Buffer.allocUnsafeSlow(job.end - job.start);
+  const region = scratchOf(job.end - job.start);
   readFromZip(job.zipFd, region, job.start, job.items[0]?.name ?? '');
   let bytes = 0;
   let files = 0;
@@ -408,8 +432,12 @@ async function streamEntry(job: ReadEntriesJob, item: ReadItem): Promise<ReadEnt
     if (produced !== item.size) throw sizeLie(item, `it inflates to ${produced} bytes but declares ${item.size}`);
     if (crc !== item.crc32) throw new JobError({ failure: 'checksum', subject: item.name, message: 'its data does not match its CRC-32 checksum' });
     if (fd !== undefined) {
-      if (item.mtimeMs !== undefined) fs.futimesSync(fd, item.mtimeMs / 1000, item.mtimeMs / 1000);
-      if (job.fsync) fs.fsyncSync(fd);
+      try {
+        if (item.mtimeMs !== undefined) fs.futimesSync(fd, item.mtimeMs / 1000, item.mtimeMs / 1000);
+        if (job.fsync) fs.fsyncSync(fd);
+      } catch (err) {
+        throw writeFailure(item.target!, err);
+      }
     }
   } finally {
     if (fd !== undefined) fs.closeSync(fd);

@@ -17,7 +17,7 @@ import { planReadJobs, readFailureToError, runReadJobs } from './entry-reading.t
 import { ProgressReporter, type ProgressCallback } from './progress.ts';
 import { scanTree, type ExcludePredicate, type SourceEntry } from './scan.ts';
 import { releaseTemp, tempPathBeside } from './temp-files.ts';
-import { JobFailedError, WorkerPool, defaultThreadCount } from './worker-pool.ts';
+import { JobFailedError, leasePool, type PoolLease } from './worker-pool.ts';
 import { CHUNK_SIZE, SMALL_FILE_MAX, type BatchItem, type CompressBatchResult, type CompressChunkResult } from './worker-jobs.ts';
 import {
   METHOD_DEFLATE, METHOD_STORE, buildEndRecords, centralRecordLength, localHeaderLength, patchLocalHeaderSizes,
@@ -117,7 +117,7 @@ export async function zipDirectory(srcDir: string, destZip: string, opts: ZipDir
 
   const temp = tempPathBeside(dest);
   let fh: FileHandle | undefined;
-  let pool: WorkerPool | undefined;
+  let pool: PoolLease | undefined;
   let renamed = false;
   const onAbort = () => pool?.cancel();
   signal?.addEventListener('abort', onAbort, { once: true });
@@ -128,8 +128,7 @@ export async function zipDirectory(srcDir: string, destZip: string, opts: ZipDir
     } catch (err) {
       throw new ArchiveWriteError(`Cannot create the archive beside ${dest} (${errnoOf(err) ?? String(err)}). ${writeHint(errnoOf(err))}`, dest, err);
     }
-    const threads = opts.threads ?? (scan.totalBytes < 256 * 1024 ? 1 : defaultThreadCount());
-    pool = new WorkerPool(threads);
+    pool = leasePool(opts.threads);
     const forceZip64 = opts.zip64 === 'always';
 
     progress.phase('zip', scan.totalBytes, scan.fileCount);
@@ -170,8 +169,8 @@ export async function zipDirectory(srcDir: string, destZip: string, opts: ZipDir
     throw err;
   } finally {
     signal?.removeEventListener('abort', onAbort);
-    pool?.cancel();
-    await pool?.close().catch(() => {});
+    if (!renamed) pool?.cancel();
+    await pool?.release();
     if (fh) await fh.close().catch(() => {});
     if (!renamed) await fsp.rm(temp, { force: true }).catch(() => {});
     releaseTemp(temp);
@@ -211,7 +210,7 @@ async function chooseDeflate(entry: SourceEntry, level: number): Promise<boolean
   }
 }
 
-async function writeEntries(fh: FileHandle, temp: string, dest: string, entries: SourceEntry[], pool: WorkerPool, level: number,
+async function writeEntries(fh: FileHandle, temp: string, dest: string, entries: SourceEntry[], pool: PoolLease, level: number,
   forceZip64: boolean, progress: ProgressReporter, signal: AbortSignal | undefined, aborted: () => Error,
 ): Promise<{ records: EntryRecord[]; bytesOut: number; storedFiles: number }> {
   const queue = new UnitQueue(pool.size * 4);
@@ -277,7 +276,7 @@ async function writeEntries(fh: FileHandle, temp: string, dest: string, entries:
       if (signal?.aborted) throw aborted();
       if (unit.kind === 'batch') {
         const res = await unit.done;
-        const buf = Buffer.from(res.buffer);
+        const buf = Buffer.from(res.buffer, 0, res.byteLength);
         await write(buf, pos);
         let p = pos;
         unit.entries.forEach((e, i) => {
@@ -361,7 +360,7 @@ function mapZipError(err: unknown, dest: string): unknown {
 }
 
 /** Reads the temp archive back: its central directory must list exactly what was written, and every entry must inflate to its CRC. */
-async function verifyWritten(fh: FileHandle, temp: string, dest: string, records: EntryRecord[], pool: WorkerPool,
+async function verifyWritten(fh: FileHandle, temp: string, dest: string, records: EntryRecord[], pool: PoolLease,
   progress: ProgressReporter, signal: AbortSignal | undefined, what: string): Promise<void> {
   const afterwards = `The archive just written failed verification (a failing disk or memory?); the previous archive at ${dest} is unchanged.`;
   const dir = await readZipDirectory(fh, temp);

@@ -140,6 +140,7 @@ export async function readZipDirectory(fh: FileHandle, zipPath: string, opts: Re
   }
   if (cdOffset + cdSize > directoryEnd) throw corrupt('the central directory runs past the end of the file (truncated?)');
   if (entryCount * CENTRAL_HEADER_SIZE > cdSize) throw corrupt(`the central directory is too small for ${entryCount} entries`);
+  if (cdSize > entryCount * (CENTRAL_HEADER_SIZE + 3 * MAX_U16) + MAX_U16) throw corrupt(`the central directory is too large for ${entryCount} entries`);
 
   const cd = await readExactly(fh, cdOffset, cdSize, corrupt);
   const entries: CentralEntry[] = [];
