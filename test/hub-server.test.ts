@@ -59,6 +59,7 @@ test('errors thrown in the DCC reject with the DCC error name and message', asyn
   const err = await t.throwsAsync(c.call('fakedcc', 'fail'), { instanceOf: RemoteError });
   t.is(err!.name, 'TypeError');
   t.is(err!.message, 'deliberate failure in the DCC');
+  t.regex((err as RemoteError).remoteStack ?? '', /TypeError: deliberate failure in the DCC\n\s+at /, 'the DCC\'s own stack reaches the tool');
   await t.throwsAsync(c.call('fakedcc', 'doesNotExist'), { message: /doesNotExist is not defined/ });
   await t.throwsAsync(c.call('nodcc', 'echo'), { message: /no session "nodcc".*dcc-kit launch nodcc/ });
 });

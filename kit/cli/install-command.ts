@@ -14,6 +14,10 @@ export const installCommand: CliCommand = {
 harmony: writes the dcc-kit startup scripts into the per-user <MM>00-scripts folder of every Harmony
 version/edition found (or --scripts-dir DIR). An existing TB_sceneOpened.js is kept and chained (it runs
 first); --uninstall restores it exactly. Launches through dcc-kit work without an install.
+houdini: writes the dcckit.json package into the packages folder of every Houdini preference folder
+found (~/houdiniX.Y, ~/Documents/houdiniX.Y, ~/Library/Preferences/houdini/X.Y, HOUDINI_USER_PREF_DIR),
+or into --scripts-dir DIR (a packages folder); --uninstall removes only that file. For the classic
+HOUDINI_PATH/123.py setup see dcc-kit houdini-setup --classic.
 --dry-run prints what would change without touching anything.
 `,
   async run(ctx) {

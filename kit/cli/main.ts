@@ -64,12 +64,15 @@ export async function run(argv: string[], ctx: Omit<CliContext, 'argv'>): Promis
     ctx.stdout.write(`${KIT_VERSION}\n`);
     return 0;
   }
-  const json = rest.includes('--json');
+  let json = rest.includes('--json');
   try {
     const entry = COMMANDS[name] ?? (await adapterCommands())[name];
     if (!entry) throw new UsageError(`unknown command "${name}". Run dcc-kit --help for the list of commands`);
     const command = await entry.load();
-    if (rest.includes('--help') || rest.includes('-h')) {
+    const firstPositional = rest.findIndex((a) => !a.startsWith('-'));
+    const ours = command.passThrough && firstPositional >= 0 ? rest.slice(0, firstPositional) : rest;
+    json = ours.includes('--json');
+    if (ours.includes('--help') || ours.includes('-h')) {
       ctx.stdout.write(command.help);
       return 0;
     }

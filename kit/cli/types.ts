@@ -20,4 +20,6 @@ export interface CliCommand {
   /** Full help text printed by `dcc-kit <name> --help`. Must be true to what the command accepts. */
   help: string;
   run(ctx: CliContext): Promise<number>;
+  /** Arguments after the first positional belong to something else (a script): --help/--json there are not ours. */
+  passThrough?: boolean;
 }

@@ -26,7 +26,9 @@ export function toErrorPayload(err: unknown, withStack = false): ErrorPayload {
     const payload: ErrorPayload = { name: err.name || 'Error', message: err.message };
     const code = (err as { code?: unknown }).code;
     if (typeof code === 'string') payload.code = code;
-    if (withStack && err.stack) payload.stack = err.stack;
+    // A DCC's own stack (e.g. a Python traceback) is passed on; the hub's stacks stay private.
+    if (err instanceof RemoteError && err.remoteStack) payload.stack = err.remoteStack;
+    else if (withStack && err.stack) payload.stack = err.stack;
     return payload;
   }
   return { name: 'Error', message: String(err) };

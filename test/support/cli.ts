@@ -1,5 +1,5 @@
 /** Runs the real dcc-kit CLI as a child process with an isolated home. */
-import { execFile, spawnSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -47,7 +47,7 @@ export function sandbox(): Sandbox {
       return JSON.parse(r.stdout) as T;
     },
     async cleanup() {
-      spawnSync(process.execPath, [BIN, 'hub', 'stop'], { env, timeout: 15_000 });
+      await run(['hub', 'stop'], { timeout: 15_000 });
       fs.rmSync(dir, { recursive: true, force: true });
     },
   };

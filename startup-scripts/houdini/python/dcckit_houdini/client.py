@@ -180,6 +180,7 @@ class Client:
             self._connection = connection
             self._endpoint = target
         accepted_at = []
+        hello_scene = [None]
 
         def on_hello_reply(message):
             error = message.get("error")
@@ -197,11 +198,12 @@ class Client:
             accepted_at.append(time.monotonic())
             self._outage_reported = False
             log.info("connected to the dcc-kit hub on %s:%d (session %s)" % (endpoint.HOST, target.port, self.session))
+            self._report_scene_if_changed(hello_scene[0])
 
         try:
             if self._stopping.is_set():
                 return None
-            self._send_hello(connection, target, on_hello_reply)
+            hello_scene[0] = self._send_hello(connection, target, on_hello_reply)
             self._read_until_closed(connection, accepted_at)
         except framing.FrameError as error:
             log.info("dropping the hub connection: %s" % error)
@@ -230,6 +232,14 @@ class Client:
             message_id = next(self._ids)
             self._pending[message_id] = on_reply
         connection.send_frame(framing.encode({"message_id": message_id, "request": "hello", "args": args}))
+        return scene
+
+    def _report_scene_if_changed(self, hello_scene):
+        # A scene event between the hello and its answer could not be sent (Houdini loads the scene
+        # given on its command line right after pythonrc.py): catch up so the hub does not keep the old one.
+        _, scene = self.host_info.snapshot()
+        if scene is not None and scene != hello_scene:
+            self.send_event({"type": "scene.changed", "scene": scene, "cause": self.host_info.last_cause()})
 
     def _read_until_closed(self, connection, accepted_at):
         decoder = framing.FrameDecoder()

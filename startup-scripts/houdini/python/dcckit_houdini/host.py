@@ -18,6 +18,7 @@ class HostInfo:
         self._lock = threading.Lock()
         self._version = None
         self._scene = None
+        self._cause = "load"
 
     def capture(self):
         """Read version and scene from hou. Main thread only."""
@@ -29,9 +30,15 @@ class HostInfo:
             self._version = version
             self._scene = scene
 
-    def set_scene(self, scene):
+    def set_scene(self, scene, cause="load"):
         with self._lock:
             self._scene = scene
+            self._cause = cause
+
+    def last_cause(self):
+        """How the scene last changed: "load", "save" or "clear"."""
+        with self._lock:
+            return self._cause
 
     def snapshot(self):
         """(version, scene), either None when not captured yet."""
@@ -62,7 +69,7 @@ def watch_scene(info, notify):
             if cause is None:
                 return
             scene = hou.hipFile.path()
-            info.set_scene(scene)
+            info.set_scene(scene, cause)
             notify({"type": "scene.changed", "scene": scene, "cause": cause})
         except Exception as error:  # never break a load or save in Houdini
             log.info("scene event not forwarded to the hub: %s" % error)
