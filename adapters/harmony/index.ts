@@ -1,5 +1,5 @@
 /** The Toon Boom Harmony adapter. */
-import type { Adapter, Endpoint, LaunchRequest, LaunchSpec } from '../../kit/adapter.ts';
+import type { Adapter, Endpoint, LaunchRequest, LaunchSpec, PrepareLaunchRequest } from '../../kit/adapter.ts';
 import { DccKitError } from '../../kit/errors.ts';
 import { ayonCompat } from './ayon-compat.ts';
 import { installHarmony, uninstallHarmony } from './install.ts';
@@ -24,9 +24,13 @@ export class NotAvailableYetError extends DccKitError {
 
 const notYet = (item: string): Endpoint => () => { throw new NotAvailableYetError(item); };
 
+/** Workfile code is loaded only when a workfile request or command runs (the CLI loads this file for its help). */
+const workfiles = () => import('./workfiles/endpoints.ts');
+const workfileTool = (name: string): Endpoint => async (args, ctx) => (await workfiles()).workfileToolEndpoints[name]!(args, ctx);
+
 /** Menu actions served to Harmony sessions; later issues replace these with the real tools. */
 export const menuEndpoints: Record<string, Endpoint> = {
-  'harmony.menu.workfiles': notYet('Workfiles...'),
+  'harmony.menu.workfiles': async (args, ctx) => (await workfiles()).workfilesMenu(args, ctx),
   'harmony.menu.create': notYet('Create...'),
   'harmony.menu.load': notYet('Load...'),
   'harmony.menu.publish': notYet('Publish...'),
@@ -50,6 +54,22 @@ const harmony: Adapter = {
   install: installHarmony,
   uninstall: uninstallHarmony,
   endpoints: menuEndpoints,
+  toolEndpoints: {
+    'workfile.save': workfileTool('workfile.save'),
+    'workfile.prune': workfileTool('workfile.prune'),
+    'workfile.status': workfileTool('workfile.status'),
+    'workfile.extractProgress': workfileTool('workfile.extractProgress'),
+  },
+  commands: {
+    workfile: {
+      summary: 'open, save (in the background) and list Harmony workfiles',
+      load: async () => (await import('./workfiles/cli.ts')).workfileCommand,
+    },
+  },
+  async prepareLaunch(req: PrepareLaunchRequest) {
+    const { prepareHarmonyLaunch } = await import('./workfiles/prepare-launch.ts');
+    return prepareHarmonyLaunch(req, usesSimulator(req));
+  },
   legacy: ayonCompat,
   async launchSpec(req: LaunchRequest): Promise<LaunchSpec> {
     const cfg = harmonyConfig(req.config);

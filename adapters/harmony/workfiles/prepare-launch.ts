@@ -1,0 +1,66 @@
+/**
+ * What Harmony opens at `dcc-kit launch harmony [x]` (run in the CLI process before the launch):
+ *   a workfile .zip     -> its local copy in the work area (extracted, or reused when newer), its .xstage;
+ *   an .xstage/folder   -> itself;
+ *   nothing             -> the current folder's workfile saved last when harmony.workfiles.openLatest,
+ *                          else a new scene: the simulator gets a copy of the scene template, real Harmony
+ *                          gets no scene (it makes its own new one).
+ * After an open, a running hub is asked to apply the retention rule to the other local copies.
+ */
+import path from 'node:path';
+import type { PrepareLaunchRequest } from '../../../kit/adapter.ts';
+import { workfileSettings } from './config.ts';
+import { LocalCopyInUseError } from './errors.ts';
+import { localCopyDir, openWorkfile } from './local-copy.ts';
+import { newSimulatorScene } from './new-scene.ts';
+import { latestWorkfile } from './versions.ts';
+import { runningHubClient } from './hub-link.ts';
+
+export interface PreparedLaunch {
+  scene: string | null;
+  /** The workfile archive opened, if any. */
+  workfile?: string;
+  reused?: boolean;
+}
+
+function isInside(child: string, dir: string): boolean {
+  const rel = path.relative(dir, child);
+  return rel === '' || (!rel.startsWith('..') && !path.isAbsolute(rel));
+}
+
+export async function prepareHarmonyLaunch(req: PrepareLaunchRequest, simulate: boolean): Promise<PreparedLaunch> {
+  const cfg = workfileSettings(req.config);
+  let zip: string | null = null;
+  if (req.scene) {
+    if (!req.scene.toLowerCase().endsWith('.zip')) return { scene: req.scene };
+    zip = req.scene;
+  } else if (cfg.openLatest) {
+    zip = (await latestWorkfile(req.cwd, cfg.template))?.path ?? null;
+  }
+  const hub = await runningHubClient(cfg.home, req.env);
+  try {
+    if (!zip) {
+      if (!simulate) return { scene: null };
+      const made = await newSimulatorScene(cfg.workArea);
+      return { scene: made.scene };
+    }
+    const opened = await openWorkfile(zip, {
+      workArea: cfg.workArea,
+      fresh: req.fresh,
+      maxBytes: cfg.maxExtractBytes,
+      onProgress: (p) => {
+        req.onProgress?.({ phase: 'extracting', bytesDone: p.bytesDone, bytesTotal: p.bytesTotal });
+        // Throttled by the archive engine (every 100 ms); tools connected to a running hub see it too.
+        hub?.adapter('harmony', 'workfile.extractProgress', { zip: path.resolve(zip!), dir: localCopyDir(cfg.workArea, zip!), ...p }).catch(() => {});
+      },
+      beforeReplace: async (dir) => {
+        const using = (await hub?.sessions().catch(() => []) ?? []).find((s) => s.dcc === 'harmony' && s.scene && isInside(path.resolve(s.scene), dir));
+        if (using) throw new LocalCopyInUseError(dir, using.id);
+      },
+    });
+    await hub?.adapter('harmony', 'workfile.prune', { protect: [opened.dir], settle: true }, { timeout: 10_000 }).catch(() => {});
+    return { scene: opened.scene, workfile: opened.zip, reused: opened.reused };
+  } finally {
+    hub?.close();
+  }
+}

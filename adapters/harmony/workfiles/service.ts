@@ -1,0 +1,286 @@
+/**
+ * Workfile saves inside the hub. A save asks Harmony to save (scene.saveAll through its session), copies the
+ * project folder to a snapshot, and answers; the snapshot is zipped in the background (zipDirectory: temp
+ * file beside the destination, verified, fsynced, renamed) while the hub goes on serving every session.
+ * Progress and the outcome go to subscribed tools as `workfile.progress`, `workfile.saved`, `workfile.failed`
+ * events, and the artist is told in Harmony (`dcckit.message`).
+ *
+ * One service per hub (keyed by its HubServices), created at first use; that first use also removes what a
+ * killed hub left behind (temp archives, snapshots, reservations) and schedules the retention rule.
+ */
+import fsp from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { zipDirectory, type ArchiveProgress } from '../../../kit/archive/index.ts';
+import type { HubServices, SessionInfo } from '../../../kit/adapter.ts';
+import { formatBytes } from '../../../kit/cli/progress.ts';
+import { workfileSettings, type WorkfileSettings } from './config.ts';
+import { HarmonySaveError, NoDestinationError, WorkfileError, WorkfileNameError, WorkfileSessionError } from './errors.ts';
+import { isOriginRecord, readOrigin, updateOrigin, writeOrigin } from './origin.ts';
+import { pruneLocalCopies, type RetentionResult } from './retention.ts';
+import { cleanSaveLeftovers, rememberSaveDir } from './save-dirs.ts';
+import { SaveQueue, type SaveJob, type SaveOutcome } from './save-queue.ts';
+import { snapshotProject } from './snapshot.ts';
+import { compileTemplate } from './template.ts';
+import { reserveNextVersion, type Reservation } from './versions.ts';
+
+export interface SaveRequest {
+  /** Session id; default: the only connected Harmony session. */
+  session?: string;
+  /** Save as the next free version of the workfile's name instead of over it. */
+  versionUp?: boolean;
+  /** Save to this archive (a later save without --to goes there too). */
+  to?: string;
+}
+
+export interface SaveTicket {
+  /** Matches the `ids` of the progress and outcome events. */
+  id: string;
+  dest: string;
+  session: string;
+  project: string;
+  /** 'queued' when another zip to the same archive is still running. */
+  state: 'started' | 'queued';
+  /** Earlier queued saves this one replaced (their ids get this save's outcome). */
+  supersedes: string[];
+  snapshot: { bytes: number; files: number; ms: number };
+}
+
+export interface WorkfileServiceOptions {
+  /** Zip worker threads. Default: one core fewer than the machine has (at least one), so Harmony keeps one. */
+  zipThreads?: number;
+  /** How long Harmony may take to save. Default 10 minutes. */
+  saveTimeout?: number;
+  /** No automatic retention before the hub has run this long (sessions of a restarted hub reconnect first). */
+  settleMs?: number;
+}
+
+const DEFAULT_SAVE_TIMEOUT = 10 * 60_000;
+const DEFAULT_SETTLE_MS = 20_000;
+
+function errorPayload(err: Error): { name: string; code: string; message: string } {
+  const code = (err as { code?: unknown }).code;
+  return { name: err.name, code: typeof code === 'string' ? code : 'INTERNAL', message: err.message };
+}
+
+export class WorkfileService {
+  readonly hub: HubServices;
+  readonly settings: WorkfileSettings;
+  private readonly queue: SaveQueue;
+  private readonly opts: Required<WorkfileServiceOptions>;
+  private maintenance: Promise<void> | null = null;
+  private counter = 0;
+  private pruneTimer: NodeJS.Timeout | null = null;
+
+  constructor(hub: HubServices, opts: WorkfileServiceOptions = {}) {
+    this.hub = hub;
+    this.settings = workfileSettings(hub.config, hub.home);
+    this.opts = {
+      zipThreads: opts.zipThreads ?? Math.max(1, Math.min(4, os.availableParallelism() - 1)),
+      saveTimeout: opts.saveTimeout ?? DEFAULT_SAVE_TIMEOUT,
+      settleMs: opts.settleMs ?? DEFAULT_SETTLE_MS,
+    };
+    this.queue = new SaveQueue({
+      zip: (job, onProgress) => zipDirectory(job.snapshot.dir, job.dest, { onProgress, exclude: isOriginRecord, threads: this.opts.zipThreads }),
+      progress: (job, p) => this.onProgress(job, p),
+      superseded: (dropped, by) => this.hub.emit('workfile.superseded', { ids: dropped.ids, by: by.ids[by.ids.length - 1]!, dest: by.dest }),
+      done: (job, outcome) => this.onDone(job, outcome),
+    });
+  }
+
+  /** Removes leftovers of killed saves (once per hub) and schedules the retention rule. */
+  ready(): Promise<void> {
+    this.maintenance ??= (async () => {
+      const removed = await cleanSaveLeftovers(this.settings.workArea).catch(() => [] as string[]);
+      for (const p of removed) this.hub.log.info(`workfiles: removed ${p}, left by an interrupted save`);
+      this.schedulePrune([]);
+    })();
+    return this.maintenance;
+  }
+
+  status(): { busy: boolean; queue: ReturnType<SaveQueue['status']> } {
+    return { busy: this.queue.busy, queue: this.queue.status() };
+  }
+
+  /** Resolves when no archive is being written or waits to be. */
+  idle(): Promise<void> {
+    return this.queue.idle();
+  }
+
+  private pickSession(req: SaveRequest, caller: SessionInfo | null): SessionInfo {
+    if (caller) return caller;
+    const harmony = this.hub.sessions().filter((s) => s.dcc === 'harmony');
+    if (req.session) {
+      const s = harmony.find((x) => x.id === req.session);
+      if (!s) throw new WorkfileSessionError(`No Harmony session "${req.session}" is connected (see dcc-kit sessions).`);
+      return s;
+    }
+    const live = harmony.filter((s) => s.connected);
+    if (live.length === 1) return live[0]!;
+    if (live.length === 0) throw new WorkfileSessionError('No Harmony session is connected, so there is nothing to save. Start one with: dcc-kit launch harmony <workfile.zip>');
+    throw new WorkfileSessionError(`${live.length} Harmony sessions are connected: choose one with --session `
+      + `(${live.map((s) => `${s.id}: ${s.scene ?? 'no scene'}`).join('; ')}).`);
+  }
+
+  /** Saves a session's scene: returns once Harmony saved and the snapshot is taken; the zip runs on. */
+  async save(req: SaveRequest, caller: SessionInfo | null = null): Promise<SaveTicket> {
+    await this.ready();
+    const session = this.pickSession(req, caller);
+    const projectDir = await this.projectDir(session);
+    const origin = await readOrigin(projectDir);
+    const base = req.to ? path.resolve(req.to) : origin?.zip;
+    if (!base) throw new NoDestinationError(projectDir);
+    if (!base.toLowerCase().endsWith('.zip')) throw new WorkfileNameError(`A workfile must be a .zip archive: ${base} does not end in .zip.`);
+    const destDir = path.dirname(base);
+    const dirStat = await fsp.stat(destDir).catch(() => null);
+    if (!dirStat?.isDirectory()) throw new WorkfileError(`Cannot save to ${base}: the folder ${destDir} does not exist. Create it first, or choose another place with --to.`, 'WORKFILE_NO_FOLDER');
+
+    let reservation: Reservation | undefined;
+    let dest = base;
+    if (req.versionUp) {
+      const template = compileTemplate(this.settings.template);
+      const fields = template.parse(path.basename(base));
+      if (!fields) {
+        throw new WorkfileNameError(`${path.basename(base)} does not follow the workfile template "${this.settings.template}", so it has no `
+          + 'version to go up from. Save with --to <name> following the template, e.g. --to ' + path.join(destDir, template.format({ name: 'shot', version: 1 })));
+      }
+      reservation = await reserveNextVersion(destDir, fields.name, template);
+      dest = reservation.path;
+    }
+    // A save asked from Harmony's menu shows its error there anyway; one asked by a tool is told to the artist.
+    const tellErrors = caller === null;
+    try {
+      await this.harmonySave(session, projectDir, dest, tellErrors);
+      let snapshot;
+      try {
+        snapshot = await snapshotProject(projectDir, this.settings.workArea);
+      } catch (err) {
+        if (tellErrors) this.tell(session.id, `dcc-kit: the workfile was NOT saved to ${dest}.\n${(err as Error).message}`, 'critical');
+        throw err;
+      }
+      // Later saves go where this one goes. A record that cannot be written costs only that: the archive still is.
+      const usedAt = new Date().toISOString();
+      await (origin
+        ? updateOrigin(projectDir, origin.zip === dest ? { usedAt } : { zip: dest, zipMtimeMs: null, zipSize: null, source: 'workfile', usedAt })
+        : writeOrigin(projectDir, { format: 1, zip: dest, zipMtimeMs: null, zipSize: null, sceneMtimeMs: null, source: 'workfile', usedAt })
+      ).catch((err) => this.hub.log.warn(`workfiles: cannot record the destination in ${projectDir}: ${(err as Error).message}`));
+      await rememberSaveDir(this.settings.workArea, destDir).catch((err) => this.hub.log.warn(`workfiles: cannot note ${destDir}: ${(err as Error).message}`));
+      const id = `save-${process.pid}-${++this.counter}-${Date.now().toString(36)}`;
+      const job: SaveJob = { ids: [id], dest, snapshot, session: session.id, projectDir, reservation };
+      const { state, superseded } = this.queue.enqueue(job);
+      reservation = undefined; // the queue releases it now
+      this.hub.log.info(`workfiles: ${session.id} saved ${projectDir}; archiving to ${dest} (${state}, ${formatBytes(snapshot.bytes)})`);
+      return {
+        id, dest, session: session.id, project: projectDir, state, supersedes: superseded,
+        snapshot: { bytes: snapshot.bytes, files: snapshot.files, ms: Math.round(snapshot.ms) },
+      };
+    } finally {
+      await reservation?.release();
+    }
+  }
+
+  private async projectDir(session: SessionInfo): Promise<string> {
+    let dir: unknown;
+    try {
+      dir = await this.hub.call(session.id, { function: 'scene.currentProjectPath' }, { timeout: 30_000 });
+    } catch (err) {
+      throw new HarmonySaveError(`Cannot ask Harmony (session ${session.id}) which scene is open: ${(err as Error).message}`, { cause: err });
+    }
+    if (typeof dir !== 'string' || !dir) throw new HarmonySaveError(`Harmony (session ${session.id}) has no scene open, so there is nothing to save.`);
+    return path.resolve(dir);
+  }
+
+  private async harmonySave(session: SessionInfo, projectDir: string, dest: string, tellErrors: boolean): Promise<void> {
+    let ok: unknown;
+    try {
+      ok = await this.hub.call(session.id, { function: 'scene.saveAll' }, { timeout: this.opts.saveTimeout });
+    } catch (err) {
+      throw new HarmonySaveError(`Harmony stopped answering while it saved the scene (${(err as Error).message}). Nothing was archived; `
+        + `${dest} is unchanged. Harmony's own save in ${projectDir} may be incomplete: reopen the workfile and check it.`, { cause: err });
+    }
+    if (ok !== true) {
+      const text = `Harmony could not save the scene in ${projectDir} (scene.saveAll returned ${JSON.stringify(ok)}). `
+        + `Check the free space and permissions there. Nothing was archived; ${dest} is unchanged.`;
+      if (tellErrors) this.tell(session.id, `dcc-kit: ${text}`, 'critical');
+      throw new HarmonySaveError(text);
+    }
+  }
+
+  /** Relays the progress of an extraction done by a CLI process (dcc-kit launch / workfile open) to tools. */
+  extractProgress(zip: string, dir: string, p: ArchiveProgress): void {
+    this.hub.emit('workfile.progress', { ids: [], zip, dir, ...p, phase: 'extract' });
+  }
+
+  private onProgress(job: SaveJob, p: ArchiveProgress): void {
+    this.hub.emit('workfile.progress', { ids: job.ids, dest: job.dest, session: job.session, ...p });
+  }
+
+  private async onDone(job: SaveJob, outcome: SaveOutcome): Promise<void> {
+    if (outcome.ok) {
+      const st = await fsp.stat(job.dest).catch(() => null);
+      const rec = await readOrigin(job.projectDir);
+      if (rec && rec.zip === job.dest && st) {
+        await updateOrigin(job.projectDir, { zipMtimeMs: st.mtimeMs, zipSize: st.size, sceneMtimeMs: job.snapshot.sceneMtimeMs }).catch(() => null);
+      }
+      const s = outcome.summary;
+      this.hub.log.info(`workfiles: wrote ${job.dest} (${formatBytes(s.bytesOut)} from ${formatBytes(s.bytesIn)}, ${Math.round(s.ms)} ms)`);
+      this.hub.emit('workfile.saved', {
+        ids: job.ids, dest: job.dest, session: job.session, bytes: s.bytesIn, bytesOut: s.bytesOut, files: s.files, ms: Math.round(s.ms),
+      });
+      if (job.session) this.tell(job.session, `dcc-kit: saved ${path.basename(job.dest)} (${formatBytes(s.bytesOut)}) in ${path.dirname(job.dest)}.`, 'information');
+    } else {
+      const err = outcome.error;
+      this.hub.log.warn(`workfiles: could not write ${job.dest}: ${err.message}`);
+      this.hub.emit('workfile.failed', { ids: job.ids, dest: job.dest, session: job.session, error: errorPayload(err) });
+      if (job.session) this.tell(job.session, `dcc-kit: the workfile was NOT saved to ${job.dest}.\n${err.message}`, 'critical');
+    }
+  }
+
+  /** Shows a message box in Harmony; a Harmony that went away meanwhile is only logged. */
+  private tell(session: string, text: string, kind: 'information' | 'warning' | 'critical'): void {
+    this.hub.call(session, { request: 'dcckit.message', args: { text, kind } }, { timeout: 60 * 60_000 })
+      .catch((err) => this.hub.log.info(`workfiles: could not tell session ${session}: ${(err as Error).message}`));
+  }
+
+  /** Applies the retention rule now. Copies open in a session, and `protect`, are kept. */
+  async prune(protect: string[] = []): Promise<RetentionResult> {
+    const inUse = this.hub.sessions().filter((s) => s.dcc === 'harmony' && s.scene).map((s) => s.scene!);
+    const result = await pruneLocalCopies(this.settings.workArea, {
+      keepLocalCopies: this.settings.keepLocalCopies, maxLocalAgeDays: this.settings.maxLocalAgeDays,
+      template: this.settings.template, inUse, protect,
+    });
+    for (const dir of result.removed) this.hub.log.info(`workfiles: removed the old local copy ${dir}`);
+    return result;
+  }
+
+  /**
+   * Applies the retention rule once the hub has run for `settleMs` (before that, Harmony sessions of a hub
+   * that was restarted may not have reconnected, and their copies would look unused).
+   */
+  schedulePrune(protect: string[]): { scheduled: boolean } {
+    const wait = this.opts.settleMs - process.uptime() * 1000;
+    if (wait <= 0) {
+      void this.prune(protect).catch((err) => this.hub.log.warn(`workfiles: retention failed: ${(err as Error).message}`));
+      return { scheduled: false };
+    }
+    if (this.pruneTimer) clearTimeout(this.pruneTimer);
+    this.pruneTimer = setTimeout(() => {
+      this.pruneTimer = null;
+      void this.prune(protect).catch((err) => this.hub.log.warn(`workfiles: retention failed: ${(err as Error).message}`));
+    }, wait);
+    this.pruneTimer.unref();
+    return { scheduled: true };
+  }
+}
+
+const services = new WeakMap<HubServices, WorkfileService>();
+
+/** The workfile service of a hub (created at first use). */
+export function workfileService(hub: HubServices, opts?: WorkfileServiceOptions): WorkfileService {
+  let s = services.get(hub);
+  if (!s) {
+    s = new WorkfileService(hub, opts);
+    services.set(hub, s);
+  }
+  return s;
+}

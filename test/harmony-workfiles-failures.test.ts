@@ -1,0 +1,175 @@
+/**
+ * Saves that go wrong: Harmony cannot save, Harmony dies during or right after its save, the destination is
+ * read-only or the disk fills up. The previous archive must stay as it was, the error must say what
+ * happened, and the artist must be told in Harmony.
+ */
+import test from 'ava';
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import fsp from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { spawnSync } from 'node:child_process';
+import { startHub, simEnv, startSim, tempDir, until } from './support/harmony.ts';
+import { connectHub } from '../kit/hub/client.ts';
+import { defaultConfig } from '../config/defaults.ts';
+import { verifyZip, zipDirectory } from '../kit/archive/index.ts';
+import { SimScene } from '../adapters/harmony/simulator/dom/index.ts';
+import { openWorkfile } from '../adapters/harmony/workfiles/local-copy.ts';
+import { workfileService, type SaveTicket } from '../adapters/harmony/workfiles/service.ts';
+
+const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'dcckit-wf-fail-'));
+process.env.DCC_KIT_HOME = path.join(scratch, 'home');
+test.after.always(() => fs.rmSync(scratch, { recursive: true, force: true }));
+
+type T = { teardown(fn: () => unknown): void };
+interface WfEvent { event: string; ids?: string[]; error?: { code: string; message: string } }
+
+const isRoot = process.getuid?.() === 0;
+
+/** A small tmpfs can be mounted here (root with the capability): the only honest way to fill a disk in a test. */
+function tryMount(dir: string, options: string): boolean {
+  fs.mkdirSync(dir, { recursive: true });
+  return spawnSync('mount', ['-t', 'tmpfs', '-o', options, 'dcckit-test', dir], { stdio: 'ignore' }).status === 0;
+}
+function unmount(dir: string): void {
+  spawnSync('umount', ['-l', dir], { stdio: 'ignore' });
+}
+const canMount = process.platform === 'linux' && isRoot && (() => {
+  const probe = path.join(scratch, 'probe');
+  const ok = tryMount(probe, 'size=64k');
+  if (ok) unmount(probe);
+  return ok;
+})();
+
+/** A workfile in `shots` (which may be a mounted folder), opened into the work area, with Harmony on it. */
+async function failRig(t: T, opts: { shots?: string; projectBytes?: number } = {}) {
+  const dir = tempDir(t, 'dcckit-wf-');
+  const home = path.join(dir, 'kit');
+  const config = defaultConfig(home);
+  const workArea = path.join(dir, 'work-area');
+  config.harmony.workfiles.workArea = workArea;
+  const hub = await startHub(t, { config, home });
+  const shots = opts.shots ?? path.join(dir, 'shots');
+  await fsp.mkdir(shots, { recursive: true });
+  const src = path.join(dir, 'src', 'sh010_anim_v001');
+  SimScene.createDefault(src, 'sh010_anim_v001');
+  const zip = path.join(shots, 'sh010_anim_v001.zip');
+  await zipDirectory(src, zip);
+  const previous = await fsp.readFile(zip);
+  const opened = await openWorkfile(zip, { workArea });
+  // Incompressible content, so the archive is as large as the project.
+  if (opts.projectBytes) await fsp.writeFile(path.join(opened.dir, 'audio', 'take1.wav'), crypto.randomBytes(opts.projectBytes));
+  const sim = startSim(t, simEnv(hub, dir), {}, dir);
+  sim.open(opened.scene);
+  const client = await connectHub({ port: hub.port, token: hub.token });
+  t.teardown(() => client.close());
+  const events: WfEvent[] = [];
+  client.on('event', (e: WfEvent) => { if (e.event.startsWith('workfile.')) events.push(e); });
+  await client.subscribe();
+  await client.session('harmony', { wait: 5000 });
+  t.teardown(() => workfileService(hub.services).idle());
+  return {
+    hub, sim, events, zip, previous, shots, workArea, copy: opened.dir,
+    save: () => client.adapter('harmony', 'workfile.save', {}, { timeout: 20_000 }) as Promise<SaveTicket>,
+    outcome: async (id: string) => {
+      const find = () => events.find((e) => (e.event === 'workfile.saved' || e.event === 'workfile.failed') && e.ids?.includes(id));
+      await until(() => find() !== undefined, 10_000, `the outcome of ${id}`);
+      return find()!;
+    },
+    untouched: async () => (await fsp.readFile(zip)).equals(previous),
+    tempsLeft: () => [...fs.readdirSync(shots), ...fs.readdirSync(workArea)].filter((n) => /\.dcckit-(tmp|old|reserved)/.test(n)),
+  };
+}
+
+test('Harmony failing to save: nothing is archived, the error says so, Harmony shows why', async (t) => {
+  const r = await failRig(t);
+  // The scene's .aux is now a folder with something in it: Harmony's save of that file fails.
+  const aux = path.join(r.copy, 'sh010_anim_v001.aux');
+  await fsp.rm(aux);
+  await fsp.mkdir(path.join(aux, 'blocker'), { recursive: true });
+  const err = await t.throwsAsync(r.save());
+  t.is((err as { code?: string }).code, 'WORKFILE_HARMONY_SAVE');
+  t.regex(err!.message, /could not save the scene[\s\S]*unchanged/);
+  await until(() => r.sim.messages.length > 0, 5000, 'a message in Harmony');
+  t.is(r.sim.messages[0]!.kind, 'critical');
+  t.true(await r.untouched());
+  t.deepEqual(r.tempsLeft(), []);
+});
+
+test('Harmony dying during its save: the request fails, the previous archive is untouched', async (t) => {
+  const r = await failRig(t);
+  const scene = r.sim.scene!;
+  scene.saveAll = () => { r.sim.close(); return true; }; // gone before it could answer
+  const err = await t.throwsAsync(r.save());
+  t.is((err as { code?: string }).code, 'WORKFILE_HARMONY_SAVE');
+  t.regex(err!.message, /stopped answering while it saved/);
+  t.true(await r.untouched());
+  t.deepEqual(r.tempsLeft(), []);
+});
+
+test('Harmony dying between its save and the zip: the snapshot is archived all the same', async (t) => {
+  const r = await failRig(t);
+  const scene = r.sim.scene!;
+  const realSave = scene.saveAll.bind(scene);
+  scene.saveAll = () => { const ok = realSave(); setTimeout(() => r.sim.close(), 1); return ok; };
+  r.sim.evaluate('node.add("Top", "Peg_LastWords", "PEG", 0, 0, 0)');
+  const ticket = await r.save();
+  const outcome = await r.outcome(ticket.id);
+  t.is(outcome.event, 'workfile.saved');
+  await verifyZip(r.zip);
+  t.false(await r.untouched());
+  const reopened = await openWorkfile(r.zip, { workArea: path.join(r.workArea, 'check'), fresh: true });
+  t.true(SimScene.open(reopened.scene).state.nodes.has('Top/Peg_LastWords'));
+  t.deepEqual(r.tempsLeft().filter((n) => !n.startsWith('check')), []);
+});
+
+const mountTest = canMount ? test : test.skip;
+const unwritableTest = canMount || !isRoot ? test : test.skip;
+
+unwritableTest('a read-only destination: the previous archive stays, the error says why, Harmony is told', async (t) => {
+  const shots = path.join(tempDir(t, 'dcckit-wf-ro-'), 'shots');
+  let makeReadOnly: () => void;
+  if (isRoot) {
+    t.true(tryMount(shots, 'size=4m'));
+    t.teardown(() => unmount(shots));
+    makeReadOnly = () => { spawnSync('mount', ['-o', 'remount,ro', shots]); };
+  } else {
+    makeReadOnly = () => fs.chmodSync(shots, 0o555);
+    t.teardown(() => fs.chmodSync(shots, 0o755));
+  }
+  const r = await failRig(t, { shots });
+  makeReadOnly();
+  r.sim.evaluate('node.add("Top", "Peg_Lost", "PEG", 0, 0, 0)');
+  const ticket = await r.save();
+  const outcome = await r.outcome(ticket.id);
+  t.is(outcome.event, 'workfile.failed');
+  t.is(outcome.error!.code, 'ARCHIVE_WRITE');
+  t.regex(outcome.error!.message, isRoot ? /read-only/ : /Permission denied/);
+  await until(() => r.sim.messages.length > 0, 5000, 'a message in Harmony');
+  t.is(r.sim.messages[0]!.kind, 'critical');
+  t.regex(r.sim.messages[0]!.text, /NOT saved to .*sh010_anim_v001\.zip/);
+  t.true(await r.untouched());
+  t.deepEqual(r.tempsLeft(), []);
+});
+
+mountTest('a full disk during the zip: the previous archive stays, the error says the disk is full', async (t) => {
+  const shots = path.join(tempDir(t, 'dcckit-wf-full-'), 'shots');
+  t.true(tryMount(shots, 'size=1m'));
+  t.teardown(() => unmount(shots));
+  const r = await failRig(t, { shots, projectBytes: 3_000_000 });
+  const ticket = await r.save();
+  const outcome = await r.outcome(ticket.id);
+  t.is(outcome.event, 'workfile.failed');
+  t.is(outcome.error!.code, 'ARCHIVE_WRITE');
+  t.regex(outcome.error!.message, /disk is full/);
+  await until(() => r.sim.messages.length > 0, 5000, 'a message in Harmony');
+  t.regex(r.sim.messages[0]!.text, /NOT saved[\s\S]*disk is full/);
+  t.true(await r.untouched());
+  t.deepEqual(r.tempsLeft(), []);
+  // Once there is room again (here: a smaller project), the same save works.
+  await fsp.rm(path.join(r.copy, 'audio', 'take1.wav'));
+  const retry = await r.save();
+  t.is((await r.outcome(retry.id)).event, 'workfile.saved');
+  await verifyZip(r.zip);
+});

@@ -1,0 +1,201 @@
+/**
+ * Workfile saves through a real in-process hub and the Harmony simulator running the real startup scripts:
+ * background zips, version-up races, queued saves, the menu item, and what the artist is told.
+ */
+import test from 'ava';
+import fs from 'node:fs';
+import fsp from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { startHub, simEnv, startSim, tempDir, until } from './support/harmony.ts';
+import { connectHub, type HubClient } from '../kit/hub/client.ts';
+import { defaultConfig } from '../config/defaults.ts';
+import { extractZip, listZip, verifyZip, zipDirectory } from '../kit/archive/index.ts';
+import { SimScene } from '../adapters/harmony/simulator/dom/index.ts';
+import type { HarmonySimulator } from '../adapters/harmony/simulator/engine.ts';
+import type { Hub } from '../kit/hub/server.ts';
+import { openWorkfile } from '../adapters/harmony/workfiles/local-copy.ts';
+import { ORIGIN_FILE, readOrigin } from '../adapters/harmony/workfiles/origin.ts';
+import { workfileService, type SaveTicket } from '../adapters/harmony/workfiles/service.ts';
+
+const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'dcckit-wf-save-'));
+process.env.DCC_KIT_HOME = path.join(scratch, 'home');
+test.after.always(() => fs.rmSync(scratch, { recursive: true, force: true }));
+
+type T = { teardown(fn: () => unknown): void };
+
+interface WfEvent { event: string; ids?: string[]; dest?: string; error?: { code: string; message: string }; by?: string }
+
+interface WorkRig {
+  dir: string;
+  hub: Hub;
+  sim: HarmonySimulator;
+  client: HubClient;
+  events: WfEvent[];
+  workArea: string;
+  shots: string;
+  zip: string;
+  copy: string;
+  save(args?: Record<string, unknown>): Promise<SaveTicket>;
+  outcome(id: string): Promise<WfEvent>;
+}
+
+/** A workfile sh010_anim_v001.zip in shots/, opened into the work area, with a simulated Harmony on it. */
+async function workRig(t: T, opts: { extraBytes?: number; scene?: 'workfile' | 'new' } = {}): Promise<WorkRig> {
+  const dir = tempDir(t, 'dcckit-wf-');
+  const home = path.join(dir, 'kit');
+  const config = defaultConfig(home);
+  const workArea = path.join(dir, 'work-area');
+  config.harmony.workfiles.workArea = workArea;
+  const hub = await startHub(t, { config, home });
+  const shots = path.join(dir, 'shots', 'sh010', 'work');
+  await fsp.mkdir(shots, { recursive: true });
+  const src = path.join(dir, 'src', 'sh010_anim_v001');
+  SimScene.createDefault(src, 'sh010_anim_v001');
+  await fsp.writeFile(path.join(src, 'elements', 'texture.bin'), Buffer.alloc(opts.extraBytes ?? 200_000, 3));
+  const zip = path.join(shots, 'sh010_anim_v001.zip');
+  await zipDirectory(src, zip);
+  const opened = await openWorkfile(zip, { workArea });
+  const sim = startSim(t, simEnv(hub, dir), {}, dir);
+  sim.open(opts.scene === 'new' ? null : opened.scene);
+  const client = await connectHub({ port: hub.port, token: hub.token });
+  t.teardown(() => client.close());
+  const events: WfEvent[] = [];
+  client.on('event', (e: WfEvent) => { if (e.event.startsWith('workfile.')) events.push(e); });
+  await client.subscribe();
+  await client.session('harmony', { wait: 5000 });
+  // Outstanding zips must end before the temp folders are removed.
+  t.teardown(() => workfileService(hub.services).idle());
+  const outcome = async (id: string) => {
+    const done = () => events.find((e) => (e.event === 'workfile.saved' || e.event === 'workfile.failed') && e.ids?.includes(id));
+    await until(() => done() !== undefined, 10_000, `the outcome of ${id}`);
+    return done()!;
+  };
+  return {
+    dir, hub, sim, client, events, workArea, shots, zip, copy: opened.dir, outcome,
+    save: (args = {}) => client.adapter('harmony', 'workfile.save', args, { timeout: 20_000 }) as Promise<SaveTicket>,
+  };
+}
+
+/** The node paths of the scene inside an archive. */
+async function nodesIn(zip: string, t: T): Promise<string[]> {
+  const out = path.join(tempDir(t, 'dcckit-wf-check-'), 'x');
+  await extractZip(zip, out);
+  const xstage = fs.readdirSync(out).find((n) => n.endsWith('.xstage'))!;
+  return [...SimScene.open(path.join(out, xstage)).state.nodes.keys()];
+}
+
+test('a save answers once Harmony saved, then writes the archive in the background and tells the artist', async (t) => {
+  const r = await workRig(t);
+  const before = fs.statSync(r.zip).mtimeMs;
+  r.sim.evaluate('node.add("Top", "Peg_Round1", "PEG", 0, 0, 0)');
+  t.true(r.sim.scene!.isDirty());
+  const ticket = await r.save();
+  t.false(r.sim.scene!.isDirty(), 'Harmony saved its scene (scene.saveAll) before the answer');
+  t.is(ticket.dest, r.zip);
+  t.is(ticket.project, r.copy);
+  t.true(ticket.snapshot.files > 0);
+  const outcome = await r.outcome(ticket.id);
+  t.is(outcome.event, 'workfile.saved');
+  t.true(r.events.some((e) => e.event === 'workfile.progress' && e.ids?.includes(ticket.id)), 'progress events reach tools');
+  await verifyZip(r.zip);
+  t.true(fs.statSync(r.zip).mtimeMs >= before);
+  t.true((await nodesIn(r.zip, t)).includes('Top/Peg_Round1'));
+  const names = (await listZip(r.zip)).map((e) => e.name);
+  t.false(names.includes(ORIGIN_FILE), 'the local-copy record stays out of the archive');
+  t.true(names.includes('sh010_anim_v001.xstage'));
+  await until(() => r.sim.messages.some((m) => /saved sh010_anim_v001\.zip/.test(m.text)), 5000, 'the message in Harmony');
+  t.is(r.sim.messages.at(-1)!.kind, 'information');
+  // Nothing temporary stays beside the archive or in the work area.
+  t.deepEqual(fs.readdirSync(r.shots), ['sh010_anim_v001.zip']);
+  t.deepEqual(fs.readdirSync(r.workArea).filter((n) => n.includes('dcckit-tmp')), []);
+  // The copy now matches the archive: reopening reuses it.
+  const rec = await readOrigin(r.copy);
+  t.is(rec!.zipSize, fs.statSync(r.zip).size);
+  t.true((await openWorkfile(r.zip, { workArea: r.workArea })).reused);
+});
+
+test('two version-ups racing get different numbers; later plain saves follow the newest version', async (t) => {
+  const r = await workRig(t);
+  const [a, b] = await Promise.all([r.save({ versionUp: true }), r.save({ versionUp: true })]);
+  t.deepEqual([path.basename(a.dest), path.basename(b.dest)].sort(), ['sh010_anim_v002.zip', 'sh010_anim_v003.zip']);
+  t.is((await r.outcome(a.id)).event, 'workfile.saved');
+  t.is((await r.outcome(b.id)).event, 'workfile.saved');
+  await verifyZip(a.dest);
+  await verifyZip(b.dest);
+  t.deepEqual(fs.readdirSync(r.shots).sort(), ['sh010_anim_v001.zip', 'sh010_anim_v002.zip', 'sh010_anim_v003.zip'], 'no reservation left behind');
+  const current = (await readOrigin(r.copy))!.zip!;
+  t.true(current === a.dest || current === b.dest);
+  r.sim.evaluate('node.add("Top", "Peg_After", "PEG", 0, 0, 0)');
+  const plain = await r.save();
+  t.is(plain.dest, current);
+  await r.outcome(plain.id);
+  t.true((await nodesIn(current, t)).includes('Top/Peg_After'));
+});
+
+test('saves during a zip are queued and coalesced: every request is answered and the newest state wins', async (t) => {
+  const r = await workRig(t, { extraBytes: 12_000_000 });
+  const tickets: SaveTicket[] = [];
+  for (let i = 1; i <= 4; i++) {
+    r.sim.evaluate(`node.add("Top", "Peg_Save${i}", "PEG", 0, 0, 0)`);
+    tickets.push(await r.save());
+  }
+  const outcomes = await Promise.all(tickets.map((tk) => r.outcome(tk.id)));
+  t.true(outcomes.every((o) => o.event === 'workfile.saved'));
+  // A superseded save is answered by the save that replaced it.
+  for (const s of r.events.filter((e) => e.event === 'workfile.superseded')) {
+    const by = r.events.find((e) => e.event === 'workfile.saved' && e.ids?.includes(s.by!));
+    t.truthy(by);
+    for (const id of s.ids!) t.true(by!.ids!.includes(id));
+  }
+  const written = r.events.filter((e) => e.event === 'workfile.saved').length;
+  t.true(written >= 1 && written <= 4);
+  await verifyZip(r.zip);
+  t.true((await nodesIn(r.zip, t)).includes('Top/Peg_Save4'));
+  t.deepEqual(fs.readdirSync(r.workArea).filter((n) => n.includes('dcckit-tmp')), [], 'dropped snapshots are removed');
+});
+
+test('the menu Workfiles... saves the current workfile and tells the artist', async (t) => {
+  const r = await workRig(t);
+  r.sim.evaluate('node.add("Top", "Peg_Menu", "PEG", 0, 0, 0)');
+  t.true(r.sim.triggerMenu('Workfiles...'));
+  await until(() => r.sim.messages.length > 0, 10_000, 'a message in Harmony');
+  t.regex(r.sim.messages[0]!.text, /saved sh010_anim_v001\.zip/);
+  t.true((await nodesIn(r.zip, t)).includes('Top/Peg_Menu'));
+});
+
+test('a new scene has no archive: the menu says how to choose one, --to saves it and later saves follow', async (t) => {
+  const r = await workRig(t, { scene: 'new' });
+  t.true(r.sim.triggerMenu('Workfiles...'));
+  await until(() => r.sim.messages.length > 0, 10_000, 'a message in Harmony');
+  t.is(r.sim.messages[0]!.kind, 'warning');
+  t.regex(r.sim.messages[0]!.text, /not opened from a workfile[\s\S]*--to/);
+  const err = await t.throwsAsync(r.save());
+  t.is((err as { code?: string }).code, 'WORKFILE_NO_DESTINATION');
+
+  const target = path.join(r.shots, 'sh020_layout_v001.zip');
+  t.is((await t.throwsAsync(r.save({ to: 'relative.zip' })) as { code?: string }).code, 'USAGE');
+  const first = await r.save({ to: target });
+  await r.outcome(first.id);
+  await verifyZip(target);
+  const again = await r.save();
+  t.is(again.dest, target);
+  const up = await r.save({ versionUp: true });
+  t.is(path.basename(up.dest), 'sh020_layout_v002.zip');
+  await r.outcome(again.id);
+  await r.outcome(up.id);
+});
+
+test('several Harmony sessions: a save must name one', async (t) => {
+  const r = await workRig(t);
+  const other = startSim(t, simEnv(r.hub, r.dir), {}, r.dir);
+  other.open(null);
+  await until(() => r.hub.sessions.list().filter((s) => s.peer && !s.peer.closed).length === 2, 5000, 'two sessions');
+  const err = await t.throwsAsync(r.save());
+  t.is((err as { code?: string }).code, 'WORKFILE_SESSION');
+  t.regex(err!.message, /--session/);
+  const mine = r.hub.sessions.list().find((s) => s.scene?.includes('sh010_anim_v001'))!;
+  const ticket = await r.save({ session: mine.id });
+  t.is(ticket.session, mine.id);
+  await r.outcome(ticket.id);
+});
