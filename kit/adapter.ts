@@ -109,6 +109,10 @@ export interface Adapter {
   toolEndpoints?: Record<string, Endpoint>;
   /** Turns what the user asked to open (e.g. a workfile .zip) into the scene the DCC opens, before a launch. */
   prepareLaunch?(req: PrepareLaunchRequest): Promise<{ scene: string | null }>;
+  /** Runs in the hub process when it starts (e.g. removing what a killed hub left behind). */
+  onHubStart?(hub: HubServices): Promise<void>;
+  /** Runs in the hub process before it stops; resolve when work that must not be cut (a background save) is done. */
+  onHubStop?(hub: HubServices): Promise<void>;
   /** Extra `dcc-kit` commands (e.g. `workfile`), loaded when used. */
   commands?: Record<string, { summary: string; load(): Promise<CliCommand> }>;
   legacy?: LegacyProtocol;
@@ -147,7 +151,7 @@ export function validateAdapter(value: unknown, origin: string): Adapter {
   if (typeof a.name !== 'string' || !/^[a-z][a-z0-9-]*$/.test(a.name)) problems.push('name must be a lower-case identifier');
   if (typeof a.displayName !== 'string') problems.push('displayName must be a string');
   if (typeof a.defaultExecutables !== 'function') problems.push('defaultExecutables must be a function');
-  for (const key of ['install', 'uninstall', 'launchSpec', 'prepareLaunch'] as const) {
+  for (const key of ['install', 'uninstall', 'launchSpec', 'prepareLaunch', 'onHubStart', 'onHubStop'] as const) {
     if (a[key] !== undefined && typeof a[key] !== 'function') problems.push(`${key} must be a function`);
   }
   for (const key of ['endpoints', 'toolEndpoints'] as const) {

@@ -66,6 +66,14 @@ const harmony: Adapter = {
       load: async () => (await import('./workfiles/cli.ts')).workfileCommand,
     },
   },
+  async onHubStart(hub) {
+    const { workfileService } = await import('./workfiles/service.ts');
+    await workfileService(hub).ready();
+  },
+  async onHubStop(hub) {
+    const { workfileService } = await import('./workfiles/service.ts');
+    await workfileService(hub).idle();
+  },
   async prepareLaunch(req: PrepareLaunchRequest) {
     const { prepareHarmonyLaunch } = await import('./workfiles/prepare-launch.ts');
     return prepareHarmonyLaunch(req, usesSimulator(req));

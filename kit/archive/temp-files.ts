@@ -9,6 +9,7 @@ import fsp from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import crypto from 'node:crypto';
+import { isProcessAlive } from '../process.ts';
 
 const TEMP_NAME = /^\..+\.dcckit-(tmp|old)-([A-Za-z0-9_]{1,32})-(\d{1,10})-([0-9a-f]{8})$/;
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -50,14 +51,6 @@ export function isTempName(name: string): boolean {
   return TEMP_NAME.test(name);
 }
 
-function pidAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM'; // exists, owned by someone else
-  }
-}
 
 export interface CleanStaleTempsOptions {
   /** Temps older than this are removed even when their process looks alive (pid reuse). Default one day. */
@@ -86,7 +79,7 @@ export async function cleanStaleTemps(dir: string, opts: CleanStaleTempsOptions 
     const full = path.join(dir, name);
     if (activeTemps.has(path.resolve(full))) continue;
     const pid = Number(m[3]);
-    let stale = m[2] === myHost && pid !== process.pid && !pidAlive(pid);
+    let stale = m[2] === myHost && pid !== process.pid && !isProcessAlive(pid);
     if (!stale) {
       const st = await fsp.lstat(full).catch(() => null);
       if (!st) continue;

@@ -3,7 +3,7 @@
  * EXIT_ALREADY_RUNNING when another live hub holds the lock.
  */
 import { loadConfig } from '../config.ts';
-import { AdapterRegistry, builtInAdapterNames } from '../adapter.ts';
+import { AdapterRegistry, builtInAdapterNames, type Adapter } from '../adapter.ts';
 import { Hub } from './server.ts';
 import { RotatingLog } from './log.ts';
 import { hubPaths, acquireHubLock, releaseHubLockSync, writeRuntime, removeRuntimeSync, readRuntime } from './runtime.ts';
@@ -56,12 +56,24 @@ async function main(): Promise<number> {
     pid: process.pid, port: hub.port, token: hub.token, version: KIT_VERSION, protocol: PROTOCOL_VERSION,
     startedAt: new Date().toISOString(),
   });
-  try {
-    const { cleanStaleTemps } = await import('../archive/temp-files.ts');
-    await cleanStaleTemps(config.harmony.workfiles.workArea).catch(() => {});
-  } catch { /* the archive module is optional at start */ }
+  // Built-in adapters get to tidy up after a killed hub (their modules import their heavy parts lazily).
+  const started: Adapter[] = [];
+  for (const name of builtInAdapterNames()) {
+    const adapter = await adapters.find(name);
+    if (!adapter?.onHubStart && !adapter?.onHubStop) continue;
+    started.push(adapter);
+    adapter.onHubStart?.(hub.services).catch((err) => log.warn(`${name}: start-up tidying failed: ${(err as Error).message}`));
+  }
 
+  let stopping = false;
   const stop = async (reason: string) => {
+    if (stopping) return;
+    stopping = true;
+    // Let background work finish (a workfile zip), bounded so a stop never hangs.
+    await Promise.race([
+      Promise.all(started.map((a) => a.onHubStop?.(hub.services).catch(() => {}))),
+      new Promise((r) => setTimeout(r, 60_000)),
+    ]);
     await hub.stop(reason);
     removeRuntimeSync(paths);
     releaseHubLockSync(paths);

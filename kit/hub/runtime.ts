@@ -78,23 +78,8 @@ export function removeRuntimeSync(paths: HubPaths, pid = process.pid): void {
   } catch { /* already gone */ }
 }
 
-/** True for a running process; a zombie (exited, not yet reaped by its parent) counts as dead. */
-export function isProcessAlive(pid: number): boolean {
-  if (!Number.isInteger(pid) || pid <= 0) return false;
-  try {
-    process.kill(pid, 0);
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
-  if (process.platform === 'linux') {
-    try {
-      const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
-      const state = stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3);
-      if (state === 'Z' || state === 'X') return false;
-    } catch { /* no procfs: trust kill(0) */ }
-  }
-  return true;
-}
+export { isProcessAlive } from '../process.ts';
+import { isProcessAlive } from '../process.ts';
 
 /**
  * Takes the hub lock (an O_EXCL file holding our pid). Returns false when a live process holds it.

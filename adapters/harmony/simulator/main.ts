@@ -5,7 +5,7 @@
  *   dcc-kit-harmony-sim -batch -frames A B scene.xstage       render enabled WRITE nodes to PNG and exit
  *
  * Simulator-only options: --version 21.1, --trigger "Load..." (after the hub session is up),
- * --exit-after-trigger, --fault split=N|coalesce=MS|delay=MS|drop-after=N|crash-after=N (repeatable).
+ * --exit-after-trigger, --fault split=N|coalesce=MS|delay=MS|drop-after=N|crash-after=N|crash-on=TEXT (repeatable).
  */
 import { parseArgs } from 'node:util';
 import { HarmonySimulator } from './engine.ts';
@@ -24,15 +24,21 @@ options:
   --version X.Y          Harmony version to behave as (default: DCC_KIT_SIM_VERSION or 24.0)
   --trigger ITEM         trigger a script menu item (e.g. "Load..." or "dcc-kit/Load...") once connected
   --exit-after-trigger   exit 0 after the triggered item has been handled
-  --fault SPEC           split=N | coalesce=MS | delay=MS | drop-after=N | crash-after=N
+  --fault SPEC           split=N | coalesce=MS | delay=MS | drop-after=N | crash-after=N | crash-on=TEXT
   --help                 this help
 `;
 
-function parseFaults(specs: string[]): { faults: SocketFaults; crashAfter?: number } {
+function parseFaults(specs: string[]): { faults: SocketFaults; crashAfter?: number; crashOn?: string } {
   const faults: SocketFaults = {};
   let crashAfter: number | undefined;
+  let crashOn: string | undefined;
   for (const spec of specs) {
     const [key, raw] = spec.split('=');
+    if (key === 'crash-on') {
+      if (!raw) throw new Error('--fault crash-on=TEXT: crash when incoming bytes contain TEXT');
+      crashOn = spec.slice('crash-on='.length);
+      continue;
+    }
     const n = Number(raw);
     if (!Number.isInteger(n) || n < 0) throw new Error(`--fault ${spec}: expected KEY=NUMBER`);
     if (key === 'split') faults.splitIncoming = n;
@@ -40,9 +46,9 @@ function parseFaults(specs: string[]): { faults: SocketFaults; crashAfter?: numb
     else if (key === 'delay') faults.delayMs = n;
     else if (key === 'drop-after') faults.dropAfterChunks = n;
     else if (key === 'crash-after') crashAfter = n;
-    else throw new Error(`--fault ${spec}: unknown fault (split, coalesce, delay, drop-after, crash-after)`);
+    else throw new Error(`--fault ${spec}: unknown fault (split, coalesce, delay, drop-after, crash-after, crash-on)`);
   }
-  return { faults, crashAfter };
+  return { faults, crashAfter, crashOn };
 }
 
 export async function simMain(argv: string[]): Promise<number> {
@@ -106,12 +112,13 @@ export async function simMain(argv: string[]): Promise<number> {
     console.error((err as Error).message);
     return 2;
   }
-  if (faultSetup.crashAfter !== undefined) {
+  const { crashAfter, crashOn } = faultSetup;
+  if (crashAfter !== undefined || crashOn !== undefined) {
     let seen = 0;
-    const limit = faultSetup.crashAfter;
-    faultSetup.faults.onIncoming = () => {
-      if (++seen > limit) {
-        console.log('[simulator] crashing as asked by --fault crash-after');
+    faultSetup.faults.onIncoming = (bytes) => {
+      seen++;
+      if ((crashAfter !== undefined && seen > crashAfter) || (crashOn !== undefined && bytes.includes(crashOn))) {
+        console.log('[simulator] crashing as asked by --fault');
         process.exit(134);
       }
     };

@@ -6,8 +6,6 @@
 import fsp from 'node:fs/promises';
 import path from 'node:path';
 import { cleanStaleTemps } from '../../../kit/archive/index.ts';
-import { hostTag, isTempName } from '../../../kit/archive/temp-files.ts';
-import { isProcessAlive } from '../../../kit/hub/runtime.ts';
 import { cleanStaleReservations } from './versions.ts';
 
 const FILE = '.dcckit-save-dirs.json';
@@ -33,21 +31,9 @@ async function write(workArea: string, dirs: Journal): Promise<void> {
   await fsp.rename(tmp, file);
 }
 
-const TEMP_OWNER = /\.dcckit-(?:tmp|old)-([A-Za-z0-9_]{1,32})-(\d{1,10})-[0-9a-f]{8}$/;
-
-/**
- * cleanStaleTemps, plus the temps of this host's processes that are dead but not yet reaped (zombies: where
- * nothing reaps a killed detached hub, `kill(pid, 0)` still succeeds for it).
- */
-async function removeDeadTemps(dir: string): Promise<string[]> {
-  const removed = await cleanStaleTemps(dir).catch(() => [] as string[]);
-  for (const name of await fsp.readdir(dir).catch(() => [] as string[])) {
-    const m = isTempName(name) ? TEMP_OWNER.exec(name) : null;
-    if (!m || m[1] !== hostTag() || Number(m[2]) === process.pid || isProcessAlive(Number(m[2]))) continue;
-    const full = path.join(dir, name);
-    await fsp.rm(full, { recursive: true, force: true }).then(() => removed.push(full), () => {});
-  }
-  return removed;
+/** cleanStaleTemps, which treats unreaped (zombie) processes as dead. */
+function removeDeadTemps(dir: string): Promise<string[]> {
+  return cleanStaleTemps(dir).catch(() => [] as string[]);
 }
 
 /** Serialises read-modify-write of the journal within this process (the hub is its only writer). */
