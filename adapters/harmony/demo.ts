@@ -2,6 +2,9 @@
  * `npm run demo`: the whole round trip on a fresh machine. Starts the hub, launches Harmony (the bundled
  * simulator when no Harmony executable is configured or installed), calls into the session, and cleans up.
  */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { loadConfig } from '../../kit/config.ts';
 import { launchDcc } from '../../kit/cli/launch-command.ts';
 import { connectHub } from '../../kit/hub/client.ts';
@@ -40,6 +43,15 @@ async function main(): Promise<number> {
     const t0 = performance.now();
     for (let i = 0; i < 200; i++) await h.call('scene.currentScene');
     console.log(`6. 200 sequential calls took ${(performance.now() - t0).toFixed(0)} ms (AYON's integration polls at 100 ms per call)`);
+    const dest = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'dcc-kit-demo-')), 'demo_v001.zip');
+    await hub.subscribe();
+    const outcome = new Promise<Record<string, unknown>>((resolve) => hub.on('event', (e: Record<string, unknown>) => {
+      if (e.event === 'workfile.saved' || e.event === 'workfile.failed') resolve(e);
+    }));
+    const ticket = await hub.adapter('harmony', 'workfile.save', { session: h.id, to: dest }) as { snapshot: { ms: number } };
+    console.log(`7. workfile save: Harmony saved and the project was snapshotted in ${ticket.snapshot.ms.toFixed(0)} ms; zipping in the background...`);
+    const done = await outcome;
+    console.log(`   ${done.event === 'workfile.saved' ? `written atomically: ${dest}` : `failed: ${JSON.stringify(done)}`}`);
   } finally {
     hub.close();
     if (simulate) process.kill(launched.pid, 'SIGTERM');
