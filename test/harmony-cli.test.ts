@@ -54,8 +54,8 @@ test('Harmony crashing in the middle of a call rejects the caller at once', asyn
   const info = JSON.parse(fs.readFileSync(hubPaths(sb.env.DCC_KIT_HOME!).runtimeFile, 'utf8'));
   const client = await connectHub({ port: hub.port, token: info.token });
   t.teardown(() => client.close());
-  // It crashes when the 3rd chunk arrives: the hello reply, one call, then the call that kills it.
-  const sim = spawn(process.execPath, [SIM, '--fault', 'crash-after=2'], {
+  // It crashes when a request for node.subNodes arrives, with the call still unanswered.
+  const sim = spawn(process.execPath, [SIM, '--fault', 'crash-on=node.subNodes'], {
     env: { ...sb.env, TOONBOOM_GLOBAL_SCRIPT_LOCATION: path.join(ROOT, 'startup-scripts', 'harmony') }, stdio: 'ignore',
   });
   killLater(t, sim.pid!);
