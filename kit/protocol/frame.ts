@@ -4,7 +4,7 @@
  * digits (text form, 10-byte header, what Harmony's script can write). Both are accepted on read.
  */
 import { DccKitError } from '../errors.ts';
-import { RawJson, skimMessage } from './raw-json.ts';
+import { PayloadSkim, type RawJson } from './raw-json.ts';
 
 export const DEFAULT_MAX_FRAME_BYTES = 64 * 1024 * 1024;
 const MAGIC_A = 0x41;
@@ -65,6 +65,7 @@ function writeHeader(frame: Buffer, length: number, form: LengthForm): void {
 /**
  * One frame as buffers to write in order, for a message whose member `key` is raw JSON: the header and
  * the JSON text of the other members, the raw bytes as they are (no copy), and the closing brace.
+ * `key` moves to the end of the object, which changes nothing for a JSON reader.
  */
 export function encodeFrameWithRaw(message: Record<string, unknown>, key: string, raw: RawJson, form: LengthForm = 'binary'): Buffer[] {
   const rest = { ...message };
@@ -76,7 +77,7 @@ export function encodeFrameWithRaw(message: Record<string, unknown>, key: string
   const head = Buffer.allocUnsafe(headerLength(form) + prefixLength);
   writeHeader(head, length, form);
   head.write(prefix, headerLength(form), 'utf8');
-  return [head, raw.bytes, CLOSING_BRACE];
+  return [head, ...raw.parts, CLOSING_BRACE];
 }
 
 const CLOSING_BRACE = Buffer.from('}');
@@ -102,8 +103,12 @@ export class FrameDecoder {
   /** Length of the frame whose body we are waiting for, or -1 while reading a header. */
   private bodyLength = -1;
   private headerBytes = 0;
-  /** The body being filled chunk by chunk, and how much of it has arrived. */
+  /**
+   * The body of a frame that has not fully arrived: one buffer that chunks are copied into as they come,
+   * or, for a frame to skim, a skim fed the chunks' own views (never joined); and how much has arrived.
+   */
   private body: Buffer | null = null;
+  private bodySkim: PayloadSkim | null = null;
   private bodyFilled = 0;
   bytesIn = 0;
   framesIn = 0;
@@ -120,16 +125,11 @@ export class FrameDecoder {
   push(chunk: Buffer): object[] {
     this.bytesIn += chunk.length;
     const out: object[] = [];
-    if (this.body) {
+    if (this.body || this.bodySkim) {
       const count = Math.min(chunk.length, this.bodyLength - this.bodyFilled);
-      chunk.copy(this.body, this.bodyFilled, 0, count);
-      this.bodyFilled += count;
+      this.addToBody(count === chunk.length ? chunk : chunk.subarray(0, count));
       if (this.bodyFilled < this.bodyLength) return out;
-      const body = this.body;
-      this.body = null;
-      this.bodyFilled = 0;
-      this.bodyLength = -1;
-      out.push(this.parse(body, 0, body.length));
+      out.push(this.finishBody());
       if (count === chunk.length) return out;
       chunk = chunk.subarray(count);
     }
@@ -178,23 +178,65 @@ export class FrameDecoder {
     return [headerLength, length];
   }
 
+  private addToBody(piece: Buffer): void {
+    if (this.body) piece.copy(this.body, this.bodyFilled);
+    else feedSkim(this.bodySkim!, piece);
+    this.bodyFilled += piece.length;
+  }
+
+  private finishBody(): object {
+    const body = this.body;
+    const skim = this.bodySkim;
+    this.body = null;
+    this.bodySkim = null;
+    this.bodyFilled = 0;
+    this.bodyLength = -1;
+    return body ? this.parse(body, 0, body.length) : this.finishSkim(skim!);
+  }
+
   private parse(buf: Buffer, start: number, end: number): object {
+    if (end - start >= this.rawThreshold) return this.skimParts([buf.subarray(start, end)]);
     this.framesIn++;
     let value: unknown;
     try {
-      if (end - start >= this.rawThreshold) {
-        const payload = buf.subarray(start, end);
-        value = skimMessage(payload, this.rawThreshold) ?? JSON.parse(payload.toString('utf8'));
-      } else {
-        value = JSON.parse(buf.toString('utf8', start, end));
-      }
+      value = JSON.parse(buf.toString('utf8', start, end));
     } catch (err) {
       throw new FrameError(`frame payload is not JSON: ${(err as Error).message}`);
     }
-    if (value === null || typeof value !== 'object' || Array.isArray(value)) {
-      throw new FrameError('frame payload must be a JSON object');
+    return checkObject(value);
+  }
+
+  /** A large frame, all there, as pieces: skimmed, so its large routed value stays raw bytes (raw-json.ts). */
+  private skimParts(parts: Buffer[]): object {
+    const skim = new PayloadSkim(this.rawThreshold);
+    for (const part of parts) feedSkim(skim, part);
+    return this.finishSkim(skim);
+  }
+
+  private finishSkim(skim: PayloadSkim): object {
+    this.framesIn++;
+    let value: unknown;
+    try {
+      value = skim.finish() ?? JSON.parse(Buffer.concat(skim.pieces()).toString('utf8'));
+    } catch (err) {
+      throw new FrameError(`frame payload is not JSON: ${(err as Error).message}`);
     }
-    return value;
+    return checkObject(value);
+  }
+
+  /** Views of the next `n` buffered bytes, consumed, without joining them. */
+  private takeParts(n: number): Buffer[] {
+    const parts: Buffer[] = [];
+    while (n > 0) {
+      const chunk = this.chunks[0];
+      const count = Math.min(n, chunk.length - this.offset);
+      parts.push(chunk.subarray(this.offset, this.offset + count));
+      n -= count;
+      this.buffered -= count;
+      this.offset += count;
+      if (this.offset === chunk.length) { this.chunks.shift(); this.offset = 0; }
+    }
+    return parts;
   }
 
   /** Joins the next `n` buffered bytes into one Buffer (a view when they sit in one chunk). */
@@ -244,23 +286,43 @@ export class FrameDecoder {
       this.headerBytes = header[0];
       this.bodyLength = header[1];
     }
+    const skim = this.bodyLength >= this.rawThreshold;
     if (this.buffered < this.bodyLength) {
-      // Move what has arrived into the body's own buffer; the rest is copied in by push().
-      const body = Buffer.allocUnsafe(this.bodyLength);
-      let filled = 0;
+      // Move what has arrived into the body; push() adds the rest.
+      if (skim) this.bodySkim = new PayloadSkim(this.rawThreshold);
+      else this.body = Buffer.allocUnsafe(this.bodyLength);
       for (const chunk of this.chunks) {
-        filled += chunk.copy(body, filled, this.offset);
+        this.addToBody(this.offset ? chunk.subarray(this.offset) : chunk);
         this.offset = 0;
       }
       this.chunks = [];
       this.buffered = 0;
-      this.body = body;
-      this.bodyFilled = filled;
       return false;
     }
-    const body = this.take(this.bodyLength);
+    const length = this.bodyLength;
     this.bodyLength = -1;
-    out.push(this.parse(body, 0, body.length));
+    if (skim) {
+      out.push(this.skimParts(this.takeParts(length)));
+    } else {
+      const body = this.take(length);
+      out.push(this.parse(body, 0, body.length));
+    }
     return true;
   }
+}
+
+/** Feeds a skim, reporting malformed JSON the way every frame error is reported. */
+function feedSkim(skim: PayloadSkim, piece: Buffer): void {
+  try {
+    skim.feed(piece);
+  } catch (err) {
+    throw new FrameError(`frame payload is not JSON: ${(err as Error).message}`);
+  }
+}
+
+function checkObject(value: unknown): object {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+    throw new FrameError('frame payload must be a JSON object');
+  }
+  return value;
 }

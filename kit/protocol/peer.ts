@@ -52,7 +52,9 @@ export interface CallOptions {
 interface Pending {
   resolve(value: unknown): void;
   reject(err: Error): void;
-  timer: NodeJS.Timeout | undefined;
+  /** performance.now() after which the call times out (Infinity: never), and the timeout it came from. */
+  deadline: number;
+  timeout: number;
   raw: boolean;
   /** What was asked ("request", "function" or "script" and its name), described only when an error needs it. */
   kind: string;
@@ -89,11 +91,40 @@ export class RpcPeer extends EventEmitter {
   private readPaused = false;
   private closedReason: string | undefined;
   private keepaliveTimer: NodeJS.Timeout | undefined;
-  /** True while frames written this turn of the event loop are held back to go out in one writev. */
+  /**
+   * One timer for every pending call's timeout, armed for the earliest deadline (a timer per call cost
+   * more than the rest of a small call's bookkeeping). When it fires it rejects what is due and re-arms.
+   * It keeps the process alive only while calls are pending, as per-call timers did.
+   */
+  private deadlineTimer: NodeJS.Timeout | undefined;
+  private deadlineTimerRefed = false;
+  private nextDeadline = Infinity;
+  private readonly expireCalls = () => {
+    this.deadlineTimer = undefined;
+    this.deadlineTimerRefed = false;
+    this.nextDeadline = Infinity;
+    const now = performance.now();
+    let next = Infinity;
+    for (const [id, entry] of this.pending) {
+      if (entry.deadline <= now) {
+        this.pending.delete(id);
+        this.settled();
+        entry.reject(new CallTimeoutError(`${this.label}: no reply to ${describeCall(entry)} within ${entry.timeout} ms`));
+      } else if (entry.deadline < next) {
+        next = entry.deadline;
+      }
+    }
+    if (next !== Infinity) this.armDeadline(next, now);
+  };
+  /** Frames written in this turn of the event loop; from the second one on they are corked. */
+  private writesThisTurn = 0;
   private corked = false;
-  private readonly flush = () => {
-    this.corked = false;
-    this.socket.uncork();
+  private readonly endTurn = () => {
+    this.writesThisTurn = 0;
+    if (this.corked) {
+      this.corked = false;
+      this.socket.uncork();
+    }
   };
   lastActivity = Date.now();
   framesOut = 0;
@@ -154,17 +185,29 @@ export class RpcPeer extends EventEmitter {
     const timeout = opts.timeout ?? this.callTimeout;
     const kind = 'request' in body ? 'request' : 'function' in body ? 'function' : 'script';
     const name = 'request' in body ? body.request : 'function' in body ? body.function : '';
+    const now = performance.now();
+    const deadline = timeout > 0 && Number.isFinite(timeout) ? now + timeout : Infinity;
     return new Promise((resolve, reject) => {
-      const entry: Pending = { resolve, reject, timer: undefined, raw: opts.raw === true, kind, name };
-      if (timeout > 0 && Number.isFinite(timeout)) {
-        entry.timer = setTimeout(() => {
-          this.pending.delete(id);
-          reject(new CallTimeoutError(`${this.label}: no reply to ${describeCall(entry)} within ${timeout} ms`));
-        }, timeout);
-      }
-      this.pending.set(id, entry);
+      this.pending.set(id, { resolve, reject, deadline, timeout, raw: opts.raw === true, kind, name });
+      if (deadline < this.nextDeadline) this.armDeadline(deadline, now);
+      else if (this.deadlineTimer && !this.deadlineTimerRefed) { this.deadlineTimer.ref(); this.deadlineTimerRefed = true; }
       this.writeFrame(frame);
     });
+  }
+
+  private armDeadline(deadline: number, now: number): void {
+    if (this.deadlineTimer) clearTimeout(this.deadlineTimer);
+    this.nextDeadline = deadline;
+    this.deadlineTimer = setTimeout(this.expireCalls, Math.max(1, Math.ceil(deadline - now)));
+    this.deadlineTimerRefed = true;
+  }
+
+  /** After a call settles: with none left pending, the deadline timer no longer holds the process. */
+  private settled(): void {
+    if (this.pending.size === 0 && this.deadlineTimerRefed && this.deadlineTimer) {
+      this.deadlineTimer.unref();
+      this.deadlineTimerRefed = false;
+    }
   }
 
   request(name: string, args?: unknown, opts?: CallOptions): Promise<unknown> {
@@ -186,13 +229,12 @@ export class RpcPeer extends EventEmitter {
   private writeFrame(frame: Buffer | Buffer[]): void {
     if (this.closedReason !== undefined) return;
     this.framesOut++;
-    if (!this.corked) {
-      // Every frame written until the check phase of this loop turn leaves in one system call: many
-      // replies or forwarded calls per turn cost one write instead of one each.
-      this.corked = true;
-      this.socket.cork();
-      setImmediate(this.flush);
-    }
+    // The first frame of a turn leaves at once (no added latency for a lone call). When more follow in
+    // the same turn (replies to a batch of requests, calls made in a loop: one callback and the promise
+    // jobs it starts), they are held until the turn ends and leave in one system call instead of one each.
+    if (this.writesThisTurn++ === 0) process.nextTick(this.endTurn);
+    else if (!this.corked) { this.corked = true; this.socket.cork(); }
+    if (Array.isArray(frame) && !this.corked) { this.corked = true; this.socket.cork(); }
     let ok: boolean;
     if (Array.isArray(frame)) {
       ok = true;
@@ -264,7 +306,7 @@ export class RpcPeer extends EventEmitter {
         return;
       }
       this.pending.delete(id as number);
-      if (entry.timer) clearTimeout(entry.timer);
+      this.settled();
       if ((!entry.raw || this.interpretReply) && (msg as ReplyMessage).result instanceof RawJson) materialise(msg as ReplyMessage);
       const reply = this.interpretReply ? this.interpretReply(msg as ReplyMessage) : msg as ReplyMessage;
       if (reply.error !== undefined) entry.reject(new RemoteError(normaliseError(reply.error)));
@@ -350,9 +392,9 @@ export class RpcPeer extends EventEmitter {
     this.closedReason = reason;
     if (this.stallTimer) clearTimeout(this.stallTimer);
     if (this.keepaliveTimer) clearInterval(this.keepaliveTimer);
+    if (this.deadlineTimer) clearTimeout(this.deadlineTimer);
     for (const [id, entry] of this.pending) {
       this.pending.delete(id);
-      if (entry.timer) clearTimeout(entry.timer);
       entry.reject(new SessionClosedError(`${this.label}: connection lost while waiting for ${describeCall(entry)} (${reason})`));
     }
     if (!this.socket.destroyed) this.socket.end();
