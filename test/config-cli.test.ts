@@ -6,27 +6,14 @@ import { Writable } from 'node:stream';
 import { configCommand } from '../kit/cli/config-command.ts';
 import { loadConfig } from '../kit/config.ts';
 import { UsageError } from '../kit/errors.ts';
+import { makeTree as makeTreeIn, type Tree } from './support/config-tree.ts';
 
 const scratch = await fs.mkdtemp(path.join(os.tmpdir(), 'dcckit-config-cli-'));
 process.env.DCC_KIT_HOME = path.join(scratch, 'dcc-kit-home');
 process.env.XDG_CONFIG_HOME = path.join(scratch, 'process-xdg');
 test.after.always(() => fs.rm(scratch, { recursive: true, force: true }));
 
-interface Tree { home: string; project: string; cwd: string }
-
-async function makeTree(files: Record<string, string>): Promise<Tree> {
-  const root = await fs.mkdtemp(path.join(scratch, 't-'));
-  const home = path.join(root, 'home');
-  const project = path.join(home, 'proj');
-  const cwd = path.join(project, 'scenes');
-  await fs.mkdir(cwd, { recursive: true });
-  for (const [rel, text] of Object.entries(files)) {
-    const file = path.join(root, rel);
-    await fs.mkdir(path.dirname(file), { recursive: true });
-    await fs.writeFile(file, text);
-  }
-  return { home, project, cwd };
-}
+const makeTree = (files: Record<string, string>) => makeTreeIn(scratch, files);
 
 class Capture extends Writable {
   text = '';
