@@ -223,7 +223,7 @@ export function describeExpected(spec: LeafSpec): string {
     }
     case 'bool': return 'true or false';
     case 'enum': return `one of ${spec.values.map(v => JSON.stringify(v)).join(', ')}`;
-    case 'packages': return 'a list of npm package names';
+    case 'packages': return 'a list of npm package names or module paths';
   }
 }
 
@@ -242,6 +242,22 @@ export function describeValue(value: unknown): string {
 }
 
 const NPM_NAME = /^(?:@[a-z0-9][a-z0-9._~-]*\/)?[a-z0-9][a-z0-9._~-]*$/;
+/** An adapter given as a module path: ./x.mjs, ../x.js, /abs/x.js, C:\x.js, file:///x.js. */
+const MODULE_PATH = /^(\.{1,2}[\\/]|[\\/]|[A-Za-z]:[\\/]|file:)/;
+
+function isAdapterEntry(name: unknown): name is string {
+  return typeof name === 'string' && name.length <= 1024 && (MODULE_PATH.test(name) || (name.length <= 214 && NPM_NAME.test(name)));
+}
+
+/**
+ * The config section names an adapter entry may use: the entry itself and its short name, which is what
+ * adapters are expected to call themselves ("@studio/dcckit-blender" and "./adapters/blender.mjs" -> "blender").
+ */
+export function adapterSectionNames(entry: string): string[] {
+  const base = entry.replace(/\\/g, '/').split('/').pop()!.replace(/\.(m|c)?[jt]s$/, '');
+  const short = base.replace(/^(dcc-?kit-)?(adapter-)?/, '').replace(/-adapter$/, '');
+  return [...new Set([entry, short])];
+}
 
 function leafAccepts(spec: LeafSpec, value: unknown): boolean {
   switch (spec.kind) {
@@ -276,8 +292,8 @@ function leafProblem(spec: LeafSpec, value: unknown, label: string, shown: unkno
     const list = value as unknown[];
     for (let i = 0; i < list.length; i++) {
       const name = list[i];
-      if (typeof name !== 'string' || name.length > 214 || !NPM_NAME.test(name)) {
-        return `${label}[${i}] must be an npm package name like "dcckit-blender" or "@studio/dcckit-nuke" (got ${describeValue(name)})`;
+      if (!isAdapterEntry(name)) {
+        return `${label}[${i}] must be an npm package name like "dcckit-blender" or "@studio/dcckit-nuke", or a module path like "./adapters/blender.mjs" (got ${describeValue(name)})`;
       }
     }
   }
@@ -345,7 +361,7 @@ export function findProblems(content: unknown, adapterSections: ReadonlySet<stri
 /** The valid entries of a file's `adapters` list (none if the key is missing or malformed). */
 export function listedAdapters(content: unknown): string[] {
   if (!isPlainObject(content) || !Array.isArray(content.adapters)) return [];
-  return content.adapters.filter((name): name is string => typeof name === 'string' && NPM_NAME.test(name));
+  return content.adapters.filter(isAdapterEntry).flatMap(adapterSectionNames);
 }
 
 /** Throws a ConfigError naming `file` when its content has problems. */

@@ -78,10 +78,22 @@ test('adapters must be npm package names; an adapter section must be a mapping',
   t.regex(bad.err.message, /adapters\[1\] must be an npm package name .* \(got "Not A Package"\)/);
 
   const notList = await configError(t, { 'home/proj/.dcckitrc.json': '{"adapters": "dcckit-ok"}' });
-  t.regex(notList.err.message, /adapters must be a list of npm package names \(got "dcckit-ok"\)/);
+  t.regex(notList.err.message, /adapters must be a list of npm package names or module paths \(got "dcckit-ok"\)/);
 
   const section = await configError(t, { 'home/proj/.dcckitrc': 'adapters: [dcckit-blender]\ndcckit-blender: 3\n' });
   t.regex(section.err.message, /dcckit-blender \(the section of adapter dcckit-blender\) must be a section of keys \(got 3\)/);
+});
+
+test('an adapter section may use the adapter\'s short name, and adapters may be module paths', async t => {
+  const tree = await makeTree({
+    'home/proj/.dcckitrc': 'adapters: ["@studio/dcckit-blender", "./tools/nuke-adapter.mjs"]\nblender: {executable: /opt/blender}\nnuke: {x: 1}\n',
+  });
+  const { loadConfig } = await import('../kit/config.ts');
+  const { config } = await loadConfig({ cwd: tree.cwd, env: { HOME: tree.home, XDG_CONFIG_HOME: path.join(tree.root, 'xdg') }, homeDir: tree.home });
+  t.deepEqual((config as unknown as Record<string, unknown>).blender, { executable: '/opt/blender' });
+  t.deepEqual(config.adapters, ['@studio/dcckit-blender', './tools/nuke-adapter.mjs']);
+  const wrong = await configError(t, { 'home/proj/.dcckitrc': 'adapters: ["@studio/dcckit-blender"]\nmaya: {}\n' });
+  t.regex(wrong.err.message, /unknown key maya/);
 });
 
 test('each file is validated on its own: a bad user file is named even when the project file is fine', async t => {
