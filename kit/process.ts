@@ -17,3 +17,19 @@ export function isProcessAlive(pid: number): boolean {
   }
   return true;
 }
+
+/** True when `pid` is `ancestor` or one of its descendants (Linux /proc; elsewhere only the same pid). */
+export function isDescendantOf(pid: number, ancestor: number): boolean {
+  let current = pid;
+  for (let depth = 0; depth < 32 && current > 1; depth++) {
+    if (current === ancestor) return true;
+    if (process.platform !== 'linux') return false;
+    try {
+      const stat = fs.readFileSync(`/proc/${current}/stat`, 'utf8');
+      current = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+    } catch {
+      return false;
+    }
+  }
+  return false;
+}

@@ -94,11 +94,19 @@ async function stop(ctx: CliContext, argv: string[]): Promise<number> {
   } finally {
     client.close();
   }
-  const deadline = Date.now() + 10_000;
-  while (isProcessAlive(info.pid) && Date.now() < deadline) await sleep(25);
+  // The hub first lets background work (a workfile zip) finish, for at most a minute.
+  const deadline = Date.now() + 75_000;
+  let told = false;
+  while (isProcessAlive(info.pid) && Date.now() < deadline) {
+    if (!told && !values.json && Date.now() > deadline - 70_000) {
+      print(ctx, 'waiting for the hub to finish background work (a workfile save)...');
+      told = true;
+    }
+    await sleep(25);
+  }
   const stopped = !isProcessAlive(info.pid);
   if (values.json) printJson(ctx, { stopped, pid: info.pid });
-  else print(ctx, stopped ? `hub stopped (pid ${info.pid})` : `hub pid ${info.pid} did not exit within 10 s`);
+  else print(ctx, stopped ? `hub stopped (pid ${info.pid})` : `hub pid ${info.pid} did not exit within 75 s (see dcc-kit hub logs)`);
   return stopped ? 0 : 1;
 }
 

@@ -8,6 +8,7 @@ import { AdapterRegistry, type SessionInfo } from '../adapter.ts';
 import { ensureHub } from '../hub/start.ts';
 import { connectHub } from '../hub/client.ts';
 import { launchDetached } from '../launch.ts';
+import { isDescendantOf } from '../process.ts';
 import { createProgress } from './progress.ts';
 
 const USAGE = 'dcc-kit launch <dcc> [scene | workfile.zip] [--simulate] [--fresh] [--timeout MS] [--json]';
@@ -54,7 +55,10 @@ export async function launchDcc(ctx: Pick<CliContext, 'cwd' | 'env'>, dcc: strin
       name: dcc, command: spec.command, args: spec.args, env: spec.env, baseEnv: ctx.env, cwd: spec.cwd ?? ctx.cwd,
       home: config.home, displayName: adapter.displayName, executableKey: spec.executableKey,
     });
-    const joined = hub.waitForSession((s) => s.dcc === dcc && (s.pid === app.pid || (s.pid === null && s.joinedAt >= startedAt)), timeout);
+    // The DCC may be the launched process itself or a child of it (a wrapper); a DCC that cannot tell its pid
+    // is matched by the time it joined.
+    const ours = (s: SessionInfo) => s.dcc === dcc && (s.pid === null ? s.joinedAt >= startedAt : isDescendantOf(s.pid, app.pid));
+    const joined = hub.waitForSession(ours, timeout);
     const exited = app.exited.then((status) => { throw Object.assign(new Error(), { exitStatus: status }); });
     try {
       const session = await Promise.race([joined, exited]);
