@@ -126,3 +126,30 @@ test('the simulator renders enabled WRITE nodes to PNG files in batch mode', (t)
   t.is(png.readUInt32BE(20), 1080);
   t.false(isProcessAlive(-1));
 });
+
+test('a Harmony that never connects fails after the launch timeout with the tail of its log; one that exits early says so', async (t) => {
+  const sb = sandbox();
+  t.teardown(() => sb.cleanup());
+  const silent = path.join(sb.dir, 'HarmonySilent');
+  fs.writeFileSync(silent, '#!/bin/sh\necho "fake harmony: licence server not found"\nexec sleep 30\n', { mode: 0o755 });
+  const slow = await sb.run(['launch', 'harmony', '--timeout', '1500'], { env: { DCC_KIT_HARMONY_EXECUTABLE: silent } });
+  t.is(slow.code, 1);
+  t.regex(slow.stderr, /did not connect to the hub within 1500 ms \(harmony\.launchTimeout\); it was stopped/);
+  t.regex(slow.stderr, /licence server not found/);
+  const quitter = path.join(sb.dir, 'HarmonyQuits');
+  fs.writeFileSync(quitter, '#!/bin/sh\necho "fake harmony: cannot open display" >&2\nexit 3\n', { mode: 0o755 });
+  const quits = await sb.run(['launch', 'harmony'], { env: { DCC_KIT_HARMONY_EXECUTABLE: quitter } });
+  t.is(quits.code, 1);
+  t.regex(quits.stderr, /exited \(code 3\) before it connected[\s\S]*cannot open display/);
+});
+
+test('dcc-kit-harmony-sim --trigger presses a menu item once connected and shows the hub\'s answer', async (t) => {
+  const sb = sandbox();
+  t.teardown(() => sb.cleanup());
+  await sb.json(['hub', 'start', '--json']);
+  const out = execFileSync(process.execPath, [SIM, '--trigger', 'dcc-kit/Load...', '--exit-after-trigger'], {
+    env: { ...sb.env, TOONBOOM_GLOBAL_SCRIPT_LOCATION: path.join(ROOT, 'startup-scripts', 'harmony') }, encoding: 'utf8', timeout: 20_000,
+  });
+  t.regex(out, /connected to the dcc-kit hub/);
+  t.regex(out, /\[MessageBox\.warning\] dcc-kit: Load\.\.\.\s+Load\.\.\. is not available yet/);
+});
