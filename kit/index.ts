@@ -9,3 +9,6 @@ export type { RequestMessage, ReplyMessage, HelloArgs, HelloResult } from './pro
 export { AdapterRegistry, validateAdapter, type Adapter, type SessionInfo, type Endpoint, type EndpointContext, type LaunchSpec, type LaunchRequest } from './adapter.ts';
 export { loadConfig, type DccKitConfig } from './config.ts';
 export { DccKitError, UsageError, ConfigError } from './errors.ts';
+export * from './farm/index.ts';
+export { zipDirectory, extractZip, listZip, verifyZip, cleanStaleTemps, ArchiveError, UnsafeZipEntryError, ZipCorruptError, ZipLimitError } from './archive/index.ts';
+export { launchDetached, runBatch, resolveExecutable, ExecutableNotFoundError, BatchRunError } from './launch.ts';
