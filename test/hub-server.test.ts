@@ -256,3 +256,18 @@ test('graceful stop answers pending routed calls with an error', async (t) => {
   t.regex(err!.message, /hub is stopping|connection lost/);
   dcc.peer.close();
 });
+
+test('the hub pings idle peers and drops one that never answers; a live peer stays', async (t) => {
+  const hub = await startHub(t, { pingInterval: 150 });
+  const dcc = await connectFakeDcc({ port: hub.port, token: hub.token });
+  t.teardown(() => dcc.peer.close());
+  const raw = await rawConnect(hub.port);
+  raw.send({ message_id: 1, request: 'hello', args: { protocol: 1, token: hub.token, role: 'tool' } });
+  await raw.next();
+  const ping = await raw.next(2000) as { request?: string };
+  t.is(ping.request, 'ping');
+  await withTimeout(raw.closed, 3000, 'a silent peer is closed');
+  await new Promise((r) => setTimeout(r, 400));
+  t.false(dcc.peer.closed, 'the fake DCC answers pings and stays connected');
+  t.is((await hub.sessionInfo()).length, 1);
+});
