@@ -271,3 +271,16 @@ test('the hub pings idle peers and drops one that never answers; a live peer sta
   t.false(dcc.peer.closed, 'the fake DCC answers pings and stays connected');
   t.is((await hub.sessionInfo()).length, 1);
 });
+
+test('a DCC busy with a long call is not dropped by keepalive pings', async (t) => {
+  const hub = await startHub(t, { pingInterval: 100 });
+  const slow = (ms: number) => new Promise((resolve) => setTimeout(() => resolve('done'), ms));
+  const dcc = await connectFakeDcc({ port: hub.port, token: hub.token, functions: { slow: () => slow(700) } });
+  t.teardown(() => dcc.peer.close());
+  // The fake DCC answers pings even while busy; make it deaf to them to model Harmony's single thread.
+  const serve = dcc.peer.onRequest!;
+  dcc.peer.onRequest = (msg, peer) => (msg.request === 'ping' ? new Promise(() => {}) : serve(msg, peer));
+  const c = await tool(t, hub);
+  t.is(await c.call('fakedcc', 'slow', null, { timeout: 5000 }), 'done');
+  t.false(dcc.peer.closed);
+});

@@ -375,7 +375,9 @@ export class RpcPeer extends EventEmitter {
   startKeepalive(interval: number): void {
     if (interval <= 0) return;
     this.keepaliveTimer = setInterval(() => {
-      if (Date.now() - this.lastActivity < interval) return;
+      // A peer busy with our calls (Harmony runs them on its one thread) cannot answer a ping: the calls'
+      // own timeouts judge it then.
+      if (Date.now() - this.lastActivity < interval || this.pending.size > 0) return;
       this.request('ping', undefined, { timeout: interval }).catch((err) => {
         if (err instanceof CallTimeoutError) {
           this.close(`no reply to ping within ${interval} ms`);
