@@ -15,10 +15,6 @@ const COMMANDS: Record<string, Entry> = {
   farm: { summary: 'submit and manage Afanasy render farm jobs', load: async () => (await import('./farm-entry.ts')).farmCommand },
 };
 
-export function registerCommand(name: string, entry: Entry): void {
-  COMMANDS[name] = entry;
-}
-
 /** Commands contributed by the built-in adapters (e.g. harmony's `workfile`), found by loading them. */
 async function adapterCommands(): Promise<Record<string, Entry>> {
   const { AdapterRegistry, builtInAdapterNames } = await import('../adapter.ts');
