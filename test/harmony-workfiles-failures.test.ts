@@ -4,26 +4,22 @@
  * happened, and the artist must be told in Harmony.
  */
 import test from 'ava';
-import crypto from 'node:crypto';
 import fs from 'node:fs';
 import fsp from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { spawnSync } from 'node:child_process';
-import { startHub, simEnv, startSim, tempDir, until } from './support/harmony.ts';
-import { connectHub } from '../kit/hub/client.ts';
-import { defaultConfig } from '../config/defaults.ts';
-import { verifyZip, zipDirectory } from '../kit/archive/index.ts';
+import { tempDir, until } from './support/harmony.ts';
+import { workRig } from './support/workfiles.ts';
+import { verifyZip } from '../kit/archive/index.ts';
 import { SimScene } from '../adapters/harmony/simulator/dom/index.ts';
 import { openWorkfile } from '../adapters/harmony/workfiles/local-copy.ts';
-import { workfileService, type SaveTicket } from '../adapters/harmony/workfiles/service.ts';
 
 const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'dcckit-wf-fail-'));
 process.env.DCC_KIT_HOME = path.join(scratch, 'home');
 test.after.always(() => fs.rmSync(scratch, { recursive: true, force: true }));
 
 type T = { teardown(fn: () => unknown): void };
-interface WfEvent { event: string; ids?: string[]; error?: { code: string; message: string } }
 
 const isRoot = process.getuid?.() === 0;
 
@@ -42,48 +38,9 @@ const canMount = process.platform === 'linux' && isRoot && (() => {
   return ok;
 })();
 
-/** A workfile in `shots` (which may be a mounted folder), opened into the work area, with Harmony on it. */
-async function failRig(t: T, opts: { shots?: string; projectBytes?: number } = {}) {
-  const dir = tempDir(t, 'dcckit-wf-');
-  const home = path.join(dir, 'kit');
-  const config = defaultConfig(home);
-  const workArea = path.join(dir, 'work-area');
-  config.harmony.workfiles.workArea = workArea;
-  const hub = await startHub(t, { config, home });
-  const shots = opts.shots ?? path.join(dir, 'shots');
-  await fsp.mkdir(shots, { recursive: true });
-  const src = path.join(dir, 'src', 'sh010_anim_v001');
-  SimScene.createDefault(src, 'sh010_anim_v001');
-  const zip = path.join(shots, 'sh010_anim_v001.zip');
-  await zipDirectory(src, zip);
-  const previous = await fsp.readFile(zip);
-  const opened = await openWorkfile(zip, { workArea });
-  // Incompressible content, so the archive is as large as the project.
-  if (opts.projectBytes) await fsp.writeFile(path.join(opened.dir, 'audio', 'take1.wav'), crypto.randomBytes(opts.projectBytes));
-  const sim = startSim(t, simEnv(hub, dir), {}, dir);
-  sim.open(opened.scene);
-  const client = await connectHub({ port: hub.port, token: hub.token });
-  t.teardown(() => client.close());
-  const events: WfEvent[] = [];
-  client.on('event', (e: WfEvent) => { if (e.event.startsWith('workfile.')) events.push(e); });
-  await client.subscribe();
-  await client.session('harmony', { wait: 5000 });
-  t.teardown(() => workfileService(hub.services).idle());
-  return {
-    hub, sim, events, zip, previous, shots, workArea, copy: opened.dir,
-    save: () => client.adapter('harmony', 'workfile.save', {}, { timeout: 20_000 }) as Promise<SaveTicket>,
-    outcome: async (id: string) => {
-      const find = () => events.find((e) => (e.event === 'workfile.saved' || e.event === 'workfile.failed') && e.ids?.includes(id));
-      await until(() => find() !== undefined, 10_000, `the outcome of ${id}`);
-      return find()!;
-    },
-    untouched: async () => (await fsp.readFile(zip)).equals(previous),
-    tempsLeft: () => [...fs.readdirSync(shots), ...fs.readdirSync(workArea)].filter((n) => /\.dcckit-(tmp|old|reserved)/.test(n)),
-  };
-}
 
 test('Harmony failing to save: nothing is archived, the error says so, Harmony shows why', async (t) => {
-  const r = await failRig(t);
+  const r = await workRig(t);
   // The scene's .aux is now a folder with something in it: Harmony's save of that file fails.
   const aux = path.join(r.copy, 'sh010_anim_v001.aux');
   await fsp.rm(aux);
@@ -98,7 +55,7 @@ test('Harmony failing to save: nothing is archived, the error says so, Harmony s
 });
 
 test('Harmony dying during its save: the request fails, the previous archive is untouched', async (t) => {
-  const r = await failRig(t);
+  const r = await workRig(t);
   const scene = r.sim.scene!;
   scene.saveAll = () => { r.sim.close(); return true; }; // gone before it could answer
   const err = await t.throwsAsync(r.save());
@@ -109,7 +66,7 @@ test('Harmony dying during its save: the request fails, the previous archive is 
 });
 
 test('Harmony dying between its save and the zip: the snapshot is archived all the same', async (t) => {
-  const r = await failRig(t);
+  const r = await workRig(t);
   const scene = r.sim.scene!;
   const realSave = scene.saveAll.bind(scene);
   scene.saveAll = () => { const ok = realSave(); setTimeout(() => r.sim.close(), 1); return ok; };
@@ -138,7 +95,7 @@ unwritableTest('a read-only destination: the previous archive stays, the error s
     makeReadOnly = () => fs.chmodSync(shots, 0o555);
     t.teardown(() => fs.chmodSync(shots, 0o755));
   }
-  const r = await failRig(t, { shots });
+  const r = await workRig(t, { shots });
   makeReadOnly();
   r.sim.evaluate('node.add("Top", "Peg_Lost", "PEG", 0, 0, 0)');
   const ticket = await r.save();
@@ -157,7 +114,7 @@ mountTest('a full disk during the zip: the previous archive stays, the error say
   const shots = path.join(tempDir(t, 'dcckit-wf-full-'), 'shots');
   t.true(tryMount(shots, 'size=1m'));
   t.teardown(() => unmount(shots));
-  const r = await failRig(t, { shots, projectBytes: 3_000_000 });
+  const r = await workRig(t, { shots, projectBytes: 3_000_000 });
   const ticket = await r.save();
   const outcome = await r.outcome(ticket.id);
   t.is(outcome.event, 'workfile.failed');

@@ -4,19 +4,15 @@
  */
 import test from 'ava';
 import fs from 'node:fs';
-import fsp from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { startHub, simEnv, startSim, tempDir, until } from './support/harmony.ts';
-import { connectHub, type HubClient } from '../kit/hub/client.ts';
-import { defaultConfig } from '../config/defaults.ts';
-import { extractZip, listZip, verifyZip, zipDirectory } from '../kit/archive/index.ts';
+import { simEnv, startSim, tempDir, until } from './support/harmony.ts';
+import { workRig as sharedRig, type WorkRigOptions } from './support/workfiles.ts';
+import { extractZip, listZip, verifyZip } from '../kit/archive/index.ts';
 import { SimScene } from '../adapters/harmony/simulator/dom/index.ts';
-import type { HarmonySimulator } from '../adapters/harmony/simulator/engine.ts';
-import type { Hub } from '../kit/hub/server.ts';
 import { openWorkfile } from '../adapters/harmony/workfiles/local-copy.ts';
 import { ORIGIN_FILE, readOrigin } from '../adapters/harmony/workfiles/origin.ts';
-import { workfileService, type SaveTicket } from '../adapters/harmony/workfiles/service.ts';
+import type { SaveTicket } from '../adapters/harmony/workfiles/service.ts';
 
 const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'dcckit-wf-save-'));
 process.env.DCC_KIT_HOME = path.join(scratch, 'home');
@@ -24,58 +20,8 @@ test.after.always(() => fs.rmSync(scratch, { recursive: true, force: true }));
 
 type T = { teardown(fn: () => unknown): void };
 
-interface WfEvent { event: string; ids?: string[]; dest?: string; error?: { code: string; message: string }; by?: string }
-
-interface WorkRig {
-  dir: string;
-  hub: Hub;
-  sim: HarmonySimulator;
-  client: HubClient;
-  events: WfEvent[];
-  workArea: string;
-  shots: string;
-  zip: string;
-  copy: string;
-  save(args?: Record<string, unknown>): Promise<SaveTicket>;
-  outcome(id: string): Promise<WfEvent>;
-}
-
-/** A workfile sh010_anim_v001.zip in shots/, opened into the work area, with a simulated Harmony on it. */
-async function workRig(t: T, opts: { extraBytes?: number; scene?: 'workfile' | 'new' } = {}): Promise<WorkRig> {
-  const dir = tempDir(t, 'dcckit-wf-');
-  const home = path.join(dir, 'kit');
-  const config = defaultConfig(home);
-  const workArea = path.join(dir, 'work-area');
-  config.harmony.workfiles.workArea = workArea;
-  const hub = await startHub(t, { config, home });
-  const shots = path.join(dir, 'shots', 'sh010', 'work');
-  await fsp.mkdir(shots, { recursive: true });
-  const src = path.join(dir, 'src', 'sh010_anim_v001');
-  SimScene.createDefault(src, 'sh010_anim_v001');
-  await fsp.writeFile(path.join(src, 'elements', 'texture.bin'), Buffer.alloc(opts.extraBytes ?? 200_000, 3));
-  const zip = path.join(shots, 'sh010_anim_v001.zip');
-  await zipDirectory(src, zip);
-  const opened = await openWorkfile(zip, { workArea });
-  const sim = startSim(t, simEnv(hub, dir), {}, dir);
-  sim.open(opts.scene === 'new' ? null : opened.scene);
-  const client = await connectHub({ port: hub.port, token: hub.token });
-  t.teardown(() => client.close());
-  const events: WfEvent[] = [];
-  client.on('event', (e: WfEvent) => { if (e.event.startsWith('workfile.')) events.push(e); });
-  await client.subscribe();
-  await client.session('harmony', { wait: 5000 });
-  // Outstanding zips must end before the temp folders are removed.
-  t.teardown(() => workfileService(hub.services).idle());
-  const outcome = async (id: string) => {
-    const done = () => events.find((e) => (e.event === 'workfile.saved' || e.event === 'workfile.failed') && e.ids?.includes(id));
-    await until(() => done() !== undefined, 10_000, `the outcome of ${id}`);
-    return done()!;
-  };
-  return {
-    dir, hub, sim, client, events, workArea, shots, zip, copy: opened.dir, outcome,
-    save: (args = {}) => client.adapter('harmony', 'workfile.save', args, { timeout: 20_000 }) as Promise<SaveTicket>,
-  };
-}
+/** The default rig of this file carries 200 kB of extra data so zips take a moment. */
+const workRig = (t: T, opts: WorkRigOptions = {}) => sharedRig(t, { extraBytes: 200_000, ...opts });
 
 /** The node paths of the scene inside an archive. */
 async function nodesIn(zip: string, t: T): Promise<string[]> {
