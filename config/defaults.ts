@@ -51,6 +51,8 @@ export function defaultConfig(home: string, machine: MachineIdentity = thisMachi
       menuLabel: 'dcc-kit',
       compat: 'none',
       simulatorVersion: '24.0',
+      scripts: [],
+      applySceneSettings: false,
       workfiles: {
         workArea: path.join(home, 'harmony'),
         template: '{name}_v{version:03}.zip',
@@ -58,6 +60,11 @@ export function defaultConfig(home: string, machine: MachineIdentity = thisMachi
         keepLocalCopies: 5,
         maxLocalAgeDays: 30,
         maxExtractBytes: 20 * GiB,
+        maxCompressionRatio: 1000,
+      },
+      publish: {
+        compositePattern: 'Composite',
+        audioRequired: false,
       },
     },
     houdini: {
@@ -74,13 +81,28 @@ export function defaultConfig(home: string, machine: MachineIdentity = thisMachi
         hostName: machine.hostName,
         timeout: 10_000,
       },
+      maxTasks: 1_000_000,
+    },
+    context: {
+      project: null,
+      folder: null,
+      task: null,
+      frameStart: 1001,
+      frameEnd: 1100,
+      handleStart: 0,
+      handleEnd: 0,
+      fps: 24,
+      resolution: [1920, 1080],
+      pixelAspect: 1,
     },
     publish: {
       root: path.join(home, 'publish'),
-      template: '{product}/v{version:03}',
+      template: '{folder}/{product}/v{version:03}',
     },
     web: {
       enabled: true,
+      port: 0,
+      browser: null,
     },
   };
 }

@@ -22,6 +22,15 @@ export interface HarmonyWorkfilesConfig {
   keepLocalCopies: number;
   maxLocalAgeDays: number;
   maxExtractBytes: number;
+  /** Refuse an archive entry (or a whole archive) that inflates more than this many times its stored size. */
+  maxCompressionRatio: number;
+}
+
+export interface HarmonyPublishConfig {
+  /** Regular expression naming the COMPOSITE a new render instance is fed by (when nothing is selected). */
+  compositePattern: string;
+  /** Publish fails when the scene has no audio (ValidateAudio is optional otherwise). */
+  audioRequired: boolean;
 }
 
 export interface HarmonyConfig {
@@ -31,7 +40,12 @@ export interface HarmonyConfig {
   menuLabel: string;
   compat: 'none' | 'ayon';
   simulatorVersion: string;
+  /** Studio ES5 files or folders injected into every Harmony script engine after the hello, in order. */
+  scripts: string[];
+  /** Launching a workfile applies the context's scene settings (frame range, fps, resolution). */
+  applySceneSettings: boolean;
   workfiles: HarmonyWorkfilesConfig;
+  publish: HarmonyPublishConfig;
 }
 
 export interface HoudiniConfig {
@@ -51,6 +65,23 @@ export interface AfanasyConfig {
 
 export interface FarmConfig {
   afanasy: AfanasyConfig;
+  /** Jobs with more tasks than this are refused before they reach the server. */
+  maxTasks: number;
+}
+
+/** The project context of a shot/asset (layered: a .dcckitrc in a shot folder sets that shot). */
+export interface ContextConfig {
+  project: string | null;
+  /** Folder path of the shot/asset in the project, e.g. "shots/sh010". */
+  folder: string | null;
+  task: string | null;
+  frameStart: number;
+  frameEnd: number;
+  handleStart: number;
+  handleEnd: number;
+  fps: number;
+  resolution: readonly [number, number];
+  pixelAspect: number;
 }
 
 export interface PublishConfig {
@@ -60,6 +91,10 @@ export interface PublishConfig {
 
 export interface WebConfig {
   enabled: boolean;
+  /** 0 = any free port. */
+  port: number;
+  /** Command that opens a URL (null: open / xdg-open / start). */
+  browser: string | null;
 }
 
 /** The sections dcc-kit itself knows. */
@@ -71,6 +106,7 @@ export interface CoreConfig {
   harmony: HarmonyConfig;
   houdini: HoudiniConfig;
   farm: FarmConfig;
+  context: ContextConfig;
   publish: PublishConfig;
   web: WebConfig;
 }
@@ -87,7 +123,13 @@ interface LeafBase {
   env?: string;
 }
 export interface IntSpec extends LeafBase { kind: 'int'; min: number; max?: number; unit?: 'milliseconds' | 'bytes' | 'days' }
-export interface TextSpec extends LeafBase { kind: 'text'; pattern?: RegExp; expected?: string }
+export interface TextSpec extends LeafBase { kind: 'text'; pattern?: RegExp; expected?: string; nullable?: boolean }
+/** A (possibly fractional) number. */
+export interface NumberSpec extends LeafBase { kind: 'number'; min: number; max?: number; exclusiveMin?: boolean }
+/** `[width, height]`, positive integers. */
+export interface SizeSpec extends LeafBase { kind: 'size' }
+/** A list of paths, each resolved against the folder of the file that sets it. */
+export interface PathListSpec extends LeafBase { kind: 'pathList' }
 /**
  * `dir` paths are always made absolute; `executable` paths only when they contain a separator (a bare
  * name is a command looked up on PATH). `words` are accepted as they are (e.g. `simulator`).
@@ -96,7 +138,7 @@ export interface PathSpec extends LeafBase { kind: 'path'; role: 'dir' | 'execut
 export interface BoolSpec extends LeafBase { kind: 'bool' }
 export interface EnumSpec extends LeafBase { kind: 'enum'; values: readonly string[] }
 export interface PackageListSpec extends LeafBase { kind: 'packages' }
-export type LeafSpec = IntSpec | TextSpec | PathSpec | BoolSpec | EnumSpec | PackageListSpec;
+export type LeafSpec = IntSpec | TextSpec | PathSpec | BoolSpec | EnumSpec | PackageListSpec | NumberSpec | SizeSpec | PathListSpec;
 
 /** A section whose fields must be exactly the keys of T (checked by the compiler). */
 export interface SectionSpec<T> {
@@ -132,6 +174,8 @@ export const CONFIG_SCHEMA = {
         menuLabel: { kind: 'text', doc: 'title of the dcc-kit menu in Harmony' },
         compat: { kind: 'enum', values: ['none', 'ayon'], doc: '"ayon" also accepts unmodified AYON Harmony clients (no auth)' },
         simulatorVersion: { kind: 'text', pattern: /^\d+\.\d+$/, expected: 'a version string like "24.0"', doc: 'Harmony version the simulator reports' },
+        scripts: { kind: 'pathList', doc: 'studio ES5 script files or folders injected into every Harmony scene, in order' },
+        applySceneSettings: { kind: 'bool', doc: 'apply the context (frame range, fps, resolution) when a workfile is launched' },
         workfiles: {
           kind: 'section',
           fields: {
@@ -141,6 +185,14 @@ export const CONFIG_SCHEMA = {
             keepLocalCopies: { kind: 'int', min: 0, doc: 'extracted local copies kept per workfile' },
             maxLocalAgeDays: { kind: 'int', min: 0, unit: 'days', doc: 'local copies older than this are removed' },
             maxExtractBytes: bytes('refuse to extract a workfile larger than this'),
+            maxCompressionRatio: { kind: 'int', min: 1, doc: 'refuse to extract an entry or archive that inflates more than this many times' },
+          },
+        },
+        publish: {
+          kind: 'section',
+          fields: {
+            compositePattern: { kind: 'text', doc: 'regular expression of the COMPOSITE node a new render instance is connected to' },
+            audioRequired: { kind: 'bool', doc: 'publishing fails when the scene has no sound column' },
           },
         },
       },
@@ -167,6 +219,22 @@ export const CONFIG_SCHEMA = {
             timeout: ms(1, 'afserver connection and reply timeout'),
           },
         },
+        maxTasks: { kind: 'int', min: 1, doc: 'refuse farm jobs with more tasks than this' },
+      },
+    },
+    context: {
+      kind: 'section',
+      fields: {
+        project: { kind: 'text', nullable: true, doc: 'project name' },
+        folder: { kind: 'text', nullable: true, doc: 'shot or asset folder in the project, e.g. "shots/sh010"' },
+        task: { kind: 'text', nullable: true, doc: 'task name, e.g. "animation"' },
+        frameStart: { kind: 'int', min: -1_000_000, doc: 'first frame of the shot (without handles)' },
+        frameEnd: { kind: 'int', min: -1_000_000, doc: 'last frame of the shot (without handles)' },
+        handleStart: { kind: 'int', min: 0, doc: 'extra frames before frameStart' },
+        handleEnd: { kind: 'int', min: 0, doc: 'extra frames after frameEnd' },
+        fps: { kind: 'number', min: 0, exclusiveMin: true, max: 1000, doc: 'frames per second' },
+        resolution: { kind: 'size', doc: 'image size [width, height] in pixels' },
+        pixelAspect: { kind: 'number', min: 0, exclusiveMin: true, max: 100, doc: 'pixel aspect ratio' },
       },
     },
     publish: {
@@ -180,6 +248,8 @@ export const CONFIG_SCHEMA = {
       kind: 'section',
       fields: {
         enabled: { kind: 'bool', doc: 'serve the local web page from the hub' },
+        port: { kind: 'int', min: 0, max: 65535, env: 'DCC_KIT_WEB_PORT', doc: 'web page port on 127.0.0.1; 0 = any free port' },
+        browser: { kind: 'text', nullable: true, env: 'DCC_KIT_BROWSER', doc: 'command that opens a URL in a browser (null: open, xdg-open or start)' },
       },
     },
   },
@@ -215,7 +285,13 @@ export function describeExpected(spec: LeafSpec): string {
         : spec.min === 1 ? 'a positive integer' : `an integer of ${spec.min} or more`;
       return spec.unit ? `${range} (${spec.unit})` : range;
     }
-    case 'text': return spec.expected ?? 'a non-empty string';
+    case 'text': return (spec.expected ?? 'a non-empty string') + (spec.nullable ? ' or null' : '');
+    case 'number': {
+      const low = spec.exclusiveMin ? `greater than ${spec.min}` : `${spec.min} or more`;
+      return spec.max !== undefined ? `a number ${low} and at most ${spec.max}` : `a number ${low}`;
+    }
+    case 'size': return 'a pair of positive whole numbers [width, height]';
+    case 'pathList': return 'a list of paths';
     case 'path': {
       const choices = [spec.role === 'executable' ? 'a path to the executable' : 'a path', ...(spec.words ?? []).map(w => JSON.stringify(w))];
       if (spec.nullable) choices.push('null');
@@ -264,7 +340,13 @@ function leafAccepts(spec: LeafSpec, value: unknown): boolean {
     case 'int':
       return typeof value === 'number' && Number.isSafeInteger(value) && value >= spec.min && (spec.max === undefined || value <= spec.max);
     case 'text':
-      return typeof value === 'string' && value.trim() !== '' && (!spec.pattern || spec.pattern.test(value));
+      return (value === null && spec.nullable === true) || (typeof value === 'string' && value.trim() !== '' && (!spec.pattern || spec.pattern.test(value)));
+    case 'number':
+      return typeof value === 'number' && Number.isFinite(value) && (spec.exclusiveMin ? value > spec.min : value >= spec.min) && (spec.max === undefined || value <= spec.max);
+    case 'size':
+      return Array.isArray(value) && value.length === 2 && value.every((v) => typeof v === 'number' && Number.isSafeInteger(v) && v > 0);
+    case 'pathList':
+      return Array.isArray(value) && value.every((v) => typeof v === 'string' && v.trim() !== '');
     case 'path':
       return (value === null && spec.nullable) || (typeof value === 'string' && value.trim() !== '');
     case 'bool':
@@ -382,6 +464,7 @@ export interface EnvOverride {
 function fromEnvText(spec: LeafSpec, raw: string): unknown {
   const text = raw.trim();
   if (spec.kind === 'int') return /^\d+$/.test(text) ? Number(text) : raw;
+  if (spec.kind === 'number') return text !== '' && Number.isFinite(Number(text)) ? Number(text) : raw;
   if (spec.kind === 'bool') return text === 'true' || text === '1' ? true : text === 'false' || text === '0' ? false : raw;
   return raw;
 }

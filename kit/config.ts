@@ -25,7 +25,7 @@ import { configLoaders } from '../config/loaders.ts';
 
 export type {
   DccKitConfig, CoreConfig, HubConfig, HarmonyConfig, HarmonyWorkfilesConfig, HoudiniConfig, FarmConfig,
-  AfanasyConfig, PublishConfig, WebConfig,
+  AfanasyConfig, PublishConfig, WebConfig, ContextConfig, HarmonyPublishConfig,
 } from '../config/schema.ts';
 export { dccKitHome, userConfigDir } from '../config/paths.ts';
 
@@ -113,11 +113,15 @@ function unreadableFileError(err: unknown, searchedFrom: string): ConfigError {
 function withResolvedPaths(content: Record<string, unknown>, baseDir: string, homeDir: string): Record<string, unknown> {
   const copy = copySections(content);
   for (const { keyPath, spec } of CONFIG_LEAVES) {
-    if (spec.kind !== 'path') continue;
+    if (spec.kind !== 'path' && spec.kind !== 'pathList') continue;
     const keys = keyPath.split('.');
     const parent = keys.slice(0, -1).reduce<unknown>((obj, key) => (isPlainObject(obj) ? obj[key] : undefined), copy);
     const last = keys[keys.length - 1];
-    if (isPlainObject(parent) && typeof parent[last] === 'string') parent[last] = resolveConfigPath(parent[last], spec, baseDir, homeDir);
+    if (!isPlainObject(parent)) continue;
+    if (spec.kind === 'path' && typeof parent[last] === 'string') parent[last] = resolveConfigPath(parent[last], spec, baseDir, homeDir);
+    if (spec.kind === 'pathList' && Array.isArray(parent[last])) {
+      parent[last] = (parent[last] as string[]).map((p) => resolveConfigPath(p, { kind: 'path', role: 'dir', nullable: false, doc: '' }, baseDir, homeDir));
+    }
   }
   return copy;
 }

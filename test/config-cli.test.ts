@@ -1,4 +1,5 @@
 import test from 'ava';
+import { CONFIG_LEAVES } from '../config/schema.ts';
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -66,7 +67,7 @@ test('prints an aligned key / value / source table and the files applied', async
   t.deepEqual(rows.get('dcckit-blender.version'), { value: '4.2', source: projectFile });
   t.deepEqual(rows.get('farm.afanasy.host'), { value: 'farm.lan', source: 'env DCC_KIT_AFANASY_HOST' });
   t.deepEqual(rows.get('home'), { value: path.join(tree.home, '.dcc-kit'), source: 'default' });
-  t.is(rows.size, 31 + 1); // every core leaf plus the adapter section's one
+  t.is(rows.size, CONFIG_LEAVES.length + 1); // every core leaf plus the adapter section's one
   t.is(filesPart, `files (later ones override earlier ones):\n  ${userFile}\n  ${projectFile}\n`);
 });
 

@@ -1,12 +1,17 @@
 /** The Toon Boom Harmony adapter. */
 import type { Adapter, Endpoint, LaunchRequest, LaunchSpec, PrepareLaunchRequest } from '../../kit/adapter.ts';
-import { DccKitError } from '../../kit/errors.ts';
+import { NotAvailableYetError } from './not-yet.ts';
+import { menuEndpoints } from './menu.ts';
+import type { ToolEndpointName } from './pipeline-types.ts';
 import { ayonCompat } from './ayon-compat.ts';
 import { installHarmony, uninstallHarmony } from './install.ts';
 import { HARMONY_SCRIPTS_DIR, SIMULATOR_BIN, defaultHarmonyExecutables } from './paths.ts';
 
 export { HarmonySession, signature, assertES5 } from './session.ts';
 export { HarmonySimulator } from './simulator/engine.ts';
+export { NotAvailableYetError } from './not-yet.ts';
+export { menuEndpoints } from './menu.ts';
+export type * from './pipeline-types.ts';
 
 interface HarmonyConfig {
   executable: string | null;
@@ -15,27 +20,28 @@ interface HarmonyConfig {
   simulatorVersion: string;
 }
 
-export class NotAvailableYetError extends DccKitError {
-  constructor(item: string) {
-    super(`${item} is not available yet in this version of dcc-kit.`, 'NOT_AVAILABLE');
-    this.name = 'NotAvailableYet';
-  }
-}
-
-const notYet = (item: string): Endpoint => () => { throw new NotAvailableYetError(item); };
-
 /** Workfile code is loaded only when a workfile request or command runs (the CLI loads this file for its help). */
 const workfiles = () => import('./workfiles/endpoints.ts');
 const workfileTool = (name: string): Endpoint => async (args, ctx) => (await workfiles()).workfileToolEndpoints[name]!(args, ctx);
 
-/** Menu actions served to Harmony sessions; later issues replace these with the real tools. */
-export const menuEndpoints: Record<string, Endpoint> = {
-  'harmony.menu.workfiles': async (args, ctx) => (await workfiles()).workfilesMenu(args, ctx),
-  'harmony.menu.create': notYet('Create...'),
-  'harmony.menu.load': notYet('Load...'),
-  'harmony.menu.publish': notYet('Publish...'),
-  'harmony.menu.manage': notYet('Manage...'),
-  'harmony.menu.sceneSettings': notYet('Set Scene Settings...'),
+type Area = 'create' | 'publish' | 'load';
+const AREAS: Record<Area, () => Promise<{ endpoints: Record<string, Endpoint> }>> = {
+  create: () => import('./create/endpoints.ts'),
+  publish: () => import('./publish/endpoints.ts'),
+  load: () => import('./load/endpoints.ts'),
+};
+/** A tool endpoint whose module is imported on first use. */
+const areaTool = (area: Area, name: ToolEndpointName): Endpoint => async (args, ctx) => {
+  const handler = (await AREAS[area]()).endpoints[name];
+  if (!handler) throw new NotAvailableYetError(name);
+  return handler(args, ctx);
+};
+const PIPELINE_TOOLS: Record<ToolEndpointName, Area> = {
+  'context.resolve': 'publish', 'scene.applySettings': 'publish',
+  'create.creators': 'create', 'create.instances': 'create', 'create.run': 'create', 'create.update': 'create', 'create.remove': 'create',
+  'publish.plugins': 'publish', 'publish.run': 'publish', 'publish.report': 'publish', 'publish.repair': 'publish',
+  'load.loaders': 'load', 'load.run': 'load',
+  'inventory.list': 'load', 'inventory.update': 'load', 'inventory.remove': 'load',
 };
 
 function harmonyConfig(config: unknown): HarmonyConfig {
@@ -59,12 +65,17 @@ const harmony: Adapter = {
     'workfile.prune': workfileTool('workfile.prune'),
     'workfile.status': workfileTool('workfile.status'),
     'workfile.extractProgress': workfileTool('workfile.extractProgress'),
+    ...Object.fromEntries(Object.entries(PIPELINE_TOOLS).map(([name, area]) => [name, areaTool(area, name as ToolEndpointName)])),
   },
   commands: {
     workfile: {
       summary: 'open, save (in the background) and list Harmony workfiles',
       load: async () => (await import('./workfiles/cli.ts')).workfileCommand,
     },
+    create: { summary: 'create a publish instance in a Harmony scene (render, template)', load: async () => (await import('./create/cli.ts')).createCommand },
+    publish: { summary: 'publish a Harmony scene: collect, validate, extract (render), integrate', load: async () => (await import('./publish/cli.ts')).publishCommand },
+    load: { summary: 'load a published product into a Harmony scene', load: async () => (await import('./load/cli.ts')).loadCommand },
+    inventory: { summary: 'list, update and remove the containers loaded in a Harmony scene', load: async () => (await import('./load/inventory-cli.ts')).inventoryCommand },
   },
   async onHubStart(hub) {
     const { workfileService } = await import('./workfiles/service.ts');

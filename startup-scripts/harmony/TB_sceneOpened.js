@@ -35,6 +35,7 @@ var dcckitBoot = (function () {
     try {
       include(folder() + '/dcckit.js');
       loaded = typeof dcckit === 'object';
+      if (loaded) dcckit.loadModules(folder());
     } catch (e) {
       MessageLog.trace('[dcc-kit] cannot load dcckit.js from "' + folder() + '": ' + e);
     }

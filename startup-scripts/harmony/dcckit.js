@@ -11,6 +11,8 @@
  */
 var dcckit = (function () {
   var SCRIPT_VERSION = '1';
+  /* Pipeline modules loaded by loadModules(), in order: metadata first, the others use it. */
+  var MODULES = ['pipeline/metadata.js', 'pipeline/create.js', 'pipeline/load.js', 'pipeline/publish.js'];
   var PROTOCOL = 1;
   var MAX_FRAME = 64 * 1024 * 1024;
   var MENU_ITEMS = [
@@ -460,6 +462,19 @@ var dcckit = (function () {
     stop: function () {
       state.stopped = true;
       dropConnection('stopped');
+    },
+    /** Includes the pipeline modules from the folder holding this file; a failing one is logged, the others load. */
+    loadModules: function (folder) {
+      var failed = [];
+      for (var i = 0; i < MODULES.length; i++) {
+        try {
+          include(folder + '/' + MODULES[i]);
+        } catch (e) {
+          failed.push(MODULES[i] + ': ' + e);
+          log('cannot load ' + MODULES[i] + ': ' + e);
+        }
+      }
+      return failed;
     },
     /** Registers a named request the hub (or pipeline code) may call: fn(args) returns the result. */
     serve: function (name, fn) {

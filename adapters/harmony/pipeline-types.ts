@@ -1,0 +1,114 @@
+/**
+ * The contract between the Harmony pipeline modules (create, publish, load), the CLI and the web page:
+ * what lives in the scene's pipeline metadata, and the tool endpoints the hub serves for it
+ * (`hub.adapter('harmony', name, args)`). Every endpoint takes an optional `session` (an id; default:
+ * the only connected Harmony session, see pick-session.ts).
+ */
+
+/** Name of the ONE scene-metadata entry that holds all pipeline data, as a JSON string. */
+export const PIPELINE_METADATA = 'dcckit.pipeline';
+
+/** The JSON object stored in that entry. */
+export interface PipelineData {
+  schema: 1;
+  /** Publish instances, keyed by node path ("Top/renderMain"), "backdrop:<title>", or "__workfile__". */
+  instances: Record<string, InstanceRecord>;
+  /** Loaded containers, keyed by their id. */
+  containers: Record<string, ContainerRecord>;
+}
+
+export interface InstanceRecord {
+  /** Unique id (uuid). */
+  id: string;
+  /** The key in `instances`. */
+  key: string;
+  creator: 'render' | 'template' | 'workfile' | string;
+  productType: string;
+  productName: string;
+  variant: string;
+  folder: string;
+  task: string | null;
+  active: boolean;
+  /** Creator attributes, e.g. render: { target: 'local' | 'farm', review: boolean }. */
+  attributes: Record<string, unknown>;
+  /** The node (render) or backdrop title (template) the instance is; null for automatic ones. */
+  node: string | null;
+}
+
+export interface ContainerRecord {
+  id: string;
+  /** Loader name: imageSequence, background, audio, palette, template, workfile. */
+  loader: string;
+  /** `folder/product`. */
+  product: string;
+  folder: string;
+  productName: string;
+  productType: string;
+  version: number;
+  representation: string;
+  /** Node paths (and, for palettes, palette names) that belong to the container. */
+  nodes: string[];
+  /** Backdrop title for template / workfile containers. */
+  backdrop?: string | null;
+  /** Absolute path of what was loaded (file, first frame, folder). */
+  source: string;
+  /** Loader-specific data (palette mode and index, columns, frame range...). */
+  data?: Record<string, unknown>;
+  loadedAt: string;
+}
+
+/** A creator as the CLI and the web page show it. */
+export interface CreatorInfo {
+  name: string;
+  label: string;
+  productType: string;
+  description: string;
+  /** Attribute name -> definition. */
+  attributes: Record<string, { type: 'enum' | 'bool' | 'text'; values?: string[]; default: unknown; label: string }>;
+  /** Automatic creators (workfile) cannot be run by hand. */
+  automatic: boolean;
+}
+
+export interface LoaderInfo {
+  name: string;
+  label: string;
+  productTypes: string[];
+  representations: string[];
+}
+
+export type InventoryStatus = 'latest' | 'outdated' | 'missing-in-store' | 'nodes-missing';
+
+export interface InventoryItem extends ContainerRecord {
+  /** Latest complete version in the store, or null when the product is gone. */
+  latest: number | null;
+  status: InventoryStatus;
+  /** Nodes of the container that are no longer in the scene. */
+  missingNodes: string[];
+}
+
+/**
+ * Tool endpoints (names and argument shapes). Results are documented beside each.
+ *   context.resolve   { session?, folder?, task? }              -> { context, sources }
+ *   scene.applySettings { session? }                            -> { changed: {key, from, to}[] }
+ *   create.creators   {}                                         -> CreatorInfo[]
+ *   create.instances  { session? }                               -> InstanceRecord[]
+ *   create.run        { session?, creator, variant, attributes?, useSelection? } -> InstanceRecord
+ *   create.update     { session?, key, active?, attributes? }    -> InstanceRecord
+ *   create.remove     { session?, keys }                         -> { removed: string[] }
+ *   publish.plugins   {}                                         -> { label, order, stage, families, optional, repairable }[]
+ *   publish.run       { session?, dryRun?, until?, repair?, skip?, folder?, task? } -> { runId } (answers at once;
+ *                     progress as hub events 'publish.event' carrying a PublishEvent)
+ *   publish.report    { runId }                                  -> { state: 'running'|'done', report: PublishReport|null }
+ *   publish.repair    { runId, plugin, instanceId? }             -> { success, error? }
+ *   load.loaders      {}                                         -> LoaderInfo[]
+ *   load.run          { session?, product, version?, representation?, loader? } -> ContainerRecord
+ *   inventory.list    { session? }                               -> InventoryItem[]
+ *   inventory.update  { session?, ids?, all?, version? }         -> { updated: {id, from, to}[] }
+ *   inventory.remove  { session?, ids }                          -> { removed: string[] }
+ */
+export type ToolEndpointName =
+  | 'context.resolve' | 'scene.applySettings'
+  | 'create.creators' | 'create.instances' | 'create.run' | 'create.update' | 'create.remove'
+  | 'publish.plugins' | 'publish.run' | 'publish.report' | 'publish.repair'
+  | 'load.loaders' | 'load.run'
+  | 'inventory.list' | 'inventory.update' | 'inventory.remove';

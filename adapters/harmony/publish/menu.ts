@@ -1,0 +1,2 @@
+import { notYet } from '../not-yet.ts';
+export const publishMenu = notYet('Publish...');
