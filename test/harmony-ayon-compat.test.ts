@@ -181,11 +181,12 @@ test('AYON menu items map to named endpoints; unmapped module/method requests ar
     spied[name] = (args, ctx) => {
       const entry: (typeof served)[number] = { name, args, compat: ctx.session?.compat };
       served.push(entry);
+      const fail = (err: unknown) => { entry.error = (err as Error).message; throw err; };
       try {
-        return endpoint(args, ctx);
+        const result = endpoint(args, ctx);
+        return result instanceof Promise ? result.catch(fail) : result;
       } catch (err) {
-        entry.error = (err as Error).message;
-        throw err;
+        return fail(err);
       }
     };
   }
