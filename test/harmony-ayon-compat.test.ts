@@ -15,6 +15,7 @@ import { RemoteError } from '../kit/protocol/errors.ts';
 import type { HarmonySimulator, SimulatorOptions } from '../adapters/harmony/simulator/engine.ts';
 import { assertES5 } from '../adapters/harmony/session.ts';
 import { startHub, startSim, tempDir, until } from './support/harmony.ts';
+import { PATIENCE_MS } from './support/patience.ts';
 
 const FIXTURE_DIR = fileURLToPath(new URL('./fixtures/ayon-harmony/', import.meta.url));
 const COMPAT = { harmony: { compat: 'ayon' } };
@@ -95,7 +96,7 @@ test('the fixture client is ES5, as Harmony needs', (t) => {
 test('the AYON emit_event counts as hello and a tool drives the session with the same API', async (t) => {
   const { hub, hubLog } = await ayonRig(t, { config: COMPAT });
   const c = await tool(t, hub);
-  const handle = await c.session('harmony', { wait: 3000 });
+  const handle = await c.session('harmony', { wait: PATIENCE_MS });
   t.is(handle.info.dcc, 'harmony');
   t.truthy(handle.info.compat, 'the session is marked as a compatibility session');
   t.is(handle.info.pid, null);
@@ -120,7 +121,7 @@ test('the AYON emit_event counts as hello and a tool drives the session with the
 test('an error thrown in Harmony rejects the call with Harmony\'s error, not an in-band string', async (t) => {
   const { hub, sim } = await ayonRig(t, { config: COMPAT });
   const c = await tool(t, hub);
-  await c.session('harmony', { wait: 3000 });
+  await c.session('harmony', { wait: PATIENCE_MS });
 
   const typed = await t.throwsAsync(c.call('harmony', '(function (p) { throw new TypeError("cannot find node " + p); })', 'Top/Missing'), { instanceOf: RemoteError });
   t.is(typed!.name, 'TypeError');
@@ -148,7 +149,7 @@ test('an error thrown in Harmony rejects the call with Harmony\'s error, not an 
 test('non-ASCII arguments and results round-trip because the hub sends ASCII-only JSON', async (t) => {
   const { hub, incoming } = await ayonRig(t, { config: COMPAT });
   const c = await tool(t, hub);
-  await c.session('harmony', { wait: 3000 });
+  await c.session('harmony', { wait: PATIENCE_MS });
   const text = 'scène — 日本語 ✓ 😀';
   const echo = '(function (a) { return a; })';
 
@@ -193,7 +194,7 @@ test('AYON menu items map to named endpoints; unmapped module/method requests ar
   registry.register({ ...real, endpoints: spied } satisfies Adapter);
   const { hub, sim, hubLog, incoming } = await ayonRig(t, { config: COMPAT, adapters: registry });
   const c = await tool(t, hub);
-  await c.session('harmony', { wait: 3000 });
+  await c.session('harmony', { wait: PATIENCE_MS });
 
   t.deepEqual(sim.app.scriptMenus(), [{
     title: 'AYON',
@@ -205,7 +206,7 @@ test('AYON menu items map to named endpoints; unmapped module/method requests ar
   async function click(item: string) {
     const before = repliesSoFar();
     t.true(sim.triggerMenu(item), item);
-    await until(() => repliesSoFar() > before, 3000, `the hub's answer to ${item}`);
+    await until(() => repliesSoFar() > before, PATIENCE_MS, `the hub's answer to ${item}`);
   }
 
   await click('Load...');
@@ -230,7 +231,7 @@ test('AYON menu items map to named endpoints; unmapped module/method requests ar
   // Harmony naming any module and method it likes is exactly what compatibility mode must not honour.
   const before = repliesSoFar();
   sim.evaluate('QCoreApplication.instance().ayonClient.send({ module: "subprocess", method: "call", args: [["rm", "-rf", "/"]] })');
-  await until(() => repliesSoFar() > before, 3000, 'the refusal');
+  await until(() => repliesSoFar() > before, PATIENCE_MS, 'the refusal');
   t.true(hubLog.some((l) => l === 'warn harmony ?: refused legacy request module "subprocess" method "call"'));
   t.like(receivedMessages(incoming).pop(), { message_id: 1, reply: true, error: { message: 'request module "subprocess" method "call" is not allowed' } });
   t.is(served.length, 6);
@@ -240,9 +241,9 @@ test('AYON menu items map to named endpoints; unmapped module/method requests ar
 
 test('with compat off (the default) the AYON client is refused at its first frame and no session appears', async (t) => {
   const { hub, sim, hubLog } = await ayonRig(t);
-  await until(() => hubLog.some((l) => l.includes('refused: first frame must be a hello request')), 3000, 'the refusal');
+  await until(() => hubLog.some((l) => l.includes('refused: first frame must be a hello request')), PATIENCE_MS, 'the refusal');
   t.true(hubLog.some((l) => l.includes('(got module "ayon_core.lib" method "emit_event")')));
-  await until(() => sim.evaluate('QCoreApplication.instance().ayonClient.socket.state()') === 0, 3000, 'the client socket to close');
+  await until(() => sim.evaluate('QCoreApplication.instance().ayonClient.socket.state()') === 0, PATIENCE_MS, 'the client socket to close');
   const c = await tool(t, hub);
   t.deepEqual(await c.sessions(), []);
   t.is(hub.sessions.list().length, 0);
@@ -251,14 +252,14 @@ test('with compat off (the default) the AYON client is refused at its first fram
 
 test('any other compat value, or a config without it, keeps compatibility off', async (t) => {
   const { hub, hubLog } = await ayonRig(t, { config: { harmony: { compat: 'none' } } });
-  await until(() => hubLog.some((l) => l.includes('refused: first frame must be a hello request')), 3000, 'the refusal');
+  await until(() => hubLog.some((l) => l.includes('refused: first frame must be a hello request')), PATIENCE_MS, 'the refusal');
   t.is(hub.sessions.list().length, 0);
 });
 
 test('many sequential calls of varying sizes, including frames split across reads, all complete', async (t) => {
   const { hub, sim } = await ayonRig(t, { config: COMPAT, sim: { faults: { splitIncoming: 16 * 1024 } } });
   const c = await tool(t, hub);
-  await c.session('harmony', { wait: 3000 });
+  await c.session('harmony', { wait: PATIENCE_MS });
   const echo = '(function (a) { return a; })';
   const sizes = [1, 5000, 3, 200_000, 10, 70_000, 0, 1, 12_345, 2];
   for (let round = 0; round < 3; round++) {
@@ -278,7 +279,7 @@ test('many sequential calls of varying sizes, including frames split across read
 test('concurrent calls into an AYON session all complete', async (t) => {
   const { hub } = await ayonRig(t, { config: COMPAT });
   const c = await tool(t, hub);
-  await c.session('harmony', { wait: 3000 });
+  await c.session('harmony', { wait: PATIENCE_MS });
   const echo = '(function (a) { return a; })';
   const results = await Promise.all([c.call('harmony', echo, 'x'.repeat(100), { timeout: 500 }), c.call('harmony', echo, 'y', { timeout: 500 })]);
   t.deepEqual(results, ['x'.repeat(100), 'y']);

@@ -7,6 +7,7 @@ import { connectHub } from '../kit/hub/client.ts';
 import { hubPaths, isProcessAlive } from '../kit/hub/runtime.ts';
 import { until } from './support/harmony.ts';
 import { SimScene } from '../adapters/harmony/simulator/dom/index.ts';
+import { PATIENCE_MS } from './support/patience.ts';
 
 const SIM = path.join(ROOT, 'bin', 'dcc-kit-harmony-sim.js');
 
@@ -59,7 +60,7 @@ test('Harmony crashing in the middle of a call rejects the caller at once', asyn
     env: { ...sb.env, TOONBOOM_GLOBAL_SCRIPT_LOCATION: path.join(ROOT, 'startup-scripts', 'harmony') }, stdio: 'ignore',
   });
   killLater(t, sim.pid!);
-  const s = await client.session('harmony', { wait: 10_000 });
+  const s = await client.session('harmony', { wait: PATIENCE_MS });
   t.is(await s.call('scene.currentScene'), 'untitled');
   const err = await t.throwsAsync(s.call('node.subNodes', 'Top', { timeout: 20_000 }));
   t.regex(err!.message, /connection lost|not connected/);
@@ -93,11 +94,11 @@ test('install chains an existing TB_sceneOpened.js; the installed scripts find t
   const sim = spawn(process.execPath, [SIM, path.join(sb.dir, 'shot', 'shot.xstage')], { env, stdio: ['ignore', fd, fd] });
   killLater(t, sim.pid!);
   const sessions = await (async () => {
-    await until(() => fs.readFileSync(logFile, 'utf8').includes('connected to the dcc-kit hub'), 10_000, 'connection');
+    await until(() => fs.readFileSync(logFile, 'utf8').includes('connected to the dcc-kit hub'), PATIENCE_MS, 'connection');
     return sb.json<{ pid: number }[]>(['sessions', '--json']);
   })();
   t.is(sessions[0].pid, sim.pid!);
-  await until(() => fs.readFileSync(logFile, 'utf8').includes('studio script ran'), 3000, 'chained script');
+  await until(() => fs.readFileSync(logFile, 'utf8').includes('studio script ran'), PATIENCE_MS, 'chained script');
   const log = fs.readFileSync(logFile, 'utf8');
   t.true(log.indexOf('studio script ran') < log.indexOf('connected to the dcc-kit hub'), 'the studio script runs first');
   sim.kill('SIGKILL');

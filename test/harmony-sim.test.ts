@@ -6,6 +6,7 @@ import { RemoteError, SessionClosedError } from '../kit/protocol/errors.ts';
 import { FrameDecoder, encodeFrame } from '../kit/protocol/frame.ts';
 import { HarmonySession } from '../adapters/harmony/session.ts';
 import { rig, startHub, simEnv, startSim, tempDir, until } from './support/harmony.ts';
+import { PATIENCE_MS } from './support/patience.ts';
 
 declare const node: { add(g: string, n: string, t: string, x: number, y: number, z: number): string; subNodes(g: string): string[] };
 declare let func: unknown;
@@ -53,7 +54,7 @@ test('the menu has every item; each sends a named request and shows the hub\'s a
   for (const item of ['Create...', 'Load...', 'Publish...', 'Manage...']) {
     const before = sim.messages.length;
     t.true(sim.triggerMenu(item));
-    await until(() => sim.messages.length > before, 3000, `a message for ${item}`);
+    await until(() => sim.messages.length > before, PATIENCE_MS, `a message for ${item}`);
     t.regex(sim.messages.at(-1)!.text, new RegExp(`${item.replace(/\./g, '\\.')}[\\s\\S]*not available yet`));
   }
 });
@@ -67,7 +68,7 @@ test('a scene switch destroys the engine; the script reconnects to the same sess
   t.true(await client.call('harmony', 'scene.saveAs', other) as boolean);
   sim.open(path.join(other, 'shot.xstage'));
   t.is(sim.engines, engines + 1);
-  await until(() => sim.logLines.filter((l) => l.includes('connected to the dcc-kit hub')).length >= 2, 5000, 'reconnection');
+  await until(() => sim.logLines.filter((l) => l.includes('connected to the dcc-kit hub')).length >= 2, PATIENCE_MS, 'reconnection');
   const list = await client.sessions();
   t.is(list.length, 1);
   t.is(list[0].id, first.id);

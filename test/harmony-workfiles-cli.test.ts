@@ -7,6 +7,7 @@ import { sandbox, type Sandbox } from './support/cli.ts';
 import { until } from './support/harmony.ts';
 import { extractZip, verifyZip, zipDirectory } from '../kit/archive/index.ts';
 import { SimScene } from '../adapters/harmony/simulator/dom/index.ts';
+import { PATIENCE_MS } from './support/patience.ts';
 
 function killLater(t: { teardown(fn: () => unknown): void }, pid: number) {
   t.teardown(() => { try { process.kill(pid, 'SIGKILL'); } catch { /* gone */ } });
@@ -78,7 +79,7 @@ test('a save returns at once with --no-wait; Harmony dying meanwhile does not st
   process.kill(opened.pid, 'SIGKILL');
   t.true(['started', 'queued'].includes(ticket.status));
   t.is(ticket.dest, zip);
-  await until(() => !fs.readFileSync(zip).equals(previous), 10_000, 'the new archive');
+  await until(() => !fs.readFileSync(zip).equals(previous), PATIENCE_MS, 'the new archive');
   await verifyZip(zip);
   t.true((await nodesIn(zip, sb.dir)).includes('Top/Peg_BeforeCrash'));
 });

@@ -14,6 +14,7 @@ import { workRig } from './support/workfiles.ts';
 import { verifyZip } from '../kit/archive/index.ts';
 import { SimScene } from '../adapters/harmony/simulator/dom/index.ts';
 import { openWorkfile } from '../adapters/harmony/workfiles/local-copy.ts';
+import { PATIENCE_MS } from './support/patience.ts';
 
 const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'dcckit-wf-fail-'));
 process.env.DCC_KIT_HOME = path.join(scratch, 'home');
@@ -48,7 +49,7 @@ test('Harmony failing to save: nothing is archived, the error says so, Harmony s
   const err = await t.throwsAsync(r.save());
   t.is((err as { code?: string }).code, 'WORKFILE_HARMONY_SAVE');
   t.regex(err!.message, /could not save the scene[\s\S]*unchanged/);
-  await until(() => r.sim.messages.length > 0, 5000, 'a message in Harmony');
+  await until(() => r.sim.messages.length > 0, PATIENCE_MS, 'a message in Harmony');
   t.is(r.sim.messages[0]!.kind, 'critical');
   t.true(await r.untouched());
   t.deepEqual(r.tempsLeft(), []);
@@ -103,7 +104,7 @@ unwritableTest('a read-only destination: the previous archive stays, the error s
   t.is(outcome.event, 'workfile.failed');
   t.is(outcome.error!.code, 'ARCHIVE_WRITE');
   t.regex(outcome.error!.message, isRoot ? /read-only/ : /Permission denied/);
-  await until(() => r.sim.messages.length > 0, 5000, 'a message in Harmony');
+  await until(() => r.sim.messages.length > 0, PATIENCE_MS, 'a message in Harmony');
   t.is(r.sim.messages[0]!.kind, 'critical');
   t.regex(r.sim.messages[0]!.text, /NOT saved to .*sh010_anim_v001\.zip/);
   t.true(await r.untouched());
@@ -120,7 +121,7 @@ mountTest('a full disk during the zip: the previous archive stays, the error say
   t.is(outcome.event, 'workfile.failed');
   t.is(outcome.error!.code, 'ARCHIVE_WRITE');
   t.regex(outcome.error!.message, /disk is full/);
-  await until(() => r.sim.messages.length > 0, 5000, 'a message in Harmony');
+  await until(() => r.sim.messages.length > 0, PATIENCE_MS, 'a message in Harmony');
   t.regex(r.sim.messages[0]!.text, /NOT saved[\s\S]*disk is full/);
   t.true(await r.untouched());
   t.deepEqual(r.tempsLeft(), []);

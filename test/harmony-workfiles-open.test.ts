@@ -18,6 +18,7 @@ import type { DccKitConfig } from '../config/schema.ts';
 import { startHub, until } from './support/harmony.ts';
 import { connectHub } from '../kit/hub/client.ts';
 import { hubPaths, writeRuntime } from '../kit/hub/runtime.ts';
+import { PATIENCE_MS } from './support/patience.ts';
 
 const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'dcckit-wf-open-'));
 process.env.DCC_KIT_HOME = path.join(scratch, 'home');
@@ -162,7 +163,7 @@ test('with a hub running, the progress of an extraction reaches subscribed tools
   await tool.subscribe();
   const zip = await makeWorkfile(s.shots, 'sh100_anim_v001');
   await s.open(zip);
-  await until(() => seen.some((e) => e.bytesDone === e.bytesTotal && e.bytesTotal! > 0), 5000, 'the last progress event');
+  await until(() => seen.some((e) => e.bytesDone === e.bytesTotal && e.bytesTotal! > 0), PATIENCE_MS, 'the last progress event');
   t.true(seen.every((e) => e.phase === 'extract' && e.zip === zip));
 });
 

@@ -9,6 +9,7 @@ import { writeOrigin, type WorkfileOrigin } from '../adapters/harmony/workfiles/
 import { startHub, simEnv, startSim, tempDir, until } from './support/harmony.ts';
 import { connectHub } from '../kit/hub/client.ts';
 import { defaultConfig } from '../config/defaults.ts';
+import { PATIENCE_MS } from './support/patience.ts';
 
 const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'dcckit-wf-retention-'));
 process.env.DCC_KIT_HOME = path.join(scratch, 'home');
@@ -94,8 +95,8 @@ test('the hub applies the rule with the scenes of its sessions (workfile.prune)'
   sim.open(path.join(used, 'sh060_anim_v001.xstage'));
   const client = await connectHub({ port: hub.port, token: hub.token });
   t.teardown(() => client.close());
-  await client.session('harmony', { wait: 5000 });
-  await until(() => hub.sessions.list().some((s) => s.scene?.includes('sh060_anim_v001')), 5000, 'the session scene');
+  await client.session('harmony', { wait: PATIENCE_MS });
+  await until(() => hub.sessions.list().some((s) => s.scene?.includes('sh060_anim_v001')), PATIENCE_MS, 'the session scene');
   const r = await client.adapter('harmony', 'workfile.prune', {}) as { removed: string[]; kept: Array<{ dir: string; reason: string }> };
   t.deepEqual(r.removed, [unused]);
   t.deepEqual(r.kept, [{ dir: used, reason: 'open in Harmony' }]);

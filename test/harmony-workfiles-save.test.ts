@@ -13,6 +13,7 @@ import { SimScene } from '../adapters/harmony/simulator/dom/index.ts';
 import { openWorkfile } from '../adapters/harmony/workfiles/local-copy.ts';
 import { ORIGIN_FILE, readOrigin } from '../adapters/harmony/workfiles/origin.ts';
 import type { SaveTicket } from '../adapters/harmony/workfiles/service.ts';
+import { PATIENCE_MS } from './support/patience.ts';
 
 const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'dcckit-wf-save-'));
 process.env.DCC_KIT_HOME = path.join(scratch, 'home');
@@ -50,7 +51,7 @@ test('a save answers once Harmony saved, then writes the archive in the backgrou
   const names = (await listZip(r.zip)).map((e) => e.name);
   t.false(names.includes(ORIGIN_FILE), 'the local-copy record stays out of the archive');
   t.true(names.includes('sh010_anim_v001.xstage'));
-  await until(() => r.sim.messages.some((m) => /saved sh010_anim_v001\.zip/.test(m.text)), 5000, 'the message in Harmony');
+  await until(() => r.sim.messages.some((m) => /saved sh010_anim_v001\.zip/.test(m.text)), PATIENCE_MS, 'the message in Harmony');
   t.is(r.sim.messages.at(-1)!.kind, 'information');
   // Nothing temporary stays beside the archive or in the work area.
   t.deepEqual(fs.readdirSync(r.shots), ['sh010_anim_v001.zip']);
@@ -105,7 +106,7 @@ test('the menu Workfiles... saves the current workfile and tells the artist', as
   const r = await workRig(t);
   r.sim.evaluate('node.add("Top", "Peg_Menu", "PEG", 0, 0, 0)');
   t.true(r.sim.triggerMenu('Workfiles...'));
-  await until(() => r.sim.messages.length > 0, 10_000, 'a message in Harmony');
+  await until(() => r.sim.messages.length > 0, PATIENCE_MS, 'a message in Harmony');
   t.regex(r.sim.messages[0]!.text, /saved sh010_anim_v001\.zip/);
   t.true((await nodesIn(r.zip, t)).includes('Top/Peg_Menu'));
 });
@@ -113,7 +114,7 @@ test('the menu Workfiles... saves the current workfile and tells the artist', as
 test('a new scene has no archive: the menu says how to choose one, --to saves it and later saves follow', async (t) => {
   const r = await workRig(t, { scene: 'new' });
   t.true(r.sim.triggerMenu('Workfiles...'));
-  await until(() => r.sim.messages.length > 0, 10_000, 'a message in Harmony');
+  await until(() => r.sim.messages.length > 0, PATIENCE_MS, 'a message in Harmony');
   t.is(r.sim.messages[0]!.kind, 'warning');
   t.regex(r.sim.messages[0]!.text, /not opened from a workfile[\s\S]*--to/);
   const err = await t.throwsAsync(r.save());
@@ -136,7 +137,7 @@ test('several Harmony sessions: a save must name one', async (t) => {
   const r = await workRig(t);
   const other = startSim(t, simEnv(r.hub, r.dir), {}, r.dir);
   other.open(null);
-  await until(() => r.hub.sessions.list().filter((s) => s.peer && !s.peer.closed).length === 2, 5000, 'two sessions');
+  await until(() => r.hub.sessions.list().filter((s) => s.peer && !s.peer.closed).length === 2, PATIENCE_MS, 'two sessions');
   const err = await t.throwsAsync(r.save());
   t.is((err as { code?: string }).code, 'WORKFILE_SESSION');
   t.regex(err!.message, /--session/);

@@ -7,6 +7,7 @@ import { connectHub } from '../kit/hub/client.ts';
 import { hubPaths } from '../kit/hub/runtime.ts';
 import { HoudiniSession } from '../adapters/houdini/index.ts';
 import { FAKE_HOUDINI, closeClient, isAlive, killLater, until } from './fixtures/houdini/support.ts';
+import { PATIENCE_MS } from './support/patience.ts';
 
 const PACKAGES_FWD = path.join(ROOT, 'startup-scripts', 'houdini', 'packages').replace(/\\/g, '/');
 const EXE = { DCC_KIT_HOUDINI_EXECUTABLE: FAKE_HOUDINI };
@@ -65,10 +66,10 @@ test('a hython script can serve the hub with serve_forever; HoudiniSession drive
   const exited = new Promise<number | null>((resolve) => cli.on('exit', (code) => resolve(code)));
 
   const home = sb.env.DCC_KIT_HOME!;
-  await until(() => fs.existsSync(hubPaths(home).runtimeFile), 5000, 'the hub to start');
+  await until(() => fs.existsSync(hubPaths(home).runtimeFile), PATIENCE_MS, 'the hub to start');
   const client = await connectHub({ home, env: sb.env });
   t.teardown(() => closeClient(client));
-  const houdini = await HoudiniSession.connect(client, { wait: 5000 });
+  const houdini = await HoudiniSession.connect(client, { wait: PATIENCE_MS });
   killLater(t, houdini.pid ?? undefined);
   await houdini.exec('frames = list(range(1, 4))');
   t.deepEqual(await houdini.eval('[f * 2 for f in frames]'), [2, 4, 6]);
@@ -95,12 +96,15 @@ ${SERVE}`);
   cli.stdout.on('data', (d: Buffer) => { stdout += d.toString(); });
   cli.stderr.on('data', (d: Buffer) => { stderr += d.toString(); });
   const exited = new Promise<number | null>((resolve) => cli.on('exit', (code) => resolve(code)));
-  await until(() => /^serving$/m.test(stdout), 5000, 'the script to serve');
+  let gone = false;
+  cli.on('exit', () => { gone = true; });
+  await until(() => /^serving$/m.test(stdout) || gone, PATIENCE_MS, 'the script to serve');
+  t.false(gone, `houdini-batch exited before the script served: ${stderr}`);
   const grandchild = Number(/^child (\d+)$/m.exec(stdout)![1]);
   killLater(t, grandchild);
   const client = await connectHub({ home: sb.env.DCC_KIT_HOME!, env: sb.env });
   t.teardown(() => closeClient(client));
-  const houdini = await HoudiniSession.connect(client, { wait: 5000 });
+  const houdini = await HoudiniSession.connect(client, { wait: PATIENCE_MS });
   const hython = houdini.pid!;
   killLater(t, hython);
   t.true(isAlive(hython) && isAlive(grandchild));
@@ -108,7 +112,7 @@ ${SERVE}`);
   cli.kill('SIGINT');
   t.is(await exited, 130);
   t.regex(stderr, /interrupted; hython and the processes it started were stopped/);
-  await until(() => !isAlive(hython) && !isAlive(grandchild), 5000, 'hython and its child to be gone');
+  await until(() => !isAlive(hython) && !isAlive(grandchild), PATIENCE_MS, 'hython and its child to be gone');
 
   const missing = await sb.run(['houdini-batch', path.join(sb.dir, 'nope.py')], { env: EXE });
   t.is(missing.code, 1);

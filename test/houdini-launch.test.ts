@@ -6,6 +6,7 @@ import { connectHub } from '../kit/hub/client.ts';
 import { RemoteError } from '../kit/protocol/errors.ts';
 import { HoudiniSession } from '../adapters/houdini/index.ts';
 import { FAKE_HOUDINI, closeClient, killLater, until, writeStubScene } from './fixtures/houdini/support.ts';
+import { PATIENCE_MS } from './support/patience.ts';
 
 const PACKAGES_FWD = path.join(ROOT, 'startup-scripts', 'houdini', 'packages').replace(/\\/g, '/');
 const fwd = (p: string) => p.replace(/\\/g, '/');
@@ -18,7 +19,7 @@ test('dcc-kit launch houdini scene.hip returns once Houdini said hello; HoudiniS
   const scene = writeStubScene(path.join(sb.dir, 'work', 'shot.hip'), {
     fps: 25, frameRange: [1001, 1100], nodes: [['/obj/geo1', 'geo'], ['/obj/geo1/box1', 'box']],
   });
-  const out = await sb.json<Launched>(['launch', 'houdini', scene, '--timeout', '5000', '--json'], {
+  const out = await sb.json<Launched>(['launch', 'houdini', scene, '--timeout', String(PATIENCE_MS), '--json'], {
     env: { DCC_KIT_HOUDINI_EXECUTABLE: FAKE_HOUDINI, HOUDINI_PACKAGE_DIR: '/studio/packages' },
   });
   killLater(t, out.pid);
@@ -34,7 +35,7 @@ test('dcc-kit launch houdini scene.hip returns once Houdini said hello; HoudiniS
 
   // The scene given on the command line is open, and the hub learnt about it.
   t.deepEqual(await houdini.hipInfo(), { path: fwd(scene), frameRange: [1001, 1100], fps: 25, dirty: false });
-  await until(async () => (await client.sessions())[0]?.scene === fwd(scene), 5000, 'the scene in the session list');
+  await until(async () => (await client.sessions())[0]?.scene === fwd(scene), PATIENCE_MS, 'the scene in the session list');
 
   t.deepEqual(await houdini.nodesList('/obj'), [{ path: '/obj/geo1', name: 'geo1', type: 'geo' }]);
   t.deepEqual((await houdini.nodesList('/obj', { recursive: true })).map((n) => n.path), ['/obj/geo1', '/obj/geo1/box1']);
@@ -51,7 +52,7 @@ test('dcc-kit launch houdini scene.hip returns once Houdini said hello; HoudiniS
   t.deepEqual(await houdini.hipSave(saved), { path: fwd(saved) });
   t.deepEqual(JSON.parse(fs.readFileSync(saved, 'utf8')).nodes.map((n: string[]) => n[0]), ['/obj/geo1', '/obj/geo1/box1', '/obj/ctrl']);
   t.false((await houdini.hipInfo()).dirty);
-  await until(async () => (await client.sessions())[0]?.scene === fwd(saved), 5000, 'the saved scene in the session list');
+  await until(async () => (await client.sessions())[0]?.scene === fwd(saved), PATIENCE_MS, 'the saved scene in the session list');
   t.deepEqual(await houdini.hipSave(), { path: fwd(saved) });
 
   t.deepEqual(await houdini.hipOpen(scene), { path: fwd(scene), warnings: [] });
@@ -68,7 +69,7 @@ test('dcc-kit launch houdini scene.hip returns once Houdini said hello; HoudiniS
 test('errors raised in Houdini reject with the Python exception name and message; the session keeps serving', async (t) => {
   const sb = sandbox();
   t.teardown(() => sb.cleanup());
-  const out = await sb.json<Launched>(['launch', 'houdini', '--timeout', '5000', '--json'], { env: { DCC_KIT_HOUDINI_EXECUTABLE: FAKE_HOUDINI } });
+  const out = await sb.json<Launched>(['launch', 'houdini', '--timeout', String(PATIENCE_MS), '--json'], { env: { DCC_KIT_HOUDINI_EXECUTABLE: FAKE_HOUDINI } });
   killLater(t, out.pid);
   t.is(out.session.scene, fwd(path.join(sb.env.HOME!, 'untitled.hip')), 'a new scene starts in the working folder');
   const client = await connectHub({ home: sb.env.DCC_KIT_HOME, env: sb.env });

@@ -11,6 +11,7 @@ import { RemoteError } from '../kit/protocol/errors.ts';
 import { mergeEnv } from '../kit/launch.ts';
 import houdini, { HoudiniSession, houdiniTimeoutSeconds } from '../adapters/houdini/index.ts';
 import { FAKE_HOUDINI, closeClient, killLater, until } from './fixtures/houdini/support.ts';
+import { PATIENCE_MS } from './support/patience.ts';
 
 interface Teardown { teardown(fn: () => unknown): void }
 
@@ -69,7 +70,7 @@ test('the hub gets the Python traceback as the error stack; only allow-listed na
   const dir = tempDir(t);
   const app = await startHoudini(t, hub, dir);
   const client = await tool(t, hub);
-  const houdiniSession = await HoudiniSession.connect(client, { wait: 5000 });
+  const houdiniSession = await HoudiniSession.connect(client, { wait: PATIENCE_MS });
   t.is(houdiniSession.pid, app.pid);
 
   const code = 'def cook(node):\n    return node.missing_parm()\n\ncook(hou.node("/obj"))\n';
@@ -96,7 +97,7 @@ test('a call that outlasts its timeout gets the Python side TimeoutError, not th
   const dir = tempDir(t);
   await startHoudini(t, hub, dir);
   const client = await tool(t, hub);
-  const session = await HoudiniSession.connect(client, { wait: 5000 });
+  const session = await HoudiniSession.connect(client, { wait: PATIENCE_MS });
   const started = path.join(dir, 'started');
   const release = path.join(dir, 'release');
 
@@ -120,13 +121,13 @@ test('the hub going away mid-request leaves Houdini reconnecting; it finds a new
   const dir = tempDir(t);
   const app = await startHoudini(t, first, dir);
   const client = await tool(t, first);
-  const session = await HoudiniSession.connect(client, { wait: 5000 });
+  const session = await HoudiniSession.connect(client, { wait: PATIENCE_MS });
   await session.exec('kept = "same process"');
   const started = path.join(dir, 'started');
   const release = path.join(dir, 'release');
 
   const pending = session.exec(blockingCode(started, release));
-  await until(() => fs.existsSync(started), 5000, 'the request to start in Houdini');
+  await until(() => fs.existsSync(started), PATIENCE_MS, 'the request to start in Houdini');
   await first.stop('hub going away');
   const lost = await t.throwsAsync(pending);
   t.regex(lost!.message, /hub is stopping|connection lost/);
@@ -139,7 +140,7 @@ test('the hub going away mid-request leaves Houdini reconnecting; it finds a new
     pid: process.pid, port: second.port, token: second.token, version: 'test', protocol: 1, startedAt: new Date().toISOString(),
   });
   const client2 = await tool(t, second);
-  const again = await HoudiniSession.connect(client2, { wait: 5000 });
+  const again = await HoudiniSession.connect(client2, { wait: PATIENCE_MS });
   t.is(again.pid, app.pid);
   t.is(await again.eval('kept'), 'same process');
   t.deepEqual(await again.exec('print("still serving")'), { stdout: 'still serving\n', stderr: '' });

@@ -6,6 +6,7 @@ import { RemoteError, SessionClosedError } from '../kit/protocol/errors.ts';
 import { encodeFrame } from '../kit/protocol/frame.ts';
 import { connectFakeDcc } from './support/fake-dcc.ts';
 import { rawConnect, withTimeout } from './support/raw.ts';
+import { PATIENCE_MS } from './support/patience.ts';
 
 const DEAD_PID = 2 ** 22 + 12345;
 
@@ -80,7 +81,7 @@ test('a DCC that dies mid-call rejects the pending call at once', async (t) => {
   const pending = c.call('fakedcc', 'never', null, { timeout: 20_000 });
   await new Promise((r) => setTimeout(r, 50));
   dcc.peer.socket.destroy();
-  const err = await withTimeout(t.throwsAsync(pending), 3000, 'rejection');
+  const err = await withTimeout(t.throwsAsync(pending), PATIENCE_MS, 'rejection');
   t.regex(err!.message, /connection lost/);
 });
 
@@ -129,7 +130,7 @@ test('sessions: joined, scene change, reconnect keeps the session, left when the
 test('waiting for a session resolves when a DCC joins later', async (t) => {
   const hub = await startHub(t);
   const c = await tool(t, hub);
-  const waiting = c.session('fakedcc', { wait: 3000 });
+  const waiting = c.session('fakedcc', { wait: PATIENCE_MS });
   setTimeout(() => void connectFakeDcc({ port: hub.port, token: hub.token }).then((d) => t.teardown(() => d.peer.close())), 100);
   const s = await waiting;
   t.is(s.dcc, 'fakedcc');
@@ -148,7 +149,7 @@ test('random bytes close only that connection', async (t) => {
   const hub = await startHub(t);
   const raw = await rawConnect(hub.port);
   raw.socket.write(Buffer.from([0x13, 0x37, 0xde, 0xad, 0xbe, 0xef, 0, 1, 2, 3]));
-  await withTimeout(raw.closed, 3000, 'close');
+  await withTimeout(raw.closed, PATIENCE_MS, 'close');
   await assertHubStillServes(t, hub);
 });
 
@@ -163,7 +164,7 @@ test('wrong magic, oversized length, non-JSON and non-object payloads close only
   for (const bytes of bad) {
     const raw = await rawConnect(hub.port);
     raw.socket.write(bytes);
-    await withTimeout(raw.closed, 3000, `close after ${bytes.toString('hex')}`);
+    await withTimeout(raw.closed, PATIENCE_MS, `close after ${bytes.toString('hex')}`);
   }
   await assertHubStillServes(t, hub);
 });
@@ -182,7 +183,7 @@ test('a hello with a wrong or missing token, and any request before hello, are r
     raw.send(first);
     const reply = await raw.next() as { error?: { message: string } };
     t.truthy(reply.error, JSON.stringify(first));
-    await withTimeout(raw.closed, 3000, 'close');
+    await withTimeout(raw.closed, PATIENCE_MS, 'close');
   }
   t.is((await hub.stats()).sessions, 1);
   await assertHubStillServes(t, hub);
@@ -202,14 +203,14 @@ test('a peer that sends half a frame and stalls is dropped; others are served me
   await raw.next();
   raw.socket.write(encodeFrame({ message_id: 2, request: 'ping' }).subarray(0, 9));
   await assertHubStillServes(t, hub);
-  await withTimeout(raw.closed, 3000, 'stalled peer closed');
+  await withTimeout(raw.closed, PATIENCE_MS, 'stalled peer closed');
   t.true(raw.isClosed());
 });
 
 test('a connection that never says hello is closed', async (t) => {
   const hub = await startHub(t, { helloTimeout: 200 });
   const raw = await rawConnect(hub.port);
-  await withTimeout(raw.closed, 3000, 'close');
+  await withTimeout(raw.closed, PATIENCE_MS, 'close');
   t.true(raw.isClosed());
 });
 
@@ -266,7 +267,7 @@ test('the hub pings idle peers and drops one that never answers; a live peer sta
   await raw.next();
   const ping = await raw.next(2000) as { request?: string };
   t.is(ping.request, 'ping');
-  await withTimeout(raw.closed, 3000, 'a silent peer is closed');
+  await withTimeout(raw.closed, PATIENCE_MS, 'a silent peer is closed');
   await new Promise((r) => setTimeout(r, 400));
   t.false(dcc.peer.closed, 'the fake DCC answers pings and stays connected');
   t.is((await hub.sessionInfo()).length, 1);

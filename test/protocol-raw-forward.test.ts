@@ -8,6 +8,7 @@ import { Hub } from '../kit/hub/server.ts';
 import { connectHub } from '../kit/hub/client.ts';
 import { connectFakeDcc } from './support/fake-dcc.ts';
 import { rawConnect, withTimeout } from './support/raw.ts';
+import { PATIENCE_MS } from './support/patience.ts';
 
 /** Deterministic pseudo-random numbers, so a failure can be replayed. */
 function random(seed: number): (n: number) => number {
@@ -193,8 +194,8 @@ test('call timeouts share one timer: a short one expires on time behind a long o
   const long = peer.request('slow', undefined, { timeout: 600_000 });
   long.catch(() => {});
   // Were the shared timer left on the later deadline, these would hang past the guard.
-  await t.throwsAsync(withTimeout(peer.request('quick', undefined, { timeout: 80 }), 3000, 'quick timeout'), { message: /no reply to request "quick" within 80 ms/ });
-  await t.throwsAsync(withTimeout(peer.call({ function: 'a.b' }, { timeout: 40 }), 3000, 'second timeout'), { message: /function a.b within 40 ms/ });
+  await t.throwsAsync(withTimeout(peer.request('quick', undefined, { timeout: 80 }), PATIENCE_MS, 'quick timeout'), { message: /no reply to request "quick" within 80 ms/ });
+  await t.throwsAsync(withTimeout(peer.call({ function: 'a.b' }, { timeout: 40 }), PATIENCE_MS, 'second timeout'), { message: /function a.b within 40 ms/ });
   t.is(peer.pendingCalls, 1);
   peer.close('done');
   await t.throwsAsync(long, { message: /connection lost while waiting for request "slow"/ });

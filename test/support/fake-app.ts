@@ -4,6 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { isProcessAlive } from '../../kit/hub/runtime.ts';
+import { PATIENCE_MS } from './patience.ts';
 
 const FIXTURES = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../fixtures/launch');
 export const FAKE_APP = path.join(FIXTURES, 'fake-app.mjs');
@@ -17,7 +18,7 @@ export function tempDir(t: { teardown(fn: () => void): void }, prefix = 'dcckit-
 }
 
 /** Polls `check` every 20 ms; false if it never held within `ms`. */
-export async function waitFor(check: () => boolean | Promise<boolean>, ms = 4000): Promise<boolean> {
+export async function waitFor(check: () => boolean | Promise<boolean>, ms = PATIENCE_MS): Promise<boolean> {
   const end = Date.now() + ms;
   for (;;) {
     if (await check()) return true;

@@ -7,6 +7,7 @@ import { AdapterRegistry } from '../../kit/adapter.ts';
 import { connectHub, type HubClient } from '../../kit/hub/client.ts';
 import { HarmonySimulator, type SimulatorOptions } from '../../adapters/harmony/simulator/engine.ts';
 import { HARMONY_SCRIPTS_DIR } from '../../adapters/harmony/paths.ts';
+import { PATIENCE_MS } from './patience.ts';
 
 export interface Rig {
   hub: Hub;
@@ -58,11 +59,11 @@ export async function rig(t: Teardown, opts: { sim?: SimulatorOptions; hub?: Hub
   sim.open(null);
   const client = await connectHub({ port: hub.port, token: hub.token });
   t.teardown(() => client.close());
-  await client.session('harmony', { wait: 5000 });
+  await client.session('harmony', { wait: PATIENCE_MS });
   return { hub, sim, client, dir, env };
 }
 
-export function until(cond: () => boolean, ms = 5000, what = 'condition'): Promise<void> {
+export function until(cond: () => boolean, ms = PATIENCE_MS, what = 'condition'): Promise<void> {
   const deadline = Date.now() + ms;
   return new Promise((resolve, reject) => {
     const tick = () => {

@@ -1,6 +1,7 @@
 /** Raw socket helpers for protocol tests: send exact bytes, read frames, see when the hub closes us. */
 import net from 'node:net';
 import { FrameDecoder, encodeFrame } from '../../kit/protocol/frame.ts';
+import { PATIENCE_MS } from './patience.ts';
 
 export interface RawPeer {
   socket: net.Socket;
@@ -30,7 +31,7 @@ export async function rawConnect(port: number): Promise<RawPeer> {
     socket, frames, closed,
     isClosed: () => closedFlag,
     send: (msg) => socket.write(encodeFrame(msg)),
-    next: (timeout = 3000) => new Promise((resolve, reject) => {
+    next: (timeout = PATIENCE_MS) => new Promise((resolve, reject) => {
       const f = frames.shift();
       if (f) return resolve(f);
       const timer = setTimeout(() => reject(new Error('no frame within timeout')), timeout);

@@ -15,6 +15,7 @@ import type { HarmonySimulator } from '../../adapters/harmony/simulator/engine.t
 import type { Hub } from '../../kit/hub/server.ts';
 import { openWorkfile } from '../../adapters/harmony/workfiles/local-copy.ts';
 import { workfileService, type SaveTicket } from '../../adapters/harmony/workfiles/service.ts';
+import { PATIENCE_MS } from './patience.ts';
 
 type T = { teardown(fn: () => unknown): void };
 
@@ -76,7 +77,7 @@ export async function workRig(t: T, opts: WorkRigOptions = {}): Promise<WorkRig>
   const events: WfEvent[] = [];
   client.on('event', (e: WfEvent) => { if (e.event.startsWith('workfile.')) events.push(e); });
   await client.subscribe();
-  await client.session('harmony', { wait: 5000 });
+  await client.session('harmony', { wait: PATIENCE_MS });
   // Outstanding zips must end before the temp folders are removed.
   t.teardown(() => workfileService(hub.services).idle());
   return {
@@ -84,7 +85,7 @@ export async function workRig(t: T, opts: WorkRigOptions = {}): Promise<WorkRig>
     save: (args = {}) => client.adapter('harmony', 'workfile.save', args, { timeout: 20_000 }) as Promise<SaveTicket>,
     outcome: async (id: string) => {
       const find = () => events.find((e) => (e.event === 'workfile.saved' || e.event === 'workfile.failed') && e.ids?.includes(id));
-      await until(() => find() !== undefined, 10_000, `the outcome of ${id}`);
+      await until(() => find() !== undefined, PATIENCE_MS, `the outcome of ${id}`);
       return find()!;
     },
     untouched: async () => (await fsp.readFile(zip)).equals(previous),
