@@ -2,33 +2,106 @@ import test from 'ava';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { execFileSync } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
 import { ROOT } from './support/cli.ts';
 
-// A published package runs the compiled dist/ (Node does not strip types under node_modules): build it the
-// way `npm pack` does and run the bins from a node_modules folder.
-test('the compiled package runs its CLI and the simulator from node_modules', (t) => {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dcckit-pkg-'));
-  t.teardown(() => fs.rmSync(dir, { recursive: true, force: true }));
-  const pkg = path.join(dir, 'node_modules', 'dcc-kit');
-  fs.mkdirSync(pkg, { recursive: true });
-  const manifest = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { files: string[]; dependencies: Record<string, string> };
-  execFileSync(process.execPath, [path.join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', path.join(ROOT, 'tsconfig.build.json'), '--outDir', path.join(pkg, 'dist')], { stdio: 'pipe' });
-  for (const entry of manifest.files.filter((f) => f !== 'dist')) fs.cpSync(path.join(ROOT, entry), path.join(pkg, entry), { recursive: true });
-  fs.copyFileSync(path.join(ROOT, 'package.json'), path.join(pkg, 'package.json'));
-  // The runtime dependencies, resolved the way an install would place them (beside the package).
-  for (const name of fs.readdirSync(path.join(ROOT, 'node_modules'))) {
-    if (name === 'dcc-kit' || name === 'node' || name.startsWith('.')) continue;
-    fs.symlinkSync(path.join(ROOT, 'node_modules', name), path.join(dir, 'node_modules', name));
-  }
-  const env = { ...process.env, HOME: dir, XDG_CONFIG_HOME: path.join(dir, 'xdg'), DCC_KIT_HOME: path.join(dir, 'kit') };
-  const run = (bin: string, args: string[]) => execFileSync(process.execPath, [path.join(pkg, 'bin', bin), ...args], { env, cwd: dir, encoding: 'utf8' });
-  t.is(run('dcc-kit.js', ['--version']).trim(), JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')).version);
-  const config = JSON.parse(run('dcc-kit.js', ['config', '--json'])) as { config: { home: string } };
-  t.is(config.config.home, path.join(dir, 'kit'));
-  t.regex(run('dcc-kit.js', ['--help']), /workfile +open, save/);
-  t.regex(run('dcc-kit-harmony-sim.js', ['--help']), /headless stand-in for Toon Boom Harmony/);
+// The workstation install: `npm pack`, then `npm install -g` of the tarball into a prefix. The package is
+// packed once for every test in this file (packing compiles dist/, the slow part).
+const manifest = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { version: string; dependencies: Record<string, string> };
+const work = fs.mkdtempSync(path.join(os.tmpdir(), 'dcckit-pkg-'));
+const prefix = path.join(work, 'prefix');
+const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
+let installed: Promise<string>;
+
+function run(cmd: string, args: string[], opts: { cwd: string; env?: NodeJS.ProcessEnv }): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    execFile(cmd, args, { ...opts, encoding: 'utf8', timeout: 120_000, shell: process.platform === 'win32' }, (err, stdout, stderr) => {
+      resolve({ code: err ? (typeof err.code === 'number' ? err.code : 1) : 0, stdout, stderr });
+    });
+  });
+}
+
+test.before(() => {
+  installed = (async () => {
+    const pack = await run(npm, ['pack', '--json', '--pack-destination', work, '--loglevel=error'], { cwd: ROOT });
+    if (pack.code !== 0) throw new Error(`npm pack failed: ${pack.stderr}`);
+    const tarball = path.join(work, (JSON.parse(pack.stdout) as { filename: string }[])[0]!.filename);
+    const install = await run(npm, ['install', '-g', '--prefix', prefix, '--prefer-offline', '--no-audit', '--no-fund', '--loglevel=error', tarball], { cwd: work });
+    if (install.code !== 0) throw new Error(`npm install -g failed: ${install.stderr}`);
+    return process.platform === 'win32' ? prefix : path.join(prefix, 'bin');
+  })();
+  installed.catch(() => {});
+});
+test.after.always(() => fs.rmSync(work, { recursive: true, force: true }));
+
+/** A user's shell in a shot folder outside the repository: the installed bins first on PATH, then a Node 24. */
+function shell(binDir: string) {
+  const dir = fs.mkdtempSync(path.join(work, 'user-'));
+  const shot = path.join(dir, 'shots', 'sh010');
+  fs.mkdirSync(shot, { recursive: true });
+  const env: NodeJS.ProcessEnv = {
+    ...process.env, HOME: dir, USERPROFILE: dir, XDG_CONFIG_HOME: path.join(dir, 'xdg'), DCC_KIT_HOME: path.join(dir, 'kit'),
+    PATH: [binDir, path.dirname(process.execPath), ...(process.env.PATH ?? '').split(path.delimiter).filter((p) => !p.startsWith(ROOT))].join(path.delimiter),
+  };
+  for (const key of ['DCC_KIT_PORT', 'DCC_KIT_TOKEN', 'DCC_KIT_HARMONY_EXECUTABLE', 'TOONBOOM_GLOBAL_SCRIPT_LOCATION', 'INIT_CWD', 'npm_config_prefix']) delete env[key];
+  const dccKit = (args: string[]) => run('dcc-kit', args, { cwd: shot, env });
+  return { dir, shot, env, dccKit };
+}
+
+test('after npm install -g of the packed tarball, dcc-kit works from any folder: --version, config, launch harmony --simulate', async (t) => {
+  const binDir = await installed;
+  const { dir, shot, dccKit } = shell(binDir);
+  t.teardown(() => dccKit(['hub', 'stop']));
+  t.is((await dccKit(['--version'])).stdout.trim(), manifest.version);
+  fs.writeFileSync(path.join(shot, '.dcckitrc'), 'harmony:\n  menuLabel: Shot Tools\n');
+  const config = await dccKit(['config']);
+  t.is(config.code, 0, config.stderr);
+  t.regex(config.stdout, new RegExp(`harmony\\.menuLabel +Shot Tools +${path.join(shot, '.dcckitrc').replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`));
+  t.regex(config.stdout, new RegExp(`home +${path.join(dir, 'kit').replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} +env DCC_KIT_HOME`));
+  const launched = await dccKit(['launch', 'harmony', '--simulate', '--json']);
+  t.is(launched.code, 0, launched.stderr + launched.stdout);
+  const out = JSON.parse(launched.stdout) as { pid: number; session: { id: string; dcc: string } };
+  t.is(out.session.dcc, 'harmony');
+  t.teardown(() => { try { process.kill(out.pid, 'SIGTERM'); } catch { /* gone */ } });
+  const sessions = await dccKit(['sessions', '--json']);
+  t.true((JSON.parse(sessions.stdout) as { id: string }[]).some((s) => s.id === out.session.id), sessions.stdout);
+});
+
+test('the installed package runs compiled JS, ships its dist types and runtime dependencies, and the simulator bin', async (t) => {
+  const binDir = await installed;
+  const pkg = process.platform === 'win32' ? path.join(prefix, 'node_modules', 'dcc-kit') : path.join(prefix, 'lib', 'node_modules', 'dcc-kit');
   t.true(fs.existsSync(path.join(pkg, 'dist', 'kit', 'index.d.ts')));
   t.false(fs.readdirSync(path.join(pkg, 'dist', 'kit')).some((f) => f.endsWith('.ts') && !f.endsWith('.d.ts')));
-  for (const dep of Object.keys(manifest.dependencies)) t.true(fs.existsSync(path.join(dir, 'node_modules', dep)), dep);
+  for (const dep of Object.keys(manifest.dependencies)) t.true(fs.existsSync(path.join(pkg, 'node_modules', dep)) || fs.existsSync(path.join(path.dirname(pkg), dep)), dep);
+  const { env, shot } = shell(binDir);
+  const help = await run('dcc-kit', ['--help'], { cwd: shot, env });
+  t.regex(help.stdout, /workfile +open, save/);
+  const sim = await run('dcc-kit-harmony-sim', ['--help'], { cwd: shot, env });
+  t.regex(sim.stdout, /headless stand-in for Toon Boom Harmony/);
+});
+
+// An unsupported Node is faked by a preload that changes process.versions.node (a real old Node is tried too
+// when one is on this machine): every entry point prints one line naming the Node it needs and how to get it.
+const FAKE_OLD = `data:text/javascript,Object.defineProperty(process.versions,"node",{value:"20.11.0"})`;
+const ENTRIES: [string, RegExp][] = [
+  ['dcc-kit.js', /^dcc-kit needs Node\.js >= 22\.18 \(this is v20\.\d+\.\d+ at .+\): install Node\.js 24 LTS \(https:\/\/nodejs\.org, or `nvm install 24`\).*`npx dcc-kit`/],
+  ['dcc-kit-harmony-sim.js', /^dcc-kit-harmony-sim needs Node\.js >= 22\.18 .*https:\/\/nodejs\.org.*`npx dcc-kit-harmony-sim`/],
+  ['demo.js', /^the dcc-kit demo needs Node\.js >= 22\.18 .*https:\/\/nodejs\.org.*`npm run demo`/],
+];
+
+test('on an unsupported Node every bin prints one line: the Node it needs and how to get it', async (t) => {
+  const oldNode = ['/usr/bin/node', '/usr/local/bin/node'].find((p) => {
+    try { return Number(execFileSync(p, ['-p', 'process.versions.node.split(".")[0]'], { encoding: 'utf8' })) < 22; } catch { return false; }
+  });
+  for (const [bin, expected] of ENTRIES) {
+    const runs = [run(process.execPath, ['--import', FAKE_OLD, path.join(ROOT, 'bin', bin), '--version'], { cwd: work })];
+    if (oldNode) runs.push(run(oldNode, [path.join(ROOT, 'bin', bin), '--version'], { cwd: work }));
+    for (const r of await Promise.all(runs)) {
+      t.is(r.code, 1, bin);
+      t.is(r.stdout, '');
+      t.is(r.stderr.trimEnd().split('\n').length, 1, r.stderr);
+      t.regex(r.stderr, expected);
+    }
+  }
+  t.is(JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')).scripts.demo, 'node bin/demo.js');
 });
