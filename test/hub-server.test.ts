@@ -121,9 +121,10 @@ test('sessions: joined, scene change, reconnect keeps the session, left when the
   t.is(list.length, 1);
   t.is(list[0].scene, '/b.xstage');
   again.peer.close();
+  const left = new Promise((resolve) => c.once('left', resolve));
   const gone = await connectFakeDcc({ port: hub.port, token: hub.token, pid: DEAD_PID });
   gone.peer.close();
-  await new Promise((r) => setTimeout(r, 200));
+  await withTimeout(left, PATIENCE_MS, 'the left event');
   t.deepEqual(events.filter((e) => e !== 'disconnected'), ['joined', 'resumed', 'scene', 'joined', 'left']);
 });
 

@@ -38,10 +38,14 @@ export const callCommand: CliCommand = {
   summary: 'call a function or named request in a DCC session',
   help: `${CALL_USAGE}
 
-<session-or-dcc> is a session id (see dcc-kit sessions) or a DCC name (the newest session of it).
+<session-or-dcc> is a session id, a unique prefix of one (4 characters or more, as git takes commit ids;
+see dcc-kit sessions), or a DCC name (the newest session of it).
 <function> is an expression that evaluates to a function in the DCC (e.g. node.subNodes); it is called
 with json-args as ONE argument. Prints the result as JSON. Example:
   dcc-kit call harmony node.subNodes '"Top"'
+--script evaluates <source> in the DCC for its side effects and always prints null (the protocol, like
+AYON's, returns no value for a script). To get a value back, call a function expression instead:
+  dcc-kit call harmony '(function () { return scene.getFrameRate(); })'
 `,
   async run(ctx) {
     const { values, positionals } = parse(ctx.argv, {

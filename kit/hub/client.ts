@@ -9,6 +9,7 @@ import { PROTOCOL_VERSION, type HelloResult, type RequestBody } from '../protoco
 import { DccKitError } from '../errors.ts';
 import type { SessionInfo } from '../adapter.ts';
 import { homeFromEnv, hubPaths, readRuntime, type RuntimeInfo } from './runtime.ts';
+import { byIdPrefix } from './sessions.ts';
 
 export class HubNotRunningError extends DccKitError {
   constructor(message: string) { super(message, 'HUB_NOT_RUNNING'); }
@@ -176,7 +177,8 @@ export class HubClient extends EventEmitter {
     const pick = (list: SessionInfo[]) => {
       const exact = list.find((s) => s.id === selector);
       if (exact) return exact;
-      return list.filter((s) => s.dcc === selector).sort((a, b) => Number(b.connected) - Number(a.connected) || b.joinedAt.localeCompare(a.joinedAt))[0];
+      return list.filter((s) => s.dcc === selector).sort((a, b) => Number(b.connected) - Number(a.connected) || b.joinedAt.localeCompare(a.joinedAt))[0]
+        ?? byIdPrefix(list, selector);
     };
     const found = pick(await this.sessions());
     if (found) return new SessionHandle(this, found);

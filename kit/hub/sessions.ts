@@ -1,9 +1,10 @@
 /** The registry of DCC sessions. A session outlives its connection: Harmony reconnects after every scene open. */
 import { EventEmitter } from 'node:events';
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import type { RpcPeer } from '../protocol/peer.ts';
 import type { SessionInfo } from '../adapter.ts';
 import { isProcessAlive } from './runtime.ts';
+import { DccKitError } from '../errors.ts';
 
 export interface Session {
   id: string;
@@ -39,6 +40,33 @@ export function describe(s: Session): SessionInfo {
   return info;
 }
 
+/** Shortest id prefix accepted (as git: short prefixes of random hex are too likely to be ambiguous). */
+export const MIN_ID_PREFIX = 4;
+
+/**
+ * The one session whose id starts with `prefix` (as git takes a unique prefix of a commit id); undefined when
+ * none does or the prefix is too short; an error naming the candidates when several do.
+ */
+export function byIdPrefix<T extends { id: string; dcc: string }>(list: T[], prefix: string): T | undefined {
+  if (prefix.length < MIN_ID_PREFIX) return undefined;
+  const hits = list.filter((s) => s.id.startsWith(prefix));
+  if (hits.length > 1) {
+    throw new DccKitError(`session "${prefix}" is ambiguous: it starts ${hits.map((s) => `${s.id} (${s.dcc})`).join(', ')}; give more characters`, 'AMBIGUOUS_SESSION');
+  }
+  return hits[0];
+}
+
+/**
+ * A session id that a DCC keeps across hub restarts: derived from what identifies its process (Harmony's
+ * `instance` key survives script engine resets; otherwise the pid), so a new hub gives a reconnecting DCC
+ * the id it had. Random when the DCC says neither.
+ */
+export function stableSessionId(dcc: string, instance: string | null, pid: number | null): string {
+  if (instance === null && pid === null) return randomUUID();
+  const hex = createHash('sha256').update(`${dcc}\0${instance ?? `pid:${pid}`}`).digest('hex');
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20, 32)}`;
+}
+
 export class SessionRegistry extends EventEmitter {
   private readonly byId = new Map<string, Session>();
   /** How long a disconnected session waits for its DCC to reconnect (scene switch) before it is gone. */
@@ -57,13 +85,16 @@ export class SessionRegistry extends EventEmitter {
     return this.byId.get(id);
   }
 
-  /** A session by id, or the most recently joined connected-or-reconnecting session of a DCC name. */
+  /**
+   * A session by id, the most recently joined connected-or-reconnecting session of a DCC name, or the one
+   * session whose id starts with `selector` (throws when several do).
+   */
   resolve(selector: string): Session | undefined {
     const exact = this.byId.get(selector);
     if (exact) return exact;
     const candidates = this.list().filter((s) => s.dcc === selector);
     candidates.sort((a, b) => Number(b.peer !== null) - Number(a.peer !== null) || b.joinedAt.getTime() - a.joinedAt.getTime());
-    return candidates[0];
+    return candidates[0] ?? byIdPrefix(this.list(), selector);
   }
 
   /** Attaches a DCC connection; reuses the session of the same (dcc, pid) if it is still known. */
@@ -87,7 +118,7 @@ export class SessionRegistry extends EventEmitter {
       if (sceneChanged) this.emit('event', { type: 'scene', session: describe(session) } satisfies SessionEvent);
     } else {
       session = {
-        id: randomUUID(), dcc: hello.dcc, pid: hello.pid, instance, version: hello.version, scene: hello.scene,
+        id: this.freshId(hello.dcc, instance, hello.pid), dcc: hello.dcc, pid: hello.pid, instance, version: hello.version, scene: hello.scene,
         joinedAt: new Date(), peer, waiters: [], compat: hello.compat,
       };
       this.byId.set(session.id, session);
@@ -96,6 +127,11 @@ export class SessionRegistry extends EventEmitter {
     const s = session;
     peer.once('close', () => this.detach(s, peer));
     return { session: s, resumed };
+  }
+
+  private freshId(dcc: string, instance: string | null, pid: number | null): string {
+    const id = stableSessionId(dcc, instance, pid);
+    return this.byId.has(id) ? randomUUID() : id;
   }
 
   private detach(session: Session, peer: RpcPeer): void {
