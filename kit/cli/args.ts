@@ -13,8 +13,31 @@ export function parse(argv: string[], options: ParseArgsOptionsConfig, usage: st
     const { values, positionals } = parseArgs({ args: argv, options: { help: { type: 'boolean', short: 'h' }, ...options }, allowPositionals: true, strict: true });
     return { values: values as Parsed['values'], positionals };
   } catch (err) {
-    throw new UsageError(`${(err as Error).message.replace(/\. To specify a positional.*$/s, '')}\nusage: ${usage}`);
+    const message = (err as Error).message.replace(/\. To specify a positional.*$/s, '');
+    throw new UsageError(`${message}${unknownOptionHint(message, Object.keys(options).concat('help'))}\nusage: ${usage}`);
   }
+}
+
+/** " (did you mean --json?)" for an unknown option close to a known one (a typo, a missing letter), else "". */
+function unknownOptionHint(message: string, known: string[]): string {
+  const match = /^Unknown option '--?([^'=]+)/.exec(message);
+  if (!match) return '';
+  const given = match[1];
+  const best = known
+    .map((name) => ({ name, d: name.toLowerCase() === given.toLowerCase() ? 0 : given.length >= 3 && name.startsWith(given) ? 1 : editDistance(name, given) }))
+    .filter((c) => c.d <= Math.max(2, Math.floor(given.length / 4)))
+    .sort((a, b) => a.d - b.d)[0];
+  return best ? ` (did you mean --${best.name}?)` : '';
+}
+
+function editDistance(a: string, b: string): number {
+  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const row = [i];
+    for (let j = 1; j <= b.length; j++) row[j] = Math.min(prev[j] + 1, row[j - 1] + 1, prev[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+    prev = row;
+  }
+  return prev[b.length];
 }
 
 export function print(ctx: CliContext, text: string): void {

@@ -34,9 +34,23 @@ HOUDINI_PATH/123.py setup see dcc-kit houdini-setup --classic.
       targetDir: values['scripts-dir'] as string | undefined, env: ctx.env, dryRun: Boolean(values['dry-run']),
       homeDir: ctx.env.HOME ?? ctx.env.USERPROFILE,
     });
+    if (values['dry-run']) result.actions = result.actions.map((a) => ({ ...a, action: wouldDo(a.action) }));
     if (values.json) printJson(ctx, result);
     else if (result.actions.length === 0) print(ctx, values.uninstall ? 'nothing to uninstall' : 'nothing to do');
     else print(ctx, (values['dry-run'] ? 'would do:\n' : '') + table(result.actions.map((a) => [a.action, a.path])).trimEnd());
     return 0;
   },
 };
+
+/** A dry run reports what it would do: "written" -> "would write", and so on (the adapters report what they did). */
+export function wouldDo(action: string): string {
+  const rules: [RegExp, string][] = [
+    [/^written$/, 'would write'],
+    [/^removed$/, 'would remove'],
+    [/^restored from (.+)$/, 'would restore from $1'],
+    [/^existing script kept as (\S+) and chained \(runs first\)$/, 'would keep the existing script as $1 and chain it (runs first)'],
+    [/^left alone (.*)$/, 'would leave alone $1'],
+  ];
+  for (const [re, to] of rules) if (re.test(action)) return action.replace(re, to);
+  return `would do: ${action}`;
+}
