@@ -166,3 +166,32 @@ export async function loadConfig(opts: LoadConfigOptions = {}): Promise<Resolved
 
   return { config: merged.value as DccKitConfig, sources: merged.sources, files: layers.map(l => l.file) };
 }
+
+/**
+ * What to tell a user who must change `keyPath`, from where its value came (`dcc-kit config` shows the
+ * same sources): the environment variable, the file, or, for a default, .dcckitrc.
+ */
+export function whereToChange(keyPath: string, source: string | undefined): string {
+  if (source?.startsWith('env ')) return `change or unset the environment variable ${source.slice(4)}, which sets ${keyPath}`;
+  if (source && source !== 'default') return `change ${keyPath} in ${source}`;
+  return `set ${keyPath} in .dcckitrc`;
+}
+
+const DCCKITRC_ADVICE = /\b(?:set|change)(?: another)? ([a-z][a-zA-Z]*(?:\.[a-zA-Z]+)+) in \.dcckitrc/g;
+
+/**
+ * An error message whose advice says "set <key> in .dcckitrc", corrected to name where that key's value
+ * really came from (an environment variable or a particular file). Messages without such advice are kept.
+ */
+export async function withTrueSources(message: string, opts: LoadConfigOptions): Promise<string> {
+  if (!DCCKITRC_ADVICE.test(message)) return message;
+  DCCKITRC_ADVICE.lastIndex = 0;
+  let sources: Record<string, string>;
+  try {
+    sources = (await loadConfig(opts)).sources;
+  } catch {
+    return message;
+  }
+  return message.replace(DCCKITRC_ADVICE, (phrase, keyPath: string) => (keyPath in sources && sources[keyPath] !== 'default' ? whereToChange(keyPath, sources[keyPath]) : phrase));
+}
+

@@ -94,7 +94,7 @@ test('a missing or unusable Houdini executable names houdini.executable and star
   t.teardown(() => sb.cleanup());
   const missing = await sb.run(['launch', 'houdini'], { env: { DCC_KIT_HOUDINI_EXECUTABLE: path.join(sb.dir, 'hfs20.5', 'bin', 'houdini') } });
   t.is(missing.code, 1);
-  t.regex(missing.stderr, /Houdini executable not found: .*hfs20\.5[\\/]bin[\\/]houdini \(set houdini\.executable in \.dcckitrc/);
+  t.regex(missing.stderr, /Houdini executable not found: .*hfs20\.5[\\/]bin[\\/]houdini \(change or unset the environment variable DCC_KIT_HOUDINI_EXECUTABLE, which sets houdini\.executable/);
   const plain = path.join(sb.dir, 'houdini');
   fs.writeFileSync(plain, '#!/bin/sh\n', { mode: 0o644 });
   if (process.platform !== 'win32') {

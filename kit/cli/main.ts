@@ -79,7 +79,7 @@ export async function run(argv: string[], ctx: Omit<CliContext, 'argv'>): Promis
   } catch (err) {
     const usage = err instanceof UsageError;
     const known = err instanceof DccKitError;
-    const message = known ? (err as Error).message : `unexpected error: ${(err as Error)?.stack ?? String(err)}`;
+    const message = known ? await (await import('../config.ts')).withTrueSources((err as Error).message, { cwd: ctx.cwd, env: ctx.env }) : `unexpected error: ${(err as Error)?.stack ?? String(err)}`;
     if (json) ctx.stdout.write(JSON.stringify({ error: { code: known ? (err as DccKitError).code : 'INTERNAL', message } }, null, 2) + '\n');
     ctx.stderr.write(`dcc-kit ${name}: ${message}\n`);
     return usage ? 2 : 1;
