@@ -123,6 +123,8 @@ export interface PrepareLaunchRequest {
   scene: string | null;
   simulate: boolean;
   fresh?: boolean;
+  /** Open even when the workfile's local copy is open elsewhere (a second Harmony on it). */
+  force?: boolean;
   config: unknown;
   env: NodeJS.ProcessEnv;
   cwd: string;

@@ -42,7 +42,7 @@ test('open, save, save --version-up and list from the shell', async (t) => {
   killLater(t, opened.pid);
   t.is(opened.session.scene, path.join(sb.env.DCC_KIT_HOME!, 'harmony', 'sh010_anim_v001', 'sh010_anim_v001.xstage'));
 
-  const busy = await sb.run(['workfile', 'open', zip, '--fresh', '--simulate', '--json']);
+  const busy = await sb.run(['workfile', 'open', zip, '--fresh', '--force', '--simulate', '--json']);
   t.is(busy.code, 1);
   t.is(JSON.parse(busy.stdout).error.code, 'WORKFILE_IN_USE', 'a copy open in Harmony is not replaced under it');
 

@@ -11,7 +11,7 @@ import { launchDetached } from '../launch.ts';
 import { isDescendantOf } from '../process.ts';
 import { createProgress } from './progress.ts';
 
-const USAGE = 'dcc-kit launch <dcc> [scene | workfile.zip] [--simulate] [--fresh] [--timeout MS] [--json]';
+const USAGE = 'dcc-kit launch <dcc> [scene | workfile.zip] [--simulate] [--fresh] [--force] [--timeout MS] [--json]';
 
 export class LaunchTimeoutError extends DccKitError {
   constructor(message: string) { super(message, 'LAUNCH_TIMEOUT'); }
@@ -25,7 +25,7 @@ export interface LaunchOutcome {
 }
 
 /** Starts or attaches to the hub, starts the DCC, and resolves once its session said hello. */
-export async function launchDcc(ctx: Pick<CliContext, 'cwd' | 'env'>, dcc: string, scene: string | null, opts: { simulate?: boolean; fresh?: boolean; timeout?: number; config?: DccKitConfig; onProgress?: (p: { phase: string; bytesDone: number; bytesTotal: number }) => void } = {}): Promise<LaunchOutcome> {
+export async function launchDcc(ctx: Pick<CliContext, 'cwd' | 'env'>, dcc: string, scene: string | null, opts: { simulate?: boolean; fresh?: boolean; force?: boolean; timeout?: number; config?: DccKitConfig; onProgress?: (p: { phase: string; bytesDone: number; bytesTotal: number }) => void } = {}): Promise<LaunchOutcome> {
   const config = opts.config ?? (await loadConfig({ cwd: ctx.cwd, env: ctx.env })).config;
   const registry = new AdapterRegistry(config.adapters, ctx.cwd);
   const adapter = await registry.get(dcc);
@@ -37,7 +37,7 @@ export async function launchDcc(ctx: Pick<CliContext, 'cwd' | 'env'>, dcc: strin
   }
   if (adapter.prepareLaunch) {
     scenePath = (await adapter.prepareLaunch({
-      scene: scenePath, simulate: Boolean(opts.simulate), fresh: opts.fresh, config, env: ctx.env, cwd: ctx.cwd, onProgress: opts.onProgress,
+      scene: scenePath, simulate: Boolean(opts.simulate), fresh: opts.fresh, force: opts.force, config, env: ctx.env, cwd: ctx.cwd, onProgress: opts.onProgress,
     })).scene;
   }
   const section = (config as unknown as Record<string, { launchTimeout?: number } | undefined>)[dcc];
@@ -83,11 +83,12 @@ export const launchCommand: CliCommand = {
 Starts (or attaches to) the hub, starts the DCC with the dcc-kit startup scripts, and returns once
 its session said hello. The executable comes from .dcckitrc (<dcc>.executable) or the default
 install locations. A Harmony workfile .zip is extracted to the work area first (the local copy is reused
-when it is newer; --fresh extracts again). --simulate runs the bundled Harmony simulator instead of Harmony (also used when
+when it is newer; --fresh extracts again). A workfile whose local copy is open in another Harmony is
+refused, since both would save over each other; --force opens it anyway. --simulate runs the bundled Harmony simulator instead of Harmony (also used when
 harmony.executable is "simulator"). The DCC's output goes to a log under <home>/logs/.
 `,
   async run(ctx) {
-    const { values, positionals } = parse(ctx.argv, { simulate: { type: 'boolean' }, fresh: { type: 'boolean' }, timeout: { type: 'string' }, json: { type: 'boolean' } }, USAGE);
+    const { values, positionals } = parse(ctx.argv, { simulate: { type: 'boolean' }, fresh: { type: 'boolean' }, force: { type: 'boolean' }, timeout: { type: 'string' }, json: { type: 'boolean' } }, USAGE);
     const [dcc, scene, ...extra] = positionals;
     if (!dcc || extra.length) throw new UsageError(`usage: ${USAGE}`);
     const timeout = values.timeout === undefined ? undefined : Number(values.timeout);
@@ -96,7 +97,7 @@ harmony.executable is "simulator"). The DCC's output goes to a log under <home>/
     let out: LaunchOutcome;
     try {
       out = await launchDcc(ctx, dcc, scene ?? null, {
-        simulate: Boolean(values.simulate), fresh: Boolean(values.fresh), timeout,
+        simulate: Boolean(values.simulate), fresh: Boolean(values.fresh), force: Boolean(values.force), timeout,
         onProgress: progress ? (p) => { progress.setLabel(p.phase); progress.update(p.bytesDone, p.bytesTotal); } : undefined,
       });
     } finally {

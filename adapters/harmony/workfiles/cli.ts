@@ -10,7 +10,7 @@ import { WorkfileSaveFailedError } from './errors.ts';
 import type { SaveTicket } from './service.ts';
 import { listWorkfiles } from './versions.ts';
 
-const USAGE = `usage: dcc-kit workfile open <workfile.zip> [--fresh] [--simulate] [--timeout MS] [--json]
+const USAGE = `usage: dcc-kit workfile open <workfile.zip> [--fresh] [--force] [--simulate] [--timeout MS] [--json]
        dcc-kit workfile save [--version-up] [--to <file.zip>] [--session ID] [--no-wait] [--json]
        dcc-kit workfile list [folder] [--json]`;
 
@@ -24,6 +24,8 @@ open   Extracts the workfile into the work area (harmony.workfiles.workArea/<arc
        local copy is reused when it is newer than the archive (or unchanged since it was extracted or
        saved); --fresh extracts again (refused while that copy is open in Harmony). A damaged or hostile
        archive, or one larger than harmony.workfiles.maxExtractBytes, is refused and leaves nothing behind.
+       A workfile whose local copy is open in another Harmony (session, user, host and pid are named) is
+       refused: both would save over each other; --force opens it anyway.
        --simulate runs the bundled Harmony simulator.
 save   Asks Harmony to save, snapshots the project folder and writes the archive in the background (to a
        temp file beside it, verified, then renamed: a crash never leaves a partial archive). It saves over
@@ -60,7 +62,7 @@ export const workfileCommand: CliCommand = {
 
 async function openCommand(ctx: CliContext, argv: string[]): Promise<number> {
   const { values, positionals } = parse(argv, {
-    fresh: { type: 'boolean' }, simulate: { type: 'boolean' }, timeout: { type: 'string' }, json: { type: 'boolean' },
+    fresh: { type: 'boolean' }, force: { type: 'boolean' }, simulate: { type: 'boolean' }, timeout: { type: 'string' }, json: { type: 'boolean' },
   }, USAGE);
   if (positionals.length !== 1) throw new UsageError(`workfile open takes one workfile\n${USAGE}`);
   const zip = path.resolve(ctx.cwd, positionals[0]!);
@@ -72,7 +74,7 @@ async function openCommand(ctx: CliContext, argv: string[]): Promise<number> {
   let started = false;
   try {
     const out = await launchDcc(ctx, 'harmony', zip, {
-      simulate: Boolean(values.simulate), fresh: Boolean(values.fresh), timeout,
+      simulate: Boolean(values.simulate), fresh: Boolean(values.fresh), force: Boolean(values.force), timeout,
       onProgress: (p) => { started = true; progress.update(p.bytesDone, p.bytesTotal); },
     });
     if (started) progress.done('extracted');

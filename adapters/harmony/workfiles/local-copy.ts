@@ -8,7 +8,8 @@ import fs from 'node:fs';
 import fsp from 'node:fs/promises';
 import path from 'node:path';
 import { extractZip, listZip, type ArchiveProgress } from '../../../kit/archive/index.ts';
-import { NoSceneInWorkfileError, WorkfileNotFoundError } from './errors.ts';
+import { DestinationExistsError } from '../../../kit/archive/errors.ts';
+import { NoSceneInWorkfileError, WorkfileError, WorkfileNotFoundError } from './errors.ts';
 import { newestSceneMtime, readOrigin, writeOrigin, type WorkfileOrigin } from './origin.ts';
 
 export function zipStem(zip: string): string {
@@ -92,7 +93,20 @@ export async function openWorkfile(zipPath: string, opts: OpenWorkfileOptions): 
   await assertHoldsScene(zip, stem);
   if (exists) await opts.beforeReplace?.(dir);
   await fsp.mkdir(opts.workArea, { recursive: true });
-  const summary = await extractZip(zip, dir, { replace: true, maxBytes: opts.maxBytes, onProgress: opts.onProgress, signal: opts.signal });
+  let summary;
+  try {
+    summary = await extractZip(zip, dir, { replace: true, maxBytes: opts.maxBytes, onProgress: opts.onProgress, signal: opts.signal });
+  } catch (err) {
+    if (!(err instanceof DestinationExistsError)) throw err;
+    // Another dcc-kit extracted this workfile at the same moment (launched with --force): its copy is the
+    // same archive, so use it rather than report the archive engine's "replace: true" advice.
+    const theirs = await readOrigin(dir);
+    if (theirs && theirs.zip !== zip) {
+      throw new WorkfileError(`Another dcc-kit process extracted a different workfile into ${dir} at the same moment. `
+        + 'Run the command again once that launch is done.', 'WORKFILE_EXTRACT_RACE');
+    }
+    return { zip, dir, scene: findSceneXstage(dir, stem, zip), reused: true, bytes: 0 };
+  }
   const scene = findSceneXstage(dir, stem, zip);
   await writeOrigin(dir, {
     format: 1, zip, zipMtimeMs: st.mtimeMs, zipSize: st.size, sceneMtimeMs: newestSceneMtime(dir),

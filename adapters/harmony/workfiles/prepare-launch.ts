@@ -12,6 +12,7 @@ import type { PrepareLaunchRequest } from '../../../kit/adapter.ts';
 import { workfileSettings } from './config.ts';
 import { LocalCopyInUseError } from './errors.ts';
 import { localCopyDir, openWorkfile } from './local-copy.ts';
+import { claimLocalCopy, releaseClaim } from './open-claims.ts';
 import { newSimulatorScene } from './new-scene.ts';
 import { latestWorkfile } from './versions.ts';
 import { runningHubClient } from './hub-link.ts';
@@ -44,6 +45,9 @@ export async function prepareHarmonyLaunch(req: PrepareLaunchRequest, simulate: 
       const made = await newSimulatorScene(cfg.workArea);
       return { scene: made.scene };
     }
+    const sessions = await hub?.sessions().catch(() => []) ?? [];
+    const copyDir = localCopyDir(cfg.workArea, zip);
+    await claimLocalCopy(cfg.workArea, copyDir, path.resolve(zip), sessions, req.force);
     const opened = await openWorkfile(zip, {
       workArea: cfg.workArea,
       fresh: req.fresh,
@@ -57,6 +61,9 @@ export async function prepareHarmonyLaunch(req: PrepareLaunchRequest, simulate: 
         const using = (await hub?.sessions().catch(() => []) ?? []).find((s) => s.dcc === 'harmony' && s.scene && isInside(path.resolve(s.scene), dir));
         if (using) throw new LocalCopyInUseError(dir, using.id);
       },
+    }).catch(async (err: unknown) => {
+      await releaseClaim(cfg.workArea, copyDir);
+      throw err;
     });
     await hub?.adapter('harmony', 'workfile.prune', { protect: [opened.dir], settle: true }, { timeout: 10_000 }).catch(() => {});
     return { scene: opened.scene, workfile: opened.zip, reused: opened.reused };
