@@ -1,0 +1,156 @@
+/**
+ * The project context of a shot or asset: project, folder, task, frame range with handles, fps, resolution.
+ *
+ * It comes from the `context:` section of the configuration, layered more finely than the rest: EVERY
+ * config file from the working folder (for a session: the workfile's folder) up to the filesystem root adds
+ * its `context:` keys, the nearest file winning per key, over the user file and the defaults. So a project
+ * root's `.dcckitrc` sets fps and resolution, a sequence folder's the handles, a shot folder's the folder
+ * and frame range. Command-line overrides (`--folder`, `--task`, `--project`) win over everything.
+ */
+import fsp from 'node:fs/promises';
+import path from 'node:path';
+import { cosmiconfig } from 'cosmiconfig';
+import { ConfigError, DccKitError } from './errors.ts';
+import { loadConfig, type ContextConfig } from './config.ts';
+import { assertValidFile, findProblems, listedAdapters } from '../config/schema.ts';
+import { configLoaders } from '../config/loaders.ts';
+import { homeDirFromEnv } from '../config/paths.ts';
+
+export type ProjectContext = ContextConfig;
+
+export const CONTEXT_KEYS = [
+  'project', 'folder', 'task', 'frameStart', 'frameEnd', 'handleStart', 'handleEnd', 'fps', 'resolution', 'pixelAspect',
+] as const satisfies readonly (keyof ProjectContext)[];
+
+export interface ContextOverrides {
+  project?: string;
+  folder?: string;
+  task?: string;
+}
+
+export interface ResolveContextOptions {
+  /** Folder the search starts from (a shot folder, the folder of a workfile). Default: process.cwd(). */
+  cwd?: string;
+  env?: NodeJS.ProcessEnv;
+  homeDir?: string;
+  overrides?: ContextOverrides;
+}
+
+export interface ResolvedContext {
+  context: ProjectContext;
+  /** Key -> where its value came from: a file, `default`, `env ...` or `--folder`-style flags. */
+  sources: Record<keyof ProjectContext, string>;
+  /** Files that set at least one context key, farthest first. */
+  files: string[];
+}
+
+export class ContextError extends DccKitError {
+  constructor(message: string) { super(message, 'CONTEXT'); }
+}
+
+/** One config file in each folder from `start` up to the root, nearest first (unvalidated content). */
+async function configFilesUpward(start: string, homeDir: string): Promise<{ file: string; content: unknown }[]> {
+  const explorer = cosmiconfig('dcckit', { cache: false, searchStrategy: 'none', loaders: configLoaders(null) });
+  const out: { file: string; content: unknown }[] = [];
+  let dir = path.resolve(start);
+  for (;;) {
+    // The home folder's file is the user layer, which loadConfig already applied under every project file.
+    if (path.resolve(dir) !== path.resolve(homeDir)) {
+      try {
+        const found = await explorer.search(dir);
+        if (found && !found.isEmpty) out.push({ file: found.filepath, content: found.config });
+      } catch (err) {
+        const file = (err as { filepath?: string }).filepath;
+        throw new ConfigError(`${file ?? dir}: cannot be read as a dcc-kit configuration: ${(err as Error).message}`, { file });
+      }
+    }
+    const parent = path.dirname(dir);
+    if (parent === dir) break;
+    dir = parent;
+  }
+  return out;
+}
+
+async function exists(dir: string): Promise<boolean> {
+  try {
+    return (await fsp.stat(dir)).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
+/** Resolves the context seen from `cwd` (see the module comment for the layering). */
+export async function resolveContext(opts: ResolveContextOptions = {}): Promise<ResolvedContext> {
+  const env = opts.env ?? process.env;
+  const homeDir = path.resolve(opts.homeDir ?? homeDirFromEnv(env));
+  const cwd = path.resolve(opts.cwd ?? process.cwd());
+  if (!await exists(cwd)) throw new ContextError(`the folder ${cwd} does not exist, so no context can be read from it`);
+  // The usual load validates the user file, the nearest project file and the environment, and gives the
+  // defaults with their sources.
+  const base = await loadConfig({ cwd, env, homeDir });
+  const context = { ...base.config.context } as Record<string, unknown>;
+  const sources: Record<string, string> = {};
+  for (const key of CONTEXT_KEYS) sources[key] = base.sources[`context.${key}`] ?? 'default';
+
+  const chain = await configFilesUpward(cwd, homeDir);
+  const adapterSections = new Set(chain.flatMap((f) => listedAdapters(f.content)));
+  const files: string[] = [];
+  for (const { file, content } of chain.reverse()) {
+    assertValidFile(content, file, adapterSections);
+    const section = (content as { context?: Record<string, unknown> }).context;
+    if (!section) continue;
+    files.push(file);
+    for (const key of CONTEXT_KEYS) {
+      if (Object.hasOwn(section, key)) {
+        context[key] = section[key];
+        sources[key] = file;
+      }
+    }
+  }
+  // Environment overrides of context keys (none today) keep their precedence over files.
+  for (const key of CONTEXT_KEYS) {
+    const source = base.sources[`context.${key}`];
+    if (source?.startsWith('env ')) {
+      context[key] = (base.config.context as unknown as Record<string, unknown>)[key];
+      sources[key] = source;
+    }
+  }
+  for (const [key, flag] of [['project', '--project'], ['folder', '--folder'], ['task', '--task']] as const) {
+    const value = opts.overrides?.[key];
+    if (value === undefined) continue;
+    const problems = findProblems({ context: { [key]: value } });
+    if (problems.length) throw new ContextError(`${flag}: ${problems[0]!.text.replace(`context.${key}`, 'the value')}`);
+    context[key] = value;
+    sources[key] = flag;
+  }
+  const result = context as unknown as ProjectContext;
+  if (result.frameEnd < result.frameStart) {
+    throw new ConfigError(`${sources.frameEnd}: context.frameEnd (${result.frameEnd}) is before context.frameStart (${result.frameStart}, from ${sources.frameStart}); fix the frame range`,
+      { file: sources.frameEnd, keyPath: 'context.frameEnd' });
+  }
+  if (result.folder !== null && !isSafeFolder(result.folder)) {
+    throw new ConfigError(`${sources.folder}: context.folder must be a relative path like "shots/sh010" without "..", "." or empty parts (got ${JSON.stringify(result.folder)})`,
+      { file: sources.folder, keyPath: 'context.folder' });
+  }
+  return { context: result, sources: sources as ResolvedContext['sources'], files };
+}
+
+/** A relative folder path of plain names: "shots/sh010", never "../x", "/abs" or "a//b". */
+export function isSafeFolder(folder: string): boolean {
+  const parts = folder.replace(/\\/g, '/').split('/');
+  return !path.isAbsolute(folder) && !/^[A-Za-z]:/.test(folder) && parts.every((p) => p !== '' && p !== '.' && p !== '..');
+}
+
+/** The frames Harmony shows: frame 1 is frameStart - handleStart. */
+export function frameRangeWithHandles(ctx: ProjectContext): { first: number; last: number; count: number } {
+  const first = ctx.frameStart - ctx.handleStart;
+  const last = ctx.frameEnd + ctx.handleEnd;
+  return { first, last, count: last - first + 1 };
+}
+
+/** Throws a clear error when the context cannot be published to (no folder). */
+export function assertPublishable(resolved: ResolvedContext): asserts resolved is ResolvedContext & { context: ProjectContext & { folder: string } } {
+  if (!resolved.context.folder) {
+    throw new ContextError('the context has no folder, so there is nowhere to publish: set context.folder (e.g. "shots/sh010") in a .dcckitrc in the shot folder, or pass --folder');
+  }
+}
