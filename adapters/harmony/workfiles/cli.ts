@@ -146,6 +146,14 @@ async function saveCommand(ctx: CliContext, argv: string[]): Promise<number> {
   const wait = !values['no-wait'];
   const { config } = await loadConfig({ cwd: ctx.cwd, env: ctx.env });
   const hub = await connectHub({ home: config.home, env: ctx.env, callTimeout: config.hub.callTimeout });
+  // Ctrl-C stops waiting, not the save: the hub goes on (Harmony saves, the archive is written). Say so.
+  let asked: SaveTicket | null = null;
+  const onInterrupt = () => {
+    ctx.stderr.write(`\ninterrupted; the save continues in the hub${asked ? ` (${asked.dest}, save ${asked.id})` : ''}: Harmony shows a message when it is written — see \`dcc-kit hub logs\`\n`);
+    hub.close();
+    process.exit(130);
+  };
+  process.once('SIGINT', onInterrupt);
   try {
     const watcher = wait ? new SaveWatcher(hub) : null;
     if (wait) await hub.subscribe();
@@ -154,6 +162,7 @@ async function saveCommand(ctx: CliContext, argv: string[]): Promise<number> {
     if (to) args.to = to;
     if (typeof values.session === 'string') args.session = values.session;
     const ticket = await hub.adapter('harmony', 'workfile.save', args, { timeout: SAVE_REQUEST_TIMEOUT }) as SaveTicket;
+    asked = ticket;
     if (!watcher) {
       if (values.json) printJson(ctx, { ...ticket, status: ticket.state });
       else print(ctx, `saving ${ticket.dest} in the background (save ${ticket.id}); Harmony shows a message when it is written`);
@@ -184,9 +193,10 @@ async function saveCommand(ctx: CliContext, argv: string[]): Promise<number> {
       bytes: outcome.bytes, bytesOut: outcome.bytesOut, files: outcome.files, ms: outcome.ms,
     };
     if (values.json) printJson(ctx, result);
-    else print(ctx, `saved ${result.dest} (${formatBytes(outcome.bytesOut ?? 0)} from ${formatBytes(outcome.bytes ?? 0)}, ${formatDuration(outcome.ms ?? 0)})`);
+    else print(ctx, `saved ${result.dest} (${formatBytes(outcome.bytesOut ?? 0)} from ${formatBytes(outcome.bytes ?? 0)}, ${formatDuration(outcome.ms ?? 0)})${ticket.overwrites ? ', replacing the previous archive' : ''}`);
     return 0;
   } finally {
+    process.off('SIGINT', onInterrupt);
     hub.close();
   }
 }

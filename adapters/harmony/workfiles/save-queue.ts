@@ -17,6 +17,8 @@ export interface SaveJob {
   session: string | null;
   projectDir: string;
   reservation?: Reservation;
+  /** The destination archive existed when the save was asked: it is replaced (the artist is told so). */
+  overwrites?: boolean;
 }
 
 export type SaveOutcome = { ok: true; summary: ZipSummary } | { ok: false; error: Error };

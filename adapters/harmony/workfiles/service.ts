@@ -13,6 +13,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { zipDirectory, type ArchiveProgress } from '../../../kit/archive/index.ts';
 import type { HubServices, SessionInfo } from '../../../kit/adapter.ts';
+import { byIdPrefix } from '../../../kit/hub/sessions.ts';
 import { formatBytes } from '../../../kit/cli/progress.ts';
 import { workfileSettings, type WorkfileSettings } from './config.ts';
 import { HarmonySaveError, NoDestinationError, WorkfileError, WorkfileNameError, WorkfileSessionError } from './errors.ts';
@@ -43,6 +44,8 @@ export interface SaveTicket {
   state: 'started' | 'queued';
   /** Earlier queued saves this one replaced (their ids get this save's outcome). */
   supersedes: string[];
+  /** The archive `dest` already exists and this save replaces it (no --version-up). */
+  overwrites: boolean;
   snapshot: { bytes: number; files: number; ms: number };
 }
 
@@ -111,7 +114,7 @@ export class WorkfileService {
     if (caller) return caller;
     const harmony = this.hub.sessions().filter((s) => s.dcc === 'harmony');
     if (req.session) {
-      const s = harmony.find((x) => x.id === req.session);
+      const s = harmony.find((x) => x.id === req.session) ?? byIdPrefix(harmony, req.session);
       if (!s) throw new WorkfileSessionError(`No Harmony session "${req.session}" is connected (see dcc-kit sessions).`);
       return s;
     }
@@ -166,12 +169,13 @@ export class WorkfileService {
       ).catch((err) => this.hub.log.warn(`workfiles: cannot record the destination in ${projectDir}: ${(err as Error).message}`));
       await rememberSaveDir(this.settings.workArea, destDir).catch((err) => this.hub.log.warn(`workfiles: cannot note ${destDir}: ${(err as Error).message}`));
       const id = `save-${process.pid}-${++this.counter}-${Date.now().toString(36)}`;
-      const job: SaveJob = { ids: [id], dest, snapshot, session: session.id, projectDir, reservation };
+      const overwrites = !reservation && (await fsp.stat(dest).then((st) => st.isFile(), () => false));
+      const job: SaveJob = { ids: [id], dest, snapshot, session: session.id, projectDir, reservation, overwrites };
       const { state, superseded } = this.queue.enqueue(job);
       reservation = undefined; // the queue releases it now
       this.hub.log.info(`workfiles: ${session.id} saved ${projectDir}; archiving to ${dest} (${state}, ${formatBytes(snapshot.bytes)})`);
       return {
-        id, dest, session: session.id, project: projectDir, state, supersedes: superseded,
+        id, dest, session: session.id, project: projectDir, state, supersedes: superseded, overwrites,
         snapshot: { bytes: snapshot.bytes, files: snapshot.files, ms: Math.round(snapshot.ms) },
       };
     } finally {
@@ -227,7 +231,10 @@ export class WorkfileService {
       this.hub.emit('workfile.saved', {
         ids: job.ids, dest: job.dest, session: job.session, bytes: s.bytesIn, bytesOut: s.bytesOut, files: s.files, ms: Math.round(s.ms),
       });
-      if (job.session) this.tell(job.session, `dcc-kit: saved ${path.basename(job.dest)} (${formatBytes(s.bytesOut)}) in ${path.dirname(job.dest)}.`, 'information');
+      const replaced = job.overwrites
+        ? `\nThis replaced the previous ${path.basename(job.dest)}. To keep earlier states, save a new version: dcc-kit workfile save --version-up.`
+        : '';
+      if (job.session) this.tell(job.session, `dcc-kit: saved ${path.basename(job.dest)} (${formatBytes(s.bytesOut)}) in ${path.dirname(job.dest)}.${replaced}`, 'information');
     } else {
       const err = outcome.error;
       this.hub.log.warn(`workfiles: could not write ${job.dest}: ${err.message}`);
