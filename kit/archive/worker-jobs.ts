@@ -277,6 +277,19 @@ function parseLocalHeader(header: Buffer, at: number, item: ReadItem): number {
   const localName = header.subarray(at + LOCAL_HEADER_SIZE, at + LOCAL_HEADER_SIZE + nameLength);
   if (!Buffer.from(item.nameBytes).equals(localName)) throw bad('its local header names a different file than the central directory');
   if (header.readUInt16LE(at + 8) !== item.method) throw bad('its local header gives a different compression method than the central directory');
+  // Without a data descriptor the local header repeats the CRC-32 and sizes; Info-ZIP (unzip -t) checks those,
+  // so an archive whose two headers disagree is refused here rather than opened without a word.
+  if ((header.readUInt16LE(at + 6) & 0x0008) === 0) {
+    const localCrc = header.readUInt32LE(at + 14);
+    if (localCrc !== item.crc32) {
+      throw bad(`its local header gives CRC-32 ${localCrc.toString(16).padStart(8, '0')} but the central directory ${item.crc32.toString(16).padStart(8, '0')} (unzip -t reports a bad CRC)`);
+    }
+    const localCompressed = header.readUInt32LE(at + 18);
+    const localSize = header.readUInt32LE(at + 22);
+    if ((localCompressed !== 0xffffffff && localCompressed !== item.compressedSize) || (localSize !== 0xffffffff && localSize !== item.size)) {
+      throw bad('its local header gives other sizes than the central directory');
+    }
+  }
   return LOCAL_HEADER_SIZE + nameLength + extraLength;
 }
 
