@@ -266,7 +266,7 @@ test('the hub pings idle peers and drops one that never answers; a live peer sta
   const raw = await rawConnect(hub.port);
   raw.send({ message_id: 1, request: 'hello', args: { protocol: 1, token: hub.token, role: 'tool' } });
   await raw.next();
-  const ping = await raw.next(2000) as { request?: string };
+  const ping = await raw.next() as { request?: string };
   t.is(ping.request, 'ping');
   await withTimeout(raw.closed, PATIENCE_MS, 'a silent peer is closed');
   await new Promise((r) => setTimeout(r, 400));
