@@ -1,0 +1,102 @@
+/**
+ * Copies files into the store in worker threads (copy + SHA-256, see copy-worker.ts). One small pool per
+ * process, started on first use; idle workers do not keep the process alive and end after a few seconds.
+ */
+import os from 'node:os';
+import { Worker } from 'node:worker_threads';
+import type { CopyJob, CopyReply } from './copy-worker.ts';
+
+const WORKER_URL = new URL(`./copy-worker${import.meta.url.endsWith('.ts') ? '.ts' : '.js'}`, import.meta.url);
+const IDLE_MS = 3000;
+
+export class CopyFailedError extends Error {
+  readonly code: string | undefined;
+  readonly path: string | undefined;
+  constructor(reply: Extract<CopyReply, { ok: false }>) {
+    super(reply.message);
+    this.code = reply.code;
+    this.path = reply.path;
+  }
+}
+
+interface Slot { worker: Worker; busy: number }
+type Waiter = { resolve(r: { size: number; sha256: string }): void; reject(e: Error): void; slot: Slot };
+
+class CopyPool {
+  private readonly slots: Slot[] = [];
+  private readonly pending = new Map<number, Waiter>();
+  private nextId = 1;
+  private idleTimer: NodeJS.Timeout | undefined;
+  readonly threads: number;
+
+  constructor(threads: number) {
+    this.threads = threads;
+  }
+
+  private slot(): Slot {
+    let best = this.slots.reduce<Slot | undefined>((b, s) => (!b || s.busy < b.busy ? s : b), undefined);
+    if (!best || (best.busy > 0 && this.slots.length < this.threads)) {
+      const worker = new Worker(WORKER_URL);
+      const slot: Slot = { worker, busy: 0 };
+      worker.on('message', (reply: CopyReply) => this.settle(reply));
+      worker.on('error', (err) => this.crash(slot, err));
+      worker.on('exit', () => this.crash(slot, new Error('store copy worker exited')));
+      this.slots.push(slot);
+      best = slot;
+    }
+    return best;
+  }
+
+  copy(source: string, dest: string): Promise<{ size: number; sha256: string }> {
+    clearTimeout(this.idleTimer);
+    const slot = this.slot();
+    const id = this.nextId++;
+    slot.busy++;
+    slot.worker.ref();
+    return new Promise((resolve, reject) => {
+      this.pending.set(id, { resolve, reject, slot });
+      slot.worker.postMessage({ id, source, dest } satisfies CopyJob);
+    });
+  }
+
+  private settle(reply: CopyReply): void {
+    const w = this.pending.get(reply.id);
+    if (!w) return;
+    this.pending.delete(reply.id);
+    w.slot.busy--;
+    if (w.slot.busy === 0) w.slot.worker.unref();
+    if (reply.ok) w.resolve({ size: reply.size, sha256: reply.sha256 });
+    else w.reject(new CopyFailedError(reply));
+    if (this.pending.size === 0) this.scheduleIdle();
+  }
+
+  private crash(slot: Slot, err: Error): void {
+    const i = this.slots.indexOf(slot);
+    if (i < 0) return;
+    this.slots.splice(i, 1);
+    for (const [id, w] of this.pending) {
+      if (w.slot === slot) {
+        this.pending.delete(id);
+        w.reject(err);
+      }
+    }
+  }
+
+  private scheduleIdle(): void {
+    this.idleTimer = setTimeout(() => {
+      for (const s of this.slots.splice(0)) {
+        s.worker.removeAllListeners('exit');
+        void s.worker.terminate();
+      }
+    }, IDLE_MS);
+    this.idleTimer.unref();
+  }
+}
+
+let shared: CopyPool | undefined;
+
+/** Copies `source` to `dest` (which must not exist) in a worker; resolves with its size and SHA-256. */
+export function copyAndHash(source: string, dest: string): Promise<{ size: number; sha256: string }> {
+  shared ??= new CopyPool(Math.max(1, Math.min(4, os.availableParallelism())));
+  return shared.copy(source, dest);
+}

@@ -1,0 +1,417 @@
+/**
+ * The product store on disk. Products are `{folder}/{product}`; their versions are folders laid out by
+ * `publish.template` under `publish.root`.
+ *
+ * Publishing a version: `reserve()` takes the next number with an exclusive mkdir (atomic on local disks,
+ * NFS and SMB, so two publishers on any machines never share a number), `addFiles()` copies into it (copy +
+ * SHA-256 in worker threads), and `commit()` writes `version.json` LAST, atomically (temp file, fsync,
+ * rename). A version folder without `version.json` is incomplete: listed as such, never latest, and
+ * removed by `prune()` once its publisher is gone.
+ */
+import fs from 'node:fs';
+import fsp from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { DccKitError } from '../errors.ts';
+import { KIT_VERSION } from '../version.ts';
+import { copyAndHash, CopyFailedError } from './copy-pool.ts';
+import { VersionTemplate, assertFolderName, assertProductName } from './template.ts';
+import type { FileToIntegrate, ProductRef, ProductSummary, Representation, VersionInfo, VersionManifest } from './types.ts';
+
+export const MANIFEST = 'version.json';
+/** Written into a reserved version by its publisher (pid, host, time): prune leaves live ones alone. */
+export const RESERVATION = '.dcckit-reserved';
+
+export class StoreError extends DccKitError {
+  constructor(message: string, code = 'STORE', options?: { cause?: unknown }) { super(message, code, options); }
+}
+export class ProductNotFoundError extends StoreError {
+  constructor(message: string) { super(message, 'PRODUCT_NOT_FOUND'); }
+}
+export class VersionNotFoundError extends StoreError {
+  constructor(message: string) { super(message, 'VERSION_NOT_FOUND'); }
+}
+export class StoreWriteError extends StoreError {
+  constructor(message: string, cause?: unknown) { super(message, 'STORE_WRITE', { cause }); }
+}
+
+export interface StoreOptions {
+  root: string;
+  /** Default `{folder}/{product}/v{version:03}`. */
+  template?: string;
+}
+
+/** `[folder/]product[@version|@latest]`; folder defaults to `defaultFolder` (the context's). */
+export function parseProductRef(text: string, defaultFolder?: string | null): ProductRef {
+  const at = text.lastIndexOf('@');
+  const name = at >= 0 ? text.slice(0, at) : text;
+  const v = at >= 0 ? text.slice(at + 1) : 'latest';
+  let version: number | 'latest';
+  if (v === 'latest' || v === '') version = 'latest';
+  else if (/^v?\d+$/.test(v)) version = Number(v.replace(/^v/, ''));
+  else throw new StoreError(`"${text}": the version after @ must be a number or "latest" (e.g. renderMain@3)`, 'USAGE');
+  const slash = name.lastIndexOf('/');
+  const folder = slash >= 0 ? name.slice(0, slash) : defaultFolder;
+  const product = slash >= 0 ? name.slice(slash + 1) : name;
+  if (!folder) throw new StoreError(`"${text}" names no folder and the context has none: write it as folder/product (e.g. shots/sh010/${product}) or set context.folder`, 'USAGE');
+  assertFolderName(folder);
+  assertProductName(product);
+  return { folder, product, version };
+}
+
+function writeErrorFor(err: unknown, what: string): StoreWriteError {
+  const e = err as NodeJS.ErrnoException;
+  const where = e.path ?? what;
+  if (e.code === 'EACCES' || e.code === 'EPERM' || e.code === 'EROFS') {
+    return new StoreWriteError(`cannot write to the product store: no write access to ${where} (${e.code}). Ask for write access, or point publish.root at a folder you can write to`, err);
+  }
+  if (e.code === 'ENOSPC' || e.code === 'EDQUOT') return new StoreWriteError(`the product store is full (${e.code} writing ${where}); free space and publish again`, err);
+  if (e.code === 'ENOTDIR') return new StoreWriteError(`cannot write to the product store: a part of ${where} is a file, not a folder`, err);
+  return new StoreWriteError(`cannot write to the product store (${what}): ${e.message}`, err);
+}
+
+async function readManifest(dir: string): Promise<VersionManifest | null> {
+  try {
+    return JSON.parse(await fsp.readFile(path.join(dir, MANIFEST), 'utf8')) as VersionManifest;
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
+    if (err instanceof SyntaxError) return null;
+    throw err;
+  }
+}
+
+export class ProductStore {
+  readonly root: string;
+  readonly template: VersionTemplate;
+
+  constructor(opts: StoreOptions) {
+    this.root = path.resolve(opts.root);
+    this.template = new VersionTemplate(opts.template ?? '{folder}/{product}/v{version:03}');
+  }
+
+  /** Absolute folder of a version. */
+  versionPath(folder: string, product: string, version: number, productType?: string): string {
+    return path.join(this.root, this.template.expand({ folder, product, productType, version }));
+  }
+
+  /** Every version folder under the root (complete or not). */
+  private async allVersions(): Promise<VersionInfo[]> {
+    const out: VersionInfo[] = [];
+    const walk = async (rel: string, depth: number): Promise<void> => {
+      if (depth > 16) return;
+      let entries: fs.Dirent[];
+      try {
+        entries = await fsp.readdir(path.join(this.root, rel), { withFileTypes: true });
+      } catch {
+        return;
+      }
+      await Promise.all(entries.filter((e) => e.isDirectory()).map(async (e) => {
+        const childRel = rel ? `${rel}/${e.name}` : e.name;
+        const fields = this.template.match(childRel);
+        if (fields && (childRel.split('/').length >= this.template.minDepth)) {
+          out.push(await this.info(fields.folder, fields.product, fields.version, path.join(this.root, childRel)));
+          return;
+        }
+        await walk(childRel, depth + 1);
+      }));
+    };
+    await walk('', 0);
+    return out;
+  }
+
+  private async info(folder: string, product: string, version: number, dir: string): Promise<VersionInfo> {
+    const manifest = await readManifest(dir);
+    return { folder, product, version, path: dir, complete: manifest !== null, manifest };
+  }
+
+  /** Versions of one product, oldest first; incomplete ones flagged `complete: false`. */
+  async listVersions(folder: string, product: string): Promise<VersionInfo[]> {
+    assertFolderName(folder);
+    assertProductName(product);
+    const parent = this.template.productDir(folder, product);
+    let found: VersionInfo[];
+    if (parent !== null) {
+      let names: string[] = [];
+      try {
+        names = await fsp.readdir(path.join(this.root, parent));
+      } catch {
+        names = [];
+      }
+      const candidates = names
+        .map((n) => ({ n, fields: this.template.match(`${parent}/${n}`) }))
+        .filter((c) => c.fields && c.fields.folder === folder && c.fields.product === product);
+      found = await Promise.all(candidates.map((c) => this.info(folder, product, c.fields!.version, path.join(this.root, parent, c.n))));
+    } else {
+      found = (await this.allVersions()).filter((v) => v.folder === folder && v.product === product);
+    }
+    return found.sort((a, b) => a.version - b.version);
+  }
+
+  /** Products (optionally of one folder, or below it), each with its latest complete version. */
+  async listProducts(folder?: string): Promise<ProductSummary[]> {
+    if (folder !== undefined) assertFolderName(folder);
+    const byProduct = new Map<string, VersionInfo[]>();
+    for (const v of await this.allVersions()) {
+      if (folder !== undefined && v.folder !== folder && !v.folder.startsWith(`${folder}/`)) continue;
+      const key = `${v.folder}/${v.product}`;
+      byProduct.set(key, [...(byProduct.get(key) ?? []), v]);
+    }
+    return [...byProduct.values()].map((versions) => {
+      const complete = versions.filter((v) => v.complete).sort((a, b) => a.version - b.version);
+      const latest = complete.at(-1) ?? null;
+      return {
+        folder: versions[0]!.folder,
+        product: versions[0]!.product,
+        productType: latest?.manifest?.productType ?? null,
+        latest: latest?.version ?? null,
+        versions: versions.length,
+        incomplete: versions.length - complete.length,
+      };
+    }).sort((a, b) => `${a.folder}/${a.product}`.localeCompare(`${b.folder}/${b.product}`));
+  }
+
+  /** The latest COMPLETE version, or null. */
+  async latest(folder: string, product: string): Promise<VersionInfo | null> {
+    return (await this.listVersions(folder, product)).filter((v) => v.complete).at(-1) ?? null;
+  }
+
+  /** A complete version by number or 'latest'; errors say what exists. */
+  async resolve(ref: ProductRef): Promise<VersionInfo & { manifest: VersionManifest }> {
+    const versions = await this.listVersions(ref.folder, ref.product);
+    const name = `${ref.folder}/${ref.product}`;
+    if (versions.length === 0) {
+      const others = (await this.listProducts(ref.folder)).map((p) => p.product);
+      throw new ProductNotFoundError(`no product ${name} in the store (${this.root}). ${others.length ? `${ref.folder} has: ${others.join(', ')}` : `${ref.folder} has no products`}`);
+    }
+    const complete = versions.filter((v) => v.complete);
+    if (ref.version === 'latest') {
+      const last = complete.at(-1);
+      if (!last) throw new VersionNotFoundError(`${name} has no complete version yet (${versions.length} incomplete: a publish is running or was killed; \`dcc-kit products prune\` removes dead ones)`);
+      return last as VersionInfo & { manifest: VersionManifest };
+    }
+    const hit = versions.find((v) => v.version === ref.version);
+    if (!hit) throw new VersionNotFoundError(`${name} has no version ${ref.version} (versions: ${versions.map((v) => v.version + (v.complete ? '' : ' incomplete')).join(', ')})`);
+    if (!hit.complete) throw new VersionNotFoundError(`${name} version ${ref.version} is incomplete (no ${MANIFEST}): its publish is running or was killed; use another version`);
+    return hit as VersionInfo & { manifest: VersionManifest };
+  }
+
+  /** Reserves the next version number of a product: the folder is created, exclusively. */
+  async reserve(init: { folder: string; product: string; productType: string }): Promise<VersionWriter> {
+    assertFolderName(init.folder);
+    assertProductName(init.product);
+    const existing = await this.listVersions(init.folder, init.product);
+    let version = (existing.at(-1)?.version ?? 0) + 1;
+    const sample = this.versionPath(init.folder, init.product, version, init.productType);
+    try {
+      await fsp.mkdir(path.dirname(sample), { recursive: true });
+    } catch (err) {
+      throw writeErrorFor(err, path.dirname(sample));
+    }
+    for (let attempt = 0; attempt < 10_000; attempt++, version++) {
+      const dir = this.versionPath(init.folder, init.product, version, init.productType);
+      try {
+        await fsp.mkdir(dir);
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code === 'EEXIST') continue;
+        throw writeErrorFor(err, dir);
+      }
+      const marker = { pid: process.pid, host: os.hostname(), time: new Date().toISOString() };
+      try {
+        await fsp.writeFile(path.join(dir, RESERVATION), JSON.stringify(marker));
+      } catch (err) {
+        await fsp.rm(dir, { recursive: true, force: true }).catch(() => {});
+        throw writeErrorFor(err, dir);
+      }
+      return new VersionWriter(this, { ...init, version, dir });
+    }
+    throw new StoreError(`could not reserve a version of ${init.folder}/${init.product}: 10,000 numbers taken`);
+  }
+
+  /**
+   * Removes incomplete versions whose publisher is gone (its process is dead on this host, or the
+   * reservation is older than `olderThanMs`, default 1 hour, when it was made on another host).
+   */
+  async prune(opts: { dryRun?: boolean; olderThanMs?: number } = {}): Promise<{ removed: VersionInfo[]; kept: { version: VersionInfo; reason: string }[] }> {
+    const olderThan = opts.olderThanMs ?? 60 * 60_000;
+    const removed: VersionInfo[] = [];
+    const kept: { version: VersionInfo; reason: string }[] = [];
+    for (const v of await this.allVersions()) {
+      if (v.complete) continue;
+      const why = await liveReason(v.path, olderThan);
+      if (why) {
+        kept.push({ version: v, reason: why });
+        continue;
+      }
+      if (!opts.dryRun) await fsp.rm(v.path, { recursive: true, force: true });
+      removed.push(v);
+    }
+    return { removed, kept };
+  }
+}
+
+async function liveReason(dir: string, olderThanMs: number): Promise<string | null> {
+  let marker: { pid?: number; host?: string; time?: string } = {};
+  let mtime = 0;
+  try {
+    const file = path.join(dir, RESERVATION);
+    marker = JSON.parse(await fsp.readFile(file, 'utf8'));
+    mtime = (await fsp.stat(file)).mtimeMs;
+  } catch {
+    try { mtime = (await fsp.stat(dir)).mtimeMs; } catch { return null; }
+  }
+  if (marker.host === os.hostname() && typeof marker.pid === 'number') {
+    if (processAlive(marker.pid)) return `its publisher (pid ${marker.pid}) is still running`;
+    return null;
+  }
+  const age = Date.now() - (marker.time ? Date.parse(marker.time) : mtime);
+  if (age < olderThanMs) return `reserved ${Math.round(age / 1000)} s ago${marker.host ? ` on ${marker.host}` : ''}: its publish may still be running`;
+  return null;
+}
+
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+  try {
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return !/^\d+ \(.*\) Z /.test(stat);
+  } catch {
+    return true;
+  }
+}
+
+/** A reserved version being filled. */
+export class VersionWriter {
+  readonly folder: string;
+  readonly product: string;
+  readonly productType: string;
+  readonly version: number;
+  readonly dir: string;
+  private readonly representations: Representation[] = [];
+  private readonly store: ProductStore;
+  private done = false;
+
+  constructor(store: ProductStore, init: { folder: string; product: string; productType: string; version: number; dir: string }) {
+    this.store = store;
+    this.folder = init.folder;
+    this.product = init.product;
+    this.productType = init.productType;
+    this.version = init.version;
+    this.dir = init.dir;
+  }
+
+  /** Copies and hashes a representation's files into the version; `path`s are relative to the version. */
+  async addFiles(name: string, ext: string, files: FileToIntegrate[], extra: Pick<Representation, 'frameStart' | 'frameEnd' | 'tags'> = {},
+    onProgress?: (p: { filesDone: number; filesTotal: number; bytesDone: number }) => void): Promise<Representation> {
+    if (this.done) throw new StoreError(`version ${this.version} of ${this.product} is already committed`);
+    if (this.representations.some((r) => r.name === name)) throw new StoreError(`representation "${name}" was already added to ${this.product} v${this.version}`);
+    const seen = new Set<string>();
+    for (const f of files) {
+      const rel = f.path.replace(/\\/g, '/');
+      if (rel === '' || rel.startsWith('/') || rel.split('/').some((p) => p === '..' || p === '' || p === '.') || rel === MANIFEST || rel === RESERVATION) {
+        throw new StoreError(`cannot integrate ${f.source} as "${f.path}": the destination must be a plain relative path inside the version`);
+      }
+      if (seen.has(rel)) throw new StoreError(`two files would be integrated as "${rel}" in ${this.product} v${this.version}`);
+      seen.add(rel);
+    }
+    const dirs = new Set(files.map((f) => path.dirname(path.join(this.dir, f.path))));
+    try {
+      for (const d of dirs) await fsp.mkdir(d, { recursive: true });
+    } catch (err) {
+      throw writeErrorFor(err, this.dir);
+    }
+    let filesDone = 0;
+    let bytesDone = 0;
+    const out: Representation['files'] = new Array(files.length);
+    let next = 0;
+    const runOne = async (): Promise<void> => {
+      while (next < files.length) {
+        const i = next++;
+        const f = files[i]!;
+        let r: { size: number; sha256: string };
+        try {
+          r = await copyAndHash(f.source, path.join(this.dir, f.path));
+        } catch (err) {
+          if (err instanceof CopyFailedError && err.path === f.source) {
+            throw new StoreError(`cannot read ${f.source} to integrate it (${err.code ?? err.message}): ${err.message}`, 'STORE_SOURCE', { cause: err });
+          }
+          throw writeErrorFor(err, path.join(this.dir, f.path));
+        }
+        out[i] = { path: f.path.replace(/\\/g, '/'), size: r.size, sha256: r.sha256 };
+        filesDone++;
+        bytesDone += r.size;
+        onProgress?.({ filesDone, filesTotal: files.length, bytesDone });
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(8, files.length) }, runOne));
+    const rep: Representation = { name, ext, files: out, ...extra };
+    this.representations.push(rep);
+    return rep;
+  }
+
+  /** Writes `version.json` (atomically, last): the version is complete and may become latest. */
+  async commit(meta: { source: string | null; context: Record<string, unknown>; user?: string; host?: string; data?: Record<string, unknown> }): Promise<VersionManifest> {
+    if (this.done) throw new StoreError(`version ${this.version} of ${this.product} is already committed`);
+    const manifest: VersionManifest = {
+      schema: 1,
+      folder: this.folder,
+      product: this.product,
+      productType: this.productType,
+      version: this.version,
+      representations: this.representations,
+      source: meta.source,
+      user: meta.user ?? safeUser(),
+      host: meta.host ?? os.hostname(),
+      time: new Date().toISOString(),
+      dccKitVersion: KIT_VERSION,
+      context: meta.context,
+      ...(meta.data ? { data: meta.data } : {}),
+    };
+    const tmp = path.join(this.dir, `.${MANIFEST}.${process.pid}.tmp`);
+    try {
+      const fh = await fsp.open(tmp, 'wx');
+      try {
+        await fh.writeFile(JSON.stringify(manifest, null, 2) + '\n');
+        await fh.sync();
+      } finally {
+        await fh.close();
+      }
+      await fsp.rename(tmp, path.join(this.dir, MANIFEST));
+      await syncDir(this.dir);
+    } catch (err) {
+      await fsp.rm(tmp, { force: true }).catch(() => {});
+      throw writeErrorFor(err, path.join(this.dir, MANIFEST));
+    }
+    this.done = true;
+    await fsp.rm(path.join(this.dir, RESERVATION), { force: true }).catch(() => {});
+    return manifest;
+  }
+
+  /** Gives the number up: removes the reserved folder and what was copied. */
+  async abort(): Promise<void> {
+    if (this.done) return;
+    this.done = true;
+    await fsp.rm(this.dir, { recursive: true, force: true });
+  }
+}
+
+async function syncDir(dir: string): Promise<void> {
+  try {
+    const fh = await fsp.open(dir, 'r');
+    try { await fh.sync(); } finally { await fh.close(); }
+  } catch {
+    // not supported on this platform/filesystem
+  }
+}
+
+function safeUser(): string {
+  try { return os.userInfo().username; } catch { return process.env.USER ?? process.env.USERNAME ?? 'unknown'; }
+}
+
+/** The store a resolved configuration names. */
+export function storeFromConfig(config: unknown): ProductStore {
+  const publish = (config as { publish: { root: string; template: string } }).publish;
+  return new ProductStore({ root: publish.root, template: publish.template });
+}
