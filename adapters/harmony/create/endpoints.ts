@@ -1,4 +1,12 @@
-/** Tool endpoints of this area (see ../pipeline-types.ts for names and shapes). */
+/** Tool endpoints of the creators (see ../pipeline-types.ts for names and shapes). */
 import type { Endpoint } from '../../../kit/adapter.ts';
+import { CREATORS } from './creators.ts';
+import { createInstance, listInstances, removeInstances, updateInstance } from './service.ts';
 
-export const endpoints: Record<string, Endpoint> = {};
+export const endpoints: Record<string, Endpoint> = {
+  'create.creators': () => CREATORS,
+  'create.instances': (args, ctx) => listInstances(ctx.hub, args),
+  'create.run': (args, ctx) => createInstance(ctx.hub, args),
+  'create.update': (args, ctx) => updateInstance(ctx.hub, args),
+  'create.remove': (args, ctx) => removeInstances(ctx.hub, args),
+};

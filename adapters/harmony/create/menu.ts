@@ -1,2 +1,19 @@
-import { notYet } from '../not-yet.ts';
-export const createMenu = notYet('Create...');
+/**
+ * Create... without the web page: makes a render instance (variant Main, or the next free MainN) fed by the
+ * selected or matching composite, and tells the artist what was made and how to choose more.
+ */
+import type { Endpoint } from '../../../kit/adapter.ts';
+import type { InstanceRecord } from '../pipeline-types.ts';
+import { createInstance, listInstances } from './service.ts';
+
+export const createMenu: Endpoint = async (_args, ctx) => {
+  const session = ctx.session?.id;
+  const existing = new Set((await listInstances(ctx.hub, { session })).map((i) => i.variant.toLowerCase()));
+  let variant = 'Main';
+  for (let n = 2; existing.has(variant.toLowerCase()); n++) variant = `Main${n}`;
+  const rec = await createInstance(ctx.hub, { session, creator: 'render', variant }) as InstanceRecord;
+  return {
+    message: `dcc-kit: created the render instance ${rec.productName} (WRITE node ${rec.node}) for ${rec.folder}.\n`
+      + 'Other creators and variants: open the dcc-kit page (web.enabled) or run: dcc-kit create render|template <variant>',
+  };
+};

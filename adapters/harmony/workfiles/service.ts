@@ -73,6 +73,8 @@ export class WorkfileService {
   private readonly opts: Required<WorkfileServiceOptions>;
   private maintenance: Promise<void> | null = null;
   private counter = 0;
+  /** In-hub callers waiting for a save's archive (publish), by save id. */
+  private readonly written = new Map<string, { resolve(dest: string): void; reject(err: Error): void }>();
   private pruneTimer: NodeJS.Timeout | null = null;
 
   constructor(hub: HubServices, opts: WorkfileServiceOptions = {}) {
@@ -219,7 +221,23 @@ export class WorkfileService {
     this.hub.emit('workfile.progress', { ids: job.ids, dest: job.dest, session: job.session, ...p });
   }
 
+  /** Resolves with the archive's path once the save with this id is written (rejects if it failed). */
+  whenWritten(id: string): Promise<string> {
+    return new Promise((resolve, reject) => this.written.set(id, { resolve, reject }));
+  }
+
+  private settleWaiters(job: SaveJob, outcome: SaveOutcome): void {
+    for (const id of job.ids) {
+      const w = this.written.get(id);
+      if (!w) continue;
+      this.written.delete(id);
+      if (outcome.ok) w.resolve(job.dest);
+      else w.reject(outcome.error);
+    }
+  }
+
   private async onDone(job: SaveJob, outcome: SaveOutcome): Promise<void> {
+    this.settleWaiters(job, outcome);
     if (outcome.ok) {
       const st = await fsp.stat(job.dest).catch(() => null);
       const rec = await readOrigin(job.projectDir);

@@ -1,0 +1,53 @@
+/** Creating, listing, changing and removing publish instances in a Harmony session (one call each). */
+import type { HubServices } from '../../../kit/adapter.ts';
+import { assertPublishable } from '../../../kit/context.ts';
+import { UsageError } from '../../../kit/errors.ts';
+import { pickHarmonySession } from '../pick-session.ts';
+import type { InstanceRecord } from '../pipeline-types.ts';
+import { commonArgs, sessionContext } from '../session-context.ts';
+import { assertVariant, creatorAttributes, creatorNamed, newInstanceRecord } from './creators.ts';
+
+interface HarmonyPublishSettings { compositePattern: string }
+
+function publishSettings(hub: HubServices): HarmonyPublishSettings {
+  return (hub.config as { harmony: { publish: HarmonyPublishSettings } }).harmony.publish;
+}
+
+export async function createInstance(hub: HubServices, args: unknown): Promise<InstanceRecord> {
+  const { session: id, overrides, a } = commonArgs(args);
+  if (typeof a.creator !== 'string') throw new UsageError('create.run needs args.creator (render or template)');
+  if (typeof a.variant !== 'string') throw new UsageError('create.run needs args.variant (e.g. Main)');
+  const creator = creatorNamed(a.creator);
+  assertVariant(a.variant);
+  const attributes = creatorAttributes(creator, (a.attributes ?? {}) as Record<string, unknown>);
+  const session = pickHarmonySession(hub, id, 'create an instance');
+  const ctx = await sessionContext(hub, session, overrides);
+  assertPublishable(ctx);
+  const record = newInstanceRecord(creator, a.variant, ctx.context.folder, ctx.context.task, attributes);
+  const useSelection = a.useSelection !== false;
+  const request = creator.name === 'render' ? 'dcckit.create.render' : 'dcckit.create.template';
+  return await hub.call(session.id, { request, args: { record, useSelection, compositePattern: publishSettings(hub).compositePattern } }) as InstanceRecord;
+}
+
+export async function listInstances(hub: HubServices, args: unknown): Promise<InstanceRecord[]> {
+  const { session: id } = commonArgs(args);
+  const session = pickHarmonySession(hub, id, 'list instances');
+  const r = await hub.call(session.id, { request: 'dcckit.create.instances' }) as { instances: InstanceRecord[] };
+  return r.instances;
+}
+
+export async function updateInstance(hub: HubServices, args: unknown): Promise<InstanceRecord> {
+  const { session: id, a } = commonArgs(args);
+  if (typeof a.key !== 'string') throw new UsageError('create.update needs args.key (the instance key: a node path or backdrop:<title>)');
+  if (a.active !== undefined && typeof a.active !== 'boolean') throw new UsageError('create.update: args.active must be true or false');
+  const session = pickHarmonySession(hub, id, 'change an instance');
+  return await hub.call(session.id, { request: 'dcckit.create.update', args: { key: a.key, active: a.active, attributes: a.attributes } }) as InstanceRecord;
+}
+
+export async function removeInstances(hub: HubServices, args: unknown): Promise<{ removed: string[] }> {
+  const { session: id, a } = commonArgs(args);
+  const keys = Array.isArray(a.keys) ? a.keys.filter((k): k is string => typeof k === 'string') : [];
+  if (!keys.length) throw new UsageError('create.remove needs args.keys (instance keys)');
+  const session = pickHarmonySession(hub, id, 'remove instances');
+  return await hub.call(session.id, { request: 'dcckit.create.remove', args: { keys } }) as { removed: string[] };
+}

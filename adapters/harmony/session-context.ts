@@ -1,0 +1,41 @@
+/**
+ * The context of a Harmony session: resolved from the folder of the workfile it has open (the local copy
+ * records which archive it came from), so a .dcckitrc beside the shot's workfiles sets that shot.
+ */
+import path from 'node:path';
+import type { HubServices, SessionInfo } from '../../kit/adapter.ts';
+import { resolveContext, type ContextOverrides, type ResolvedContext } from '../../kit/context.ts';
+import { readOrigin } from './workfiles/origin.ts';
+
+export interface SessionScene {
+  /** The project folder Harmony has open (the local copy). */
+  projectDir: string;
+  /** The workfile archive it belongs to, or null for a scene never saved as one. */
+  workfile: string | null;
+}
+
+export async function sessionScene(hub: HubServices, session: SessionInfo): Promise<SessionScene> {
+  const dir = await hub.call(session.id, { function: 'scene.currentProjectPath' }, { timeout: 30_000 });
+  if (typeof dir !== 'string' || !dir) throw new Error(`Harmony (session ${session.id}) has no scene open`);
+  const projectDir = path.resolve(dir);
+  const origin = await readOrigin(projectDir);
+  return { projectDir, workfile: origin?.zip ?? null };
+}
+
+/** The context seen from the session's workfile folder (or its project folder when it has no workfile). */
+export async function sessionContext(hub: HubServices, session: SessionInfo, overrides: ContextOverrides = {}): Promise<ResolvedContext & { scene: SessionScene }> {
+  const scene = await sessionScene(hub, session);
+  const from = scene.workfile ? path.dirname(scene.workfile) : scene.projectDir;
+  const resolved = await resolveContext({ cwd: from, overrides });
+  return { ...resolved, scene };
+}
+
+/** Reads `session`, `folder`, `task` from tool-endpoint args. */
+export function commonArgs(args: unknown): { session?: string; overrides: ContextOverrides; a: Record<string, unknown> } {
+  const a = (args ?? {}) as Record<string, unknown>;
+  const str = (k: string) => (typeof a[k] === 'string' && a[k] !== '' ? a[k] as string : undefined);
+  const overrides: ContextOverrides = {};
+  if (str('folder')) overrides.folder = str('folder');
+  if (str('task')) overrides.task = str('task');
+  return { session: str('session'), overrides, a };
+}

@@ -1,0 +1,90 @@
+/**
+ * A shot set up for publishing and loading: a project tree with .dcckitrc context files, the workfile
+ * sh010_anim_v001.zip in shots/sh010/work opened into the work area, the simulated Harmony (real startup
+ * scripts) on it, an in-process hub whose config points publish.root at a temp store, and a tool client.
+ */
+import fs from 'node:fs';
+import fsp from 'node:fs/promises';
+import path from 'node:path';
+import { startHub, simEnv, startSim, tempDir } from './harmony.ts';
+import { connectHub, type HubClient } from '../../kit/hub/client.ts';
+import { defaultConfig } from '../../config/defaults.ts';
+import type { CoreConfig } from '../../config/schema.ts';
+import { zipDirectory } from '../../kit/archive/index.ts';
+import { SimScene } from '../../adapters/harmony/simulator/dom/index.ts';
+import type { HarmonySimulator, SimulatorOptions } from '../../adapters/harmony/simulator/engine.ts';
+import type { Hub } from '../../kit/hub/server.ts';
+import { openWorkfile } from '../../adapters/harmony/workfiles/local-copy.ts';
+import { ProductStore } from '../../kit/store/index.ts';
+import { PATIENCE_MS } from './patience.ts';
+
+type T = { teardown(fn: () => unknown): void };
+
+export interface PipelineRig {
+  dir: string;
+  hub: Hub;
+  sim: HarmonySimulator;
+  client: HubClient;
+  config: CoreConfig;
+  store: ProductStore;
+  /** The shot folder holding the workfile's .dcckitrc. */
+  shotDir: string;
+  zip: string;
+  /** The local copy Harmony has open. */
+  copy: string;
+  events: { event: string; [k: string]: unknown }[];
+  tool<T = unknown>(name: string, args?: Record<string, unknown>): Promise<T>;
+  call<T = unknown>(request: string, args?: unknown): Promise<T>;
+}
+
+export interface PipelineRigOptions {
+  configure?(config: CoreConfig): void;
+  /** Context of the shot's .dcckitrc (YAML lines under `context:`). */
+  shotContext?: string;
+  sim?: SimulatorOptions;
+  /** Change the project before it is zipped. */
+  prepare?(scene: SimScene): void;
+}
+
+export async function pipelineRig(t: T, opts: PipelineRigOptions = {}): Promise<PipelineRig> {
+  const dir = tempDir(t, 'dcckit-pipe-');
+  const home = path.join(dir, 'kit');
+  const config = defaultConfig(home);
+  config.harmony.workfiles.workArea = path.join(dir, 'work-area');
+  config.publish.root = path.join(dir, 'store');
+  config.harmony.executable = 'simulator';
+  config.web.enabled = false;
+  opts.configure?.(config);
+  const proj = path.join(dir, 'proj');
+  const shotDir = path.join(proj, 'shots', 'sh010');
+  const work = path.join(shotDir, 'work');
+  await fsp.mkdir(work, { recursive: true });
+  await fsp.writeFile(path.join(proj, '.dcckitrc'), 'context:\n  project: demo\n  fps: 24\n  resolution: [1920, 1080]\n');
+  await fsp.writeFile(path.join(shotDir, '.dcckitrc'), `context:\n${opts.shotContext ?? '  folder: shots/sh010\n  task: anim\n  frameStart: 1001\n  frameEnd: 1012\n'}`);
+  const src = path.join(dir, 'src', 'sh010_anim_v001');
+  const scene = SimScene.createDefault(src, 'sh010_anim_v001');
+  if (opts.prepare) {
+    opts.prepare(scene);
+    scene.saveAll();
+  }
+  const zip = path.join(work, 'sh010_anim_v001.zip');
+  await zipDirectory(src, zip);
+  const opened = await openWorkfile(zip, { workArea: config.harmony.workfiles.workArea });
+  const hub = await startHub(t, { config, home, callTimeout: PATIENCE_MS });
+  const sim = startSim(t, simEnv(hub, dir), opts.sim ?? {}, dir);
+  sim.open(opened.scene);
+  const client = await connectHub({ port: hub.port, token: hub.token, callTimeout: PATIENCE_MS * 2 });
+  t.teardown(() => client.close());
+  const events: PipelineRig['events'] = [];
+  client.on('event', (e: PipelineRig['events'][number]) => events.push(e));
+  await client.subscribe();
+  const handle = await client.session('harmony', { wait: PATIENCE_MS });
+  return {
+    dir, hub, sim, client, config, shotDir, zip, copy: opened.dir, events,
+    store: new ProductStore({ root: config.publish.root, template: config.publish.template }),
+    tool: <R>(name: string, args: Record<string, unknown> = {}) => client.adapter('harmony', name, args) as Promise<R>,
+    call: <R>(request: string, args?: unknown) => handle.request(request, args) as Promise<R>,
+  };
+}
+
+export { fs };
