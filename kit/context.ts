@@ -142,7 +142,7 @@ export function isSafeFolder(folder: string): boolean {
 }
 
 /** The frames Harmony shows: frame 1 is frameStart - handleStart. */
-export function frameRangeWithHandles(ctx: ProjectContext): { first: number; last: number; count: number } {
+export function frameRangeWithHandles(ctx: Pick<ProjectContext, 'frameStart' | 'frameEnd' | 'handleStart' | 'handleEnd'>): { first: number; last: number; count: number } {
   const first = ctx.frameStart - ctx.handleStart;
   const last = ctx.frameEnd + ctx.handleEnd;
   return { first, last, count: last - first + 1 };

@@ -1,3 +1,143 @@
-import { notYetCommand } from '../../../kit/cli/not-yet-command.ts';
+/** `dcc-kit publish`: runs the publish in the hub and follows it plugin by plugin. */
+import type { CliCommand, CliContext } from '../../../kit/cli/types.ts';
+import { UsageError } from '../../../kit/errors.ts';
+import { loadConfig } from '../../../kit/config.ts';
+import { connectHub } from '../../../kit/hub/client.ts';
+import { parse, print } from '../../../kit/cli/args.ts';
+import { describeFailure, type PluginResult, type PublishReport } from '../../../kit/publish/index.ts';
 
-export const publishCommand = notYetCommand('publish', 'publish a Harmony scene: collect, validate, extract, integrate');
+const USAGE = 'dcc-kit publish [--dry-run] [--only validate] [--repair] [--skip PLUGIN]... [--wait [--timeout S]] [--folder F] [--task T] [--session ID] [--json]';
+
+const HELP = `usage: ${USAGE}
+
+Publishes the connected Harmony scene: collect -> validate -> extract -> integrate (pyblish order).
+  collect    the scene (one call), the context of its workfile folder, instances, palettes, audio
+  validate   scene settings vs the context (repairable), instance context (repairable), WRITE outputs
+             (repairable), audio (optional). Nothing is extracted when a validator fails.
+  extract    save + the workfile's verified zip; local renders (Harmony's batch render of a saved copy,
+             every frame checked); templates (.tpl, zipped); palettes (.plt)
+  integrate  each product into the store (publish.root): a new version, files hashed, version.json last;
+             farm render instances: one Afanasy job each, rendering the PUBLISHED workfile, integrated by
+             the hub when the job is done; then the workfile goes up a version
+
+The publish runs in the hub: Ctrl-C stops following it, not the publish.
+
+options:
+  --dry-run         collect and validate, and list what would be extracted and integrated
+  --only validate   stop after validation (or: collect)
+  --repair          repair what failed validators found, then validate again
+  --skip PLUGIN     skip an optional plugin (e.g. "Validate Audio"); repeatable
+  --wait            also wait for farm jobs to finish and be integrated
+  --timeout S       with --wait: give up waiting after S seconds (exit 1; the jobs go on)
+  --folder F, --task T   context override
+  --session ID      the Harmony session (an id or unique prefix; default: the only one connected)
+  --json            one JSON object per event (start, plugin.start, progress, result, end, farm)
+  --help, -h        this help
+
+exit status: 0 published, 1 failed (the message names the plugin, the instance and what to do), 2 usage
+`;
+
+function resultLine(r: PluginResult): string {
+  const mark = r.skipped ? '-' : r.success ? 'ok' : 'FAILED';
+  const who = r.instance ? ` [${r.instance}]` : '';
+  const detail = r.success ? (r.records.at(-1)?.msg ? `: ${r.records.at(-1)!.msg}` : '') : `: ${r.error?.message}`;
+  return `${mark.padEnd(6)} ${r.plugin}${who} (${r.duration} ms)${detail}`;
+}
+
+export const publishCommand: CliCommand = {
+  name: 'publish',
+  summary: 'publish a Harmony scene: collect, validate, extract (render), integrate',
+  help: HELP,
+  async run(ctx: CliContext): Promise<number> {
+    const { values, positionals } = parse(ctx.argv, {
+      json: { type: 'boolean' }, 'dry-run': { type: 'boolean' }, only: { type: 'string' }, repair: { type: 'boolean' },
+      skip: { type: 'string', multiple: true }, wait: { type: 'boolean' }, timeout: { type: 'string' },
+      folder: { type: 'string' }, task: { type: 'string' }, session: { type: 'string' },
+    }, USAGE);
+    if (positionals.length) throw new UsageError(`unexpected argument "${positionals[0]}"\nusage: ${USAGE}`);
+    if (values.only !== undefined && !['validate', 'collect'].includes(values.only as string)) throw new UsageError(`--only takes validate or collect (got "${values.only}")`);
+    const timeoutS = values.timeout === undefined ? undefined : Number(values.timeout);
+    if (timeoutS !== undefined && !(timeoutS > 0)) throw new UsageError(`--timeout takes a number of seconds (got "${values.timeout}")`);
+    const json = Boolean(values.json);
+    const { config } = await loadConfig({ cwd: ctx.cwd, env: ctx.env });
+    const hub = await connectHub({ home: config.home, env: ctx.env, callTimeout: config.hub.callTimeout });
+    try {
+      const seen: Record<string, unknown>[] = [];
+      let runId: string | null = null;
+      let settle: (() => void) | null = null;
+      const farm = new Map<number, Record<string, unknown>>();
+      const consider = (e: Record<string, unknown>) => {
+        if (e.runId !== runId) return;
+        if (e.event === 'publish.farm') {
+          farm.set(e.jobId as number, e);
+          if (json) print(ctx, JSON.stringify({ type: 'farm', ...e, event: undefined }));
+          else print(ctx, e.state === 'integrated' ? `ok     farm job ${e.jobId}: ${e.product} v${e.version} integrated` : `FAILED farm job ${e.jobId}: ${(e.error as { message: string }).message}`);
+        } else if (json) {
+          const { event: _e, session: _s, ...rest } = e;
+          print(ctx, JSON.stringify(rest));
+        } else if (e.type === 'result') {
+          print(ctx, resultLine(e.result as PluginResult));
+        } else if (e.type === 'progress' && ctx.interactive) {
+          ctx.stderr.write(`\r${String(e.plugin)}${e.instance ? ` [${e.instance}]` : ''}: ${Math.round((e.fraction as number) * 100)}%  \x1b[K`);
+        }
+        settle?.();
+      };
+      hub.on('event', (e: Record<string, unknown>) => {
+        if (e.event !== 'publish.event' && e.event !== 'publish.farm') return;
+        if (runId === null) seen.push(e);
+        else consider(e);
+      });
+      await hub.subscribe();
+      const started = await hub.adapter('harmony', 'publish.run', {
+        session: values.session, dryRun: values['dry-run'], until: values.only, repair: values.repair, skip: values.skip,
+        folder: values.folder, task: values.task,
+      }) as { runId: string };
+      runId = started.runId;
+      for (const e of seen.splice(0)) consider(e);
+      const onSigint = () => {
+        ctx.stderr.write(`\ninterrupted: the publish goes on in the hub (run ${runId}); see dcc-kit hub logs\n`);
+        process.exit(130);
+      };
+      process.once('SIGINT', onSigint);
+      let report: PublishReport | null = null;
+      try {
+        for (;;) {
+          const status = await hub.adapter('harmony', 'publish.report', { runId }) as { state: string; report: PublishReport | null };
+          if (status.report) { report = status.report; break; }
+          await new Promise<void>((resolve) => { settle = resolve; setTimeout(resolve, 1000); });
+          settle = null;
+        }
+        const jobs = (report.context.farmJobs ?? []) as { jobId: number }[];
+        if (report.success && values.wait && jobs.length) {
+          const deadline = timeoutS === undefined ? Infinity : Date.now() + timeoutS * 1000;
+          if (!json) print(ctx, `waiting for farm job(s) ${jobs.map((j) => j.jobId).join(', ')}...`);
+          while (jobs.some((j) => !farm.has(j.jobId))) {
+            if (Date.now() > deadline) {
+              ctx.stderr.write(`dcc-kit publish: gave up waiting after ${timeoutS} s; the farm jobs go on and the hub integrates them when done\n`);
+              return 1;
+            }
+            await new Promise<void>((resolve) => { settle = resolve; setTimeout(resolve, 1000); });
+            settle = null;
+          }
+        }
+      } finally {
+        process.off('SIGINT', onSigint);
+      }
+      const farmFailed = [...farm.values()].filter((f) => f.state !== 'integrated');
+      if (!json) {
+        if (report.success) {
+          for (const p of report.published) print(ctx, `published ${p.product} v${p.version}  ${p.path}`);
+          for (const j of (report.context.farmJobs ?? []) as { jobId: number; product: string; version: number }[]) {
+            if (!farm.has(j.jobId)) print(ctx, `farm job ${j.jobId} renders ${j.product} v${j.version} (integrated when done; dcc-kit farm job ${j.jobId})`);
+          }
+          if (report.dryRun) print(ctx, 'dry run: nothing was extracted or integrated');
+        } else {
+          ctx.stderr.write(`dcc-kit publish: ${describeFailure(report)}\n`);
+        }
+      }
+      return report.success && farmFailed.length === 0 ? 0 : 1;
+    } finally {
+      hub.close();
+    }
+  },
+};

@@ -93,6 +93,7 @@
       versionName: String(scene.currentVersionName()),
       currentFile: String(scene.currentProjectPath()) + '/' + String(scene.currentVersionName()) + '.xstage',
       harmonyVersion: String(about.getMajorVersion()) + '.' + String(about.getMinorVersion()),
+      versionInfo: String(about.getVersionInfoStr()),
       dirty: scene.isDirty() === true,
       settings: settings(),
       nodes: nodes,
@@ -117,7 +118,7 @@
     }
     if (args.frames !== undefined && args.frames !== before.frames) {
       if (args.frames > before.frames) frame.insert(before.frames, args.frames - before.frames);
-      else frame.remove(args.frames + 1, before.frames - args.frames);
+      else frame.remove(args.frames, before.frames - args.frames);
       changed.push({ key: 'frames', from: before.frames, to: args.frames });
     }
     var now = settings();
