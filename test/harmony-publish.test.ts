@@ -98,3 +98,49 @@ test('a render whose batch renderer writes no frames fails by name and integrate
   t.regex(failed.error!.message, /60 of 60 frames were not rendered: renderMain\.0001\.png.* The render log is /);
   t.deepEqual(await rig.store.listProducts(), []);
 });
+
+test('a farm render instance submits one Afanasy job rendering the PUBLISHED workfile; the hub integrates the frames when the job is done', async (t) => {
+  const { AfanasyDouble } = await import('./support/afanasy-double.ts');
+  const { spawnSync } = await import('node:child_process');
+  const commands: string[] = [];
+  const farm = await AfanasyDouble.start({
+    autoRunMs: 50,
+    runTask: (task) => {
+      commands.push(task.command);
+      const r = spawnSync('/bin/sh', ['-c', task.command], { encoding: 'utf8' });
+      return { exitCode: r.status ?? 1, output: `${r.stdout}${r.stderr}` };
+    },
+  });
+  t.teardown(() => farm.close());
+  const rig = await pipelineRig(t, {
+    shotContext: '  folder: shots/sh010\n  task: anim\n  frameStart: 101\n  frameEnd: 160\n',
+    configure: (config) => { config.farm.afanasy.port = farm.port; },
+  });
+  await rig.tool('create.run', { creator: 'render', variant: 'Farm', attributes: { target: 'farm' } });
+  const report = await publish(rig);
+  t.true(report.success, JSON.stringify(report.results.filter((r) => !r.success)));
+  const jobs = report.context.farmJobs as { jobId: number; product: string; version: number }[];
+  t.is(jobs.length, 1);
+  t.like(jobs[0], { product: 'shots/sh010/renderFarm', version: 1 });
+  // Not integrated yet by the publish itself: only the workfile is.
+  t.deepEqual(report.published.map((p) => p.product), ['shots/sh010/workfileAnim']);
+  const submitted = farm.requests.map((r) => r.body as { job?: { name: string; blocks: { name: string }[] } }).find((b) => b?.job)!.job!;
+  t.is(submitted.name, 'shots/sh010/renderFarm v001');
+  t.deepEqual(submitted.blocks.map((b) => b.name), ['renderFarm']);
+  await until(() => rig.events.some((e) => e.event === 'publish.farm' && e.jobId === jobs[0]!.jobId), PATIENCE_MS * 2, 'the farm job to be integrated');
+  const done = rig.events.find((e) => e.event === 'publish.farm')!;
+  t.is(done.state, 'integrated', JSON.stringify(done));
+  const published = path.join(rig.config.publish.root, 'shots/sh010/workfileAnim/v001/workfileAnim.zip');
+  t.true(fs.existsSync(published));
+  t.true(commands.length > 0);
+  for (const c of commands) {
+    t.regex(c, /-batch -frames \d+ \d+ /);
+    t.true(c.includes(path.join(rig.config.publish.root, 'shots/sh010/renderFarm/v001/.farm-work/')), c);
+    t.false(c.includes(rig.copy), 'the farm never renders the artist\'s folder');
+  }
+  const version = (await rig.store.latest('shots/sh010', 'renderFarm'))!;
+  const manifest = checkManifest(t, version.path);
+  t.like(manifest.representations[0], { frameStart: 101, frameEnd: 160 });
+  t.is(manifest.representations[0]!.files.length, 60);
+  t.false(fs.existsSync(path.join(version.path, '.farm-work')));
+});

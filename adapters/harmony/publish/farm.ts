@@ -33,7 +33,7 @@ export interface FarmRenderRequest {
 
 export interface FarmSubmission { jobId: number; serial?: number; name: string; workDir: string }
 
-const quote = (s: string) => (/^[A-Za-z0-9_./:=@-]+$/.test(s) ? s : `"${s.replace(/(["\\$`])/g, '\\$1')}"`);
+const quote = (s: string) => (/^[A-Za-z0-9_./:=@#-]+$/.test(s) ? s : `"${s.replace(/(["\\$`])/g, '\\$1')}"`);
 
 /** Afanasy cannot echo `"` or `\` in job names back: keep names plain. */
 function jobName(text: string): string {

@@ -1,0 +1,61 @@
+import test from 'ava';
+import fs from 'node:fs';
+import path from 'node:path';
+import { sandbox } from './support/cli.ts';
+import { SimScene } from '../adapters/harmony/simulator/dom/index.ts';
+import { zipDirectory } from '../kit/archive/index.ts';
+import { pipelineRig } from './support/pipeline.ts';
+import { until } from './support/harmony.ts';
+import { PATIENCE_MS } from './support/patience.ts';
+
+test('by the CLI: launch a shot workfile, create a render instance, publish with --repair (JSON events), list the products', async (t) => {
+  const sb = sandbox();
+  t.teardown(() => sb.cleanup());
+  const shot = path.join(sb.dir, 'proj', 'shots', 'sh020');
+  fs.mkdirSync(path.join(shot, 'work'), { recursive: true });
+  fs.writeFileSync(path.join(sb.dir, 'proj', '.dcckitrc'), `context:\n  project: demo\n  fps: 25\npublish:\n  root: ${path.join(sb.dir, 'store')}\nweb:\n  enabled: false\n`);
+  fs.writeFileSync(path.join(shot, '.dcckitrc'), 'context:\n  folder: shots/sh020\n  task: comp\n  frameStart: 1001\n  frameEnd: 1008\n  handleStart: 2\n  handleEnd: 2\n');
+  const src = path.join(sb.dir, 'src', 'sh020_comp_v001');
+  SimScene.createDefault(src, 'sh020_comp_v001');
+  const zip = path.join(shot, 'work', 'sh020_comp_v001.zip');
+  await zipDirectory(src, zip);
+  const launched = await sb.json<{ pid: number }>(['launch', 'harmony', zip, '--simulate', '--json'], { cwd: shot });
+  t.teardown(() => { try { process.kill(launched.pid, 'SIGKILL'); } catch { /* gone */ } });
+
+  const created = await sb.run(['create', 'render', 'Main', '--attr', 'review=false'], { cwd: shot });
+  t.is(created.code, 0, created.stderr);
+  t.regex(created.stdout, /created renderMain \(render\) as Top\/renderMain for shots\/sh020 \/ comp/);
+  const list = await sb.json<{ instances: { key: string; attributes: { review: boolean } }[] }>(['create', 'list', '--json'], { cwd: shot });
+  t.deepEqual(list.instances.map((i) => [i.key, i.attributes.review]), [['Top/renderMain', false]]);
+
+  const refused = await sb.run(['publish'], { cwd: shot });
+  t.is(refused.code, 1);
+  t.regex(refused.stderr, /Validate Scene Settings failed: fps is 24, the context says 25.*--repair/);
+
+  const published = await sb.run(['publish', '--repair', '--json'], { cwd: shot, timeout: PATIENCE_MS * 2 });
+  t.is(published.code, 0, published.stderr + published.stdout);
+  const events = published.stdout.trim().split('\n').map((l) => JSON.parse(l) as { type: string; result?: { plugin: string; success: boolean } });
+  t.is(events[0]!.type, 'start');
+  t.is(events.at(-1)!.type, 'end');
+  t.true(events.some((e) => e.type === 'result' && e.result!.plugin === 'Extract Render (local)' && e.result!.success));
+  const products = await sb.json<{ products: { product: string; latest: number }[] }>(['products', '--json'], { cwd: shot });
+  t.deepEqual(products.products.map((p) => `${p.product}@${p.latest}`).sort(), ['renderMain@1', 'workfileComp@1']);
+  const versions = await sb.json<{ manifest: { representations: { frameStart: number; frameEnd: number; files: unknown[] }[] } }[]>(['products', 'shots/sh020/renderMain', '--json'], { cwd: shot });
+  t.like(versions[0]!.manifest.representations[0], { frameStart: 999, frameEnd: 1010 });
+  t.is(versions[0]!.manifest.representations[0]!.files.length, 12);
+  const ctx = await sb.json<{ context: { folder: string } }>(['context', '--session', (await sb.json<{ id: string }[]>(['sessions', '--json']))[0]!.id, '--json']);
+  t.is(ctx.context.folder, 'shots/sh020');
+});
+
+test('by the menu: Publish... publishes and tells the artist; Set Scene Settings... says what changed', async (t) => {
+  const rig = await pipelineRig(t);
+  await rig.tool('create.run', { creator: 'render', variant: 'Main' });
+  const before = rig.sim.messages.length;
+  t.true(rig.sim.triggerMenu('Set Scene Settings...'));
+  await until(() => rig.sim.messages.length > before, PATIENCE_MS, 'the scene settings message');
+  t.regex(rig.sim.messages.at(-1)!.text, /frames: 60 -> 12/);
+  t.true(rig.sim.triggerMenu('Publish...'));
+  await until(() => rig.sim.messages.some((m) => /published /.test(m.text)), PATIENCE_MS * 2, 'the publish message');
+  t.regex(rig.sim.messages.find((m) => /published /.test(m.text))!.text, /shots\/sh010\/renderMain v1/);
+  t.is((await rig.store.latest('shots/sh010', 'renderMain'))!.version, 1);
+});
