@@ -21,6 +21,8 @@ export interface SessionInfo {
   joinedAt: string;
   /** 'ayon' for an unmodified AYON-style client accepted in compatibility mode. */
   compat?: string;
+  /** What the adapter reported about the session (HubServices.annotate), e.g. `scripts` injected. */
+  notes?: Record<string, unknown>;
 }
 
 /** What an endpoint handler can do with the hub. */
@@ -28,6 +30,8 @@ export interface HubServices {
   /** Calls into a session (used by endpoints that must ask the DCC for something). */
   call(session: string, body: { function: string; args?: unknown } | { script: string } | { request: string; args?: unknown }, opts?: { timeout?: number }): Promise<unknown>;
   sessions(): SessionInfo[];
+  /** Records what an adapter wants shown about a session (`dcc-kit sessions --json` shows `notes`). */
+  annotate(session: string, notes: Record<string, unknown>): void;
   /** Broadcasts an event to subscribed tools. */
   emit(event: string, data: Record<string, unknown>): void;
   /** The resolved configuration (typed by kit/config.ts). */
@@ -109,6 +113,12 @@ export interface Adapter {
   toolEndpoints?: Record<string, Endpoint>;
   /** Turns what the user asked to open (e.g. a workfile .zip) into the scene the DCC opens, before a launch. */
   prepareLaunch?(req: PrepareLaunchRequest): Promise<{ scene: string | null }>;
+  /**
+   * Runs in the hub when a DCC session said hello: first time (`resumed` false) or again after its script
+   * engine was reset (scene switch, reconnect). Calls into the session may start here (e.g. injecting
+   * studio scripts); errors are logged.
+   */
+  onSessionReady?(session: SessionInfo, hub: HubServices, info: { resumed: boolean }): Promise<void>;
   /** Runs in the hub process when it starts (e.g. removing what a killed hub left behind). */
   onHubStart?(hub: HubServices): Promise<void>;
   /** Runs in the hub process before it stops; resolve when work that must not be cut (a background save) is done. */
@@ -153,7 +163,7 @@ export function validateAdapter(value: unknown, origin: string): Adapter {
   if (typeof a.name !== 'string' || !/^[a-z][a-z0-9-]*$/.test(a.name)) problems.push('name must be a lower-case identifier');
   if (typeof a.displayName !== 'string') problems.push('displayName must be a string');
   if (typeof a.defaultExecutables !== 'function') problems.push('defaultExecutables must be a function');
-  for (const key of ['install', 'uninstall', 'launchSpec', 'prepareLaunch', 'onHubStart', 'onHubStop'] as const) {
+  for (const key of ['install', 'uninstall', 'launchSpec', 'prepareLaunch', 'onHubStart', 'onHubStop', 'onSessionReady'] as const) {
     if (a[key] !== undefined && typeof a[key] !== 'function') problems.push(`${key} must be a function`);
   }
   for (const key of ['endpoints', 'toolEndpoints'] as const) {

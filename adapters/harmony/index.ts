@@ -77,6 +77,22 @@ const harmony: Adapter = {
     load: { summary: 'load a published product into a Harmony scene', load: async () => (await import('./load/cli.ts')).loadCommand },
     inventory: { summary: 'list, update and remove the containers loaded in a Harmony scene', load: async () => (await import('./load/inventory-cli.ts')).inventoryCommand },
   },
+  async onSessionReady(session, hub, info) {
+    const cfg = hub.config as { harmony: { scripts: string[]; applySceneSettings: boolean } };
+    if (session.compat) return;
+    if (cfg.harmony.scripts.length) {
+      const { injectStudioScripts } = await import('./studio-scripts.ts');
+      await injectStudioScripts(session, hub, cfg.harmony.scripts);
+    }
+    if (cfg.harmony.applySceneSettings && !info.resumed && session.scene) {
+      const { sessionScene } = await import('./session-context.ts');
+      if (!(await sessionScene(hub, session)).workfile) return;
+      const { applySceneSettings, describeChanges } = await import('./publish/scene-settings.ts');
+      const r = await applySceneSettings(hub, { session: session.id });
+      hub.annotate(session.id, { sceneSettings: r.changed });
+      hub.log.info(`session ${session.id}: scene settings applied (harmony.applySceneSettings): ${describeChanges(r.changed).replace(/\n/g, '; ')}`);
+    }
+  },
   async onHubStart(hub) {
     const { workfileService } = await import('./workfiles/service.ts');
     await workfileService(hub).ready();

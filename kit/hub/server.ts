@@ -92,6 +92,10 @@ export class Hub extends EventEmitter {
     this.services = {
       call: (session, body, o) => hub.callSession(session, body, o?.timeout),
       sessions: () => hub.sessions.list().map(describe),
+      annotate: (id, notes) => {
+        const s = hub.sessions.list().find((x) => x.id === id);
+        if (s) s.notes = { ...(s.notes ?? {}), ...notes };
+      },
       emit: (event, data) => hub.broadcast(event, data),
       config: opts.config,
       home: opts.home ?? '',
@@ -397,6 +401,16 @@ export class Hub extends EventEmitter {
     this.log.info(`session ${ev.session.id} (${ev.session.dcc} ${ev.session.pid ?? '?'}) ${what}`);
     this.emit('session', ev);
     this.broadcast(`session.${ev.type}`, { session: ev.session, ...(ev.type === 'left' ? { reason: ev.reason } : {}) });
+    if ((ev.type === 'joined' || ev.type === 'resumed') && this.adapters) this.sessionReady(ev.session, ev.type === 'resumed');
+  }
+
+  /** Lets the session's adapter act on a (re)connected session, after the hello reply has gone out. */
+  private sessionReady(session: SessionInfo, resumed: boolean): void {
+    setImmediate(() => {
+      void this.adapters!.find(session.dcc)
+        .then((adapter) => adapter?.onSessionReady?.(session, this.services, { resumed }))
+        .catch((err) => this.log.warn(`session ${session.id}: the ${session.dcc} adapter's session hook failed: ${(err as Error).message}`));
+    });
   }
 
   /** Sends an event to every subscribed tool as a `hub.event` request (the reply is ignored). */

@@ -22,6 +22,8 @@ export interface Session {
   /** Callers waiting for the session to come back after a reconnect gap. */
   waiters: ((peer: RpcPeer | null) => void)[];
   graceTimer?: NodeJS.Timeout;
+  /** What the adapter reports about the session (e.g. the studio scripts injected and their errors). */
+  notes?: Record<string, unknown>;
 }
 
 export type SessionEvent =
@@ -37,6 +39,7 @@ export function describe(s: Session): SessionInfo {
     connected: s.peer !== null && !s.peer.closed, joinedAt: s.joinedAt.toISOString(),
   };
   if (s.compat) info.compat = s.compat;
+  if (s.notes && Object.keys(s.notes).length) info.notes = { ...s.notes };
   return info;
 }
 

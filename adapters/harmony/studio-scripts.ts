@@ -1,0 +1,119 @@
+/**
+ * Studio JavaScript extensions (`harmony.scripts`): files or folders of ES5 scripts injected by the hub into
+ * every Harmony script engine, in order, after the hello. Each is checked as ES5 first (the error names the
+ * file, the line and the construct). A failing script is reported (hub log, `dcc-kit sessions --json`
+ * notes, a message to the artist) and does not stop the others. An engine that already has the same
+ * scripts (a reconnect without a scene switch) is not injected twice.
+ */
+import fsp from 'node:fs/promises';
+import path from 'node:path';
+import * as acorn from 'acorn';
+import type { HubServices, SessionInfo } from '../../kit/adapter.ts';
+
+export interface StudioScriptResult { file: string; ok: boolean; error?: string }
+
+const MARKER = '__dcckit_studio_scripts';
+
+/** The .js files the configured entries name, in order (a folder's files sorted by name, recursively). */
+export async function listStudioScripts(entries: string[]): Promise<{ files: string[]; missing: string[] }> {
+  const files: string[] = [];
+  const missing: string[] = [];
+  for (const entry of entries) {
+    const st = await fsp.stat(entry).catch(() => null);
+    if (!st) missing.push(entry);
+    else if (st.isDirectory()) {
+      const found = (await fsp.readdir(entry, { recursive: true, withFileTypes: true }))
+        .filter((e) => e.isFile() && e.name.endsWith('.js'))
+        .map((e) => path.join(e.parentPath, e.name))
+        .sort();
+      files.push(...found);
+    } else files.push(entry);
+  }
+  return { files, missing };
+}
+
+const ES2015_NODES: Record<string, string> = {
+  ArrowFunctionExpression: 'an arrow function', ClassDeclaration: 'a class', ClassExpression: 'a class', TemplateLiteral: 'a template literal',
+  ForOfStatement: 'for...of', SpreadElement: 'spread (...)', RestElement: 'rest parameters (...)', ObjectPattern: 'destructuring', ArrayPattern: 'destructuring',
+  AwaitExpression: 'await', ImportDeclaration: 'import', ExportNamedDeclaration: 'export', ExportDefaultDeclaration: 'export', YieldExpression: 'a generator',
+  AssignmentPattern: 'a default parameter value',
+};
+
+function firstModernConstruct(node: unknown): { what: string; line: number } | null {
+  if (!node || typeof node !== 'object') return null;
+  const n = node as { type?: string; kind?: string; loc?: { start: { line: number } }; async?: boolean; generator?: boolean };
+  if (n.type) {
+    if (ES2015_NODES[n.type]) return { what: ES2015_NODES[n.type]!, line: n.loc?.start.line ?? 0 };
+    if (n.type === 'VariableDeclaration' && n.kind !== 'var') return { what: `${n.kind} (use var)`, line: n.loc?.start.line ?? 0 };
+    if ((n.type === 'FunctionDeclaration' || n.type === 'FunctionExpression') && (n.async || n.generator)) return { what: n.async ? 'an async function' : 'a generator', line: n.loc?.start.line ?? 0 };
+  }
+  for (const [k, v] of Object.entries(node)) {
+    if (k === 'loc') continue;
+    const hit = Array.isArray(v) ? v.map(firstModernConstruct).find(Boolean) ?? null : firstModernConstruct(v);
+    if (hit) return hit;
+  }
+  return null;
+}
+
+/** null when `source` is ES5; else "line N: <construct> is not ES5 ..." */
+export function es5Problem(source: string): string | null {
+  try {
+    acorn.parse(source, { ecmaVersion: 5, sourceType: 'script' });
+    return null;
+  } catch (err) {
+    const e = err as { loc?: { line: number; column: number }; message: string };
+    try {
+      const modern = firstModernConstruct(acorn.parse(source, { ecmaVersion: 'latest', sourceType: 'script', locations: true }));
+      if (modern) return `line ${modern.line}: ${modern.what} is not ES5 (Harmony's Qt Script runs ES5: use var and function expressions)`;
+    } catch {
+      // not valid in any version: report the ES5 parser's error
+    }
+    return `line ${e.loc?.line ?? '?'}: ${e.message.replace(/ \(\d+:\d+\)$/, '')}`;
+  }
+}
+
+export async function injectStudioScripts(session: SessionInfo, hub: HubServices, entries: string[]): Promise<StudioScriptResult[]> {
+  if (!entries.length) return [];
+  const { files, missing } = await listStudioScripts(entries);
+  const results: StudioScriptResult[] = missing.map((file) => ({ file, ok: false, error: 'does not exist (harmony.scripts)' }));
+  const loaded = await hub.call(session.id, { function: `(function () { return typeof ${MARKER} === 'undefined' ? null : ${MARKER}; })` }).catch(() => null);
+  const sources: { file: string; source: string }[] = [];
+  for (const file of files) {
+    let source: string;
+    try {
+      source = await fsp.readFile(file, 'utf8');
+    } catch (err) {
+      results.push({ file, ok: false, error: `cannot be read: ${(err as Error).message}` });
+      continue;
+    }
+    const problem = es5Problem(source);
+    if (problem) results.push({ file, ok: false, error: problem });
+    else sources.push({ file, source });
+  }
+  const names = sources.map((s) => s.file);
+  if (Array.isArray(loaded) && loaded.length === names.length && loaded.every((n, i) => n === names[i])) {
+    const same = [...results, ...sources.map((s) => ({ file: s.file, ok: true }))];
+    hub.annotate(session.id, { scripts: same });
+    return same;
+  }
+  for (const { file, source } of sources) {
+    try {
+      await hub.call(session.id, { script: source }, { timeout: 60_000 });
+      results.push({ file, ok: true });
+    } catch (err) {
+      results.push({ file, ok: false, error: `failed in Harmony: ${(err as Error).message}` });
+    }
+  }
+  await hub.call(session.id, { script: `${MARKER} = ${JSON.stringify(names)};` }).catch(() => null);
+  const failed = results.filter((r) => !r.ok);
+  hub.annotate(session.id, { scripts: results });
+  for (const r of results) {
+    if (r.ok) hub.log.info(`session ${session.id}: studio script ${r.file} injected`);
+    else hub.log.warn(`session ${session.id}: studio script ${r.file} ${r.error}`);
+  }
+  if (failed.length) {
+    const text = `dcc-kit: ${failed.length} studio script(s) could not be loaded; the others were:\n${failed.map((f) => `${f.file}: ${f.error}`).join('\n')}`;
+    hub.call(session.id, { request: 'dcckit.message', args: { text, kind: 'warning' } }, { timeout: 60 * 60_000 }).catch(() => null);
+  }
+  return results;
+}
