@@ -112,7 +112,7 @@ test('install --scripts-dir writes into that packages folder only; a missing fol
   t.deepEqual(out.actions, [{ path: path.join(site, 'dcckit.json'), action: 'written' }]);
   checkPackageFile(t, path.join(site, 'dcckit.json'));
   const dry = await sb.json<Actions>(['install', 'houdini', '--scripts-dir', site, '--uninstall', '--dry-run', '--json']);
-  t.deepEqual(dry.actions, [{ path: path.join(site, 'dcckit.json'), action: 'removed' }]);
+  t.deepEqual(dry.actions, [{ path: path.join(site, 'dcckit.json'), action: 'would remove' }]);
   t.true(fs.existsSync(path.join(site, 'dcckit.json')), '--dry-run changes nothing');
 
   const nowhere = await sb.run(['install', 'houdini', '--scripts-dir', path.join(sb.dir, 'nowhere')]);

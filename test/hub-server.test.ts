@@ -275,14 +275,15 @@ test('the hub pings idle peers and drops one that never answers; a live peer sta
 });
 
 test('a DCC busy with a long call is not dropped by keepalive pings', async (t) => {
-  const hub = await startHub(t, { pingInterval: 100 });
+  // Pings every 300 ms (a reply has that long: the tool in this busy test process must make it) during a call of 10 intervals.
+  const hub = await startHub(t, { pingInterval: 300 });
   const slow = (ms: number) => new Promise((resolve) => setTimeout(() => resolve('done'), ms));
-  const dcc = await connectFakeDcc({ port: hub.port, token: hub.token, functions: { slow: () => slow(700) } });
+  const dcc = await connectFakeDcc({ port: hub.port, token: hub.token, functions: { slow: () => slow(3000) } });
   t.teardown(() => dcc.peer.close());
   // The fake DCC answers pings even while busy; make it deaf to them to model Harmony's single thread.
   const serve = dcc.peer.onRequest!;
   dcc.peer.onRequest = (msg, peer) => (msg.request === 'ping' ? new Promise(() => {}) : serve(msg, peer));
   const c = await tool(t, hub);
-  t.is(await c.call('fakedcc', 'slow', null, { timeout: 5000 }), 'done');
+  t.is(await c.call('fakedcc', 'slow', null, { timeout: PATIENCE_MS }), 'done');
   t.false(dcc.peer.closed);
 });
