@@ -39,5 +39,7 @@ export async function runSuites(steps: Step[], cwd = ROOT, log = (line: string) 
 }
 
 if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
-  process.exitCode = await runSuites(STEPS);
+  // `npm test -- <ava options or files>` passes them to ava.
+  const extra = process.argv.slice(2);
+  process.exitCode = await runSuites(STEPS.map((step) => (step.name === 'ava' ? { ...step, args: [...step.args, ...extra] } : step)));
 }
