@@ -80,6 +80,8 @@ const harmony: Adapter = {
   async onSessionReady(session, hub, info) {
     const cfg = hub.config as { harmony: { scripts: string[]; applySceneSettings: boolean } };
     if (session.compat) return;
+    const { colorOnOpen } = await import('./load/service.ts');
+    await colorOnOpen(hub, session).catch((err) => hub.log.warn(`session ${session.id}: could not colour outdated containers: ${(err as Error).message}`));
     if (cfg.harmony.scripts.length) {
       const { injectStudioScripts } = await import('./studio-scripts.ts');
       await injectStudioScripts(session, hub, cfg.harmony.scripts);

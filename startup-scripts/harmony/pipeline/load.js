@@ -1,4 +1,431 @@
 /*
- * dcc-kit pipeline module "load" for Harmony (ES5 only). Loaded after dcckit.js and pipeline/metadata.js;
- * registers its named requests with dcckit.serve(name, fn).
+ * dcc-kit loaders and scene inventory for Harmony (ES5 only). The Node side lists files, detects sequences
+ * and resolves versions; each request here makes the nodes AND records the container in the scene's
+ * pipeline data (pipeline/metadata.js) in the same call, whatever the number of frames.
+ *
+ *   dcckit.load.load      { container, loader, ... }                -> the container record
+ *   dcckit.load.update    { updates: [{ id, container, ... }], colors } -> { updated: [id...] }
+ *   dcckit.load.remove    { ids: [...] }                             -> { removed: [id...] }
+ *   dcckit.load.inventory ()   -> { containers: [record + missingNodes] }   (one call for the whole scene)
+ *   dcckit.load.colorize  { colors: { nodePath: [r, g, b, a] } }     -> number of nodes coloured
  */
+(function () {
+  var ROOT = 'Top';
+
+  function nodeViewGroup() {
+    var views = [];
+    try { views = view.viewList(); } catch (e) { views = []; }
+    if (!views || !views.length) {
+      views = [];
+      for (var k = 0; k < 20; k++) views.push('View' + k);
+    }
+    for (var i = 0; i < views.length; i++) {
+      if (String(view.type(views[i])) === 'Node View') {
+        var g = String(view.group(views[i]));
+        if (g) return g;
+      }
+    }
+    throw new Error('no Node View is open in Harmony, so there is no group to load into: open a Node View and load again');
+  }
+
+  function color(rgba) {
+    return new ColorRGBA(rgba[0], rgba[1], rgba[2], rgba[3] === undefined ? 255 : rgba[3]);
+  }
+
+  function uniqueColumn(name) {
+    var col = name;
+    for (var i = 1; column.type(col) !== ''; i++) col = name + '_' + i;
+    return col;
+  }
+
+  function copyFile(src, dst) {
+    var ok = new PermanentFile(src).copy(new PermanentFile(dst));
+    if (!ok) throw new Error('cannot copy ' + src + ' into the scene (' + dst + ')');
+  }
+
+  function extOf(file) {
+    var m = /\.([A-Za-z0-9]+)$/.exec(file);
+    return m ? m[1].toUpperCase() : 'PNG';
+  }
+
+  /** Puts the files of a sequence on the column's drawings: one drawing per frame, exposed on its frame. */
+  function exposeSequence(elementId, col, files, hold) {
+    var frames = frame.numberOf();
+    for (var f = 1; f <= frames; f++) column.setEntry(col, 1, f, '');
+    for (var i = 0; i < files.length; i++) {
+      var name = String(files[i].drawing);
+      if (!Drawing.isExists(elementId, name)) Drawing.create(elementId, name, true);
+      copyFile(files[i].file, Drawing.filename(elementId, name));
+      if (hold) {
+        for (var h = 1; h <= frames; h++) column.setEntry(col, 1, h, name);
+      } else if (files[i].frame >= 1 && files[i].frame <= frames) {
+        column.setEntry(col, 1, files[i].frame, name);
+      }
+    }
+  }
+
+  function importImages(group, name, files, hold, x, y) {
+    var ext = extOf(files[0].file);
+    var elementId = element.add(name, 'BW', scene.numberOfUnitsZ(), ext === 'JPEG' ? 'JPG' : ext, null);
+    if (elementId < 0) throw new Error('Harmony refused to create the element ' + name);
+    var col = uniqueColumn(name);
+    column.add(col, 'DRAWING');
+    column.setElementIdOfDrawing(col, elementId);
+    var read = node.add(group, name, 'READ', x || 0, y || 0, 0);
+    if (!read) throw new Error('Harmony refused to create the READ node ' + name + ' in ' + group);
+    node.setTextAttr(read, 'READ_TRANSPARENCY', 1, 'true');
+    node.setTextAttr(read, 'OPACITY', 1, '100');
+    node.setTextAttr(read, 'ALIGNMENT_RULE', 1, 'ASIS');
+    node.linkAttr(read, 'DRAWING.ELEMENT', col);
+    exposeSequence(elementId, col, files, hold);
+    return { read: read, column: col, element: elementId };
+  }
+
+  function backdropTitles() {
+    var list = Backdrop.backdrops(ROOT);
+    var out = {};
+    for (var i = 0; i < list.length; i++) out[String(list[i].title.text)] = true;
+    return out;
+  }
+
+  /** The first free title: name, name_2, name_3... (deterministic, whatever order backdrops are in). */
+  function freeTitle(name) {
+    var taken = backdropTitles();
+    if (!taken[name]) return name;
+    for (var i = 2; ; i++) if (!taken[name + '_' + i]) return name + '_' + i;
+  }
+
+  function findBackdrop(title) {
+    var list = Backdrop.backdrops(ROOT);
+    for (var i = 0; i < list.length; i++) if (String(list[i].title.text) === title) return list[i];
+    return null;
+  }
+
+  function wrapInBackdrop(title, nodes, at) {
+    var minX = 1e9, minY = 1e9, maxX = -1e9, maxY = -1e9;
+    for (var i = 0; i < nodes.length; i++) {
+      var x = node.coordX(nodes[i]), y = node.coordY(nodes[i]);
+      if (x < minX) minX = x;
+      if (y < minY) minY = y;
+      if (x > maxX) maxX = x;
+      if (y > maxY) maxY = y;
+    }
+    if (!nodes.length) { minX = 0; minY = 0; maxX = 0; maxY = 0; }
+    var pos = at || { x: minX - 40, y: minY - 60, w: maxX - minX + 200, h: maxY - minY + 160 };
+    Backdrop.addBackdrop(ROOT, {
+      position: pos,
+      title: { text: title, color: 4278190080, size: 14, font: 'Arial' },
+      description: { text: 'dcc-kit container', color: 4278190080, size: 12, font: 'Arial' },
+      color: 4285098345
+    });
+    return pos;
+  }
+
+  function topNodes() {
+    var list = node.subNodes(ROOT);
+    var out = {};
+    for (var i = 0; i < list.length; i++) out[list[i]] = true;
+    return out;
+  }
+
+  function pasteUnderBackdrop(tpl, title, at) {
+    var before = topNodes();
+    var backdropsBefore = Backdrop.backdrops(ROOT).length;
+    if (!copyPaste.pasteTemplateIntoGroup(tpl, ROOT, 1)) throw new Error('Harmony could not paste the template ' + tpl);
+    var after = node.subNodes(ROOT);
+    var added = [];
+    for (var i = 0; i < after.length; i++) if (!before[after[i]]) added.push(after[i]);
+    // Backdrops that came with the template stay; the container's own backdrop goes around all the nodes.
+    var count = Backdrop.backdrops(ROOT).length - backdropsBefore;
+    var pos = wrapInBackdrop(title, added, at);
+    return { nodes: added, backdrop: title, position: pos, pastedBackdrops: count };
+  }
+
+  /** Links between the container's nodes and the rest of the scene, by node name (names survive a re-paste). */
+  function boundaryLinks(nodes) {
+    var inside = {};
+    for (var i = 0; i < nodes.length; i++) inside[nodes[i]] = true;
+    var links = [];
+    for (var j = 0; j < nodes.length; j++) {
+      var n = nodes[j];
+      if (!node.type(n)) continue;
+      for (var p = 0; p < node.numberOfInputPorts(n); p++) {
+        var src = node.srcNodeInfo(n, p);
+        if (src && src.node && !inside[src.node]) links.push({ from: src.node, fromPort: src.port, to: node.getName(n), toPort: p, dir: 'in' });
+      }
+      for (var o = 0; o < node.numberOfOutputPorts(n); o++) {
+        for (var l = 0; l < node.numberOfOutputLinks(n, o); l++) {
+          var dst = node.dstNodeInfo(n, o, l);
+          if (dst && dst.node && !inside[dst.node]) links.push({ from: node.getName(n), fromPort: o, to: dst.node, toPort: dst.port, dir: 'out' });
+        }
+      }
+    }
+    return links;
+  }
+
+  function restoreLinks(links, nodes) {
+    var byName = {};
+    for (var i = 0; i < nodes.length; i++) byName[String(node.getName(nodes[i]))] = nodes[i];
+    var restored = 0;
+    for (var j = 0; j < links.length; j++) {
+      var k = links[j];
+      if (k.dir === 'in' && byName[k.to] && node.type(k.from)) {
+        if (node.link(k.from, k.fromPort, byName[k.to], k.toPort, false, true)) restored++;
+      } else if (k.dir === 'out' && byName[k.from] && node.type(k.to)) {
+        node.unlink(k.to, k.toPort);
+        if (node.link(byName[k.from], k.fromPort, k.to, k.toPort, true, false)) restored++;
+      }
+    }
+    return restored;
+  }
+
+  function deleteNodes(nodes) {
+    for (var i = 0; i < nodes.length; i++) if (node.type(nodes[i])) node.deleteNode(nodes[i], true, true);
+  }
+
+  function removeBackdrop(title) {
+    var bd = findBackdrop(title);
+    if (bd) Backdrop.removeBackdrop(bd);
+  }
+
+  function paletteList() {
+    return PaletteObjectManager.getScenePaletteList();
+  }
+
+  function findPalette(file) {
+    var list = paletteList();
+    var want = String(file).replace(/\\/g, '/').replace(/\.plt$/i, '');
+    for (var i = 0; i < list.numPalettes; i++) {
+      var p = list.getPaletteByIndex(i);
+      if (p && (String(p.getPath()) + '/' + String(p.getName())) === want) return { palette: p, index: i };
+    }
+    return null;
+  }
+
+  function addPalette(args, index) {
+    var target = args.file;
+    if (args.mode === 'import') {
+      // The Node side made sure the folder exists (Harmony's scripting has no portable mkdir).
+      target = String(scene.currentProjectPath()) + '/palette-library/' + args.paletteName + '.plt';
+      copyFile(args.file, target);
+    }
+    var list = paletteList();
+    var added = index === undefined || index < 0 ? list.addPalette(target.replace(/\.plt$/i, '')) : list.addPalette(target.replace(/\.plt$/i, ''), index);
+    if (!added || !added.isValid()) throw new Error('Harmony could not add the palette ' + target);
+    return target;
+  }
+
+  // ---- per loader ----------------------------------------------------------------------------------
+
+  var loaders = {
+    imageSequence: {
+      load: function (a, c) {
+        var group = nodeViewGroup();
+        var made = importImages(group, a.nodeName, a.files, a.hold, 0, 0);
+        node.setColor(made.read, color(a.color));
+        c.nodes = [made.read];
+        c.data = { column: made.column, element: made.element, group: group, hold: a.hold };
+      },
+      update: function (a, c) {
+        var read = c.nodes[0];
+        if (!node.type(read)) throw new Error('its READ node ' + read + ' is not in the scene any more');
+        var col = node.linkedColumn(read, 'DRAWING.ELEMENT');
+        var elementId = column.getElementIdOfDrawing(col);
+        exposeSequence(elementId, col, a.files, a.hold);
+      }
+    },
+    background: {
+      load: function (a, c) {
+        var group = nodeViewGroup();
+        var reads = [];
+        for (var i = 0; i < a.layers.length; i++) {
+          var made = importImages(group, a.layers[i].name, [{ file: a.layers[i].file, drawing: '1', frame: 1 }], true, i * 120, 0);
+          node.setColor(made.read, color(a.color));
+          reads.push(made.read);
+        }
+        var title = freeTitle(a.title);
+        wrapInBackdrop(title, reads);
+        c.nodes = reads;
+        c.backdrop = title;
+        c.data = { layers: a.layers.length };
+      },
+      update: function (a, c) {
+        var byName = {};
+        for (var i = 0; i < c.nodes.length; i++) byName[String(node.getName(c.nodes[i]))] = c.nodes[i];
+        var nodes = [];
+        for (var j = 0; j < a.layers.length; j++) {
+          var layer = a.layers[j];
+          var read = byName[layer.name];
+          if (read && node.type(read)) {
+            var col = node.linkedColumn(read, 'DRAWING.ELEMENT');
+            exposeSequence(column.getElementIdOfDrawing(col), col, [{ file: layer.file, drawing: '1', frame: 1 }], true);
+          } else {
+            read = importImages(nodeViewGroup(), layer.name, [{ file: layer.file, drawing: '1', frame: 1 }], true, j * 120, 0).read;
+          }
+          nodes.push(read);
+        }
+        c.nodes = nodes;
+      }
+    },
+    audio: {
+      load: function (a, c) {
+        var col = uniqueColumn(a.columnName);
+        if (!column.add(col, 'SOUND')) throw new Error('Harmony refused to add the sound column ' + col);
+        if (!column.importSound(col, 1, a.file)) { column.removeSoundColumn(col); throw new Error('Harmony could not import the sound ' + a.file); }
+        c.nodes = [col];
+        c.data = { column: col };
+      },
+      update: function (a, c) {
+        var col = c.data.column;
+        if (column.type(col) === 'SOUND') column.removeSoundColumn(col);
+        column.add(col, 'SOUND');
+        if (!column.importSound(col, 1, a.file)) throw new Error('Harmony could not import the sound ' + a.file);
+      }
+    },
+    palette: {
+      load: function (a, c) {
+        var target = addPalette(a);
+        c.nodes = [target];
+        c.data = { mode: a.mode, file: target };
+      },
+      update: function (a, c) {
+        var found = findPalette(c.data.file);
+        var index = found ? found.index : -1;
+        if (found) paletteList().removePaletteById(found.palette.id);
+        var target = addPalette(a, index);
+        c.nodes = [target];
+        c.data.file = target;
+        c.data.index = index;
+      }
+    },
+    template: {
+      load: function (a, c) {
+        var pasted = pasteUnderBackdrop(a.tpl, freeTitle(a.title));
+        c.nodes = pasted.nodes;
+        c.backdrop = pasted.backdrop;
+        c.data = { position: pasted.position };
+      },
+      update: function (a, c) {
+        var links = boundaryLinks(c.nodes);
+        deleteNodes(c.nodes);
+        var bd = findBackdrop(c.backdrop);
+        var at = bd ? bd.position : null;
+        removeBackdrop(c.backdrop);
+        var pasted = pasteUnderBackdrop(a.tpl, c.backdrop, at);
+        c.nodes = pasted.nodes;
+        c.data = { position: pasted.position, restoredLinks: restoreLinks(links, pasted.nodes) };
+      }
+    }
+  };
+  loaders.workfile = loaders.template;
+
+  function loaderOf(name) {
+    if (!loaders.hasOwnProperty(name)) throw new Error('unknown loader "' + name + '"');
+    return loaders[name];
+  }
+
+  /** Runs fn as one undoable step; a failure undoes what it did, so the scene is unchanged. */
+  function atomically(label, fn) {
+    scene.beginUndoRedoAccum(label);
+    var result;
+    try {
+      result = fn();
+    } catch (e) {
+      scene.cancelUndoRedoAccum();
+      throw e;
+    }
+    scene.endUndoRedoAccum();
+    return result;
+  }
+
+  function load(args) {
+    return atomically('dcc-kit load', function () {
+      var c = args.container;
+      loaderOf(c.loader).load(args, c);
+      dcckitPipeline.modify(function (data) { data.containers[c.id] = c; });
+      return c;
+    });
+  }
+
+  function colorize(colors) {
+    var n = 0;
+    for (var p in colors) {
+      if (colors.hasOwnProperty(p) && node.type(p)) {
+        node.setColor(p, color(colors[p]));
+        n++;
+      }
+    }
+    return n;
+  }
+
+  function update(args) {
+    var updated = [];
+    var failed = [];
+    dcckitPipeline.modify(function (data) {
+      for (var i = 0; i < args.updates.length; i++) {
+        var u = args.updates[i];
+        var c = data.containers[u.id];
+        if (!c) { failed.push({ id: u.id, error: 'no container ' + u.id + ' in this scene' }); continue; }
+        try {
+          loaderOf(c.loader).update(u, c);
+          c.version = u.version;
+          c.representation = u.representation;
+          c.source = u.source;
+          updated.push(u.id);
+        } catch (e) {
+          failed.push({ id: u.id, error: String(e && e.message ? e.message : e) });
+        }
+      }
+    });
+    if (args.colors) colorize(args.colors);
+    return { updated: updated, failed: failed };
+  }
+
+  function remove(args) {
+    var removed = [];
+    dcckitPipeline.modify(function (data) {
+      for (var i = 0; i < args.ids.length; i++) {
+        var c = data.containers[args.ids[i]];
+        if (!c) continue;
+        if (c.loader === 'audio') {
+          if (column.type(c.data.column) === 'SOUND') column.removeSoundColumn(c.data.column);
+        } else if (c.loader === 'palette') {
+          var found = findPalette(c.data.file);
+          if (found) paletteList().removePaletteById(found.palette.id);
+        } else {
+          deleteNodes(c.nodes);
+          if (c.backdrop) removeBackdrop(c.backdrop);
+        }
+        delete data.containers[args.ids[i]];
+        removed.push(args.ids[i]);
+      }
+    });
+    return { removed: removed };
+  }
+
+  function present(c, item) {
+    if (c.loader === 'audio') return column.type(item) === 'SOUND';
+    if (c.loader === 'palette') return findPalette(item) !== null;
+    return node.type(item) !== '';
+  }
+
+  function inventory() {
+    var data = dcckitPipeline.read();
+    var out = [];
+    for (var id in data.containers) {
+      if (!data.containers.hasOwnProperty(id)) continue;
+      var c = data.containers[id];
+      var missing = [];
+      for (var i = 0; i < c.nodes.length; i++) if (!present(c, c.nodes[i])) missing.push(c.nodes[i]);
+      c.missingNodes = missing;
+      out.push(c);
+    }
+    return { containers: out };
+  }
+
+  dcckit.serve('dcckit.load.load', load);
+  dcckit.serve('dcckit.load.update', update);
+  dcckit.serve('dcckit.load.remove', remove);
+  dcckit.serve('dcckit.load.inventory', inventory);
+  dcckit.serve('dcckit.load.colorize', function (args) { return colorize(args.colors || {}); });
+}());

@@ -10,8 +10,7 @@ import { descendantsOf, uniqueName } from './graph.ts';
 import type { BackdropState, ColumnState, ElementState, LinkState, NodeState } from './model.ts';
 import { ROOT } from './model.ts';
 import { writeFileAtomic } from './persist.ts';
-import type { SimScene } from './scene.ts';
-import { drawingExtension } from './scene.ts';
+import { SimScene, drawingExtension } from './scene.ts';
 import { insertFrames } from './timeline.ts';
 
 export interface TemplateDoc {
@@ -132,13 +131,28 @@ export function writeTemplate(drag: DragObject, folder: string, name: string): s
   return dir;
 }
 
-/** Reads a .tpl folder written by writeTemplate; null when it is missing or not one. */
+/**
+ * A project folder pasted as a template (Harmony accepts a scene folder where a .tpl is expected, which is
+ * how AYON imports a published workfile): its Top nodes and backdrops.
+ */
+function projectAsTemplate(dir: string, startFrame: number, numFrames: number): DragObject | null {
+  let scene: SimScene;
+  try {
+    scene = SimScene.open(dir);
+  } catch {
+    return null;
+  }
+  const top = [...scene.state.nodes.values()].filter((n) => n.group === ROOT).map((n) => [...scene.state.nodes.entries()].find(([, v]) => v === n)![0]);
+  return copyNodes(scene, top, scene.state.backdrops.get(ROOT) ?? [], startFrame, numFrames);
+}
+
+/** Reads a .tpl folder written by writeTemplate (or a project folder); null when it is missing or not one. */
 export function readTemplate(tplPath: string, startFrame: number, numFrames: number): DragObject | null {
   let text: string;
   try {
     text = fs.readFileSync(path.join(tplPath, 'scene.xstage'), 'utf8');
   } catch {
-    return null;
+    return projectAsTemplate(tplPath, startFrame, numFrames);
   }
   const m = /<dcckitTemplate><!\[CDATA\[([\s\S]*?)\]\]><\/dcckitTemplate>/.exec(text);
   if (m === null) return null;

@@ -1,0 +1,177 @@
+/**
+ * Loading products into a Harmony session and managing what was loaded. Every operation is ONE call into
+ * Harmony whatever its size (files are listed, sequences detected and versions resolved here).
+ */
+import { randomUUID } from 'node:crypto';
+import fsp from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import type { HubServices, SessionInfo } from '../../../kit/adapter.ts';
+import { UsageError } from '../../../kit/errors.ts';
+import { parseProductRef, storeFromConfig, type ProductStore, type VersionInfo, type VersionManifest } from '../../../kit/store/index.ts';
+import { pickHarmonySession } from '../pick-session.ts';
+import type { ContainerRecord, InventoryItem } from '../pipeline-types.ts';
+import { commonArgs, sessionContext } from '../session-context.ts';
+import { GREEN, LOADERS, RED, chooseLoader, chooseRepresentation, prepare, type PreparedLoad } from './loaders.ts';
+
+type Resolved = VersionInfo & { manifest: VersionManifest };
+
+async function withStaging<T>(fn: (staging: () => Promise<string>) => Promise<T>): Promise<T> {
+  const made: string[] = [];
+  try {
+    return await fn(async () => {
+      const d = await fsp.mkdtemp(path.join(os.tmpdir(), 'dcckit-load-'));
+      made.push(d);
+      return d;
+    });
+  } finally {
+    for (const d of made) await fsp.rm(d, { recursive: true, force: true }).catch(() => {});
+  }
+}
+
+/** `folder/product[@v]` or `product[@v]` (folder from the session's context). */
+async function resolveRef(hub: HubServices, session: SessionInfo, store: ProductStore, ref: string, version: unknown, overrides = {}): Promise<Resolved> {
+  const needsFolder = !ref.includes('/');
+  const folder = needsFolder ? (await sessionContext(hub, session, overrides)).context.folder : null;
+  const parsed = parseProductRef(ref, folder);
+  if (version !== undefined && version !== null && version !== 'latest') {
+    const n = Number(String(version).replace(/^v/, ''));
+    if (!Number.isInteger(n) || n < 1) throw new UsageError(`version must be a number or "latest" (got "${String(version)}")`);
+    parsed.version = n;
+  } else if (version === 'latest') parsed.version = 'latest';
+  return store.resolve(parsed);
+}
+
+export async function loadProduct(hub: HubServices, args: unknown): Promise<ContainerRecord> {
+  const { session: id, overrides, a } = commonArgs(args);
+  if (typeof a.product !== 'string' || !a.product) throw new UsageError('load.run needs args.product ([folder/]product[@version])');
+  const session = pickHarmonySession(hub, id, 'load');
+  const store = storeFromConfig(hub.config);
+  const version = await resolveRef(hub, session, store, a.product, a.version, overrides);
+  const loader = chooseLoader(version.manifest, typeof a.loader === 'string' ? a.loader : undefined);
+  const rep = chooseRepresentation(version.manifest, loader, typeof a.representation === 'string' ? a.representation : undefined);
+  const latest = await store.latest(version.folder, version.product);
+  if (loader.name === 'palette' && a.mode === 'import' && session.scene) {
+    await fsp.mkdir(path.join(path.dirname(session.scene), 'palette-library'), { recursive: true });
+  }
+  return withStaging(async (staging) => {
+    const prepared = await prepare(loader, version, rep, { staging, mode: typeof a.mode === 'string' ? a.mode : undefined, productName: version.product, outdated: latest !== null && latest.version > version.version });
+    const container: ContainerRecord = {
+      id: randomUUID(), loader: loader.name, product: `${version.folder}/${version.product}`, folder: version.folder, productName: version.product,
+      productType: version.manifest.productType, version: version.version, representation: rep.name, nodes: [], backdrop: null,
+      source: prepared.source, loadedAt: new Date().toISOString(),
+    };
+    return await hub.call(session.id, { request: 'dcckit.load.load', args: { ...prepared.args, container } }, { timeout: 10 * 60_000 }) as ContainerRecord;
+  });
+}
+
+interface SceneContainer extends ContainerRecord { missingNodes: string[] }
+
+async function sceneContainers(hub: HubServices, session: SessionInfo): Promise<SceneContainer[]> {
+  const r = await hub.call(session.id, { request: 'dcckit.load.inventory' }) as { containers: SceneContainer[] };
+  return r.containers;
+}
+
+async function latestOf(store: ProductStore, c: ContainerRecord, cache: Map<string, number | null>): Promise<number | null> {
+  if (!cache.has(c.product)) {
+    const v = await store.latest(c.folder, c.productName).catch(() => null);
+    cache.set(c.product, v?.version ?? null);
+  }
+  return cache.get(c.product)!;
+}
+
+async function withStatus(store: ProductStore, list: SceneContainer[]): Promise<InventoryItem[]> {
+  const cache = new Map<string, number | null>();
+  const out: InventoryItem[] = [];
+  for (const c of list) {
+    const latest = await latestOf(store, c, cache);
+    const status = c.missingNodes.length ? 'nodes-missing' : latest === null ? 'missing-in-store' : c.version < latest ? 'outdated' : 'latest';
+    out.push({ ...c, latest, status });
+  }
+  return out;
+}
+
+export async function inventory(hub: HubServices, args: unknown): Promise<InventoryItem[]> {
+  const { session: id } = commonArgs(args);
+  const session = pickHarmonySession(hub, id, 'list containers');
+  return withStatus(storeFromConfig(hub.config), await sceneContainers(hub, session));
+}
+
+/** READ-node colours telling latest (green) from outdated (red). */
+function colorsFor(items: { loader: string; nodes: string[]; version: number; latest: number | null }[]): Record<string, number[]> {
+  const colors: Record<string, number[]> = {};
+  for (const i of items) {
+    if (i.loader !== 'imageSequence' && i.loader !== 'background') continue;
+    const c = i.latest !== null && i.version < i.latest ? RED : GREEN;
+    for (const n of i.nodes) colors[n] = c;
+  }
+  return colors;
+}
+
+function pickContainers(list: SceneContainer[], ids: string[] | undefined, all: boolean): SceneContainer[] {
+  if (all) return list;
+  if (!ids?.length) throw new UsageError('name containers (ids or unique prefixes, see dcc-kit inventory) or pass all');
+  return ids.map((id) => {
+    const hits = list.filter((c) => c.id === id || c.id.startsWith(id) || c.product === id || c.productName === id);
+    if (hits.length === 0) throw new UsageError(`no container "${id}" in this scene (see dcc-kit inventory)`);
+    if (hits.length > 1) throw new UsageError(`"${id}" names ${hits.length} containers (${hits.map((h) => h.id.slice(0, 8)).join(', ')}): use an id`);
+    return hits[0]!;
+  });
+}
+
+export async function updateContainers(hub: HubServices, args: unknown): Promise<{ updated: { id: string; from: number; to: number }[]; failed: { id: string; error: string }[] }> {
+  const { session: id, a } = commonArgs(args);
+  const session = pickHarmonySession(hub, id, 'update containers');
+  const store = storeFromConfig(hub.config);
+  const list = await sceneContainers(hub, session);
+  const chosen = pickContainers(list, Array.isArray(a.ids) ? a.ids.map(String) : undefined, a.all === true);
+  const target = a.version === undefined || a.version === null ? 'latest' : a.version;
+  return withStaging(async (staging) => {
+    const updates: (PreparedLoad['args'] & { id: string; version: number; representation: string; source: string })[] = [];
+    const plan: { id: string; from: number; to: number }[] = [];
+    const failed: { id: string; error: string }[] = [];
+    const after: { loader: string; nodes: string[]; version: number; latest: number | null }[] = [];
+    for (const c of chosen) {
+      try {
+        const ref = { folder: c.folder, product: c.productName, version: target === 'latest' ? 'latest' as const : Number(target) };
+        if (ref.version !== 'latest' && !Number.isInteger(ref.version)) throw new UsageError(`version must be a number or "latest" (got "${String(target)}")`);
+        const version = await store.resolve(ref);
+        const loader = LOADERS.find((l) => l.name === c.loader)!;
+        const rep = version.manifest.representations.find((r) => r.name === c.representation) ?? chooseRepresentation(version.manifest, loader);
+        const latest = await store.latest(c.folder, c.productName);
+        const prepared = await prepare(loader, version, rep, { staging, productName: c.productName, mode: (c.data as { mode?: string } | undefined)?.mode });
+        updates.push({ ...prepared.args, id: c.id, version: version.version, representation: rep.name, source: prepared.source });
+        plan.push({ id: c.id, from: c.version, to: version.version });
+        after.push({ loader: c.loader, nodes: c.nodes, version: version.version, latest: latest?.version ?? null });
+      } catch (err) {
+        failed.push({ id: c.id, error: (err as Error).message });
+      }
+    }
+    if (!updates.length) return { updated: [], failed };
+    const r = await hub.call(session.id, { request: 'dcckit.load.update', args: { updates, colors: colorsFor(after) } }, { timeout: 10 * 60_000 }) as { updated: string[]; failed: { id: string; error: string }[] };
+    return { updated: plan.filter((p) => r.updated.includes(p.id)), failed: [...failed, ...r.failed] };
+  });
+}
+
+export async function removeContainers(hub: HubServices, args: unknown): Promise<{ removed: string[] }> {
+  const { session: id, a } = commonArgs(args);
+  const session = pickHarmonySession(hub, id, 'remove containers');
+  const list = await sceneContainers(hub, session);
+  const chosen = pickContainers(list, Array.isArray(a.ids) ? a.ids.map(String) : undefined, a.all === true);
+  return await hub.call(session.id, { request: 'dcckit.load.remove', args: { ids: chosen.map((c) => c.id) } }) as { removed: string[] };
+}
+
+/** Colours outdated READ nodes when a scene opens (nothing to do without containers). */
+export async function colorOnOpen(hub: HubServices, session: SessionInfo): Promise<number> {
+  const list = await sceneContainers(hub, session);
+  if (!list.length) return 0;
+  const items = await withStatus(storeFromConfig(hub.config), list);
+  const colors = colorsFor(items);
+  if (!Object.keys(colors).length) return 0;
+  const outdated = items.filter((i) => i.status === 'outdated');
+  await hub.call(session.id, { request: 'dcckit.load.colorize', args: { colors } });
+  if (outdated.length) {
+    hub.call(session.id, { request: 'dcckit.message', args: { text: `dcc-kit: ${outdated.length} loaded product(s) have newer versions: ${outdated.map((o) => `${o.product} v${o.version} -> v${o.latest}`).join(', ')}.\nUpdate them with Manage... or dcc-kit inventory update --all`, kind: 'information' } }, { timeout: 60 * 60_000 }).catch(() => null);
+  }
+  return Object.keys(colors).length;
+}
