@@ -7,8 +7,9 @@
  * `.yaml`, `.yml`, `dcckit.config.{js,mjs,ts,cjs}`, the `dcckit` key of package.json, and the same names
  * under `.config/`. The user file is the first of those in the home directory, else `config.yaml` (or
  * `config`, `config.json`, ...) in the per-user config folder (`$XDG_CONFIG_HOME/dcckit`, macOS
- * `~/Library/Preferences/dcckit`, Windows `%APPDATA%\dcckit\Config`). The project file is the first found
- * walking up from the working directory to the home directory (cosmiconfig's `global` strategy).
+ * `~/Library/Preferences/dcckit`, Windows `%APPDATA%\dcckit\Config`). Project files are layered: one per
+ * folder from the working directory up to the home directory, the nearer overriding the farther section by
+ * section, so a project root sets the store and a shot folder its context.
  */
 import fsp from 'node:fs/promises';
 import os from 'node:os';
@@ -55,27 +56,44 @@ interface FoundFile {
 
 export interface ConfigFiles {
   user: FoundFile | null;
-  project: FoundFile | null;
+  /** Project files from the farthest folder to the nearest (nearer ones override farther ones). */
+  projects: FoundFile[];
 }
 
-/** Reads the user and project config files (unvalidated). A fresh explorer each time: nothing is cached. */
+/**
+ * Reads the user file and the project files (unvalidated): one per folder from the working directory up to
+ * (not including) the home directory, or to the filesystem root for a folder outside home. A fresh explorer
+ * each time: nothing is cached.
+ */
 export async function findConfigFiles(opts: { cwd: string; env: NodeJS.ProcessEnv; homeDir: string }): Promise<ConfigFiles> {
   const configDir = userConfigDir(opts.env, opts.homeDir);
-  // cosmiconfig's `global` strategy ends in the config folder of the real user of this process, whatever
-  // stopDir says; when that is not ours (another homeDir or env), its files must not count.
+  // cosmiconfig's own global folder (of the real user of this process) must not count for another homeDir.
   const cosmiconfigDir = userConfigDir(process.env, os.homedir());
   const loaders = configLoaders(path.resolve(cosmiconfigDir) === path.resolve(configDir) ? null : cosmiconfigDir);
   const explorer = (options: Partial<Options>): PublicExplorer => cosmiconfig(MODULE_NAME, { cache: false, loaders, ...options });
 
   const user = await search(explorer({ searchStrategy: 'none' }), opts.homeDir)
     ?? await search(explorer({ searchStrategy: 'none', searchPlaces: globalConfigSearchPlaces }), configDir);
-  const found = await search(explorer({ searchStrategy: 'global', stopDir: opts.homeDir }), opts.cwd);
-  // The walk checks the home directory itself and then the config folder: what it finds there is the user
-  // file. Compared by real path: a working folder reached through a symlink walks past home under another name.
-  const isUserLevel = found !== null && (
-    (user !== null && await realPath(found.file) === await realPath(user.file))
-    || isInside(await realPath(found.file), await realPath(configDir)));
-  return { user, project: isUserLevel ? null : found };
+  const here = explorer({ searchStrategy: 'none' });
+  const home = await realPath(opts.homeDir);
+  const userReal = user ? await realPath(user.file) : null;
+  const configReal = await realPath(configDir);
+  const projects: FoundFile[] = [];
+  let dir = path.resolve(opts.cwd);
+  for (;;) {
+    const real = await realPath(dir);
+    // The walk stops at the home directory (its file is the user layer) and never reads the config folder.
+    if (real === home || path.resolve(dir) === path.resolve(opts.homeDir)) break;
+    const found = await search(here, dir);
+    if (found) {
+      const file = await realPath(found.file);
+      if (file !== userReal && !isInside(file, configReal)) projects.push(found);
+    }
+    const parent = path.dirname(dir);
+    if (parent === dir) break;
+    dir = parent;
+  }
+  return { user, projects: projects.reverse() };
 }
 
 async function realPath(file: string): Promise<string> {
@@ -140,8 +158,8 @@ export async function loadConfig(opts: LoadConfigOptions = {}): Promise<Resolved
   const cwd = path.resolve(opts.cwd ?? process.cwd());
   const homeDir = path.resolve(opts.homeDir ?? homeDirFromEnv(env));
 
-  const { user, project } = await findConfigFiles({ cwd, env, homeDir });
-  const found = [user, project].filter((f): f is FoundFile => f !== null);
+  const { user, projects } = await findConfigFiles({ cwd, env, homeDir });
+  const found = [user, ...projects].filter((f): f is FoundFile => f !== null);
   // A section for a third-party adapter is accepted when any layer lists the adapter (arrays replace, so
   // a project that narrows the list must not turn the user's adapter sections into errors).
   const adapterSections = new Set(found.flatMap(f => listedAdapters(f.content)));

@@ -1,19 +1,17 @@
 /**
  * The project context of a shot or asset: project, folder, task, frame range with handles, fps, resolution.
  *
- * It comes from the `context:` section of the configuration, layered more finely than the rest: EVERY
- * config file from the working folder (for a session: the workfile's folder) up to the filesystem root adds
- * its `context:` keys, the nearest file winning per key, over the user file and the defaults. So a project
- * root's `.dcckitrc` sets fps and resolution, a sequence folder's the handles, a shot folder's the folder
- * and frame range. Command-line overrides (`--folder`, `--task`, `--project`) win over everything.
+ * It comes from the `context:` section of the configuration, layered like the rest: every config file from
+ * the working folder (for a session: the workfile's folder) up to the home directory adds its `context:`
+ * keys, the nearest file winning per key, over the user file and the defaults. So a project root's
+ * `.dcckitrc` sets fps and resolution, a sequence folder's the handles, a shot folder's the folder and frame
+ * range. Command-line overrides (`--folder`, `--task`, `--project`) win over everything.
  */
 import fsp from 'node:fs/promises';
 import path from 'node:path';
-import { cosmiconfig } from 'cosmiconfig';
 import { ConfigError, DccKitError } from './errors.ts';
 import { loadConfig, type ContextConfig } from './config.ts';
-import { assertValidFile, findProblems, listedAdapters } from '../config/schema.ts';
-import { configLoaders } from '../config/loaders.ts';
+import { findProblems } from '../config/schema.ts';
 import { homeDirFromEnv } from '../config/paths.ts';
 
 export type ProjectContext = ContextConfig;
@@ -48,29 +46,6 @@ export class ContextError extends DccKitError {
   constructor(message: string) { super(message, 'CONTEXT'); }
 }
 
-/** One config file in each folder from `start` up to the root, nearest first (unvalidated content). */
-async function configFilesUpward(start: string, homeDir: string): Promise<{ file: string; content: unknown }[]> {
-  const explorer = cosmiconfig('dcckit', { cache: false, searchStrategy: 'none', loaders: configLoaders(null) });
-  const out: { file: string; content: unknown }[] = [];
-  let dir = path.resolve(start);
-  for (;;) {
-    // The home folder's file is the user layer, which loadConfig already applied under every project file.
-    if (path.resolve(dir) !== path.resolve(homeDir)) {
-      try {
-        const found = await explorer.search(dir);
-        if (found && !found.isEmpty) out.push({ file: found.filepath, content: found.config });
-      } catch (err) {
-        const file = (err as { filepath?: string }).filepath;
-        throw new ConfigError(`${file ?? dir}: cannot be read as a dcc-kit configuration: ${(err as Error).message}`, { file });
-      }
-    }
-    const parent = path.dirname(dir);
-    if (parent === dir) break;
-    dir = parent;
-  }
-  return out;
-}
-
 async function exists(dir: string): Promise<boolean> {
   try {
     return (await fsp.stat(dir)).isDirectory();
@@ -85,36 +60,12 @@ export async function resolveContext(opts: ResolveContextOptions = {}): Promise<
   const homeDir = path.resolve(opts.homeDir ?? homeDirFromEnv(env));
   const cwd = path.resolve(opts.cwd ?? process.cwd());
   if (!await exists(cwd)) throw new ContextError(`the folder ${cwd} does not exist, so no context can be read from it`);
-  // The usual load validates the user file, the nearest project file and the environment, and gives the
-  // defaults with their sources.
+  // The usual load validates and layers every file and the environment, with each value's source.
   const base = await loadConfig({ cwd, env, homeDir });
   const context = { ...base.config.context } as Record<string, unknown>;
   const sources: Record<string, string> = {};
   for (const key of CONTEXT_KEYS) sources[key] = base.sources[`context.${key}`] ?? 'default';
-
-  const chain = await configFilesUpward(cwd, homeDir);
-  const adapterSections = new Set(chain.flatMap((f) => listedAdapters(f.content)));
-  const files: string[] = [];
-  for (const { file, content } of chain.reverse()) {
-    assertValidFile(content, file, adapterSections);
-    const section = (content as { context?: Record<string, unknown> }).context;
-    if (!section) continue;
-    files.push(file);
-    for (const key of CONTEXT_KEYS) {
-      if (Object.hasOwn(section, key)) {
-        context[key] = section[key];
-        sources[key] = file;
-      }
-    }
-  }
-  // Environment overrides of context keys (none today) keep their precedence over files.
-  for (const key of CONTEXT_KEYS) {
-    const source = base.sources[`context.${key}`];
-    if (source?.startsWith('env ')) {
-      context[key] = (base.config.context as unknown as Record<string, unknown>)[key];
-      sources[key] = source;
-    }
-  }
+  const files = base.files.filter((f) => Object.values(sources).includes(f));
   for (const [key, flag] of [['project', '--project'], ['folder', '--folder'], ['task', '--task']] as const) {
     const value = opts.overrides?.[key];
     if (value === undefined) continue;

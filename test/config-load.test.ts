@@ -87,7 +87,8 @@ test('the closest file wins: a project file below another one', async t => {
   });
   const r = await loadConfig({ cwd: tree.cwd, homeDir: tree.home, env: {} });
   t.is(r.config.hub.port, 47002);
-  t.deepEqual(r.files, [path.join(tree.project, 'scenes', '.dcckitrc.json')]);
+  // Project files are layered: the farther one applies under the nearer one.
+  t.deepEqual(r.files, [path.join(tree.project, ".dcckitrc"), path.join(tree.project, "scenes", ".dcckitrc.json")]);
 });
 
 test('defaults when no file and no variable: every leaf says "default"', async t => {

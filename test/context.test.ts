@@ -29,7 +29,7 @@ test('every config file from the folder up adds its context keys; the nearest wi
   t.is(r.sources.frameStart, path.join(shot, '.dcckitrc'));
   t.is(r.sources.handleStart, path.join(root, 'seq010', '.dcckitrc.json'));
   t.is(r.sources.task, path.join(box.env.HOME!, '.dcckitrc'));
-  t.deepEqual(r.files, [path.join(root, '.dcckitrc'), path.join(root, 'seq010', '.dcckitrc.json'), path.join(shot, '.dcckitrc')]);
+  t.deepEqual(r.files, [path.join(box.env.HOME!, '.dcckitrc'), path.join(root, '.dcckitrc'), path.join(root, 'seq010', '.dcckitrc.json'), path.join(shot, '.dcckitrc')]);
   const up = await resolveContext({ cwd: root, env: box.env, homeDir: box.env.HOME, overrides: { folder: 'shots/sh099', task: 'anim' } });
   t.like(up.context, { folder: 'shots/sh099', task: 'anim', frameStart: 1, handleStart: 0 });
   t.like(up.sources, { folder: '--folder', task: '--task', handleStart: 'default' });

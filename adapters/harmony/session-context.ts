@@ -5,6 +5,7 @@
 import path from 'node:path';
 import type { HubServices, SessionInfo } from '../../kit/adapter.ts';
 import { resolveContext, type ContextOverrides, type ResolvedContext } from '../../kit/context.ts';
+import { loadConfig, type DccKitConfig } from '../../kit/config.ts';
 import { readOrigin } from './workfiles/origin.ts';
 
 export interface SessionScene {
@@ -22,12 +23,21 @@ export async function sessionScene(hub: HubServices, session: SessionInfo): Prom
   return { projectDir, workfile: origin?.zip ?? null };
 }
 
-/** The context seen from the session's workfile folder (or its project folder when it has no workfile). */
-export async function sessionContext(hub: HubServices, session: SessionInfo, overrides: ContextOverrides = {}): Promise<ResolvedContext & { scene: SessionScene }> {
+/** Where a session's project settings are read from: its workfile's folder (or its project folder). */
+export function settingsFolder(scene: SessionScene): string {
+  return scene.workfile ? path.dirname(scene.workfile) : scene.projectDir;
+}
+
+/**
+ * The context seen from the session's workfile folder (or its project folder when it has no workfile), and
+ * the configuration seen from there: the product store and publish settings are the shot's project's, not
+ * those of the folder the hub happened to start in.
+ */
+export async function sessionContext(hub: HubServices, session: SessionInfo, overrides: ContextOverrides = {}): Promise<ResolvedContext & { scene: SessionScene; config: DccKitConfig }> {
   const scene = await sessionScene(hub, session);
-  const from = scene.workfile ? path.dirname(scene.workfile) : scene.projectDir;
-  const resolved = await resolveContext({ cwd: from, overrides });
-  return { ...resolved, scene };
+  const from = settingsFolder(scene);
+  const [resolved, { config }] = await Promise.all([resolveContext({ cwd: from, overrides }), loadConfig({ cwd: from })]);
+  return { ...resolved, scene, config };
 }
 
 /** Reads `session`, `folder`, `task` from tool-endpoint args. */

@@ -28,8 +28,8 @@ Where values come from, later ones overriding earlier ones (objects merge key by
      home directory (or under its .config/ folder); else config.yaml (or config, config.json, config.yml,
      config.js, ...) in $XDG_CONFIG_HOME/dcckit (~/.config/dcckit; macOS ~/Library/Preferences/dcckit;
      Windows %APPDATA%\\dcckit\\Config)
-  3. the project file: the first of the same names found walking up from the current folder to your
-     home directory
+  3. project files: each of the same names found in a folder from the current one up to your home
+     directory, the nearer overriding the farther (a project root sets the store, a shot folder its context)
   4. environment variables (listed with their keys below; an empty variable counts as unset)
 
 In path values "~" is your home directory, and a relative path is relative to the folder of the file

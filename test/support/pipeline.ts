@@ -59,7 +59,14 @@ export async function pipelineRig(t: T, opts: PipelineRigOptions = {}): Promise<
   const shotDir = path.join(proj, 'shots', 'sh010');
   const work = path.join(shotDir, 'work');
   await fsp.mkdir(work, { recursive: true });
-  await fsp.writeFile(path.join(proj, '.dcckitrc'), 'context:\n  project: demo\n  fps: 24\n  resolution: [1920, 1080]\n');
+  // The project's settings (store, renderer, farm) live in its .dcckitrc, as in a studio: the hub reads
+  // them from the workfile's folder, whatever folder it was started in.
+  await fsp.writeFile(path.join(proj, '.dcckitrc'), JSON.stringify({
+    context: { project: 'demo', fps: 24, resolution: [1920, 1080] },
+    publish: config.publish,
+    harmony: { executable: config.harmony.executable, publish: config.harmony.publish },
+    farm: config.farm,
+  }, null, 2));
   await fsp.writeFile(path.join(shotDir, '.dcckitrc'), `context:\n${opts.shotContext ?? '  folder: shots/sh010\n  task: anim\n  frameStart: 1001\n  frameEnd: 1012\n'}`);
   const src = path.join(dir, 'src', 'sh010_anim_v001');
   const scene = SimScene.createDefault(src, 'sh010_anim_v001');

@@ -26,7 +26,8 @@ export async function createInstance(hub: HubServices, args: unknown): Promise<I
   const record = newInstanceRecord(creator, a.variant, ctx.context.folder, ctx.context.task, attributes);
   const useSelection = a.useSelection !== false;
   const request = creator.name === 'render' ? 'dcckit.create.render' : 'dcckit.create.template';
-  return await hub.call(session.id, { request, args: { record, useSelection, compositePattern: publishSettings(hub).compositePattern } }) as InstanceRecord;
+  const compositePattern = (ctx.config as unknown as { harmony: HarmonyPublishSettings & { publish: HarmonyPublishSettings } }).harmony.publish.compositePattern ?? publishSettings(hub).compositePattern;
+  return await hub.call(session.id, { request, args: { record, useSelection, compositePattern } }) as InstanceRecord;
 }
 
 export async function listInstances(hub: HubServices, args: unknown): Promise<InstanceRecord[]> {

@@ -29,10 +29,14 @@ async function withStaging<T>(fn: (staging: () => Promise<string>) => Promise<T>
   }
 }
 
+/** The store of the session's project (its workfile folder's configuration). */
+async function sessionStore(hub: HubServices, session: SessionInfo, overrides = {}): Promise<{ store: ProductStore; folder: string | null }> {
+  const ctx = await sessionContext(hub, session, overrides);
+  return { store: storeFromConfig(ctx.config), folder: ctx.context.folder };
+}
+
 /** `folder/product[@v]` or `product[@v]` (folder from the session's context). */
-async function resolveRef(hub: HubServices, session: SessionInfo, store: ProductStore, ref: string, version: unknown, overrides = {}): Promise<Resolved> {
-  const needsFolder = !ref.includes('/');
-  const folder = needsFolder ? (await sessionContext(hub, session, overrides)).context.folder : null;
+async function resolveRef(store: ProductStore, folder: string | null, ref: string, version: unknown): Promise<Resolved> {
   const parsed = parseProductRef(ref, folder);
   if (version !== undefined && version !== null && version !== 'latest') {
     const n = Number(String(version).replace(/^v/, ''));
@@ -46,8 +50,8 @@ export async function loadProduct(hub: HubServices, args: unknown): Promise<Cont
   const { session: id, overrides, a } = commonArgs(args);
   if (typeof a.product !== 'string' || !a.product) throw new UsageError('load.run needs args.product ([folder/]product[@version])');
   const session = pickHarmonySession(hub, id, 'load');
-  const store = storeFromConfig(hub.config);
-  const version = await resolveRef(hub, session, store, a.product, a.version, overrides);
+  const { store, folder } = await sessionStore(hub, session, overrides);
+  const version = await resolveRef(store, folder, a.product, a.version);
   const loader = chooseLoader(version.manifest, typeof a.loader === 'string' ? a.loader : undefined);
   const rep = chooseRepresentation(version.manifest, loader, typeof a.representation === 'string' ? a.representation : undefined);
   const latest = await store.latest(version.folder, version.product);
@@ -94,7 +98,8 @@ async function withStatus(store: ProductStore, list: SceneContainer[]): Promise<
 export async function inventory(hub: HubServices, args: unknown): Promise<InventoryItem[]> {
   const { session: id } = commonArgs(args);
   const session = pickHarmonySession(hub, id, 'list containers');
-  return withStatus(storeFromConfig(hub.config), await sceneContainers(hub, session));
+  const [{ store }, list] = await Promise.all([sessionStore(hub, session), sceneContainers(hub, session)]);
+  return withStatus(store, list);
 }
 
 /** READ-node colours telling latest (green) from outdated (red). */
@@ -122,8 +127,7 @@ function pickContainers(list: SceneContainer[], ids: string[] | undefined, all: 
 export async function updateContainers(hub: HubServices, args: unknown): Promise<{ updated: { id: string; from: number; to: number }[]; failed: { id: string; error: string }[] }> {
   const { session: id, a } = commonArgs(args);
   const session = pickHarmonySession(hub, id, 'update containers');
-  const store = storeFromConfig(hub.config);
-  const list = await sceneContainers(hub, session);
+  const [{ store }, list] = await Promise.all([sessionStore(hub, session), sceneContainers(hub, session)]);
   const chosen = pickContainers(list, Array.isArray(a.ids) ? a.ids.map(String) : undefined, a.all === true);
   const target = a.version === undefined || a.version === null ? 'latest' : a.version;
   return withStaging(async (staging) => {
@@ -165,7 +169,7 @@ export async function removeContainers(hub: HubServices, args: unknown): Promise
 export async function colorOnOpen(hub: HubServices, session: SessionInfo): Promise<number> {
   const list = await sceneContainers(hub, session);
   if (!list.length) return 0;
-  const items = await withStatus(storeFromConfig(hub.config), list);
+  const items = await withStatus((await sessionStore(hub, session)).store, list);
   const colors = colorsFor(items);
   if (!Object.keys(colors).length) return 0;
   const outdated = items.filter((i) => i.status === 'outdated');

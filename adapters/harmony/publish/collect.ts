@@ -2,6 +2,8 @@
 import fsp from 'node:fs/promises';
 import path from 'node:path';
 import { assertPublishable, resolveContext } from '../../../kit/context.ts';
+import { loadConfig } from '../../../kit/config.ts';
+import { storeFromConfig } from '../../../kit/store/index.ts';
 import type { PublishPlugin } from '../../../kit/publish/index.ts';
 import type { InstanceRecord } from '../pipeline-types.ts';
 import { readOrigin } from '../workfiles/origin.ts';
@@ -30,9 +32,12 @@ export const collectContext: PublishPlugin = {
     const origin = await readOrigin(d.scene.projectDir);
     d.workfile = origin?.zip ?? null;
     const from = d.workfile ? path.dirname(d.workfile) : d.scene.projectDir;
-    const resolved = await resolveContext({ cwd: from, overrides: d.overrides });
+    const [resolved, { config }] = await Promise.all([resolveContext({ cwd: from, overrides: d.overrides }), loadConfig({ cwd: from })]);
     assertPublishable(resolved);
     d.context = resolved;
+    // The shot's project decides where products go and how (not the folder the hub started in).
+    d.config = config;
+    d.store = storeFromConfig(config);
     const c = resolved.context;
     log.info(`context ${c.project ?? '-'} / ${c.folder} / ${c.task ?? '-'}: frames ${c.frameStart}-${c.frameEnd} (+${c.handleStart}/+${c.handleEnd}), ${c.fps} fps, ${c.resolution.join('x')}`);
     if (!d.workfile) log.warn('this scene was never saved as a workfile: the workfile is published from its project folder only after a save with --to');
