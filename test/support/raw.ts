@@ -40,6 +40,9 @@ export async function rawConnect(port: number): Promise<RawPeer> {
   };
 }
 
+/** `p`, or a rejection naming `what` after `ms`. The timer is cleared when `p` settles, so it never keeps a test process alive. */
 export function withTimeout<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
-  return Promise.race([p, new Promise<T>((_, reject) => setTimeout(() => reject(new Error(`timed out: ${what}`)), ms))]);
+  let timer: NodeJS.Timeout | undefined;
+  const limit = new Promise<T>((_, reject) => { timer = setTimeout(() => reject(new Error(`timed out: ${what}`)), ms); });
+  return Promise.race([p, limit]).finally(() => clearTimeout(timer));
 }
