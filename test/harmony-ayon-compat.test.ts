@@ -160,7 +160,7 @@ test('non-ASCII arguments and results round-trip because the hub sends ASCII-onl
   );
 
   const frames = receivedFrames(incoming);
-  t.true(frames.length >= 3);
+  t.true(frames.length >= 2);
   for (const f of frames) t.true(f.payload.every((b) => b < 0x80), `non-ASCII byte in ${f.payload.toString('latin1')}`);
   t.true(frames.some((f) => f.payload.includes('sc\\u00e8ne')));
 
@@ -176,16 +176,18 @@ test('non-ASCII arguments and results round-trip because the hub sends ASCII-onl
 test('AYON menu items map to named endpoints; unmapped module/method requests are refused and logged', async (t) => {
   const registry = new AdapterRegistry();
   const real = await registry.get('harmony');
-  const served: { name: string; args: unknown; compat?: string; error?: string }[] = [];
+  const served: { name: string; args: unknown; compat?: string; error?: string; done?: boolean }[] = [];
   const spied: Record<string, Endpoint> = {};
   for (const [name, endpoint] of Object.entries(real.endpoints ?? {})) {
     spied[name] = (args, ctx) => {
       const entry: (typeof served)[number] = { name, args, compat: ctx.session?.compat };
       served.push(entry);
-      const fail = (err: unknown) => { entry.error = (err as Error).message; throw err; };
+      const fail = (err: unknown) => { entry.error = (err as Error).message; entry.done = true; throw err; };
       try {
         const result = endpoint(args, ctx);
-        return result instanceof Promise ? result.catch(fail) : result;
+        if (result instanceof Promise) return result.then((v) => { entry.done = true; return v; }, fail);
+        entry.done = true;
+        return result;
       } catch (err) {
         return fail(err);
       }
@@ -201,21 +203,19 @@ test('AYON menu items map to named endpoints; unmapped module/method requests ar
     items: ['Create...', 'Load...', 'Publish...', 'Manage...', '-', 'Workfiles...', '-', 'Set Scene Settings...', '-', 'Experimental Tools...'],
   }]);
 
-  // One click at a time, as an artist does: each request is answered before the next.
-  const repliesSoFar = () => receivedMessages(incoming).filter((m) => m.reply === true && m.message_id === 1).length;
+  // One click at a time, as an artist does: each request is served (never answered: see the stranded-call test).
+  const replies = () => receivedMessages(incoming).filter((m) => m.reply === true).length;
   async function click(item: string) {
-    const before = repliesSoFar();
+    const before = served.length;
     t.true(sim.triggerMenu(item), item);
-    await until(() => repliesSoFar() > before, PATIENCE_MS, `the hub's answer to ${item}`);
+    await until(() => served.length > before && served.every((s) => s.done), PATIENCE_MS, `the hub serving ${item}`);
   }
 
   await click('Load...');
   t.is(served.length, 1);
-  t.like(served[0], { name: 'harmony.menu.load', args: undefined, error: 'Load... is not available yet in this version of dcc-kit.' });
+  t.like(served[0], { name: 'harmony.menu.load', args: undefined });
   t.truthy(served[0].compat, 'the endpoint sees a compatibility session');
-  const loadReply = receivedMessages(incoming).filter((m) => m.reply === true).pop()!;
-  t.like(loadReply, { message_id: 1, error: { message: 'Load... is not available yet in this version of dcc-kit.' } });
-  // The AYON client ignores replies: no message box, and it keeps serving calls.
+  t.is(replies(), 0, 'the hub answers none of the AYON client\'s requests');
   t.deepEqual(sim.messages, []);
   t.deepEqual(await c.call('harmony', '(function (a) { return a.length; })', ['x', 'y']), 2);
 
@@ -224,16 +224,14 @@ test('AYON menu items map to named endpoints; unmapped module/method requests ar
     'harmony.menu.load', 'harmony.menu.create', 'harmony.menu.publish', 'harmony.menu.manage', 'harmony.menu.workfiles', 'harmony.menu.sceneSettings',
   ]);
 
-  await click('Experimental Tools...');
+  t.true(sim.triggerMenu('Experimental Tools...'));
+  await until(() => hubLog.some((l) => l === 'warn harmony ?: refused legacy request module "ayon_harmony.api.lib" method "show"'), PATIENCE_MS, 'the refusal');
   t.is(served.length, 6, 'an unmapped tool reaches no endpoint');
-  t.true(hubLog.some((l) => l === 'warn harmony ?: refused legacy request module "ayon_harmony.api.lib" method "show"'), hubLog.join('\n'));
 
   // Harmony naming any module and method it likes is exactly what compatibility mode must not honour.
-  const before = repliesSoFar();
   sim.evaluate('QCoreApplication.instance().ayonClient.send({ module: "subprocess", method: "call", args: [["rm", "-rf", "/"]] })');
-  await until(() => repliesSoFar() > before, PATIENCE_MS, 'the refusal');
-  t.true(hubLog.some((l) => l === 'warn harmony ?: refused legacy request module "subprocess" method "call"'));
-  t.like(receivedMessages(incoming).pop(), { message_id: 1, reply: true, error: { message: 'request module "subprocess" method "call" is not allowed' } });
+  await until(() => hubLog.some((l) => l === 'warn harmony ?: refused legacy request module "subprocess" method "call"'), PATIENCE_MS, 'the refusal');
+  t.is(replies(), 0);
   t.is(served.length, 6);
   t.is(hub.sessions.list().length, 1, 'the session survives refusals');
   t.is(await c.call('harmony', 'node.subNodes', 'Top').then((r) => Array.isArray(r)), true);

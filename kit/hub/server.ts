@@ -258,6 +258,9 @@ export class Hub extends EventEmitter {
   private acceptLegacy(peer: RpcPeer, dcc: string, protocol: LegacyProtocol, hello: { version?: string; scene?: string }): void {
     peer.ascii = protocol.asciiOnly;
     peer.interpretReply = (r) => protocol.interpretReply(r);
+    // Its requests (menu items) are served without an answer: the client ignores answers, and one arriving
+    // in the same read as a call frame strands that call in its buffer (AYON's B1). Only calls go to it.
+    peer.answerRequests = false;
     const { session } = this.sessions.attach(peer, {
       dcc, pid: null, version: hello.version ?? null, scene: hello.scene ?? null, compat: protocol.name,
     });

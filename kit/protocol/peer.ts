@@ -73,6 +73,11 @@ export class RpcPeer extends EventEmitter {
   label: string;
   callTimeout: number;
   onRequest: RequestHandler | undefined;
+  /**
+   * False for a peer whose requests must run without an answer: AYON's Harmony client ignores answers, and
+   * mis-parses one that arrives in the same read as a call (its B1 buffer bug), stranding the call.
+   */
+  answerRequests = true;
   interpretReply: ((reply: ReplyMessage) => ReplyMessage) | undefined;
   keepRaw: ((msg: RequestMessage) => boolean) | undefined;
   readonly form: LengthForm;
@@ -340,6 +345,7 @@ export class RpcPeer extends EventEmitter {
     const id = msg.message_id;
     const respond = (payload: { result?: unknown; error?: ErrorPayload }) => {
       if (typeof id !== 'number' && typeof id !== 'string') return;
+      if (!this.answerRequests) return;
       const reply = payload.error ? { message_id: id, reply: true, error: payload.error } : { message_id: id, reply: true, result: payload.result ?? null };
       let frame: Buffer | Buffer[];
       try {

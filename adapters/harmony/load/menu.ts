@@ -10,8 +10,8 @@ import { inventory, updateContainers } from './service.ts';
 
 export const loadMenu: Endpoint = async (_args, ctx) => {
   const session = ctx.session!;
-  const { context } = await sessionContext(ctx.hub, session);
-  const store = storeFromConfig(ctx.hub.config);
+  const { context, config } = await sessionContext(ctx.hub, session);
+  const store = storeFromConfig(config);
   const products = await store.listProducts(context.folder ?? undefined);
   const lines = products.filter((p) => p.latest !== null).slice(0, 30).map((p) => `  ${p.folder}/${p.product} (${p.productType}) v${p.latest}`);
   return {
