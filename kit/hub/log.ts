@@ -11,6 +11,15 @@ export interface Logger {
   error(msg: string): void;
 }
 
+/**
+ * Control characters other than newline and tab (ESC, CR, C1, ...) as \xNN: text from a peer can neither move
+ * the cursor of a terminal showing `dcc-kit hub logs` nor rewrite a line. Newlines stay, indented below, so no
+ * text can start a line of its own.
+ */
+export function escapeControls(msg: string): string {
+  return msg.replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u2028\u2029]/g, (ch) => { const c = ch.charCodeAt(0); return c > 0xff ? '\\u' + c.toString(16) : '\\x' + c.toString(16).padStart(2, '0'); });
+}
+
 export class RotatingLog implements Logger {
   readonly file: string;
   private readonly maxBytes: number;
@@ -35,7 +44,7 @@ export class RotatingLog implements Logger {
   error(msg: string): void { this.write('error', msg); }
 
   write(level: LogLevel, msg: string): void {
-    const line = `${new Date().toISOString()} ${level.padEnd(5)} ${msg.replace(/\n/g, '\n    ')}\n`;
+    const line = `${new Date().toISOString()} ${level.padEnd(5)} ${escapeControls(msg).replace(/\n/g, '\n    ')}\n`;
     const bytes = Buffer.byteLength(line);
     if (this.size + bytes > this.maxBytes && this.size > 0) this.rotate();
     try {

@@ -46,6 +46,11 @@ interface ToolState { subscribed: boolean; inflight: Set<(err: Error) => void> }
 /** A routed payload at least this large is forwarded as the bytes received, without parsing it (raw-json.ts). */
 const RAW_FORWARD_BYTES = 256 * 1024;
 
+/** Until its hello, a connection may send frames of at most this many bytes (a hello is a few hundred). */
+export const PRE_HELLO_FRAME_BYTES = 16 * 1024;
+/** At most this many connections may be waiting to say hello; a new one beyond it closes the oldest waiting. */
+export const MAX_CONNECTIONS_BEFORE_HELLO = 64;
+
 const CORE_TOOL_REQUESTS = ['ping', 'hub.stats', 'hub.sessions', 'hub.call', 'hub.adapter', 'hub.subscribe', 'hub.stop'];
 
 function tokenDigest(token: string): Buffer {
@@ -58,6 +63,8 @@ export class Hub extends EventEmitter {
   readonly log: Logger;
   private readonly opts: Required<Pick<HubOptions, 'callTimeout' | 'pingInterval' | 'maxFrameBytes' | 'helloTimeout' | 'stallTimeout'>>;
   private readonly server: net.Server;
+  /** Connections open that have not said hello yet (capped by MAX_CONNECTIONS_BEFORE_HELLO). */
+  private readonly awaitingHello = new Set<RpcPeer>();
   private readonly peers = new Set<RpcPeer>();
   private readonly tools = new Map<RpcPeer, ToolState>();
   private readonly dccPeers = new Map<RpcPeer, Session>();
@@ -150,6 +157,21 @@ export class Hub extends EventEmitter {
     });
     this.peers.add(peer);
     let greeted = false;
+    // Before the hello only small frames: an unauthenticated peer must not make the hub hold megabytes.
+    peer.limitIncomingFrames(PRE_HELLO_FRAME_BYTES);
+    if (this.awaitingHello.size >= MAX_CONNECTIONS_BEFORE_HELLO) {
+      // The oldest goes, not the newest: a DCC or tool that says hello at once still gets in.
+      const oldest = this.awaitingHello.values().next().value!;
+      this.awaitingHello.delete(oldest);
+      this.reject(oldest, `${MAX_CONNECTIONS_BEFORE_HELLO} connections were waiting to say hello`);
+    }
+    this.awaitingHello.add(peer);
+    const greet = () => {
+      if (greeted) return;
+      greeted = true;
+      this.awaitingHello.delete(peer);
+      peer.limitIncomingFrames(this.opts.maxFrameBytes);
+    };
     const helloTimer = setTimeout(() => {
       if (!greeted) this.reject(peer, `no hello within ${this.opts.helloTimeout} ms`);
     }, this.opts.helloTimeout);
@@ -159,6 +181,7 @@ export class Hub extends EventEmitter {
     });
     peer.once('close', (reason: string) => {
       clearTimeout(helloTimer);
+      this.awaitingHello.delete(peer);
       this.peers.delete(peer);
       const s = peer.stats();
       this.closedPeerStats.framesIn += s.framesIn; this.closedPeerStats.framesOut += s.framesOut;
@@ -175,7 +198,7 @@ export class Hub extends EventEmitter {
       if (greeted) return undefined;
       const legacy = this.matchLegacy(msg);
       if (legacy) {
-        greeted = true;
+        greet();
         clearTimeout(helloTimer);
         this.acceptLegacy(peer, legacy.dcc, legacy.protocol, legacy.hello);
         return undefined;
@@ -185,7 +208,7 @@ export class Hub extends EventEmitter {
         throw new HubError('the first frame must be {"request": "hello", "args": {"protocol": 1, "token": ..., "role": ...}}', 'HELLO_REQUIRED');
       }
       const result = this.hello(peer, msg.args);
-      greeted = true;
+      greet();
       clearTimeout(helloTimer);
       return result;
     };

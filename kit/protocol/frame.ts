@@ -13,12 +13,33 @@ const BINARY_HEADER = 6;
 const TEXT_HEADER = 10;
 /** A first length byte >= '0' can only be the text form: a binary length that large is over any sane limit. */
 const FIRST_TEXT_LENGTH_BYTE = 0x30;
+/** The magic and the first length byte: enough to refuse a bad magic or a bad text length at once. */
+const MIN_HEADER_PEEK = 3;
 
 export type LengthForm = 'binary' | 'text';
 
 export class FrameError extends DccKitError {
   constructor(message: string) { super(message, 'FRAME'); }
 }
+
+/** Peer bytes as text that is safe to log or show: printable ASCII kept, every other byte as \xNN. */
+export function printableBytes(bytes: Buffer): string {
+  let out = '';
+  for (const b of bytes) out += b >= 0x20 && b < 0x7f && b !== 0x5c ? String.fromCharCode(b) : '\\x' + b.toString(16).padStart(2, '0');
+  return out;
+}
+
+/** Text that may hold peer bytes, with control characters (newlines, ESC, C1) escaped, safe for one log line. */
+export function printableText(text: string): string {
+  return text.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, (ch) => '\\x' + ch.charCodeAt(0).toString(16).padStart(2, '0'));
+}
+
+function isHexDigit(b: number): boolean {
+  return (b >= 0x30 && b <= 0x39) || (b >= 0x41 && b <= 0x46) || (b >= 0x61 && b <= 0x66);
+}
+
+/** A body buffer starts at most this large and doubles as bytes arrive, up to the announced length. */
+const FIRST_BODY_CAPACITY = 64 * 1024;
 
 export interface EncodeOptions {
   /** Length form to write. The hub writes binary; the Harmony script writes text. */
@@ -90,7 +111,8 @@ const CLOSING_BRACE = Buffer.from('}');
  * is split.
  */
 export class FrameDecoder {
-  readonly maxFrameBytes: number;
+  /** Longest frame body accepted; the hub lowers it until a peer has said hello. */
+  maxFrameBytes: number;
   /**
    * Frames at least this many bytes long are skimmed rather than parsed whole: a reply's `result` or a
    * request's `args.args` that is itself this large stays a RawJson view of the bytes (raw-json.ts).
@@ -138,7 +160,7 @@ export class FrameDecoder {
       let pos = 0;
       while (true) {
         const remaining = chunk.length - pos;
-        if (remaining < BINARY_HEADER) break;
+        if (remaining < MIN_HEADER_PEEK) break;
         const header = this.readHeader(chunk, pos, remaining);
         if (header === null) break;
         const [headerLength, bodyLength] = header;
@@ -163,12 +185,18 @@ export class FrameDecoder {
     let length: number;
     let headerLength: number;
     if (buf[pos + 2] >= FIRST_TEXT_LENGTH_BYTE) {
+      // Refuse a non-hex byte the moment it arrives, rather than wait for a header that can never be valid.
+      const end = pos + Math.min(available, TEXT_HEADER);
+      for (let i = pos + 2; i < end; i++) {
+        if (!isHexDigit(buf[i])) {
+          throw new FrameError(`bad text-form frame length "${printableBytes(buf.subarray(pos + 2, end))}" (8 hex digits expected)`);
+        }
+      }
       if (available < TEXT_HEADER) return null;
-      const hex = buf.toString('latin1', pos + 2, pos + TEXT_HEADER);
-      if (!/^[0-9a-fA-F]{8}$/.test(hex)) throw new FrameError(`bad text-form frame length "${hex}"`);
-      length = parseInt(hex, 16);
+      length = parseInt(buf.toString('latin1', pos + 2, pos + TEXT_HEADER), 16);
       headerLength = TEXT_HEADER;
     } else {
+      if (available < BINARY_HEADER) return null;
       length = buf.readUInt32BE(pos + 2);
       headerLength = BINARY_HEADER;
     }
@@ -179,19 +207,30 @@ export class FrameDecoder {
   }
 
   private addToBody(piece: Buffer): void {
-    if (this.body) piece.copy(this.body, this.bodyFilled);
-    else feedSkim(this.bodySkim!, piece);
+    if (this.body) {
+      const needed = this.bodyFilled + piece.length;
+      if (needed > this.body.length) {
+        // Grow as bytes arrive (doubling keeps the copying linear): an announced length costs nothing until sent.
+        let capacity = this.body.length * 2;
+        while (capacity < needed) capacity *= 2;
+        const grown = Buffer.allocUnsafe(Math.min(capacity, this.bodyLength));
+        this.body.copy(grown, 0, 0, this.bodyFilled);
+        this.body = grown;
+      }
+      piece.copy(this.body, this.bodyFilled);
+    } else feedSkim(this.bodySkim!, piece);
     this.bodyFilled += piece.length;
   }
 
   private finishBody(): object {
     const body = this.body;
     const skim = this.bodySkim;
+    const length = this.bodyFilled;
     this.body = null;
     this.bodySkim = null;
     this.bodyFilled = 0;
     this.bodyLength = -1;
-    return body ? this.parse(body, 0, body.length) : this.finishSkim(skim!);
+    return body ? this.parse(body, 0, length) : this.finishSkim(skim!);
   }
 
   private parse(buf: Buffer, start: number, end: number): object {
@@ -201,7 +240,7 @@ export class FrameDecoder {
     try {
       value = JSON.parse(buf.toString('utf8', start, end));
     } catch (err) {
-      throw new FrameError(`frame payload is not JSON: ${(err as Error).message}`);
+      throw new FrameError(`frame payload is not JSON: ${printableText((err as Error).message)}`);
     }
     return checkObject(value);
   }
@@ -219,7 +258,7 @@ export class FrameDecoder {
     try {
       value = skim.finish() ?? JSON.parse(Buffer.concat(skim.pieces()).toString('utf8'));
     } catch (err) {
-      throw new FrameError(`frame payload is not JSON: ${(err as Error).message}`);
+      throw new FrameError(`frame payload is not JSON: ${printableText((err as Error).message)}`);
     }
     return checkObject(value);
   }
@@ -278,7 +317,7 @@ export class FrameDecoder {
 
   private drainOne(out: object[]): boolean {
     if (this.bodyLength < 0) {
-      if (this.buffered < BINARY_HEADER) return false;
+      if (this.buffered < MIN_HEADER_PEEK) return false;
       const head = this.peek(Math.min(TEXT_HEADER, this.buffered));
       const header = this.readHeader(head, 0, head.length);
       if (header === null) return false;
@@ -290,7 +329,7 @@ export class FrameDecoder {
     if (this.buffered < this.bodyLength) {
       // Move what has arrived into the body; push() adds the rest.
       if (skim) this.bodySkim = new PayloadSkim(this.rawThreshold);
-      else this.body = Buffer.allocUnsafe(this.bodyLength);
+      else this.body = Buffer.allocUnsafe(Math.min(this.bodyLength, Math.max(FIRST_BODY_CAPACITY, this.buffered)));
       for (const chunk of this.chunks) {
         this.addToBody(this.offset ? chunk.subarray(this.offset) : chunk);
         this.offset = 0;
@@ -316,7 +355,7 @@ function feedSkim(skim: PayloadSkim, piece: Buffer): void {
   try {
     skim.feed(piece);
   } catch (err) {
-    throw new FrameError(`frame payload is not JSON: ${(err as Error).message}`);
+    throw new FrameError(`frame payload is not JSON: ${printableText((err as Error).message)}`);
   }
 }
 

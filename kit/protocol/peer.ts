@@ -171,6 +171,9 @@ export class RpcPeer extends EventEmitter {
   /** True while our unsent bytes are over the socket's high-water mark. */
   get congested(): boolean { return this.socket.writableNeedDrain; }
 
+  /** Longest incoming frame body accepted from now on (the hub keeps it small until a peer has said hello). */
+  limitIncomingFrames(maxFrameBytes: number): void { this.decoder.maxFrameBytes = maxFrameBytes; }
+
   stats(): PeerStats {
     return { framesIn: this.decoder.framesIn, framesOut: this.framesOut, bytesIn: this.decoder.bytesIn, bytesOut: this.bytesOut };
   }
