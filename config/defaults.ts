@@ -60,7 +60,7 @@ export function defaultConfig(home: string, machine: MachineIdentity = thisMachi
         keepLocalCopies: 5,
         maxLocalAgeDays: 30,
         maxExtractBytes: 20 * GiB,
-        maxCompressionRatio: 1000,
+        maxCompressionRatio: 100,
       },
       publish: {
         compositePattern: 'Composite',

@@ -86,8 +86,8 @@ export class UnsafeZipEntryError extends ArchiveError {
 /** The archive would expand past a configured limit (bytes or entries). */
 export class ZipLimitError extends ArchiveError {
   readonly zipPath: string;
-  readonly limit: 'bytes' | 'entries';
-  constructor(message: string, zipPath: string, limit: 'bytes' | 'entries') {
+  readonly limit: 'bytes' | 'entries' | 'ratio';
+  constructor(message: string, zipPath: string, limit: 'bytes' | 'entries' | 'ratio') {
     super(message, 'ARCHIVE_LIMIT');
     this.zipPath = zipPath;
     this.limit = limit;

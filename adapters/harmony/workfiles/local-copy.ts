@@ -45,6 +45,8 @@ export interface OpenWorkfileOptions {
   /** Extract again even when the local copy could be reused. */
   fresh?: boolean;
   maxBytes?: number;
+  /** Refuse archives or entries that inflate more than this many times (harmony.workfiles.maxCompressionRatio). */
+  maxRatio?: number;
   onProgress?: (p: ArchiveProgress) => void;
   signal?: AbortSignal;
   /** Called before an existing copy is replaced; throw to refuse (e.g. it is open in Harmony). */
@@ -95,7 +97,7 @@ export async function openWorkfile(zipPath: string, opts: OpenWorkfileOptions): 
   await fsp.mkdir(opts.workArea, { recursive: true });
   let summary;
   try {
-    summary = await extractZip(zip, dir, { replace: true, maxBytes: opts.maxBytes, onProgress: opts.onProgress, signal: opts.signal });
+    summary = await extractZip(zip, dir, { replace: true, maxBytes: opts.maxBytes, maxRatio: opts.maxRatio, maxRatioSetting: 'harmony.workfiles.maxCompressionRatio', onProgress: opts.onProgress, signal: opts.signal });
   } catch (err) {
     if (!(err instanceof DestinationExistsError)) throw err;
     // Another dcc-kit extracted this workfile at the same moment (launched with --force): its copy is the

@@ -52,6 +52,7 @@ export async function prepareHarmonyLaunch(req: PrepareLaunchRequest, simulate: 
       workArea: cfg.workArea,
       fresh: req.fresh,
       maxBytes: cfg.maxExtractBytes,
+      maxRatio: cfg.maxCompressionRatio,
       onProgress: (p) => {
         req.onProgress?.({ phase: 'extracting', bytesDone: p.bytesDone, bytesTotal: p.bytesTotal });
         // Throttled by the archive engine (every 100 ms); tools connected to a running hub see it too.
