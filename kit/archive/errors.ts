@@ -33,6 +33,24 @@ export class ArchiveSourceError extends ArchiveError {
   }
 }
 
+/** The folder to archive holds symlinks leading outside it, and following them was not asked for. */
+export class OutsideLinkError extends ArchiveError {
+  readonly path: string;
+  readonly links: OutsideLink[];
+  constructor(message: string, root: string, links: OutsideLink[]) {
+    super(message, 'ARCHIVE_OUTSIDE_LINK');
+    this.path = root;
+    this.links = links;
+  }
+}
+
+export interface OutsideLink {
+  /** The link, relative to the folder archived (forward slashes). */
+  rel: string;
+  /** Where it leads (resolved). */
+  target: string;
+}
+
 /** The operation was cancelled through its AbortSignal. Temporary files were removed. */
 export class ArchiveAbortedError extends ArchiveError {
   constructor(what: string, reason?: unknown) {

@@ -7,7 +7,7 @@
 import fsp from 'node:fs/promises';
 import type { Stats } from 'node:fs';
 import path from 'node:path';
-import { ArchiveSourceError, errnoOf } from './errors.ts';
+import { ArchiveSourceError, errnoOf, type OutsideLink } from './errors.ts';
 import { isTempName } from './temp-files.ts';
 
 export interface SourceEntry {
@@ -117,4 +117,30 @@ export async function scanTree(srcDir: string, opts: ScanOptions = {}): Promise<
   };
   await walk(root, '', new Set([`${rootStat.dev}:${rootStat.ino}`]));
   return result;
+}
+
+/**
+ * The symlinks under `srcDir` (files or folders) that lead outside it, resolved: zipping follows links, so
+ * what they lead to would be archived as if it were part of the folder (a link to a shared library folder, or
+ * to a home folder, would put all of it in the archive). Links inside the folder and dangling links are fine.
+ */
+export async function findOutsideLinks(srcDir: string): Promise<OutsideLink[]> {
+  const root = await fsp.realpath(path.resolve(srcDir));
+  const found: OutsideLink[] = [];
+  const walk = async (absDir: string, relDir: string): Promise<void> => {
+    const ents = await fsp.readdir(absDir, { withFileTypes: true }).catch(() => []);
+    for (const ent of ents.sort((a, b) => (a.name < b.name ? -1 : 1))) {
+      const abs = path.join(absDir, ent.name);
+      const rel = relDir ? `${relDir}/${ent.name}` : ent.name;
+      if (ent.isDirectory()) await walk(abs, rel);
+      else if (ent.isSymbolicLink()) {
+        const target = await fsp.realpath(abs).catch(() => null);
+        if (target === null) continue; // dangling or a loop: the zip skips and reports it
+        const inside = path.relative(root, target);
+        if (inside === '..' || inside.startsWith(`..${path.sep}`) || path.isAbsolute(inside)) found.push({ rel, target });
+      }
+    }
+  };
+  await walk(root, '');
+  return found;
 }

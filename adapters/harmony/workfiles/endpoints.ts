@@ -19,6 +19,10 @@ function saveArgs(args: unknown): SaveRequest {
     if (typeof a.to !== 'string' || !path.isAbsolute(a.to)) throw new UsageError('workfile.save: args.to must be an absolute path to a .zip (the hub does not know your current folder)');
     out.to = a.to;
   }
+  if (a.followOutsideLinks !== undefined) {
+    if (typeof a.followOutsideLinks !== 'boolean') throw new UsageError('workfile.save: args.followOutsideLinks must be true or false');
+    out.followOutsideLinks = a.followOutsideLinks;
+  }
   return out;
 }
 

@@ -32,6 +32,8 @@ export interface SaveRequest {
   versionUp?: boolean;
   /** Save to this archive (a later save without --to goes there too). */
   to?: string;
+  /** Archive what symlinks leading outside the project folder point to (refused otherwise). */
+  followOutsideLinks?: boolean;
 }
 
 export interface SaveTicket {
@@ -158,7 +160,7 @@ export class WorkfileService {
       await this.harmonySave(session, projectDir, dest, tellErrors);
       let snapshot;
       try {
-        snapshot = await snapshotProject(projectDir, this.settings.workArea);
+        snapshot = await snapshotProject(projectDir, this.settings.workArea, { followOutsideLinks: req.followOutsideLinks });
       } catch (err) {
         if (tellErrors) this.tell(session.id, `dcc-kit: the workfile was NOT saved to ${dest}.\n${(err as Error).message}`, 'critical');
         throw err;

@@ -8,7 +8,8 @@ import fs from 'node:fs';
 import fsp from 'node:fs/promises';
 import path from 'node:path';
 import { releaseTemp, tempPathBeside } from '../../../kit/archive/temp-files.ts';
-import { ArchiveSourceError, ArchiveWriteError, errnoOf, writeHint } from '../../../kit/archive/index.ts';
+import { ArchiveSourceError, ArchiveWriteError, OutsideLinkError, errnoOf, writeHint } from '../../../kit/archive/index.ts';
+import { findOutsideLinks } from '../../../kit/archive/scan.ts';
 import { isOriginRecord } from './origin.ts';
 
 export interface Snapshot {
@@ -23,13 +24,30 @@ export interface Snapshot {
   release(): Promise<void>;
 }
 
-export async function snapshotProject(projectDir: string, workArea: string): Promise<Snapshot> {
+export interface SnapshotOptions {
+  /**
+   * Archive what symlinks leading outside the project folder point to. Without it such a link refuses the
+   * save: a link to a shared library or a home folder would put all of that in the workfile.
+   */
+  followOutsideLinks?: boolean;
+}
+
+export async function snapshotProject(projectDir: string, workArea: string, opts: SnapshotOptions = {}): Promise<Snapshot> {
   const started = performance.now();
   const source = path.resolve(projectDir);
   const st = await fsp.stat(source).catch((err) => {
     throw new ArchiveSourceError(`Cannot read the project folder ${source} (${errnoOf(err) ?? String(err)}): did Harmony save it there?`, source, err);
   });
   if (!st.isDirectory()) throw new ArchiveSourceError(`${source} is not a folder, so it cannot be archived.`, source);
+  if (!opts.followOutsideLinks) {
+    const outside = await findOutsideLinks(source);
+    if (outside.length) {
+      const shown = outside.slice(0, 5).map((l) => `${l.rel} -> ${l.target}`).join('; ');
+      throw new OutsideLinkError(`The project folder ${source} holds ${outside.length} symlink${outside.length === 1 ? '' : 's'} leading outside it `
+        + `(${shown}${outside.length > 5 ? '; ...' : ''}). Links are followed when zipping, so what they lead to would go into the workfile. `
+        + 'Nothing was saved to the archive. Replace the link with a copy, or save with: dcc-kit workfile save --follow-outside-links', source, outside);
+    }
+  }
   await fsp.mkdir(workArea, { recursive: true });
   const dir = tempPathBeside(path.join(workArea, path.basename(source)));
   let bytes = 0;
