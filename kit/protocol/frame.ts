@@ -210,9 +210,11 @@ export class FrameDecoder {
     if (this.body) {
       const needed = this.bodyFilled + piece.length;
       if (needed > this.body.length) {
-        // Grow as bytes arrive (doubling keeps the copying linear): an announced length costs nothing until sent.
-        let capacity = this.body.length * 2;
-        while (capacity < needed) capacity *= 2;
+        // Grow as bytes arrive: an announced length costs nothing until it is sent. Steps of 4x, and the final
+        // size once a quarter has arrived, keep the copying under a third of the body (and at most 4x what came).
+        let capacity = this.body.length * 4;
+        while (capacity < needed) capacity *= 4;
+        if (needed * 4 >= this.bodyLength) capacity = this.bodyLength;
         const grown = Buffer.allocUnsafe(Math.min(capacity, this.bodyLength));
         this.body.copy(grown, 0, 0, this.bodyFilled);
         this.body = grown;
