@@ -158,7 +158,7 @@ export class Hub extends EventEmitter {
     this.peers.add(peer);
     let greeted = false;
     // Before the hello only small frames: an unauthenticated peer must not make the hub hold megabytes.
-    peer.limitIncomingFrames(PRE_HELLO_FRAME_BYTES);
+    peer.limitIncomingFrames(Math.min(PRE_HELLO_FRAME_BYTES, this.opts.maxFrameBytes), 'the limit before a hello');
     if (this.awaitingHello.size >= MAX_CONNECTIONS_BEFORE_HELLO) {
       // The oldest goes, not the newest: a DCC or tool that says hello at once still gets in.
       const oldest = this.awaitingHello.values().next().value!;
@@ -170,7 +170,7 @@ export class Hub extends EventEmitter {
       if (greeted) return;
       greeted = true;
       this.awaitingHello.delete(peer);
-      peer.limitIncomingFrames(this.opts.maxFrameBytes);
+      peer.limitIncomingFrames(this.opts.maxFrameBytes, 'hub.maxFrameBytes');
     };
     const helloTimer = setTimeout(() => {
       if (!greeted) this.reject(peer, `no hello within ${this.opts.helloTimeout} ms`);

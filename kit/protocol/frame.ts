@@ -113,6 +113,8 @@ const CLOSING_BRACE = Buffer.from('}');
 export class FrameDecoder {
   /** Longest frame body accepted; the hub lowers it until a peer has said hello. */
   maxFrameBytes: number;
+  /** What sets maxFrameBytes, named when a frame is over it. */
+  maxFrameSetting = 'hub.maxFrameBytes';
   /**
    * Frames at least this many bytes long are skimmed rather than parsed whole: a reply's `result` or a
    * request's `args.args` that is itself this large stays a RawJson view of the bytes (raw-json.ts).
@@ -201,7 +203,7 @@ export class FrameDecoder {
       headerLength = BINARY_HEADER;
     }
     if (length > this.maxFrameBytes) {
-      throw new FrameError(`frame of ${length} bytes is over the maximum of ${this.maxFrameBytes} (hub.maxFrameBytes)`);
+      throw new FrameError(`frame of ${length} bytes is over the maximum of ${this.maxFrameBytes} (${this.maxFrameSetting})`);
     }
     return [headerLength, length];
   }

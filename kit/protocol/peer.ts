@@ -172,7 +172,10 @@ export class RpcPeer extends EventEmitter {
   get congested(): boolean { return this.socket.writableNeedDrain; }
 
   /** Longest incoming frame body accepted from now on (the hub keeps it small until a peer has said hello). */
-  limitIncomingFrames(maxFrameBytes: number): void { this.decoder.maxFrameBytes = maxFrameBytes; }
+  limitIncomingFrames(maxFrameBytes: number, setting = 'hub.maxFrameBytes'): void {
+    this.decoder.maxFrameBytes = maxFrameBytes;
+    this.decoder.maxFrameSetting = setting;
+  }
 
   stats(): PeerStats {
     return { framesIn: this.decoder.framesIn, framesOut: this.framesOut, bytesIn: this.decoder.bytesIn, bytesOut: this.bytesOut };
