@@ -64,6 +64,7 @@ const harmony: Adapter = {
     'workfile.save': workfileTool('workfile.save'),
     'workfile.prune': workfileTool('workfile.prune'),
     'workfile.status': workfileTool('workfile.status'),
+    'workfile.list': workfileTool('workfile.list'),
     'workfile.extractProgress': workfileTool('workfile.extractProgress'),
     ...Object.fromEntries(Object.entries(PIPELINE_TOOLS).map(([name, area]) => [name, areaTool(area, name as ToolEndpointName)])),
   },

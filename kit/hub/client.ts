@@ -165,6 +165,11 @@ export class HubClient extends EventEmitter {
     return this.callRaw(session, args === undefined ? { request: name } : { request: name, args }, opts);
   }
 
+  /** A named request served by the hub itself (e.g. `web.url`). */
+  hubRequest(name: string, args?: unknown, opts?: CallOptions): Promise<unknown> {
+    return this.peer.request(name, args, { timeout: opts?.timeout ?? this.callTimeout });
+  }
+
   script(session: string, source: string, opts?: CallOptions): Promise<unknown> {
     return this.callRaw(session, { script: source }, opts);
   }

@@ -56,6 +56,20 @@ async function main(): Promise<number> {
     pid: process.pid, port: hub.port, token: hub.token, version: KIT_VERSION, protocol: PROTOCOL_VERSION,
     startedAt: new Date().toISOString(),
   });
+  // The web page (web.enabled): in this process, on loopback; menu items and `dcc-kit ui` open it.
+  let web: { close(): Promise<void> } | null = null;
+  if (config.web.enabled) {
+    try {
+      const { WebServer } = await import('../web/server.ts');
+      const { setActiveWebServer } = await import('../web/menu-open.ts');
+      const server = new WebServer(hub);
+      await server.listen({ port: config.web.port });
+      setActiveWebServer(server);
+      web = server;
+    } catch (err) {
+      log.error(`web page not started (web.port ${config.web.port}): ${(err as Error).message}`);
+    }
+  }
   // Built-in adapters get to tidy up after a killed hub (their modules import their heavy parts lazily).
   const started: Adapter[] = [];
   for (const name of builtInAdapterNames()) {
@@ -74,6 +88,7 @@ async function main(): Promise<number> {
       Promise.all(started.map((a) => a.onHubStop?.(hub.services).catch(() => {}))),
       new Promise((r) => setTimeout(r, 60_000)),
     ]);
+    await web?.close().catch(() => {});
     await hub.stop(reason);
     removeRuntimeSync(paths);
     releaseHubLockSync(paths);

@@ -343,7 +343,9 @@ export class Hub extends EventEmitter {
       case 'hub.subscribe': this.tools.get(peer)!.subscribed = true; return this.sessions.list().map(describe);
       case 'hub.stop': setImmediate(() => this.emit('stop-requested')); return { stopping: true, pid: process.pid };
     }
-    throw new UnknownRequestError(name, CORE_TOOL_REQUESTS);
+    const extra = this.toolRequests.get(name);
+    if (extra) return extra(args);
+    throw new UnknownRequestError(name, [...CORE_TOOL_REQUESTS, ...this.toolRequests.keys()]);
   }
 
   /** hub.call: forwards a tool's call to a session; the tool's disconnection or the hub's stop answers it early. */
@@ -376,12 +378,20 @@ export class Hub extends EventEmitter {
   /** A tool endpoint of an adapter, run inside the hub (e.g. a background workfile save). */
   private async callAdapter(a: Record<string, unknown>): Promise<unknown> {
     if (typeof a.adapter !== 'string' || typeof a.endpoint !== 'string') throw new HubError('hub.adapter needs args.adapter and args.endpoint', 'BAD_ARGS');
-    if (!this.adapters) throw new HubError('this hub has no adapters', 'NO_ADAPTER');
-    const adapter = await this.adapters.get(a.adapter);
-    const endpoint = adapter.toolEndpoints?.[a.endpoint];
-    if (!endpoint) throw new UnknownRequestError(`${a.adapter}/${a.endpoint}`, Object.keys(adapter.toolEndpoints ?? {}).map((k) => `${a.adapter}/${k}`));
-    return endpoint(a.args, { session: null, hub: this.services });
+    return this.adapterCall(a.adapter, a.endpoint, a.args);
   }
+
+  /** Runs an adapter's tool endpoint in the hub (the hub.adapter request; the web page calls it in-process). */
+  async adapterCall(adapterName: string, endpointName: string, args: unknown): Promise<unknown> {
+    if (!this.adapters) throw new HubError('this hub has no adapters', 'NO_ADAPTER');
+    const adapter = await this.adapters.get(adapterName);
+    const endpoint = adapter.toolEndpoints?.[endpointName];
+    if (!endpoint) throw new UnknownRequestError(`${adapterName}/${endpointName}`, Object.keys(adapter.toolEndpoints ?? {}).map((k) => `${adapterName}/${k}`));
+    return endpoint(args, { session: null, hub: this.services });
+  }
+
+  /** Named tool requests added by hub components (e.g. `web.url` from the web page). */
+  readonly toolRequests = new Map<string, (args: Record<string, unknown>) => unknown>();
 
   /** Calls into a session, waiting briefly for a DCC that is reconnecting (scene switch). */
   async callSession(selector: string, body: RequestBody, timeout?: number, source?: RpcPeer): Promise<unknown> {
@@ -441,6 +451,8 @@ export class Hub extends EventEmitter {
 
   /** Sends an event to every subscribed tool as a `hub.event` request (the reply is ignored). */
   broadcast(event: string, data: Record<string, unknown>): void {
+    // In-process listeners (the web page's event stream) get every event too.
+    this.emit('broadcast', event, data);
     for (const [peer, state] of this.tools) {
       if (!state.subscribed || peer.closed) continue;
       peer.request('hub.event', { event, ...data }, { timeout: 10_000 }).catch(() => { /* a tool that ignores events is fine */ });

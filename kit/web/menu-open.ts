@@ -1,6 +1,22 @@
-/** Opens the hub's web page on a view for a DCC menu item. (Stub until the web page lands: never opens.) */
+/**
+ * Opens the hub's web page on a view for a DCC menu item. Without a web page (web.enabled false, or a hub
+ * embedded without one) or when no browser can be started, it says so and the item does its job directly.
+ */
 import type { HubServices, SessionInfo } from '../adapter.ts';
+import { openInBrowser } from './browser.ts';
+import type { WebServer } from './server.ts';
 
-export async function openViewFromMenu(_hub: HubServices, _view: string, _session: SessionInfo | null): Promise<{ opened: boolean; message?: string }> {
-  return { opened: false };
+let active: WebServer | null = null;
+
+/** The hub process registers its web server here. */
+export function setActiveWebServer(server: WebServer | null): void {
+  active = server;
+}
+
+export async function openViewFromMenu(hub: HubServices, view: string, session: SessionInfo | null): Promise<{ opened: boolean; message?: string }> {
+  const web = (hub.config as { web?: { enabled?: boolean; browser?: string | null } } | undefined)?.web;
+  if (!active || !web?.enabled) return { opened: false };
+  const opened = await openInBrowser(active.url(view, session?.id), web.browser ?? null);
+  if (!opened) hub.log.info(`web: no browser could be started for ${view} (set web.browser); doing it from the menu instead`);
+  return { opened };
 }

@@ -47,6 +47,18 @@ export const workfileToolEndpoints: Record<string, Endpoint> = {
     });
     return null;
   },
+  /** A session's workfile and the versions beside it, newest first (the web page's workfiles view). */
+  'workfile.list': async (args, ctx) => {
+    const { pickHarmonySession } = await import('../pick-session.ts');
+    const { sessionScene } = await import('../session-context.ts');
+    const { listWorkfiles } = await import('./versions.ts');
+    const a = (args ?? {}) as { session?: string };
+    const session = pickHarmonySession(ctx.hub, a.session, 'list workfiles');
+    const scene = await sessionScene(ctx.hub, session);
+    if (!scene.workfile) return { session: session.id, workfile: null, project: scene.projectDir, versions: [] };
+    const versions = await listWorkfiles(path.dirname(scene.workfile), workfileService(ctx.hub).settings.template);
+    return { session: session.id, workfile: scene.workfile, project: scene.projectDir, versions };
+  },
   /** The archives being written or waiting. */
   'workfile.status': async (_args, ctx) => {
     const service = workfileService(ctx.hub);

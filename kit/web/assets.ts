@@ -1,0 +1,133 @@
+/** The page's stylesheet and script, served from the hub (no CDN: studios are often offline). */
+
+export const APP_CSS = `
+:root { color-scheme: light dark; --bg: #fafafa; --fg: #1c1c1c; --muted: #5b5b5b; --line: #d0d0d0; --accent: #1d5fbf;
+  --ok: #176b2c; --bad: #b3261e; --warn: #8a5a00; --panel: #ffffff; }
+@media (prefers-color-scheme: dark) {
+  :root { --bg: #161616; --fg: #ececec; --muted: #a8a8a8; --line: #3a3a3a; --accent: #7fb0ff; --ok: #6fd38a; --bad: #ff8a80; --warn: #ffcc66; --panel: #1f1f1f; }
+}
+* { box-sizing: border-box; }
+body { margin: 0; font: 1rem/1.5 system-ui, sans-serif; background: var(--bg); color: var(--fg); }
+header { display: flex; flex-wrap: wrap; gap: .5rem 1.5rem; align-items: center; padding: .75rem 1rem; border-bottom: 1px solid var(--line); background: var(--panel); }
+header h1 { font-size: 1.2rem; margin: 0; }
+nav ul { display: flex; flex-wrap: wrap; gap: .25rem; list-style: none; margin: 0; padding: 0; }
+nav a { display: inline-block; padding: .3rem .6rem; border-radius: .3rem; color: var(--accent); text-decoration: none; }
+nav a[aria-current="page"] { background: var(--accent); color: var(--bg); }
+nav a:focus-visible, button:focus-visible, input:focus-visible, select:focus-visible, a:focus-visible { outline: 3px solid var(--accent); outline-offset: 2px; }
+main { padding: 1rem; max-width: 80rem; }
+h2 { font-size: 1.15rem; margin: 1.25rem 0 .5rem; }
+table { border-collapse: collapse; width: 100%; margin: .5rem 0 1rem; }
+th, td { text-align: left; padding: .35rem .5rem; border-bottom: 1px solid var(--line); vertical-align: top; overflow-wrap: anywhere; }
+th { color: var(--muted); font-weight: 600; }
+button { font: inherit; padding: .35rem .8rem; border-radius: .3rem; border: 1px solid var(--accent); background: var(--accent); color: var(--bg); cursor: pointer; }
+button.secondary { background: transparent; color: var(--accent); }
+button:disabled { opacity: .5; cursor: not-allowed; }
+input, select { font: inherit; padding: .3rem .4rem; border: 1px solid var(--line); border-radius: .3rem; background: var(--panel); color: var(--fg); }
+form.row, .row { display: flex; flex-wrap: wrap; gap: .5rem 1rem; align-items: end; margin: .5rem 0; }
+label { display: flex; flex-direction: column; gap: .15rem; color: var(--muted); }
+label.inline { flex-direction: row; align-items: center; gap: .4rem; color: var(--fg); }
+.ok { color: var(--ok); } .bad { color: var(--bad); } .warn { color: var(--warn); } .muted { color: var(--muted); }
+.notice { padding: .6rem .8rem; border: 1px solid var(--line); border-left: 4px solid var(--warn); background: var(--panel); margin: .5rem 0; }
+#toast:not(:empty) { position: sticky; bottom: 0; padding: .6rem 1rem; background: var(--panel); border-top: 2px solid var(--accent); }
+progress { width: min(30rem, 100%); height: 1rem; }
+ol.log { padding-left: 1.25rem; } ol.log li { margin: .2rem 0; }
+code { font-size: .95em; }
+`;
+
+export const APP_JS = `
+(function () {
+  'use strict';
+  var events = window.dcckitEvents = [];
+  var source = new EventSource('/events');
+  function refresh(topic) {
+    document.querySelectorAll('[data-refresh]').forEach(function (el) {
+      if (el.getAttribute('data-refresh').split(' ').indexOf(topic) >= 0) htmx.trigger(el, 'refresh');
+    });
+  }
+  function on(name, fn) {
+    source.addEventListener(name, function (e) {
+      var data = JSON.parse(e.data);
+      events.push({ event: name, data: data, receivedAt: Date.now() });
+      fn(data);
+    });
+  }
+  ['session.joined', 'session.resumed', 'session.left', 'session.disconnected', 'session.scene'].forEach(function (n) { on(n, function () { refresh('sessions'); }); });
+  on('hub.ping', function () {});
+  // The save state outlives the view's refreshes (the versions list reloads when an archive is written).
+  var save = null;
+  function showSave() {
+    var bar = document.getElementById('wf-progress');
+    var status = document.getElementById('wf-status');
+    if (!save || !bar || !status) return;
+    bar.value = save.fraction;
+    status.textContent = save.text;
+    status.className = save.cls;
+  }
+  on('workfile.progress', function (d) {
+    if (!d.bytesTotal || d.phase === 'extract') return;
+    save = { fraction: d.bytesDone / d.bytesTotal, text: 'Zipping ' + (d.dest || '') + ': ' + Math.round(100 * d.bytesDone / d.bytesTotal) + '%', cls: '' };
+    showSave();
+  });
+  on('workfile.saved', function (d) {
+    save = { fraction: 1, text: 'Saved ' + d.dest, cls: 'ok' };
+    showSave();
+    refresh('workfiles');
+  });
+  on('workfile.failed', function (d) {
+    save = { fraction: 0, text: 'Not saved: ' + (d.error && d.error.message), cls: 'bad' };
+    showSave();
+  });
+  document.body.addEventListener('htmx:afterSettle', showSave);
+  function text(tag, cls, s) { var el = document.createElement(tag); if (cls) el.className = cls; el.textContent = s; return el; }
+  on('publish.event', function (d) {
+    var run = document.getElementById('publish-run');
+    if (!run || run.getAttribute('data-run') !== d.runId) return;
+    var log = document.getElementById('publish-log');
+    if (d.type === 'result') {
+      var r = d.result;
+      var li = document.createElement('li');
+      li.setAttribute('data-plugin', r.plugin);
+      li.appendChild(text('strong', r.skipped ? 'muted' : r.success ? 'ok' : 'bad', r.skipped ? 'skipped' : r.success ? 'ok' : 'failed'));
+      li.appendChild(document.createTextNode(' ' + r.plugin + (r.instance ? ' [' + r.instance + ']' : '') + ' (' + r.duration + ' ms)'));
+      if (r.error) li.appendChild(text('div', 'bad', r.error.message + (r.error.hint ? ' ' + r.error.hint : '')));
+      if (r.repairable) {
+        var b = text('button', 'secondary', 'Repair ' + r.plugin);
+        b.type = 'button';
+        b.addEventListener('click', function () {
+          b.disabled = true;
+          fetch('/api/publish/repair', { method: 'POST', headers: { 'Content-Type': 'application/json' },
+            body: JSON.stringify({ runId: d.runId, plugin: r.plugin, instanceId: r.instanceId, dcc: run.getAttribute('data-dcc') }) })
+            .then(function (res) { return res.text(); }).then(function (html) { document.getElementById('toast').innerHTML = html; });
+        });
+        li.appendChild(b);
+      }
+      log.appendChild(li);
+    } else if (d.type === 'progress') {
+      var p = document.getElementById('publish-progress');
+      if (p) p.textContent = d.plugin + (d.instance ? ' [' + d.instance + ']' : '') + ': ' + Math.round(d.fraction * 100) + '%';
+    } else if (d.type === 'end') {
+      var rep = d.report;
+      var summary = document.getElementById('publish-summary');
+      summary.className = rep.success ? 'ok' : 'bad';
+      summary.textContent = rep.success
+        ? 'Published: ' + (rep.published.map(function (p) { return p.product + ' v' + p.version; }).join(', ') || 'nothing')
+        : 'The publish failed at ' + rep.stoppedAt + '.';
+      refresh('products');
+    }
+  });
+  on('publish.farm', function (d) {
+    var log = document.getElementById('publish-log');
+    if (!log) return;
+    var li = document.createElement('li');
+    li.appendChild(text('strong', d.state === 'integrated' ? 'ok' : 'bad', d.state));
+    li.appendChild(document.createTextNode(' farm job ' + d.jobId + ': ' + d.product + ' v' + d.version));
+    log.appendChild(li);
+  });
+  var pick = document.getElementById('session-pick');
+  if (pick) pick.addEventListener('change', function () { pick.form.submit(); });
+  document.body.addEventListener('htmx:afterRequest', function (e) {
+    var topic = e.detail.elt && e.detail.elt.getAttribute('data-after');
+    if (topic) refresh(topic);
+  });
+}());
+`;

@@ -1,0 +1,244 @@
+/**
+ * The hub's local web page: Hono on @hono/node-server, in the hub process, on 127.0.0.1 only. It gives the
+ * DCC menu's tools a face that never blocks the DCC: actions go through the same tool endpoints as the CLI,
+ * and one Server-Sent Events stream carries the hub's events to the page. See access.ts for who may use it.
+ */
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import type { AddressInfo } from 'node:net';
+import { createAdaptorServer, type ServerType } from '@hono/node-server';
+import { Hono, type Context } from 'hono';
+import { getCookie, setCookie } from 'hono/cookie';
+import { streamSSE } from 'hono/streaming';
+import type { Hub } from '../hub/server.ts';
+import { PACKAGE_ROOT } from '../package-root.ts';
+import { WebAccess } from './access.ts';
+import { APP_CSS, APP_JS } from './assets.ts';
+import { escapeHtml, h, type Html } from './html.ts';
+import { VIEWS, chooseSession, fragment, page, publishRun, type View, type ViewData } from './views.ts';
+
+const require = createRequire(import.meta.url);
+
+export interface WebServerOptions {
+  /** 0 = any free port. */
+  port?: number;
+}
+
+function toast(kind: 'ok' | 'bad' | 'muted', text: string | Html): string {
+  return h`<p class="${kind}">${text}</p>`.text;
+}
+
+function field(body: Record<string, unknown>, key: string): string | undefined {
+  const v = body[key];
+  if (Array.isArray(v)) return typeof v[0] === 'string' ? v[0] : undefined;
+  return typeof v === 'string' ? v : undefined;
+}
+
+const truthy = (v: string | undefined) => v === 'true' || v === 'on' || v === '1';
+
+export class WebServer {
+  readonly access = new WebAccess();
+  private readonly hub: Hub;
+  private server: ServerType | null = null;
+  private readonly htmx: string;
+
+  constructor(hub: Hub) {
+    this.hub = hub;
+    this.htmx = fs.readFileSync(require.resolve('htmx.org/dist/htmx.min.js'), 'utf8');
+  }
+
+  get port(): number { return this.access.port; }
+
+  /** A page URL with a fresh one-time token (for a menu item or `dcc-kit ui`). */
+  url(view: string = 'sessions', session?: string | null): string {
+    const v = (VIEWS as readonly string[]).includes(view) ? view : 'sessions';
+    const q = new URLSearchParams({ t: this.access.mint() });
+    if (session) q.set('session', session);
+    return `http://127.0.0.1:${this.port}/${v}?${q}`;
+  }
+
+  async listen(opts: WebServerOptions = {}): Promise<number> {
+    const app = this.app();
+    const server = createAdaptorServer({ fetch: app.fetch });
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(opts.port ?? 0, '127.0.0.1', () => { server.off('error', reject); resolve(); });
+    });
+    this.server = server;
+    this.access.port = (server.address() as AddressInfo).port;
+    this.hub.toolRequests.set('web.url', (args) => ({ url: this.url(typeof args.view === 'string' ? args.view : undefined, typeof args.session === 'string' ? args.session : null) }));
+    this.hub.log.info(`web page on http://127.0.0.1:${this.port}/ (open it with dcc-kit ui)`);
+    return this.port;
+  }
+
+  async close(): Promise<void> {
+    this.hub.toolRequests.delete('web.url');
+    const server = this.server;
+    this.server = null;
+    if (!server) return;
+    await new Promise<void>((resolve) => {
+      (server as unknown as { closeAllConnections?: () => void }).closeAllConnections?.();
+      server.close(() => resolve());
+    });
+  }
+
+  private data(): ViewData {
+    return {
+      sessions: () => this.hub.sessionInfo(),
+      adapter: (dcc, endpoint, args) => this.hub.adapterCall(dcc, endpoint, args),
+    };
+  }
+
+  private app(): Hono {
+    const app = new Hono();
+    const access = this.access;
+
+    app.use('*', async (c, next) => {
+      if (!access.validHost(c.req.header('host'))) {
+        return c.text(`dcc-kit: this page answers only at 127.0.0.1:${access.port} or localhost:${access.port}`, 421);
+      }
+      const token = c.req.query('t');
+      if (token !== undefined && c.req.method === 'GET') {
+        const r = access.redeem(token);
+        if (r !== 'ok') {
+          return c.html(h`<!doctype html><title>dcc-kit</title><p>This link ${r === 'used' ? 'was already used' : r === 'expired' ? 'has expired' : 'is not valid'}. Links open the page once: use the DCC's menu or <code>dcc-kit ui</code> again.</p>`.text, 403);
+        }
+        setCookie(c, access.cookieName, access.secret, { httpOnly: true, sameSite: 'Strict', path: '/' });
+        const url = new URL(c.req.url);
+        url.searchParams.delete('t');
+        return c.redirect(`${url.pathname}${url.search}`, 303);
+      }
+      if (!access.validCookie(getCookie(c, access.cookieName))) {
+        return c.html(h`<!doctype html><title>dcc-kit</title><p>Open this page from your DCC's dcc-kit menu, or with <code>dcc-kit ui</code>: it needs the link they give.</p>`.text, 401);
+      }
+      if (c.req.method !== 'GET' && c.req.method !== 'HEAD' && !access.sameOrigin(c.req.header('origin'), c.req.header('sec-fetch-site'))) {
+        return c.text('dcc-kit: changes are accepted only from the dcc-kit page itself', 403);
+      }
+      c.header('Cache-Control', 'no-store');
+      c.header('X-Content-Type-Options', 'nosniff');
+      // not no-referrer: with it browsers send 'Origin: null', and the Origin check could not tell our page.
+      c.header('Referrer-Policy', 'same-origin');
+      c.header('Content-Security-Policy', "default-src 'self'; script-src 'self' 'unsafe-eval'; style-src 'self' 'unsafe-inline'; frame-ancestors 'none'");
+      await next();
+    });
+
+    app.get('/assets/htmx.js', (c) => c.body(this.htmx, 200, { 'Content-Type': 'text/javascript; charset=utf-8' }));
+    app.get('/assets/app.js', (c) => c.body(APP_JS, 200, { 'Content-Type': 'text/javascript; charset=utf-8' }));
+    app.get('/assets/app.css', (c) => c.body(APP_CSS, 200, { 'Content-Type': 'text/css; charset=utf-8' }));
+    app.get('/', (c) => c.redirect('/sessions', 303));
+
+    app.get('/events', (c) => streamSSE(c, async (stream) => {
+      const listener = (event: string, data: Record<string, unknown>) => {
+        void stream.writeSSE({ event, data: JSON.stringify(data) }).catch(() => {});
+      };
+      this.hub.on('broadcast', listener);
+      const keepalive = setInterval(() => { void stream.write(': keepalive\n\n').catch(() => {}); }, 15_000);
+      await new Promise<void>((resolve) => stream.onAbort(() => resolve()));
+      clearInterval(keepalive);
+      this.hub.off('broadcast', listener);
+    }));
+
+    app.get('/frag/:view', async (c) => {
+      const view = c.req.param('view') as View;
+      if (!(VIEWS as readonly string[]).includes(view)) return c.text('no such view', 404);
+      const sessions = this.hub.sessionInfo();
+      const session = chooseSession(sessions, c.req.query('session'));
+      return c.html((await fragment({ view, session, query: c.req.query() }, this.data())).text);
+    });
+
+    for (const view of VIEWS) {
+      app.get(`/${view}`, async (c) => {
+        const sessions = this.hub.sessionInfo();
+        const req = { view, session: chooseSession(sessions, c.req.query('session')), query: c.req.query() };
+        return c.html(page(req, sessions, await fragment(req, this.data())).text);
+      });
+    }
+
+    const act = (route: string, fn: (body: Record<string, unknown>, c: Context) => Promise<string>) => {
+      app.post(route, async (c) => {
+        const type = c.req.header('content-type') ?? '';
+        const body = type.includes('application/json') ? await c.req.json() as Record<string, unknown> : await c.req.parseBody({ all: true }) as Record<string, unknown>;
+        try {
+          return c.html(await fn(body, c));
+        } catch (err) {
+          return c.html(toast('bad', (err as Error).message));
+        }
+      });
+    };
+    const sessionOf = (body: Record<string, unknown>) => {
+      const s = chooseSession(this.hub.sessionInfo(), field(body, 'session'));
+      if (!s) throw new Error('no session is connected');
+      return s;
+    };
+
+    act('/api/workfile/save', async (body) => {
+      const s = sessionOf(body);
+      const t = await this.hub.adapterCall(s.dcc, 'workfile.save', { session: s.id, versionUp: truthy(field(body, 'versionUp')) }) as { dest: string; state: string };
+      return toast('muted', `Harmony saved the scene; zipping ${t.dest}${t.state === 'queued' ? ' (after the zip already running)' : ''}…`);
+    });
+    act('/api/workfile/open', async (body) => {
+      const zip = field(body, 'zip');
+      const dcc = field(body, 'dcc') ?? 'harmony';
+      if (!zip || !path.isAbsolute(zip) || !zip.endsWith('.zip')) throw new Error('open needs the absolute path of a .zip workfile');
+      const child = spawn(process.execPath, [path.join(PACKAGE_ROOT, 'bin', 'dcc-kit.js'), 'launch', dcc, zip], { cwd: path.dirname(zip), detached: true, stdio: 'ignore' });
+      child.on('error', (err) => this.hub.log.warn(`web: could not launch ${zip}: ${err.message}`));
+      child.unref();
+      return toast('muted', `Opening ${path.basename(zip)} in a new ${dcc}…`);
+    });
+    act('/api/create', async (body) => {
+      const s = sessionOf(body);
+      const attributes: Record<string, unknown> = {};
+      for (const [k, v] of Object.entries(body)) if (k.startsWith('attr.')) attributes[k.slice(5)] = Array.isArray(v) ? v[0] : v;
+      const rec = await this.hub.adapterCall(s.dcc, 'create.run', { session: s.id, creator: field(body, 'creator'), variant: field(body, 'variant'), attributes }) as { productName: string; key: string };
+      return toast('ok', `Created ${rec.productName} (${rec.key}).`);
+    });
+    act('/api/create/toggle', async (body) => {
+      const s = sessionOf(body);
+      const rec = await this.hub.adapterCall(s.dcc, 'create.update', { session: s.id, key: field(body, 'key'), active: truthy(field(body, 'active')) }) as { productName: string; active: boolean };
+      return toast('ok', `${rec.productName} is ${rec.active ? 'active' : 'inactive'}.`);
+    });
+    act('/api/create/remove', async (body) => {
+      const s = sessionOf(body);
+      const r = await this.hub.adapterCall(s.dcc, 'create.remove', { session: s.id, keys: [field(body, 'key')] }) as { removed: string[] };
+      return toast('ok', `Removed ${r.removed.join(', ') || 'nothing'}.`);
+    });
+    act('/api/publish', async (body) => {
+      const s = sessionOf(body);
+      const r = await this.hub.adapterCall(s.dcc, 'publish.run', { session: s.id, dryRun: truthy(field(body, 'dryRun')), repair: truthy(field(body, 'repair')) }) as { runId: string };
+      return publishRun(r.runId).text.replace('<section ', `<section data-dcc="${escapeHtml(s.dcc)}" `);
+    });
+    act('/api/publish/repair', async (body) => {
+      const dcc = field(body, 'dcc') ?? this.hub.sessionInfo()[0]?.dcc ?? 'harmony';
+      const r = await this.hub.adapterCall(dcc, 'publish.repair', { runId: field(body, 'runId'), plugin: field(body, 'plugin'), instanceId: body.instanceId ?? undefined }) as { success: boolean; error?: { message: string } };
+      return r.success ? toast('ok', `Repaired: ${field(body, 'plugin')} passes now. Publish again.`) : toast('bad', `Still failing: ${r.error?.message ?? ''}`);
+    });
+    act('/api/load', async (body) => {
+      const s = sessionOf(body);
+      const c = await this.hub.adapterCall(s.dcc, 'load.run', { session: s.id, product: field(body, 'product'), version: Number(field(body, 'version')), representation: field(body, 'representation') }) as { product: string; version: number; nodes: string[] };
+      return toast('ok', `Loaded ${c.product} v${c.version}: ${c.nodes.join(', ')}`);
+    });
+    act('/api/inventory', async (body) => {
+      const s = sessionOf(body);
+      const raw = body.ids;
+      const ids = (Array.isArray(raw) ? raw : raw === undefined ? [] : [raw]).map(String);
+      const action = field(body, 'action') ?? 'update';
+      if (action === 'remove') {
+        if (!ids.length) throw new Error('select the containers to remove');
+        const r = await this.hub.adapterCall(s.dcc, 'inventory.remove', { session: s.id, ids }) as { removed: string[] };
+        return toast('ok', `Removed ${r.removed.length} container(s).`);
+      }
+      if (action === 'update' && !ids.length) throw new Error('select the containers to update');
+      const r = await this.hub.adapterCall(s.dcc, 'inventory.update', { session: s.id, ids, all: action === 'updateAll' }) as { updated: { from: number; to: number }[]; failed: { error: string }[] };
+      const failed = r.failed.length ? ` ${r.failed.length} failed: ${r.failed.map((f) => f.error).join('; ')}` : '';
+      return toast(r.failed.length ? 'bad' : 'ok', `Updated ${r.updated.length} container(s).${failed}`);
+    });
+    act('/api/scene-settings', async (body) => {
+      const s = sessionOf(body);
+      const r = await this.hub.adapterCall(s.dcc, 'scene.applySettings', { session: s.id }) as { changed: { key: string; from: unknown; to: unknown }[] };
+      return toast('ok', r.changed.length ? `Changed ${r.changed.map((x) => `${x.key} ${JSON.stringify(x.from)} → ${JSON.stringify(x.to)}`).join(', ')}.` : 'The scene already matches the context.');
+    });
+    return app;
+  }
+}
