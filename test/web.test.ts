@@ -102,7 +102,7 @@ test('end to end in Chromium: see the session, save a workfile with live progres
   await page.getByRole('button', { name: 'Save', exact: true }).click();
   await page.locator('#wf-status.ok').waitFor();
   t.regex(await page.locator('#wf-status').innerText(), /Saved .*sh010_anim_v001\.zip/);
-  t.is(await page.locator('#wf-progress').evaluate((e) => (e as HTMLProgressElement).value), 1);
+  t.is(await page.locator('#wf-progress').evaluate((e) => (e as unknown as { value: number }).value), 1);
   await shot(page, 'workfiles');
 
   // Create a render instance.
@@ -148,8 +148,8 @@ test('end to end in Chromium: see the session, save a workfile with live progres
   for (let i = 0; i < 5; i++) {
     const sent = Date.now();
     rig.hub.broadcast('hub.ping', { sent, i });
-    await page.waitForFunction((n) => (window as unknown as { dcckitEvents: { event: string; data: { i: number } }[] }).dcckitEvents.some((e) => e.event === 'hub.ping' && e.data.i === n), i);
-    const got = await page.evaluate((n) => (window as unknown as { dcckitEvents: { event: string; data: { i: number }; receivedAt: number }[] }).dcckitEvents.find((e) => e.event === 'hub.ping' && e.data.i === n)!.receivedAt, i);
+    await page.waitForFunction((n) => (globalThis as unknown as { dcckitEvents: { event: string; data: { i: number } }[] }).dcckitEvents.some((e) => e.event === 'hub.ping' && e.data.i === n), i);
+    const got = await page.evaluate((n) => (globalThis as unknown as { dcckitEvents: { event: string; data: { i: number }; receivedAt: number }[] }).dcckitEvents.find((e) => e.event === 'hub.ping' && e.data.i === n)!.receivedAt, i);
     lags.push(got - sent);
   }
   t.log(`event lag hub -> page: ${lags.join(', ')} ms`);
