@@ -18,12 +18,6 @@ import { readZipDirectory, type CentralEntry } from './zip-reader.ts';
 
 export const DEFAULT_MAX_BYTES = 20 * 1024 ** 3;
 export const DEFAULT_MAX_ENTRIES = 500_000;
-/**
- * The generic default sits just under deflate's maximum (~1032:1, what a run of zeros reaches), so only a
- * bomb trips it; callers that know their data set a tighter one (Harmony workfiles: 100, see
- * harmony.workfiles.maxCompressionRatio; the bench's reference project is 1.3:1, its largest .xstage 8.2:1).
- */
-export const DEFAULT_MAX_RATIO = 1000;
 /** Entries (and archives) that expand to less than this are not held to the ratio: small text files may compress well. */
 export const RATIO_FLOOR_BYTES = 1024 * 1024;
 
@@ -36,7 +30,9 @@ export interface ExtractZipOptions {
   maxEntries?: number;
   /**
    * Refuse an entry, or the archive as a whole, that inflates to more than this many times its compressed size
-   * (entries of 1 MiB and more). Default 1000. Checked before anything is written; the inflaters stop at an
+   * (entries of 1 MiB and more). Default: no limit, since this generic function does not know the data (a run of
+   * one byte value deflates ~1030:1); callers that do set one (Harmony workfiles: harmony.workfiles.maxCompressionRatio,
+   * default 100; the bench's reference project is 1.3:1, its largest .xstage 8.2:1). Checked before anything is written; the inflaters stop at an
    * entry's declared size, so no entry can inflate past the ratio either.
    */
   maxRatio?: number;
@@ -113,7 +109,7 @@ export async function extractZip(zipPath: string, destDir: string, opts: Extract
       throw new ZipLimitError(`${zipPath} would expand to ${totalBytes} bytes, more than the limit of ${maxBytes}. `
         + 'Nothing was extracted; raise maxBytes if this archive is trusted.', zipPath, 'bytes');
     }
-    checkCompressionRatio(dir.entries, zipPath, opts.maxRatio ?? DEFAULT_MAX_RATIO, opts.maxRatioSetting ?? 'maxRatio');
+    if (opts.maxRatio !== undefined) checkCompressionRatio(dir.entries, zipPath, opts.maxRatio, opts.maxRatioSetting ?? 'maxRatio');
     if (signal?.aborted) throw aborted();
 
     await fsp.mkdir(path.dirname(dest), { recursive: true }).catch((err) => {

@@ -45,7 +45,10 @@ export interface OpenWorkfileOptions {
   /** Extract again even when the local copy could be reused. */
   fresh?: boolean;
   maxBytes?: number;
-  /** Refuse archives or entries that inflate more than this many times (harmony.workfiles.maxCompressionRatio). */
+  /**
+   * Refuse archives or entries that inflate more than this many times. Default: no limit; opening for a launch
+   * (prepare-launch.ts) passes harmony.workfiles.maxCompressionRatio.
+   */
   maxRatio?: number;
   onProgress?: (p: ArchiveProgress) => void;
   signal?: AbortSignal;
