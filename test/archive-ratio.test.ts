@@ -9,6 +9,7 @@ import path from 'node:path';
 import { ZipLimitError, extractZip, zipDirectory } from '../kit/archive/index.ts';
 import { openWorkfile } from '../adapters/harmony/workfiles/local-copy.ts';
 import { workfileSettings } from '../adapters/harmony/workfiles/config.ts';
+import { sandbox } from './support/cli.ts';
 
 const MiB = 1024 * 1024;
 const scratch = await fs.mkdtemp(path.join(os.tmpdir(), 'dcckit-archive-ratio-'));
@@ -68,4 +69,15 @@ test('opening a workfile uses harmony.workfiles.maxCompressionRatio (default 100
   const raised = workfileSettings({ home: path.join(scratch, 'home'), harmony: { workfiles: { maxCompressionRatio: 5000 } } });
   const opened = await openWorkfile(zip, { workArea, maxRatio: raised.maxCompressionRatio });
   t.true(opened.scene.endsWith('shot_v001.xstage'));
+});
+
+test('dcc-kit workfile open refuses a zip bomb with the configured ratio and extracts nothing', async (t) => {
+  const zip = await bombWorkfile('cli_v001');
+  const sb = sandbox();
+  t.teardown(() => sb.cleanup());
+  const r = await sb.run(['workfile', 'open', zip, '--simulate'], { timeout: 120_000 });
+  t.is(r.code, 1, r.stdout + r.stderr);
+  t.regex(r.stderr, /Entry "elements\/zeros\.tvg" .* more than the limit of 100:1.*harmony\.workfiles\.maxCompressionRatio/s);
+  const workArea = path.join(sb.env.DCC_KIT_HOME!, 'harmony');
+  t.deepEqual((await leftovers(workArea)).filter((n) => n.startsWith('cli_v001') || n.includes('dcckit-tmp')), []);
 });
