@@ -10,7 +10,7 @@
 import fsp from 'node:fs/promises';
 import path from 'node:path';
 import { ConfigError, DccKitError } from './errors.ts';
-import { loadConfig, type ContextConfig } from './config.ts';
+import { loadConfig, type ContextConfig, type ResolvedConfig } from './config.ts';
 import { findProblems } from '../config/schema.ts';
 import { homeDirFromEnv } from '../config/paths.ts';
 
@@ -61,7 +61,12 @@ export async function resolveContext(opts: ResolveContextOptions = {}): Promise<
   const cwd = path.resolve(opts.cwd ?? process.cwd());
   if (!await exists(cwd)) throw new ContextError(`the folder ${cwd} does not exist, so no context can be read from it`);
   // The usual load validates and layers every file and the environment, with each value's source.
-  const base = await loadConfig({ cwd, env, homeDir });
+  return contextFromConfig(await loadConfig({ cwd, env, homeDir }), opts.overrides);
+}
+
+/** The context of an already loaded configuration, with command-line overrides. */
+export function contextFromConfig(base: ResolvedConfig, overrides?: ContextOverrides): ResolvedContext {
+  const opts = { overrides };
   const context = { ...base.config.context } as Record<string, unknown>;
   const sources: Record<string, string> = {};
   for (const key of CONTEXT_KEYS) sources[key] = base.sources[`context.${key}`] ?? 'default';

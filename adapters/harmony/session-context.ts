@@ -4,8 +4,8 @@
  */
 import path from 'node:path';
 import type { HubServices, SessionInfo } from '../../kit/adapter.ts';
-import { resolveContext, type ContextOverrides, type ResolvedContext } from '../../kit/context.ts';
-import { loadConfig, type DccKitConfig } from '../../kit/config.ts';
+import { contextFromConfig, type ContextOverrides, type ResolvedContext } from '../../kit/context.ts';
+import { loadConfig, type DccKitConfig, type ResolvedConfig } from '../../kit/config.ts';
 import { readOrigin } from './workfiles/origin.ts';
 
 export interface SessionScene {
@@ -16,7 +16,9 @@ export interface SessionScene {
 }
 
 export async function sessionScene(hub: HubServices, session: SessionInfo): Promise<SessionScene> {
-  const dir = await hub.call(session.id, { function: 'scene.currentProjectPath' }, { timeout: 30_000 });
+  // The hello of every script engine names its scene: no round trip to Harmony when it did.
+  let dir: unknown = session.scene ? path.dirname(session.scene) : null;
+  if (!dir) dir = await hub.call(session.id, { function: 'scene.currentProjectPath' }, { timeout: 30_000 });
   if (typeof dir !== 'string' || !dir) throw new Error(`Harmony (session ${session.id}) has no scene open`);
   const projectDir = path.resolve(dir);
   const origin = await readOrigin(projectDir);
@@ -35,9 +37,24 @@ export function settingsFolder(scene: SessionScene): string {
  */
 export async function sessionContext(hub: HubServices, session: SessionInfo, overrides: ContextOverrides = {}): Promise<ResolvedContext & { scene: SessionScene; config: DccKitConfig }> {
   const scene = await sessionScene(hub, session);
-  const from = settingsFolder(scene);
-  const [resolved, { config }] = await Promise.all([resolveContext({ cwd: from, overrides }), loadConfig({ cwd: from })]);
-  return { ...resolved, scene, config };
+  const loaded = await projectConfig(settingsFolder(scene));
+  return { ...contextFromConfig(loaded, overrides), scene, config: loaded.config };
+}
+
+/**
+ * A folder's configuration, read at most once a second: a pipeline action reads it several times (the
+ * context, the store, publish settings), and the hub serves many actions; an edited file counts a second later.
+ */
+const recent = new Map<string, { at: number; value: Promise<ResolvedConfig> }>();
+function projectConfig(folder: string): Promise<ResolvedConfig> {
+  const now = Date.now();
+  const hit = recent.get(folder);
+  if (hit && now - hit.at < 1000) return hit.value;
+  const value = loadConfig({ cwd: folder });
+  recent.set(folder, { at: now, value });
+  value.catch(() => recent.delete(folder));
+  if (recent.size > 64) recent.delete(recent.keys().next().value!);
+  return value;
 }
 
 /** Reads `session`, `folder`, `task` from tool-endpoint args. */

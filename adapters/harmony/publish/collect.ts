@@ -1,7 +1,7 @@
 /** Harmony's collectors: the scene in one call, the context, the instances, palettes and audio. */
 import fsp from 'node:fs/promises';
 import path from 'node:path';
-import { assertPublishable, resolveContext } from '../../../kit/context.ts';
+import { assertPublishable, contextFromConfig } from '../../../kit/context.ts';
 import { loadConfig } from '../../../kit/config.ts';
 import { storeFromConfig } from '../../../kit/store/index.ts';
 import type { PublishPlugin } from '../../../kit/publish/index.ts';
@@ -32,7 +32,9 @@ export const collectContext: PublishPlugin = {
     const origin = await readOrigin(d.scene.projectDir);
     d.workfile = origin?.zip ?? null;
     const from = d.workfile ? path.dirname(d.workfile) : d.scene.projectDir;
-    const [resolved, { config }] = await Promise.all([resolveContext({ cwd: from, overrides: d.overrides }), loadConfig({ cwd: from })]);
+    const loaded = await loadConfig({ cwd: from });
+    const resolved = contextFromConfig(loaded, d.overrides);
+    const config = loaded.config;
     assertPublishable(resolved);
     d.context = resolved;
     // The shot's project decides where products go and how (not the folder the hub started in).
