@@ -77,6 +77,7 @@ export const APP_JS = `
     save = { fraction: 0, text: 'Not saved: ' + (d.error && d.error.message), cls: 'bad' };
     showSave();
   });
+  document.body.addEventListener('htmx:afterSwap', showSave);
   document.body.addEventListener('htmx:afterSettle', showSave);
   function text(tag, cls, s) { var el = document.createElement(tag); if (cls) el.className = cls; el.textContent = s; return el; }
   on('publish.event', function (d) {
