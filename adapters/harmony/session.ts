@@ -22,6 +22,11 @@ export function assertES5(source: string, what: string): void {
   }
 }
 
+/** What `workfile.save` answers once Harmony saved (see adapters/harmony/workfiles/service.ts). */
+export interface SaveTicket { id: string; dest: string; session: string; project: string; state: 'started' | 'queued'; supersedes: string[] }
+
+export type SaveSceneResult = SaveTicket | { dest: string; ticket: SaveTicket };
+
 export class HarmonySession {
   readonly handle: SessionHandle;
 
@@ -57,9 +62,45 @@ export class HarmonySession {
     return this.handle.call(expression, args, opts) as Promise<T>;
   }
 
+  /** The .xstage Harmony has open (its project folder is the local copy of the workfile). */
   async scenePath(): Promise<string> {
     const info = await this.handle.request('dcckit.info') as { scene: string };
     return info.scene;
+  }
+
+  /**
+   * Saves the scene the way an artist does: Harmony's save, then the background, verified zip of the
+   * workfile (temp file beside it, checked, renamed into place). Resolves with the archive's path once it is
+   * written (rejects with the reason when it is not), or, with `wait: false`, with the save's ticket as soon
+   * as Harmony saved and the snapshot is taken (follow `workfile.saved` / `workfile.failed` events by its id).
+   * `versionUp` writes the next version of the workfile's name instead of replacing it.
+   */
+  async saveScene(opts: { versionUp?: boolean; wait?: boolean; to?: string; timeout?: number } = {}): Promise<SaveSceneResult> {
+    const client = this.handle.client;
+    const args = { session: this.id, versionUp: opts.versionUp === true, ...(opts.to ? { to: opts.to } : {}) };
+    if (opts.wait === false) return await client.adapter('harmony', 'workfile.save', args) as SaveTicket;
+    await client.subscribe();
+    const outcomes = new Map<string, { event: string; dest?: string; error?: { message: string } }>();
+    const waiters = new Map<string, (o: { event: string; dest?: string; error?: { message: string } }) => void>();
+    const onEvent = (e: { event: string; ids?: string[]; dest?: string; error?: { message: string } }) => {
+      if (e.event !== 'workfile.saved' && e.event !== 'workfile.failed') return;
+      for (const id of e.ids ?? []) {
+        outcomes.set(id, e);
+        waiters.get(id)?.(e);
+      }
+    };
+    client.on('event', onEvent);
+    try {
+      const ticket = await client.adapter('harmony', 'workfile.save', args) as SaveTicket;
+      const outcome = outcomes.get(ticket.id) ?? await new Promise<{ event: string; dest?: string; error?: { message: string } }>((resolve, reject) => {
+        const timer = setTimeout(() => reject(new DccKitError(`the archive ${ticket.dest} was not written within ${opts.timeout ?? 600_000} ms (the zip goes on in the hub)`, 'SAVE_TIMEOUT')), opts.timeout ?? 600_000);
+        waiters.set(ticket.id, (o) => { clearTimeout(timer); resolve(o); });
+      });
+      if (outcome.event === 'workfile.failed') throw new DccKitError(`the workfile was not saved to ${ticket.dest}: ${outcome.error?.message ?? 'unknown error'}`, 'SAVE_FAILED');
+      return { dest: outcome.dest ?? ticket.dest, ticket };
+    } finally {
+      client.off('event', onEvent);
+    }
   }
 
   /** Shows a message box to the artist. */
@@ -67,6 +108,7 @@ export class HarmonySession {
     return this.handle.request('dcckit.message', { text, kind });
   }
 
+  /** Harmony's own save of the project folder, without writing the workfile archive (see saveScene). */
   saveAll(opts?: CallOptions): Promise<boolean> {
     return this.handle.call('scene.saveAll', undefined, opts) as Promise<boolean>;
   }
