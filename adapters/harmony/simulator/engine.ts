@@ -49,6 +49,9 @@ export class HarmonySimulator extends EventEmitter {
   readonly app: QtApplication;
   readonly messages: ShownMessage[] = [];
   readonly logLines: string[] = [];
+  /** The startup script the last scene ran (null: none was found). */
+  ranHook: string | null = null;
+  private readonly madeTemp: string[] = [];
   scene: SimScene | null = null;
   private scope: QtScope | null = null;
   private context: vm.Context | null = null;
@@ -94,7 +97,11 @@ export class HarmonySimulator extends EventEmitter {
     if (scenePath) {
       this.scene = SimScene.open(scenePath);
     } else {
-      const dir = this.opts.untitledDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'harmony-sim-untitled-'));
+      let dir = this.opts.untitledDir;
+      if (!dir) {
+        dir = fs.mkdtempSync(path.join(os.tmpdir(), 'harmony-sim-untitled-'));
+        this.madeTemp.push(dir);
+      }
       this.scene = SimScene.createDefault(path.join(dir, 'untitled'), 'untitled');
       created = true;
     }
@@ -115,7 +122,10 @@ export class HarmonySimulator extends EventEmitter {
 
   private startEngine(): void {
     this.engineCount++;
-    const scope = new QtScope({ log: (l) => this.log(l), faults: this.opts.faults, hasQDataStream: this.version.major < 21 || (this.version.major === 21 && this.version.minor < 1), gui: this.app.window !== null });
+    const scope = new QtScope({
+      log: (l) => this.log(l), faults: this.opts.faults, hasQDataStream: this.version.major < 21 || (this.version.major === 21 && this.version.minor < 1), gui: this.app.window !== null,
+      onSocket: (what, bytes) => this.emit('socket', what, bytes),
+    });
     const context = vm.createContext({});
     const globals = createHarmonyGlobals(this.scene!, this.host(), { context });
     Object.assign(context, globals, createQtBindings(scope, this.app));
@@ -140,16 +150,31 @@ export class HarmonySimulator extends EventEmitter {
       resolved = hit;
     }
     const code = fs.readFileSync(resolved, 'utf8');
-    vm.runInContext(code, this.context, { filename: resolved });
+    // Harmony's script engine names the file being run in __file__ (OpenHarmony finds its folder with it).
+    const ctx = this.context as Record<string, unknown>;
+    const outer = ctx.__file__;
+    ctx.__file__ = resolved;
+    try {
+      vm.runInContext(code, this.context, { filename: resolved });
+    } finally {
+      ctx.__file__ = outer;
+    }
   }
 
   /** Loads `<hook>.js` from the script folders and runs `hook()`, as Harmony does after a scene loads or is made. */
   private runHook(hook: 'TB_sceneOpened' | 'TB_sceneCreated'): void {
-    const file = this.scriptDirs().map((d) => path.join(d, `${hook}.js`)).find((p) => fs.existsSync(p));
+    const dirs = this.scriptDirs();
+    const file = dirs.map((d) => path.join(d, `${hook}.js`)).find((p) => fs.existsSync(p));
     if (!file) {
-      this.log(`[debug] no ${hook}.js in the script folders`);
+      const other = hook === 'TB_sceneCreated' ? dirs.map((d) => path.join(d, 'TB_sceneOpened.js')).find((p) => fs.existsSync(p)) : undefined;
+      this.ranHook = null;
+      this.log(other
+        ? `[simulator] no startup script ran: this new scene runs ${hook}.js, and ${dirs.join(', ')} only has TB_sceneOpened.js (AYON ships only that one): open a scene file instead`
+        : `[simulator] no startup script ran: no ${hook}.js in ${dirs.join(' or ')}. Set TOONBOOM_GLOBAL_SCRIPT_LOCATION to the folder holding it, or run dcc-kit install harmony`);
       return;
     }
+    this.ranHook = file;
+    this.log(`[simulator] ran ${hook}() from ${file}`);
     try {
       this.include(file);
       const fn = (this.context as Record<string, unknown>)[hook];
@@ -172,5 +197,7 @@ export class HarmonySimulator extends EventEmitter {
 
   close(): void {
     this.teardownEngine();
+    // A new untitled scene's temp folder goes with the process, as Harmony's does.
+    for (const dir of this.madeTemp.splice(0)) fs.rmSync(dir, { recursive: true, force: true });
   }
 }

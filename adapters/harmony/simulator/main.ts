@@ -141,27 +141,45 @@ export async function simMain(argv: string[]): Promise<number> {
   }
   console.log(`[simulator] Harmony ${sim.version.major}.${sim.version.minor} (simulated), pid ${process.pid}, scene ${sim.scene?.xstagePath}`);
 
+  const exit = (code: number) => { sim.close(); process.exit(code); };
   const item = values.trigger;
   if (item) {
     const fire = () => {
       if (!sim.triggerMenu(item)) {
-        console.error(`--trigger: no menu item "${item}" (menus: ${JSON.stringify(sim.app.scriptMenus())})`);
-        process.exit(2);
+        console.error(`--trigger: no menu item "${item}" (menus: ${JSON.stringify(sim.app.scriptMenus())})${sim.ranHook ? '' : ' (no startup script ran: see above)'}`);
+        exit(2);
       }
       if (values['exit-after-trigger']) {
-        sim.once('message', () => setTimeout(() => process.exit(0), 50));
-        setTimeout(() => process.exit(0), 10_000).unref();
+        // Done once the triggered request was answered (what it shows is shown by then), or, for a client
+        // whose requests get no answer (AYON's), once the line has been quiet for a while.
+        let quiet: NodeJS.Timeout;
+        const settle = (ms: number) => { clearTimeout(quiet); quiet = setTimeout(() => exit(0), ms); };
+        sim.on('socket', (what: string) => { if (what === 'read') settle(150); });
+        settle(1500);
       }
     };
-    // Wait until the startup script says it is connected (its log line), or give up after 10 s.
-    const ready = (line: string) => {
-      if (line.includes('connected to the dcc-kit hub')) { sim.off('log', ready); fire(); }
+    // Fire once the script is connected to the hub, whatever the script: it has written its first frame
+    // Without any connection, give up after 10 s.
+    let fired = false;
+    const once = () => { if (!fired) { fired = true; fire(); } };
+    // (a hello), and the hub answered it or, for a client the hub does not answer, a moment passed.
+    let wrote = false;
+    const onSocket = (what: string) => {
+      if (what === 'write' && !wrote) {
+        wrote = true;
+        setTimeout(once, 300);
+      } else if (what === 'read' && wrote) {
+        sim.off('socket', onSocket);
+        setTimeout(once, 20);
+      }
     };
-    sim.on('log', ready);
-    setTimeout(() => { sim.off('log', ready); fire(); }, 10_000).unref();
+    sim.on('socket', onSocket);
+    // No startup script ran: nothing will connect, say so now.
+    if (sim.ranHook === null) once();
+    else setTimeout(() => { sim.off('socket', onSocket); once(); }, 10_000).unref();
   }
-  process.on('SIGTERM', () => { sim.close(); process.exit(0); });
-  process.on('SIGINT', () => { sim.close(); process.exit(0); });
+  process.on('SIGTERM', () => exit(0));
+  process.on('SIGINT', () => exit(0));
   // Keep the process alive like a GUI application does.
   setInterval(() => {}, 1 << 30);
   return -1;

@@ -15,6 +15,8 @@ export interface QtHost {
   hasQDataStream: boolean;
   /** GUI sessions have a main window with a menu bar; batch ones do not. */
   gui: boolean;
+  /** What the scripts' sockets do, for the simulator's own waits (--trigger): 'write' and 'read' of frames. */
+  onSocket?(what: 'write' | 'read', bytes: number): void;
 }
 
 export interface SocketFaults {
@@ -182,6 +184,7 @@ export function createQtBindings(scope: QtScope, app: QtApplication) {
       s.on('connect', () => { this.socketState = QAbstractSocket.ConnectedState; this.connected.emit(); });
       s.on('data', (chunk: Buffer) => {
         faults.onIncoming?.(chunk);
+        scope.host.onSocket?.('read', chunk.length);
         this.chunks++;
         if (faults.dropAfterChunks !== undefined && this.chunks > faults.dropAfterChunks) {
           s.destroy();
@@ -241,6 +244,7 @@ export function createQtBindings(scope: QtScope, app: QtApplication) {
       if (!this.socket || this.socketState !== QAbstractSocket.ConnectedState) return -1;
       const bytes = toBytes(data);
       this.socket.write(bytes);
+      scope.host.onSocket?.('write', bytes.length);
       return bytes.length;
     }
 
