@@ -34,7 +34,7 @@ async function harness(t: { teardown: (fn: () => Promise<void>) => void }, optio
     await double.close();
     await fs.rm(dir, { recursive: true, force: true });
   });
-  const settings = { ...double.settings, user: 'tsk', hostName: 'ws01', timeoutMs: 3000 };
+  const settings = { ...double.settings, user: 'tsk', hostName: 'ws01', timeoutMs: 3000, maxTasks: 1_000_000 };
   return {
     double,
     dir,
@@ -164,7 +164,7 @@ test('submit --wait exits 1 when a task ends in error, naming it', async (t) => 
   const doc = jobDoc('failing', 'echo rendering @#@; exit 3', { frame_last: 2, frames_per_task: 1, errors_retries: 0 });
   const result = await h.run(['submit', await h.writeJob('j.json', doc), '--wait', '--interval', '10']);
   t.is(result.code, 1);
-  t.regex(result.stderr, /job 2: .*failed: \d tasks? in error\n$/);
+  t.regex(result.stderr, /job 2 \(\d tasks? in error\): .*failed: \d tasks? in error\n$/);
   t.regex(result.stdout, /Job 2 "failing" has tasks in error \(state [A-Z ]*ERR[A-Z ]*\):/);
   t.regex(result.stdout, /block 0 task 0 "frame 1": 1 error, last on render01 {2}-> dcc-kit farm log 2 0 0/);
   t.is((await h.run(['log', '2', '0', '0'])).stdout, 'rendering 1\n');
@@ -204,4 +204,36 @@ test('an unreachable server is a FarmConnectionError', async (t) => {
   const h = await harness(t);
   await h.double.close();
   await t.throwsAsync(h.run(['jobs']), { instanceOf: FarmConnectionError, message: new RegExp(`127\\.0\\.0\\.1:${h.double.port}`) });
+});
+
+test('a job over farm.maxTasks is refused with its task count, before anything is sent', async (t) => {
+  const h = await harness(t);
+  const doc = jobDoc('huge', 'echo @#@', { frame_last: 1_000_000_000, frames_per_task: 1 });
+  await t.throwsAsync(h.run(['submit', await h.writeJob('huge.json', doc)]), { message: /job\.blocks: make 1,000,000,000 tasks, more than farm\.maxTasks \(1,000,000\)/ });
+  t.is(h.double.requests.length, 0);
+});
+
+test('a job name with " or \\ is refused; a job without a name is named after its file', async (t) => {
+  const h = await harness(t);
+  const quoted = jobDoc('shot "A"', 'echo @#@', { frame_last: 1 });
+  await t.throwsAsync(h.run(['submit', await h.writeJob('q.json', quoted)]), { message: /job\.name: contains " or \\, which afserver does not escape/ });
+  const unnamed = jobDoc('', 'echo @#@', { frame_last: 1 });
+  delete (unnamed as { job: { name?: string } }).job.name;
+  const ok = await h.run(['submit', await h.writeJob('sh010_comp.json', unnamed), '--json']);
+  t.is(ok.code, 0, ok.stderr);
+  t.regex(ok.stderr, /the job has no name; it is submitted as "sh010_comp"/);
+  t.is(JSON.parse(ok.stdout).name, 'sh010_comp');
+});
+
+test('submit --wait gives up when a task keeps failing on the only render (afserver 3.4.1 puts it back to ready); --timeout ends the wait', async (t) => {
+  const h = await harness(t, { autoRunMs: 10, slots: 1, avoidHostAfterErrors: 3 });
+  const doc = jobDoc('stuck', 'exit 1', { frame_last: 1, frames_per_task: 1 });
+  const stuck = await h.run(['submit', await h.writeJob('stuck.json', doc), '--wait', '--interval', '20']);
+  t.is(stuck.code, 1);
+  t.regex(stuck.stderr, /1 task failed and no render is left to try it/);
+  const slow = jobDoc('slow', 'echo @#@', { frame_last: 1 });
+  const paused = await harness(t, { slots: 1 });
+  const waited = await paused.run(['submit', await paused.writeJob('slow.json', slow), '--wait', '--interval', '20', '--timeout', '0.3']);
+  t.is(waited.code, 1);
+  t.regex(waited.stderr, /gave up waiting after 0\.3 s \(--timeout\)/);
 });

@@ -22,7 +22,12 @@ subcommands:
                             settings. Invalid jobs are refused with the list of all problems.
     --wait                  poll until the job is done (exit 0) or has a task in error (exit 1),
                             showing a progress bar
+                            (its error count in the progress line); gives up (exit 1) when tasks
+                            keep failing and no render is left to try them
+    --timeout <s>           with --wait: give up waiting after this many seconds (exit 1)
     --interval <ms>         time between polls with --wait (default 2000)
+                            A job without a name is named after its file; names may not contain " or \
+                            (afserver does not escape them); jobs over farm.maxTasks tasks are refused
   jobs                      list the jobs on the server (Afanasy's system job is left out)
     --user <name>           only the jobs of this user
   job <id>                  state, progress per block and tasks in error of one job
@@ -128,7 +133,7 @@ export function createFarmCommand(
   options: FarmCommandOptions = {},
 ): CliCommand {
   async function submit(ctx: CliContext, getClient: () => Promise<AfanasyClient>, argv: string[]): Promise<number> {
-    const { values, positionals } = parse(argv, { json: { type: 'boolean' }, wait: { type: 'boolean' }, interval: { type: 'string' } }, 'dcc-kit farm submit <job.json|-> [--wait] [--interval <ms>] [--json]');
+    const { values, positionals } = parse(argv, { json: { type: 'boolean' }, wait: { type: 'boolean' }, interval: { type: 'string' }, timeout: { type: 'string' } }, 'dcc-kit farm submit <job.json|-> [--wait [--timeout <s>]] [--interval <ms>] [--json]');
     const source = positionals[0];
     if (!source) throw new UsageError(`missing the job file (or - for stdin)\nusage: dcc-kit farm submit <job.json|-> [--wait] [--json]`);
     noExtra(positionals, 1);
@@ -136,6 +141,11 @@ export function createFarmCommand(
     if (values.interval !== undefined) {
       intervalMs = Number(values.interval);
       if (!Number.isInteger(intervalMs) || intervalMs < 1) throw new UsageError(`--interval must be a whole number of milliseconds, not ${JSON.stringify(values.interval)}`);
+    }
+    let timeoutMs: number | undefined;
+    if (values.timeout !== undefined) {
+      timeoutMs = Number(values.timeout) * 1000;
+      if (!(timeoutMs > 0)) throw new UsageError(`--timeout must be a number of seconds, not ${JSON.stringify(values.timeout)}`);
     }
     const where = source === '-' ? 'stdin' : path.resolve(ctx.cwd, source);
     let text: string;
@@ -152,7 +162,13 @@ export function createFarmCommand(
     }
 
     const client = await getClient();
-    const submitted = await client.submit(doc);
+    // A job without a name would run as "": it is named after its file.
+    const defaultName = source === '-' ? 'dcc-kit job' : path.basename(where).replace(/\.json$/i, '');
+    const named = (doc as { job?: { name?: unknown } }).job;
+    if (named && typeof named === 'object' && (named.name === undefined || named.name === '')) {
+      ctx.stderr.write(`dcc-kit farm: the job has no name; it is submitted as "${defaultName}"\n`);
+    }
+    const submitted = await client.submit(doc, { defaultName });
     if (!values.wait) {
       // The server may have renamed the job (x -> x-1): report the name it gave.
       const name = await client.job(submitted).then(
@@ -174,12 +190,46 @@ export function createFarmCommand(
       total: job.tasksTotal,
       noun: 'tasks',
     });
+    // A task that keeps failing on the only render is avoided there and goes back to ready, never to
+    // error: with errors and nothing running for a while, no render is left to try it.
+    const stalledPolls = Math.max(3, Math.ceil(10_000 / intervalMs));
+    let idleWithErrors = 0;
+    const deadline = timeoutMs === undefined ? Infinity : Date.now() + timeoutMs;
+    const controller = new AbortController();
+    let gaveUp: string | null = null;
     try {
       job = await client.waitForJob(submitted, {
         intervalMs,
-        onUpdate: (update) => progress.update(update.tasksDone, update.tasksTotal),
+        signal: controller.signal,
+        onUpdate: (update) => {
+          const errors = update.tasksError > 0 ? update.tasksError : 0;
+          progress.setLabel(`job ${submitted.id}${errors ? ` (${errors} task${errors === 1 ? '' : 's'} in error)` : ''}`);
+          progress.update(update.tasksDone, update.tasksTotal);
+          if (Date.now() > deadline) {
+            gaveUp = `gave up waiting after ${values.timeout} s (--timeout); the job goes on on the farm: dcc-kit farm job ${submitted.id}`;
+            controller.abort();
+          }
+          if (update.tasksRunning === 0 && update.tasksDone < update.tasksTotal) {
+            void client.progress(submitted).then((p) => {
+              const erring = p.blocks.flat().filter((x) => x.errors > 0).length;
+              idleWithErrors = erring > 0 ? idleWithErrors + 1 : 0;
+              if (idleWithErrors >= stalledPolls && !gaveUp) {
+                gaveUp = `${erring} task${erring === 1 ? '' : 's'} failed and no render is left to try ${erring === 1 ? 'it' : 'them'} (afserver avoids a render after repeated errors of a task): see dcc-kit farm log ${submitted.id} <block> <task>`;
+                controller.abort();
+              }
+            }, () => {});
+          } else {
+            idleWithErrors = 0;
+          }
+        },
       });
     } catch (err) {
+      if (gaveUp) {
+        progress.fail(gaveUp);
+        if (values.json) printJson(ctx, { ...submitted, status: 'waiting', error: gaveUp });
+        else ctx.stderr.write(`dcc-kit farm: job ${submitted.id}: ${gaveUp}\n`);
+        return 1;
+      }
       progress.fail((err as Error).message.split('\n')[0]);
       throw err;
     }

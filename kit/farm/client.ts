@@ -43,6 +43,8 @@ export interface JobsFilter {
 export interface SubmitOptions {
   /** Fill a missing `user_name`/`host_name` from the settings (default true). Present values are kept as is. */
   fillDefaults?: boolean;
+  /** The name of a job that has none or an empty one (afserver would run it as ""). Default "dcc-kit job". */
+  defaultName?: string;
 }
 
 /** Job operations of an action. */
@@ -112,9 +114,10 @@ export class AfanasyClient {
       if (fill && isObject(doc) && isObject(doc.job)) {
         if (!('user_name' in doc.job)) doc.job.user_name = this.settings.user;
         if (!('host_name' in doc.job)) doc.job.host_name = this.settings.hostName;
+        if (doc.job.name === undefined || (typeof doc.job.name === 'string' && doc.job.name.trim() === '')) doc.job.name = options.defaultName ?? 'dcc-kit job';
       }
     }
-    assertValidJobDocument(doc);
+    assertValidJobDocument(doc, { maxTasks: this.settings.maxTasks });
     return doc;
   }
 

@@ -12,6 +12,11 @@ export interface AfanasySettings {
   hostName: string;
   /** Connect timeout, and the longest wait for reply bytes. Default 10000 ms. */
   timeoutMs: number;
+  /**
+   * Jobs with more tasks are refused before they are sent (`farm.maxTasks`). Default 1,000,000: afserver
+   * 3.4.1 takes a million-task job, but a block of frame_last 1e9 drives it to gigabytes in seconds.
+   */
+  maxTasks: number;
 }
 
 function osUser(): string {
@@ -31,6 +36,7 @@ export function defaultAfanasySettings(): AfanasySettings {
     user: osUser(),
     hostName: os.hostname(),
     timeoutMs: 10_000,
+    maxTasks: 1_000_000,
   };
 }
 

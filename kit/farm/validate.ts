@@ -208,8 +208,24 @@ function checkBlock(c: Checker, block: unknown, path: string): void {
   }
 }
 
+export interface ValidateOptions {
+  /** Refuse jobs with more tasks than this (farm.maxTasks). Default 1,000,000. */
+  maxTasks?: number;
+}
+
+/** Tasks of a block: its task list, or its frame range split by frames_per_task. */
+function blockTasks(block: Record<string, unknown>): number {
+  if (Array.isArray(block.tasks)) return block.tasks.length;
+  const first = Number(block.frame_first);
+  const last = Number(block.frame_last);
+  const perTask = Number.isInteger(block.frames_per_task) && (block.frames_per_task as number) > 0 ? block.frames_per_task as number : 1;
+  const inc = Number.isInteger(block.frames_inc) && (block.frames_inc as number) > 0 ? block.frames_inc as number : 1;
+  if (!Number.isFinite(first) || !Number.isFinite(last) || last < first) return 0;
+  return Math.ceil((Math.floor((last - first) / inc) + 1) / perTask);
+}
+
 /** Every problem of a job document (`{"job": {...}}`), or an empty list when it can be sent. */
-export function validateJobDocument(doc: unknown): JobProblem[] {
+export function validateJobDocument(doc: unknown, options: ValidateOptions = {}): JobProblem[] {
   const c = new Checker();
   if (!isObject(doc)) {
     c.add('$', `the document must be a JSON object {"job": {...}}, not ${describe(doc)}`);
@@ -242,11 +258,22 @@ export function validateJobDocument(doc: unknown): JobProblem[] {
   else if (blocks.length === 0) c.add('job.blocks', 'is empty: a job needs at least one block');
   else blocks.forEach((block, i) => checkBlock(c, block, `job.blocks[${i}]`));
 
+  // afserver 3.4.1 does not escape the job name in some replies (the task log): a " or \ breaks them.
+  if (typeof job.name === 'string' && /["\\]/.test(job.name)) c.add('job.name', `contains " or \\, which afserver does not escape in its replies (dcc-kit farm log would break): remove them from ${JSON.stringify(job.name)}`);
+
+  if (Array.isArray(blocks)) {
+    const maxTasks = options.maxTasks ?? 1_000_000;
+    const total = blocks.reduce((n, b) => n + (isObject(b) ? blockTasks(b) : 0), 0);
+    if (total > maxTasks) {
+      c.add('job.blocks', `make ${total.toLocaleString('en-US')} tasks, more than farm.maxTasks (${maxTasks.toLocaleString('en-US')}): a huge frame range (frame_last?) or frames_per_task 1 on a long range; raise farm.maxTasks if it is meant`);
+    }
+  }
+
   return c.problems;
 }
 
 /** Throws JobValidationError listing every problem, or narrows the document's type when there is none. */
-export function assertValidJobDocument(doc: unknown): asserts doc is AfanasyJobDocument {
-  const problems = validateJobDocument(doc);
+export function assertValidJobDocument(doc: unknown, options: ValidateOptions = {}): asserts doc is AfanasyJobDocument {
+  const problems = validateJobDocument(doc, options);
   if (problems.length > 0) throw new JobValidationError(problems);
 }

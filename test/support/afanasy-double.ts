@@ -82,6 +82,11 @@ export interface AfanasyDoubleOptions {
   renderHost?: string;
   /** Retries of a failing task when its block does not say (errors_retries -1). Default 3. */
   errorsRetries?: number;
+  /**
+   * What afserver 3.4.1 does on a farm of one render: after this many errors of a task on the render, the
+   * render is avoided for that task, which goes back to ready (never to error) and never starts again.
+   */
+  avoidHostAfterErrors?: number;
   /** Simulates afrender running one task. Default: see the module comment. */
   runTask?: (task: SimulatedTask) => TaskResult;
 }
@@ -111,6 +116,8 @@ interface TaskState {
   st: number;
   starts: number;
   errors: number;
+  /** The one render avoids this task (avoidHostAfterErrors). */
+  avoided?: boolean;
   tst: number;
   tdn: number;
   host: string;
@@ -300,7 +307,7 @@ export class AfanasyDouble {
   /** True after an invalid job took the server down, until restart(). */
   crashed = false;
 
-  readonly #options: Required<Omit<AfanasyDoubleOptions, 'autoRunMs'>> & { autoRunMs: number | undefined };
+  readonly #options: Required<Omit<AfanasyDoubleOptions, 'autoRunMs' | 'avoidHostAfterErrors'>> & { autoRunMs: number | undefined; avoidHostAfterErrors: number | undefined };
   #server: net.Server | undefined;
   readonly #sockets = new Map<net.Socket, { padding?: NodeJS.Timeout; giveUp?: NodeJS.Timeout; request: DoubleRequest }>();
   readonly #jobs = new Map<number, JobState>();
@@ -314,6 +321,7 @@ export class AfanasyDouble {
       paddingIntervalMs: options.paddingIntervalMs ?? 20,
       giveUpMs: options.giveUpMs ?? 10_000,
       autoRunMs: options.autoRunMs,
+      avoidHostAfterErrors: options.avoidHostAfterErrors,
       slots: options.slots ?? 4,
       renderHost: options.renderHost ?? 'render01',
       errorsRetries: options.errorsRetries ?? 3,
@@ -398,6 +406,12 @@ export class AfanasyDouble {
             return;
           }
           task.errors++;
+          const avoidAfter = this.#options.avoidHostAfterErrors;
+          if (avoidAfter !== undefined && task.errors >= avoidAfter) {
+            task.avoided = true;
+            task.st = READY;
+            return;
+          }
           const retries = block.errorsRetries >= 0 ? block.errorsRetries : this.#options.errorsRetries;
           task.st = task.errors > retries ? ERROR : READY;
         });
@@ -417,7 +431,7 @@ export class AfanasyDouble {
           if (free <= 0) break;
           if (job.maxRunningTasks >= 0 && running >= job.maxRunningTasks) break;
           if (block.maxRunningTasks >= 0 && blockRunning >= block.maxRunningTasks) break;
-          if (!(task.st & READY)) continue;
+          if (!(task.st & READY) || task.avoided) continue;
           task.st = RUNNING;
           task.starts++;
           task.tst = now;
