@@ -1,23 +1,16 @@
 /**
  * The typed client of the hub for pipeline code and the CLI: `import { connectHub } from 'dcc-kit'`.
  */
-import net from 'node:net';
 import { EventEmitter } from 'node:events';
-import { RpcPeer } from '../protocol/peer.ts';
-import { FrameError } from '../protocol/frame.ts';
-import { PROTOCOL_VERSION, type HelloResult, type RequestBody } from '../protocol/messages.ts';
+import type { RpcPeer } from '../protocol/peer.ts';
+import type { HelloResult, RequestBody } from '../protocol/messages.ts';
+import { HubNotRunningError, openPeer } from './connect.ts';
 import { DccKitError } from '../errors.ts';
 import type { SessionInfo } from '../adapter.ts';
 import { homeFromEnv, hubPaths, readRuntime, type RuntimeInfo } from './runtime.ts';
 import { byIdPrefix } from './sessions.ts';
 
-export class HubNotRunningError extends DccKitError {
-  constructor(message: string) { super(message, 'HUB_NOT_RUNNING'); }
-}
-
-export class NotAHubError extends DccKitError {
-  constructor(message: string) { super(message, 'NOT_A_HUB'); }
-}
+export { HubNotRunningError, NotAHubError, openPeer } from './connect.ts';
 
 export interface ConnectOptions {
   /** dcc-kit home (default: DCC_KIT_HOME or ~/.dcc-kit). */
@@ -40,39 +33,6 @@ export interface CallOptions {
 
 export type HubEventName = 'joined' | 'left' | 'resumed' | 'disconnected' | 'scene' | 'event';
 
-/** Opens a socket and says hello as a tool. Rejects with NotAHubError when something else answers on the port. */
-export async function openPeer(port: number, token: string, opts: { timeout?: number; callTimeout?: number; role?: 'tool' } = {}): Promise<{ peer: RpcPeer; hello: HelloResult }> {
-  const timeout = opts.timeout ?? 5000;
-  const socket = await new Promise<net.Socket>((resolve, reject) => {
-    const s = net.connect({ host: '127.0.0.1', port });
-    const timer = setTimeout(() => { s.destroy(); reject(new HubNotRunningError(`connecting to 127.0.0.1:${port} timed out`)); }, timeout);
-    s.once('connect', () => { clearTimeout(timer); s.removeAllListeners('error'); resolve(s); });
-    s.once('error', (err: NodeJS.ErrnoException) => {
-      clearTimeout(timer);
-      reject(err.code === 'ECONNREFUSED'
-        ? new HubNotRunningError(`no hub is listening on 127.0.0.1:${port}. Start it with: dcc-kit hub start`)
-        : err);
-    });
-  });
-  const peer = new RpcPeer(socket, { callTimeout: opts.callTimeout ?? 30_000, label: `hub 127.0.0.1:${port}` });
-  let protocolError: string | undefined;
-  peer.on('protocol-error', (reason: string) => { protocolError = reason; });
-  try {
-    const hello = await peer.request('hello', { protocol: PROTOCOL_VERSION, token, role: opts.role ?? 'tool', pid: process.pid }, { timeout }) as HelloResult;
-    if (!hello || typeof hello.session !== 'string') throw new NotAHubError(`127.0.0.1:${port} answered the hello without a session`);
-    return { peer, hello };
-  } catch (err) {
-    peer.close('hello failed');
-    socket.destroy();
-    if (protocolError || err instanceof FrameError) {
-      throw new NotAHubError(`127.0.0.1:${port} is not a dcc-kit hub (it answered: ${protocolError ?? (err as Error).message}). Another program uses this port: change hub.port in .dcckitrc or stop that program`);
-    }
-    if ((err as DccKitError).code === 'CALL_TIMEOUT') {
-      throw new NotAHubError(`127.0.0.1:${port} accepted a connection but did not answer the hello: it is not a dcc-kit hub, or the hub is stuck. Change hub.port in .dcckitrc or stop that program`);
-    }
-    throw err;
-  }
-}
 
 export class SessionHandle {
   readonly client: HubClient;

@@ -9,7 +9,7 @@ import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { DccKitError } from '../errors.ts';
 import { hubPaths, readRuntime, ensurePrivateDir, isProcessAlive, sleep, type RuntimeInfo, type HubPaths } from './runtime.ts';
-import { openPeer } from './client.ts';
+import { openPeer } from './connect.ts';
 import { MODULE_EXT } from '../package-root.ts';
 
 export const EXIT_ALREADY_RUNNING = 3;
