@@ -12,3 +12,6 @@ export { DccKitError, UsageError, ConfigError } from './errors.ts';
 export * from './farm/index.ts';
 export { zipDirectory, extractZip, listZip, verifyZip, cleanStaleTemps, ArchiveError, UnsafeZipEntryError, ZipCorruptError, ZipLimitError } from './archive/index.ts';
 export { launchDetached, runBatch, resolveExecutable, ExecutableNotFoundError, BatchRunError } from './launch.ts';
+export { resolveContext, contextFromConfig, frameRangeWithHandles, type ProjectContext, type ResolvedContext } from './context.ts';
+export { ProductStore, VersionWriter, parseProductRef, storeFromConfig, StoreError, type VersionManifest, type VersionInfo, type ProductSummary, type ProductRef } from './store/index.ts';
+export { runPublish, describeFailure, ORDER, type PublishPlugin, type PublishContext, type PublishInstance, type PublishReport, type PublishEvent, type PluginResult } from './publish/index.ts';
