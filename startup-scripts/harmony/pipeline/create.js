@@ -14,15 +14,7 @@
 (function () {
   var ROOT = 'Top';
 
-  function allNodes(group) {
-    var out = [];
-    var kids = node.subNodes(group);
-    for (var i = 0; i < kids.length; i++) {
-      out.push(kids[i]);
-      if (node.isGroup(kids[i])) out = out.concat(allNodes(kids[i]));
-    }
-    return out;
-  }
+  var allNodes = dcckitPipeline.allNodes;
 
   function nodesOfType(type) {
     var all = allNodes(ROOT);

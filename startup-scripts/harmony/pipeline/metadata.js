@@ -74,5 +74,16 @@ var dcckitPipeline = (function () {
     return modify(function (data) { return applyOps(data, ops); });
   });
 
-  return { name: NAME, read: read, write: write, modify: modify, applyOps: applyOps, empty: empty };
+  /** Every node below a group, depth first (the other pipeline modules walk the scene with it). */
+  function allNodes(group) {
+    var out = [];
+    var kids = node.subNodes(group);
+    for (var i = 0; i < kids.length; i++) {
+      out.push(kids[i]);
+      if (node.isGroup(kids[i])) out = out.concat(allNodes(kids[i]));
+    }
+    return out;
+  }
+
+  return { name: NAME, read: read, write: write, modify: modify, applyOps: applyOps, empty: empty, allNodes: allNodes };
 }());

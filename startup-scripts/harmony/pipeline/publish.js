@@ -12,15 +12,7 @@
   var ROOT = 'Top';
   var LOCATIONS = ['ENVIRONMENT', 'JOB', 'SCENE', 'ELEMENT', 'EXTERNAL'];
 
-  function allNodes(group) {
-    var out = [];
-    var kids = node.subNodes(group);
-    for (var i = 0; i < kids.length; i++) {
-      out.push(kids[i]);
-      if (node.isGroup(kids[i])) out = out.concat(allNodes(kids[i]));
-    }
-    return out;
-  }
+  var allNodes = dcckitPipeline.allNodes;
 
   function settings() {
     return {
