@@ -4,13 +4,36 @@
  *
  *   npx node bench/zip.ts
  */
+import { execFile } from 'node:child_process';
 import fsp from 'node:fs/promises';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { hubProcessEnv } from '../kit/hub/start.ts';
 import { extractZip, zipDirectory, type ZipSummary } from '../kit/archive/index.ts';
 import { BENCH_DATA_DIR, ensureHarmonyProject, treeSize } from './lib/harmony-project.ts';
 import {
   commandAvailable, formatMiB, formatSeconds, interleavedRuns, median, peakRssMiB, ratioText, runCommand, type RatioFigure,
 } from './lib/timing.ts';
+
+function zipOnceRss(src: string, dest: string): Promise<{ peakMiB: number; ms: number }> {
+  const script = fileURLToPath(new URL('./support/zip-once.ts', import.meta.url));
+  return new Promise((resolve, reject) => {
+    execFile(process.execPath, [script, src, dest], { env: hubProcessEnv(process.env) }, (err, stdout) => {
+      if (err) reject(err);
+      else resolve(JSON.parse(stdout) as { peakMiB: number; ms: number });
+    });
+  });
+}
+
+/** Peak RSS of a command in MiB, from GNU time (null without it). */
+function peakRssOfCommand(cmd: string, args: string[], cwd: string): Promise<number | null> {
+  return new Promise((resolve) => {
+    execFile('/usr/bin/time', ['-f', '%M', cmd, ...args], { cwd }, (err, _stdout, stderr) => {
+      const kib = Number(String(stderr).trim().split('\n').pop());
+      resolve(err || !Number.isFinite(kib) ? null : kib / 1024);
+    });
+  });
+}
 
 export interface ZipBenchOptions {
   runs?: number;
@@ -87,6 +110,13 @@ export async function runZipBench(opts: ZipBenchOptions = {}): Promise<RatioFigu
     log(`runs: zip ${zipTimes.ours.map(formatSeconds).join(', ')} | zip -r ${zipTimes.zipR.map(formatSeconds).join(', ')} | `
       + `extract ${exTimes.ours.map(formatSeconds).join(', ')} | unzip ${exTimes.unzip.map(formatSeconds).join(', ')}`);
     log(`peak RSS of this process (workers included): ${peakRssMiB().toFixed(0)} MiB`);
+
+    // Memory of one save as the hub makes it: a process with the hub's environment zipping once.
+    const once = await zipOnceRss(project, path.join(work, 'once.zip'));
+    const zipR = await peakRssOfCommand('zip', ['-r', '-q', path.join(work, 'once-zip-r.zip'), '.'], project);
+    const met = once.peakMiB < 256;
+    log(`peak RSS of one save (hub process, workers included): ${once.peakMiB.toFixed(0)} MiB vs zip -r ${zipR === null ? '?' : `${zipR.toFixed(0)} MiB`} (target < 256 MiB${met ? '' : ', MISSED'}) in ${formatSeconds(once.ms)}`);
+    figures.push({ label: 'zip peak RSS / 256 MiB', ratio: once.peakMiB / 256, met });
   } finally {
     await fsp.rm(work, { recursive: true, force: true });
   }
