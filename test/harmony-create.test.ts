@@ -40,3 +40,17 @@ test('a template instance is a backdrop keyed by its title; a scene without a co
   await rig.tool('create.remove', { keys: ['backdrop:templateRig'] });
   t.deepEqual(rig.sim.scene!.state.backdrops.get('Top') ?? [], []);
 });
+
+test('Create... with the web page off makes a render instance (Main, then Main2) and says so; harmony.applySceneSettings sets the scene when the workfile opens', async (t) => {
+  const { until } = await import('./support/harmony.ts');
+  const { PATIENCE_MS } = await import('./support/patience.ts');
+  const rig = await pipelineRig(t, { configure: (c) => { c.harmony.applySceneSettings = true; } });
+  await until(() => rig.sim.scene!.state.settings.frames === 12, PATIENCE_MS, 'the scene settings applied at launch (12 frames)');
+  for (const name of ['renderMain', 'renderMain2']) {
+    const before = rig.sim.messages.length;
+    t.true(rig.sim.triggerMenu('Create...'));
+    await until(() => rig.sim.messages.length > before, PATIENCE_MS, `the message for ${name}`);
+    t.regex(rig.sim.messages.at(-1)!.text, new RegExp(`created the render instance ${name} \\(WRITE node Top/${name}\\) for shots/sh010`));
+  }
+  t.deepEqual((await rig.tool<InstanceRecord[]>('create.instances')).map((i) => i.key).sort(), ['Top/renderMain', 'Top/renderMain2']);
+});
