@@ -10,6 +10,8 @@ import path from 'node:path';
 import { EventEmitter } from 'node:events';
 import { SimScene, createHarmonyGlobals, type SimHost } from './dom/index.ts';
 import { QtApplication, QtScope, createQtBindings, type SocketFaults } from './qt.ts';
+import { createEngineGlobals } from './engine-globals.ts';
+import { isProcessAlive } from '../../../kit/process.ts';
 
 export interface SimulatorOptions {
   env?: Record<string, string | undefined>;
@@ -43,6 +45,21 @@ export function userScriptsDir(env: Record<string, string | undefined>, major: n
   return path.join(home, 'Toon Boom Animation', `Toon Boom Harmony ${edition}`, folder);
 }
 
+const UNTITLED_PREFIX = 'harmony-sim-untitled-';
+
+/**
+ * A simulator ends by removing its untitled scene's temp folder; one that was killed (SIGKILL) cannot, so the
+ * next one removes the folders named after a process that is gone.
+ */
+function removeOrphanedUntitled(): void {
+  let names: string[];
+  try { names = fs.readdirSync(os.tmpdir()); } catch { return; }
+  for (const name of names) {
+    const pid = name.startsWith(UNTITLED_PREFIX) ? Number(/^(\d+)-/.exec(name.slice(UNTITLED_PREFIX.length))?.[1]) : NaN;
+    if (Number.isInteger(pid) && pid > 0 && pid !== process.pid && !isProcessAlive(pid)) fs.rmSync(path.join(os.tmpdir(), name), { recursive: true, force: true });
+  }
+}
+
 export class HarmonySimulator extends EventEmitter {
   readonly env: Record<string, string | undefined>;
   readonly version: { major: number; minor: number };
@@ -51,6 +68,8 @@ export class HarmonySimulator extends EventEmitter {
   readonly logLines: string[] = [];
   /** The startup script the last scene ran (null: none was found). */
   ranHook: string | null = null;
+  /** How many connections the scripts have tried to open (QTcpSocket.connectToHost), all engines together. */
+  connectAttempts = 0;
   private readonly madeTemp: string[] = [];
   scene: SimScene | null = null;
   private scope: QtScope | null = null;
@@ -99,7 +118,8 @@ export class HarmonySimulator extends EventEmitter {
     } else {
       let dir = this.opts.untitledDir;
       if (!dir) {
-        dir = fs.mkdtempSync(path.join(os.tmpdir(), 'harmony-sim-untitled-'));
+        removeOrphanedUntitled();
+        dir = fs.mkdtempSync(path.join(os.tmpdir(), `${UNTITLED_PREFIX}${process.pid}-`));
         this.madeTemp.push(dir);
       }
       this.scene = SimScene.createDefault(path.join(dir, 'untitled'), 'untitled');
@@ -124,11 +144,14 @@ export class HarmonySimulator extends EventEmitter {
     this.engineCount++;
     const scope = new QtScope({
       log: (l) => this.log(l), faults: this.opts.faults, hasQDataStream: this.version.major < 21 || (this.version.major === 21 && this.version.minor < 1), gui: this.app.window !== null,
-      onSocket: (what, bytes) => this.emit('socket', what, bytes),
+      onSocket: (what, bytes) => {
+        if (what === 'connecting') this.connectAttempts++;
+        this.emit('socket', what, bytes);
+      },
     });
     const context = vm.createContext({});
     const globals = createHarmonyGlobals(this.scene!, this.host(), { context });
-    Object.assign(context, globals, createQtBindings(scope, this.app));
+    Object.assign(context, createEngineGlobals(), globals, createQtBindings(scope, this.app));
     context.include = (file: unknown) => this.include(String(file));
     this.scope = scope;
     this.context = context;
@@ -144,10 +167,12 @@ export class HarmonySimulator extends EventEmitter {
   private include(file: string): void {
     if (!this.context) throw new Error('include() outside a script engine');
     let resolved = file.replace(/\\/g, '/');
-    if (!path.isAbsolute(resolved)) {
-      const hit = this.scriptDirs().map((d) => path.join(d, resolved)).find((p) => fs.existsSync(p));
-      if (!hit) throw new Error(`include: cannot find ${file}`);
-      resolved = hit;
+    if (!path.isAbsolute(resolved)) resolved = this.scriptDirs().map((d) => path.join(d, resolved)).find((p) => fs.existsSync(p)) ?? resolved;
+    // Harmony's include() of a missing file is not an exception: OpenHarmony includes two candidate
+    // locations of TB_orderNetworkUp.js and relies on the missing one being skipped.
+    if (!fs.statSync(resolved, { throwIfNoEntry: false })?.isFile()) {
+      this.log(`[warning] include: ${file} not found${path.isAbsolute(file) ? '' : ` in ${this.scriptDirs().join(' or ')}`}`);
+      return;
     }
     const code = fs.readFileSync(resolved, 'utf8');
     // Harmony's script engine names the file being run in __file__ (OpenHarmony finds its folder with it).

@@ -11,19 +11,23 @@ import { parseArgs } from 'node:util';
 import { HarmonySimulator } from './engine.ts';
 import { batchRender, SceneNotFoundError } from './dom/index.ts';
 import type { SocketFaults } from './qt.ts';
+import { FrameDecoder } from '../../../kit/protocol/frame.ts';
 
 export const SIM_HELP = `usage: dcc-kit-harmony-sim [scene.xstage | project-folder] [options]
        dcc-kit-harmony-sim -batch -frames FIRST LAST scene.xstage
 
-A headless stand-in for Toon Boom Harmony: opens the scene, runs TB_sceneOpened.js from
-TOONBOOM_GLOBAL_SCRIPT_LOCATION and the per-user <MM>00-scripts folder in a fresh script engine,
-and serves the scripts' sockets, timers and menus until it is killed.
+A headless stand-in for Toon Boom Harmony: opens the scene (none: a new untitled scene in a temp folder,
+removed on exit), runs TB_sceneOpened.js (a new scene: TB_sceneCreated.js) from
+TOONBOOM_GLOBAL_SCRIPT_LOCATION or the per-user <MM>00-scripts folder in a fresh script engine, says
+which one ran (or why none did), and serves the scripts' sockets, timers and menus until it is killed.
 
 options:
   -batch -frames A B     render frames A..B of every enabled WRITE node to PNG files, then exit
   --version X.Y          Harmony version to behave as (default: DCC_KIT_SIM_VERSION or 24.0)
-  --trigger ITEM         trigger a script menu item (e.g. "Load..." or "dcc-kit/Load...") once connected
-  --exit-after-trigger   exit 0 after the triggered item has been handled
+  --trigger ITEM         trigger a script menu item (e.g. "Load..." or "dcc-kit/Load...") once the startup
+                         script is connected to the hub (whatever the script: dcc-kit's, AYON's, a studio's)
+  --exit-after-trigger   exit 0 once the triggered request has been answered (or, for a client whose
+                         requests get no answer, such as AYON's, once the connection is quiet)
   --fault SPEC           split=N | coalesce=MS | delay=MS | drop-after=N | crash-after=N | crash-on=TEXT
   --help                 this help
 `;
@@ -143,44 +147,108 @@ export async function simMain(argv: string[]): Promise<number> {
 
   const exit = (code: number) => { sim.close(); process.exit(code); };
   const item = values.trigger;
-  if (item) {
-    const fire = () => {
-      if (!sim.triggerMenu(item)) {
-        console.error(`--trigger: no menu item "${item}" (menus: ${JSON.stringify(sim.app.scriptMenus())})${sim.ranHook ? '' : ' (no startup script ran: see above)'}`);
-        exit(2);
-      }
-      if (values['exit-after-trigger']) {
-        // Done once the triggered request was answered (what it shows is shown by then), or, for a client
-        // whose requests get no answer (AYON's), once the line has been quiet for a while.
-        let quiet: NodeJS.Timeout;
-        const settle = (ms: number) => { clearTimeout(quiet); quiet = setTimeout(() => exit(0), ms); };
-        sim.on('socket', (what: string) => { if (what === 'read') settle(150); });
-        settle(1500);
-      }
-    };
-    // Fire once the script is connected to the hub, whatever the script: it has written its first frame
-    // Without any connection, give up after 10 s.
-    let fired = false;
-    const once = () => { if (!fired) { fired = true; fire(); } };
-    // (a hello), and the hub answered it or, for a client the hub does not answer, a moment passed.
-    let wrote = false;
-    const onSocket = (what: string) => {
-      if (what === 'write' && !wrote) {
-        wrote = true;
-        setTimeout(once, 300);
-      } else if (what === 'read' && wrote) {
-        sim.off('socket', onSocket);
-        setTimeout(once, 20);
-      }
-    };
-    sim.on('socket', onSocket);
-    // No startup script ran: nothing will connect, say so now.
-    if (sim.ranHook === null) once();
-    else setTimeout(() => { sim.off('socket', onSocket); once(); }, 10_000).unref();
-  }
+  if (item) triggerWhenConnected(sim, item, values['exit-after-trigger'] === true, faultSetup.faults, exit);
   process.on('SIGTERM', () => exit(0));
   process.on('SIGINT', () => exit(0));
   // Keep the process alive like a GUI application does.
   setInterval(() => {}, 1 << 30);
   return -1;
+}
+
+/** Quiet time after which a triggered request nobody answers counts as served (AYON's client gets no answers). */
+const UNANSWERED_QUIET_MS = 1500;
+/** How long a startup script that has not tried to connect from its hook gets to start trying. */
+const NO_ATTEMPT_MS = 1000;
+/** How long to wait for the startup script's connection before triggering anyway. */
+const CONNECT_WAIT_MS = 10_000;
+
+/**
+ * --trigger: fires the menu item once the startup script is connected to the hub, whatever the script:
+ * its socket wrote its first frame (a hello, dcc-kit's or AYON's) and the hub answered it, or, for a client
+ * the hub does not answer, did not close it. The hub reads a connection's frames in order, so the menu's
+ * request can never overtake the hello. With --exit-after-trigger, exits once the request the item sent
+ * was answered (after the script handled the answer), or after a quiet moment when no answer comes.
+ */
+function triggerWhenConnected(sim: HarmonySimulator, item: string, exitAfter: boolean, faults: SocketFaults, exit: (code: number) => void): void {
+  // The frames each way, to see the hello, the triggered request and its answer (bad bytes: stop looking).
+  const decoders = { write: new FrameDecoder(), read: new FrameDecoder() };
+  const framesOf = (what: 'write' | 'read', bytes: Buffer): Record<string, unknown>[] => {
+    try {
+      return decoders[what].push(bytes) as Record<string, unknown>[];
+    } catch {
+      decoders[what] = new FrameDecoder();
+      return [];
+    }
+  };
+  let state: 'waiting' | 'triggered' | 'done' = 'waiting';
+  let requestId: unknown;
+  let quiet: NodeJS.Timeout | undefined;
+  // Time for an answer already read to reach the script through the simulated socket's faults.
+  const drainMs = 50 + (faults.coalesceMs ?? 0) + (faults.delayMs ?? 0);
+
+  const finish = (why: string) => {
+    if (state === 'done') return;
+    state = 'done';
+    console.log(`[simulator] ${why}; exiting (--exit-after-trigger)`);
+    setTimeout(() => exit(0), drainMs);
+  };
+  const fire = (why: string) => {
+    if (state !== 'waiting') return;
+    state = 'triggered';
+    console.log(`[simulator] ${why}: triggering "${item}"`);
+    // An item that answers by itself (e.g. says the hub is not reachable) is done once it said so.
+    if (exitAfter) sim.on('message', () => { if (requestId === undefined) finish('the triggered item showed a message without sending a request'); });
+    if (!sim.triggerMenu(item)) {
+      console.error(`--trigger: no menu item "${item}" (menus: ${JSON.stringify(sim.app.scriptMenus())})${sim.ranHook ? '' : ' (no startup script ran: see above)'}`);
+      exit(2);
+      return;
+    }
+    if (exitAfter) rearmQuiet();
+  };
+  const rearmQuiet = () => {
+    clearTimeout(quiet);
+    quiet = setTimeout(() => finish(requestId === undefined
+      ? `the triggered item sent nothing for ${UNANSWERED_QUIET_MS} ms`
+      : `no answer to the triggered request (the hub does not answer this client's requests) and the connection was quiet for ${UNANSWERED_QUIET_MS} ms`), UNANSWERED_QUIET_MS);
+  };
+
+  let firstWrite = false;
+  let helloTimer: NodeJS.Timeout | undefined;
+  let noAttempt: NodeJS.Timeout | undefined;
+  sim.on('socket', (what: 'connecting' | 'write' | 'read' | 'error', bytes: Buffer) => {
+    if (what === 'connecting') { clearTimeout(noAttempt); return; }
+    if (what === 'error') {
+      if (state === 'waiting' && !firstWrite) fire(`the startup script could not connect to the hub (${bytes.toString()})`);
+      return;
+    }
+    const frames = framesOf(what, bytes);
+    if (state === 'waiting') {
+      if (what === 'write' && !firstWrite && frames.length) {
+        firstWrite = true;
+        // A client the hub answers gets its answer within moments; one it does not answer is connected as is.
+        helloTimer = setTimeout(() => fire('the startup script connected to the hub (its first frame got no answer, as a client in compatibility mode)'), 300);
+      } else if (what === 'read' && firstWrite) {
+        clearTimeout(helloTimer);
+        setTimeout(() => fire('the startup script connected to the hub'), drainMs);
+      }
+      return;
+    }
+    if (state !== 'triggered' || !exitAfter) return;
+    rearmQuiet();
+    for (const f of frames) {
+      if (what === 'write' && requestId === undefined && f.reply !== true && f.message_id !== undefined && (f.request !== undefined || f.module !== undefined || f.method !== undefined)) {
+        requestId = f.message_id;
+      } else if (what === 'read' && requestId !== undefined && f.reply === true && f.message_id === requestId) {
+        finish('the triggered request was answered');
+      }
+    }
+  });
+  if (sim.ranHook === null) {
+    // No startup script ran (the simulator said why): nothing will connect.
+    fire('no startup script ran');
+    return;
+  }
+  // Startup scripts connect from their hook; one that did not (no hub to find: it said why) gets a moment.
+  if (sim.connectAttempts === 0) noAttempt = setTimeout(() => fire(`the startup script opened no connection to the hub within ${NO_ATTEMPT_MS} ms`), NO_ATTEMPT_MS);
+  setTimeout(() => fire(`no connection from the startup script within ${CONNECT_WAIT_MS / 1000} s`), CONNECT_WAIT_MS).unref();
 }

@@ -1,11 +1,13 @@
 /**
  * The Qt Script bindings the Harmony scripts use, over real Node sockets, timers and files:
- * QTcpSocket, QByteArray, QTextCodec, QTimer, QFile/QIODevice, QCoreApplication, QApplication,
+ * QTcpSocket, QByteArray, QTextCodec, QTimer, QFile/QIODevice, QDir, QCoreApplication, QApplication,
  * QMainWindow/QMenuBar/QMenu/QAction. Everything a script engine creates is owned by its QtScope and
  * dies with it, as Harmony destroys the engine on every scene switch.
  */
 import net from 'node:net';
 import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 
 export interface QtHost {
   log(line: string): void;
@@ -15,8 +17,11 @@ export interface QtHost {
   hasQDataStream: boolean;
   /** GUI sessions have a main window with a menu bar; batch ones do not. */
   gui: boolean;
-  /** What the scripts' sockets do, for the simulator's own waits (--trigger): 'write' and 'read' of frames. */
-  onSocket?(what: 'write' | 'read', bytes: number): void;
+  /**
+   * What the scripts' sockets do, for the simulator's own waits (--trigger): a connection attempt, bytes
+   * written and read, a failed connection (its error code as the bytes' text).
+   */
+  onSocket?(what: 'connecting' | 'write' | 'read' | 'error', bytes: Buffer): void;
 }
 
 export interface SocketFaults {
@@ -178,13 +183,14 @@ export function createQtBindings(scope: QtScope, app: QtApplication) {
       if (this.socket) this.abort();
       const faults = scope.host.faults ?? {};
       const s = net.connect({ host: String(host), port: Number(port) });
+      scope.host.onSocket?.('connecting', Buffer.from(`${String(host)}:${Number(port)}`));
       this.socket = s;
       this.socketState = QAbstractSocket.ConnectingState;
       s.setNoDelay(true);
       s.on('connect', () => { this.socketState = QAbstractSocket.ConnectedState; this.connected.emit(); });
       s.on('data', (chunk: Buffer) => {
         faults.onIncoming?.(chunk);
-        scope.host.onSocket?.('read', chunk.length);
+        scope.host.onSocket?.('read', chunk);
         this.chunks++;
         if (faults.dropAfterChunks !== undefined && this.chunks > faults.dropAfterChunks) {
           s.destroy();
@@ -195,6 +201,7 @@ export function createQtBindings(scope: QtScope, app: QtApplication) {
       });
       s.on('error', (err: NodeJS.ErrnoException) => {
         scope.host.log(`[debug] QTcpSocket error: ${err.code ?? err.message}`);
+        scope.host.onSocket?.('error', Buffer.from(err.code ?? err.message));
         this.errorOccurred.emit(err.code === 'ECONNREFUSED' ? 0 : 1);
       });
       s.on('close', () => {
@@ -244,7 +251,7 @@ export function createQtBindings(scope: QtScope, app: QtApplication) {
       if (!this.socket || this.socketState !== QAbstractSocket.ConnectedState) return -1;
       const bytes = toBytes(data);
       this.socket.write(bytes);
-      scope.host.onSocket?.('write', bytes.length);
+      scope.host.onSocket?.('write', bytes);
       return bytes.length;
     }
 
@@ -346,14 +353,171 @@ export function createQtBindings(scope: QtScope, app: QtApplication) {
   }
 
   const bindings: Record<string, unknown> = {
-    QTcpSocket, QTimer, QFile, QByteArray, QTextCodec, QIODevice, QAbstractSocket,
+    QTcpSocket, QTimer, QFile, QDir, QByteArray, QTextCodec, QIODevice, QAbstractSocket,
     QCoreApplication: app.coreApplicationFor(scope),
     QApplication: app.applicationFor(scope),
     QMainWindow, QMenuBar, QMenu, QAction,
+    QWidget, QDialog, QLabel, QPushButton, QVBoxLayout: QBoxLayout, QHBoxLayout: QBoxLayout,
   };
   if (scope.host.hasQDataStream) bindings.QDataStream = class QDataStream { constructor() { /* present before 21.1 */ } };
   return bindings;
 }
+
+/** Qt's QDir.Filter and QDir.SortFlag values. */
+const DIR_FILTER = {
+  Dirs: 0x001, Files: 0x002, Drives: 0x004, NoSymLinks: 0x008, AllEntries: 0x007, TypeMask: 0x00f, Readable: 0x010, Writable: 0x020,
+  Executable: 0x040, Modified: 0x080, Hidden: 0x100, System: 0x200, AllDirs: 0x400, CaseSensitive: 0x800, NoDot: 0x2000,
+  NoDotDot: 0x4000, NoDotAndDotDot: 0x6000, NoFilter: -1,
+} as const;
+const DIR_SORT = { Name: 0x00, Time: 0x01, Size: 0x02, Unsorted: 0x03, DirsFirst: 0x04, Reversed: 0x08, IgnoreCase: 0x10, DirsLast: 0x20, Type: 0x80, NoSort: -1 } as const;
+
+function globToRegExp(glob: string, caseSensitive: boolean): RegExp {
+  const body = glob.replace(/[.+^${}()|\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.');
+  return new RegExp(`^${body}$`, caseSensitive ? '' : 'i');
+}
+
+/** Qt's QDir over the real file system, '/'-separated as Qt returns paths (OpenHarmony lists its files with it). */
+export class QDir {
+  static readonly Filters = DIR_FILTER;
+  static readonly SortFlags = DIR_SORT;
+  private dir: string;
+  private filters: number = DIR_FILTER.NoFilter;
+  private names: string[] = [];
+
+  constructor(dir?: unknown) {
+    this.dir = dir === undefined || dir === null || String(dir) === '' ? '.' : String(dir).replace(/\\/g, '/');
+  }
+
+  static homePath(): string { return os.homedir().replace(/\\/g, '/'); }
+  static tempPath(): string { return os.tmpdir().replace(/\\/g, '/'); }
+  static currentPath(): string { return process.cwd().replace(/\\/g, '/'); }
+  static separator(): string { return path.sep; }
+  static fromNativeSeparators(p: unknown): string { return String(p).replace(/\\/g, '/'); }
+  static toNativeSeparators(p: unknown): string { return path.sep === '/' ? String(p) : String(p).replace(/\//g, path.sep); }
+  static cleanPath(p: unknown): string { return path.posix.normalize(String(p).replace(/\\/g, '/')).replace(/(.)\/$/, '$1'); }
+
+  path(): string { return this.dir; }
+  absolutePath(): string { return path.resolve(this.dir).replace(/\\/g, '/'); }
+  dirName(): string { return path.basename(this.absolutePath()); }
+  filePath(name: unknown): string { return path.isAbsolute(String(name)) ? String(name) : `${this.dir.replace(/\/$/, '')}/${String(name)}`; }
+  absoluteFilePath(name: unknown): string { return path.resolve(this.absolutePath(), String(name)).replace(/\\/g, '/'); }
+  exists(name?: unknown): boolean { return fs.existsSync(name === undefined ? this.dir : this.absoluteFilePath(name)); }
+  isAbsolute(): boolean { return path.isAbsolute(this.dir); }
+  setPath(p: unknown): void { this.dir = String(p).replace(/\\/g, '/'); }
+  setNameFilters(list: unknown): void { this.names = Array.isArray(list) ? list.map(String) : [String(list)]; }
+  nameFilters(): string[] { return this.names.slice(); }
+  setFilter(flags: unknown): void { this.filters = Number(flags); }
+  filter(): number { return this.filters; }
+  count(): number { return this.entryList().length; }
+  cd(name: unknown): boolean {
+    const next = this.absoluteFilePath(name);
+    if (!fs.statSync(next, { throwIfNoEntry: false })?.isDirectory()) return false;
+    this.dir = next;
+    return true;
+  }
+  cdUp(): boolean { return this.cd('..'); }
+  mkdir(name: unknown): boolean {
+    try { fs.mkdirSync(this.absoluteFilePath(name)); return true; } catch { return false; }
+  }
+  mkpath(p: unknown): boolean {
+    try { fs.mkdirSync(this.absoluteFilePath(p), { recursive: true }); return true; } catch { return false; }
+  }
+  rmdir(name: unknown): boolean {
+    try { fs.rmdirSync(this.absoluteFilePath(name)); return true; } catch { return false; }
+  }
+  remove(name: unknown): boolean {
+    try { fs.unlinkSync(this.absoluteFilePath(name)); return true; } catch { return false; }
+  }
+  rename(from: unknown, to: unknown): boolean {
+    try { fs.renameSync(this.absoluteFilePath(from), this.absoluteFilePath(to)); return true; } catch { return false; }
+  }
+
+  /** entryList([nameFilters], [filters], [sort]) or entryList(filters, [sort]), sorted by name by default. */
+  entryList(a?: unknown, b?: unknown, c?: unknown): string[] {
+    let names = this.names;
+    let filters = this.filters;
+    let sort: number = DIR_SORT.Name | DIR_SORT.IgnoreCase;
+    if (Array.isArray(a)) { names = a.map(String); if (b !== undefined) filters = Number(b); if (c !== undefined) sort = Number(c); }
+    else if (a !== undefined) { filters = Number(a); if (b !== undefined) sort = Number(b); }
+    if (filters === DIR_FILTER.NoFilter) filters = DIR_FILTER.AllEntries;
+    let entries: fs.Dirent[];
+    try { entries = fs.readdirSync(this.absolutePath(), { withFileTypes: true }); } catch { return []; }
+    const patterns = names.map((n) => globToRegExp(n, (filters & DIR_FILTER.CaseSensitive) !== 0));
+    const wantDirs = (filters & DIR_FILTER.Dirs) !== 0;
+    const wantFiles = (filters & DIR_FILTER.Files) !== 0;
+    const hidden = (filters & DIR_FILTER.Hidden) !== 0;
+    const out: { name: string; dir: boolean }[] = [];
+    if (wantDirs && !(filters & DIR_FILTER.NoDot)) out.push({ name: '.', dir: true });
+    if (wantDirs && !(filters & DIR_FILTER.NoDotDot)) out.push({ name: '..', dir: true });
+    for (const e of entries) {
+      let dir = e.isDirectory();
+      if (e.isSymbolicLink()) {
+        if (filters & DIR_FILTER.NoSymLinks) continue;
+        dir = fs.statSync(path.join(this.absolutePath(), e.name), { throwIfNoEntry: false })?.isDirectory() ?? false;
+      }
+      if (!hidden && e.name.startsWith('.')) continue;
+      if (dir ? !wantDirs : !wantFiles) continue;
+      if (patterns.length && !(dir && filters & DIR_FILTER.AllDirs) && !patterns.some((p) => p.test(e.name))) continue;
+      out.push({ name: e.name, dir });
+    }
+    if (sort !== DIR_SORT.Unsorted && sort !== DIR_SORT.NoSort) {
+      const key = (s: string) => (sort & DIR_SORT.IgnoreCase ? s.toLowerCase() : s);
+      out.sort((x, y) => (key(x.name) < key(y.name) ? -1 : key(x.name) > key(y.name) ? 1 : 0));
+      if (sort & DIR_SORT.DirsFirst) out.sort((x, y) => Number(y.dir) - Number(x.dir));
+      if (sort & DIR_SORT.DirsLast) out.sort((x, y) => Number(x.dir) - Number(y.dir));
+      if (sort & DIR_SORT.Reversed) out.reverse();
+    }
+    return out.map((e) => e.name);
+  }
+}
+Object.assign(QDir, DIR_FILTER, DIR_SORT);
+
+/**
+ * Headless stand-ins for the Qt widget classes a Harmony script engine has. Scripts build dialogs and
+ * subclass them at load time the Qt Script way (OpenHarmony's pie menu: `QWidget.call(this, parent)` and
+ * `Object.create(QWidget.prototype)`), so these are constructor functions callable with or without new.
+ * Nothing is drawn; a modal dialog's exec() returns Rejected at once.
+ */
+type Ctor = ((this: Record<string, unknown>, ...args: unknown[]) => unknown) & { prototype: Record<string, unknown> };
+const noSignal = () => ({ connect(): void {}, disconnect(): void {} });
+
+function widgetClass(base: Ctor | null, init: (self: Record<string, unknown>, args: unknown[]) => void, methods: Record<string, (this: Record<string, unknown>, ...a: unknown[]) => unknown>): Ctor {
+  const ctor = function (this: Record<string, unknown>, ...args: unknown[]) {
+    const self = this && typeof this === 'object' && !(this instanceof Array) && this !== globalThis ? this : Object.create(ctor.prototype) as Record<string, unknown>;
+    if (base) base.apply(self, args);
+    init(self, args);
+    return self;
+  } as unknown as Ctor;
+  ctor.prototype = base ? Object.create(base.prototype) as Record<string, unknown> : {};
+  Object.defineProperty(ctor.prototype, 'constructor', { value: ctor, enumerable: false, writable: true, configurable: true });
+  Object.assign(ctor.prototype, methods);
+  return ctor;
+}
+
+const nothing = function (): void { /* headless */ };
+export const QWidget = widgetClass(null, (self, [parent]) => {
+  Object.assign(self, { windowTitle: '', objectName: '', visible: false, enabled: true, parentWidget: parent ?? null, destroyed: noSignal() });
+}, {
+  show() { this.visible = true; }, hide() { this.visible = false; }, close() { this.visible = false; return true; },
+  isVisible() { return this.visible; }, setVisible(v) { this.visible = Boolean(v); }, setEnabled(v) { this.enabled = Boolean(v); },
+  setWindowTitle(t) { this.windowTitle = String(t); }, setObjectName(n) { this.objectName = String(n); },
+  setLayout(l) { this.__layout = l; }, layout() { return this.__layout ?? null; }, deleteLater() { this.visible = false; },
+  setToolTip: nothing, setStyleSheet: nothing, setMinimumSize: nothing, setMaximumSize: nothing, setFixedSize: nothing, resize: nothing,
+  move: nothing, raise: nothing, activateWindow: nothing, update: nothing, setFocus: nothing, setWindowFlags: nothing, setAttribute: nothing,
+});
+export const QDialog = widgetClass(QWidget, (self) => { Object.assign(self, { accepted: noSignal(), rejected: noSignal(), finished: noSignal() }); }, {
+  exec() { return 0; }, accept() { this.visible = false; }, reject() { this.visible = false; }, setModal: nothing,
+});
+export const QLabel = widgetClass(QWidget, (self, [text]) => { self.text = text === undefined || typeof text === 'object' ? '' : String(text); }, {
+  setText(t) { this.text = String(t); },
+});
+export const QPushButton = widgetClass(QLabel, (self) => { Object.assign(self, { clicked: noSignal(), pressed: noSignal(), released: noSignal(), toggled: noSignal() }); }, {
+  setIcon: nothing, setIconSize: nothing, setFlat: nothing, setCheckable: nothing,
+});
+export const QBoxLayout = widgetClass(null, (self) => { self.__items = []; }, {
+  addWidget(w) { (this.__items as unknown[]).push(w); }, addLayout(l) { (this.__items as unknown[]).push(l); },
+  count() { return (this.__items as unknown[]).length; }, addStretch: nothing, addSpacing: nothing, setContentsMargins: nothing, setSpacing: nothing,
+});
 
 // ---- widgets: they belong to the application, not to an engine --------------------------------
 
@@ -443,6 +607,9 @@ export class QMainWindow {
   }
   menuBar(): QMenuBar { return this.bar; }
   windowTitle(): string { return 'Harmony Premium'; }
+  /** Shown: OpenHarmony tells GUI from batch mode by a visible top-level widget. */
+  get visible(): boolean { return true; }
+  isVisible(): boolean { return true; }
 }
 
 /**
