@@ -361,6 +361,9 @@ export class Hub extends EventEmitter {
     const timeout = typeof a.timeout === 'number' && a.timeout > 0 ? a.timeout : undefined;
     // A large args.args arrives as RawJson and the DCC's large result comes back as one: both are
     // forwarded as bytes. Nothing here may keep `body` alive once it is sent (it can be 64 MiB).
+    // A session whose adapter hook is still running (e.g. injecting studio scripts) is called once it is done.
+    const ready = this.readying.get(this.sessions.resolve(selector)?.id ?? '');
+    if (ready) return this.cancellable(tool, ready.then(() => this.forwardCall(selector, body, timeout, tool, true)));
     return this.cancellable(tool, this.forwardCall(selector, body, timeout, tool, true));
   }
 
@@ -440,12 +443,21 @@ export class Hub extends EventEmitter {
     if ((ev.type === 'joined' || ev.type === 'resumed') && this.adapters) this.sessionReady(ev.session, ev.type === 'resumed');
   }
 
+  /** Sessions whose adapter hook runs: tools' calls to them wait for it (at most callTimeout). */
+  private readonly readying = new Map<string, Promise<void>>();
+
   /** Lets the session's adapter act on a (re)connected session, after the hello reply has gone out. */
   private sessionReady(session: SessionInfo, resumed: boolean): void {
+    let done!: () => void;
+    const ready = new Promise<void>((resolve) => { done = resolve; });
+    const limit = setTimeout(done, this.opts.callTimeout);
+    this.readying.set(session.id, ready);
+    void ready.then(() => { clearTimeout(limit); if (this.readying.get(session.id) === ready) this.readying.delete(session.id); });
     setImmediate(() => {
       void this.adapters!.find(session.dcc)
         .then((adapter) => adapter?.onSessionReady?.(session, this.services, { resumed }))
-        .catch((err) => this.log.warn(`session ${session.id}: the ${session.dcc} adapter's session hook failed: ${(err as Error).message}`));
+        .catch((err) => this.log.warn(`session ${session.id}: the ${session.dcc} adapter's session hook failed: ${(err as Error).message}`))
+        .finally(done);
     });
   }
 
