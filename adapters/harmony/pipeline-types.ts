@@ -103,7 +103,7 @@ export interface InventoryItem extends ContainerRecord {
  *   load.loaders      {}                                         -> LoaderInfo[]
  *   load.run          { session?, product, version?, representation?, loader? } -> ContainerRecord
  *   inventory.list    { session? }                               -> InventoryItem[]
- *   inventory.update  { session?, ids?, all?, version? }         -> { updated: {id, from, to}[] }
+ *   inventory.update  { session?, ids?, all?, version? }         -> { updated: {id, from, to}[], unchanged: id[], failed: {id, error}[] }
  *   inventory.remove  { session?, ids }                          -> { removed: string[] }
  */
 export type ToolEndpointName =

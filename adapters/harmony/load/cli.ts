@@ -27,7 +27,8 @@ options:
   --representation R   which representation (default: the first the loader reads)
   --loader L           which loader (default: the first that takes the product type)
   --mode link|import   palettes: link the published file, or import a copy into the scene
-  --session ID         the Harmony session (an id or unique prefix; default: the only one connected)
+  --session ID         the Harmony session (an id or unique prefix; default: the only one connected);
+                       --into ID is the same
   --list               the loaders and what they take
   --json               print JSON
   --help, -h           this help
@@ -42,7 +43,7 @@ export const loadCommand: CliCommand = {
   async run(ctx: CliContext): Promise<number> {
     const { values, positionals } = parse(ctx.argv, {
       json: { type: 'boolean' }, representation: { type: 'string' }, loader: { type: 'string' }, mode: { type: 'string' },
-      session: { type: 'string' }, list: { type: 'boolean' }, folder: { type: 'string' }, task: { type: 'string' },
+      session: { type: 'string' }, into: { type: 'string' }, list: { type: 'boolean' }, folder: { type: 'string' }, task: { type: 'string' },
     }, USAGE);
     const { config } = await loadConfig({ cwd: ctx.cwd, env: ctx.env });
     const hub = await connectHub({ home: config.home, env: ctx.env, callTimeout: config.hub.callTimeout });
@@ -55,11 +56,15 @@ export const loadCommand: CliCommand = {
       }
       if (positionals.length !== 1) throw new UsageError(`name one product to load (e.g. dcc-kit load shots/sh010/renderMain@2)\nusage: ${USAGE}`);
       const c = await hub.adapter('harmony', 'load.run', {
-        session: values.session, product: positionals[0], representation: values.representation, loader: values.loader, mode: values.mode,
+        session: values.session ?? values.into, product: positionals[0], representation: values.representation, loader: values.loader, mode: values.mode,
         folder: values.folder, task: values.task,
       }, { timeout: 10 * 60_000 }) as ContainerRecord;
       if (values.json) printJson(ctx, c);
-      else print(ctx, `loaded ${c.product} v${c.version} (${c.representation}) with ${c.loader}: ${c.nodes.join(', ')}${c.backdrop ? ` under backdrop ${c.backdrop}` : ''}  [container ${c.id.slice(0, 8)}]`);
+      else {
+        print(ctx, `loaded ${c.product} v${c.version} (${c.representation}) with ${c.loader}: ${c.nodes.join(', ')}${c.backdrop ? ` under backdrop ${c.backdrop}` : ''}  [container ${c.id.slice(0, 8)}]`);
+        const beyond = Number(c.data?.beyondScene ?? 0);
+        if (beyond > 0) ctx.stderr.write(`dcc-kit load: ${beyond} of its ${String(c.data?.frames)} frames come after the scene's last frame: they are drawings, not exposed; lengthen the scene (Set Scene Settings...) and run dcc-kit inventory update ${c.id.slice(0, 8)} --version ${c.version}\n`);
+      }
       return 0;
     } finally {
       hub.close();

@@ -5,6 +5,7 @@ import { loadConfig } from '../../../kit/config.ts';
 import { connectHub } from '../../../kit/hub/client.ts';
 import { parse, print, printJson, table } from '../../../kit/cli/args.ts';
 import type { InventoryItem } from '../pipeline-types.ts';
+import type { UpdateResult } from './service.ts';
 
 const USAGE = `dcc-kit inventory [--session ID] [--json]
        dcc-kit inventory update <container>... [--version N|latest] | --all
@@ -20,7 +21,9 @@ latest one in the store:
   nodes-missing     some of its nodes were deleted by hand (reported, never purged: remove it to clean up)
 
   update C...   loads another version into the container (default: the latest): drawings are replaced,
-                palettes relinked in their place, templates re-pasted keeping links to the rest of the scene
+                palettes relinked in their place, templates re-pasted keeping links to the rest of the scene;
+                containers already at the latest version are left alone (--version N reloads); a container
+                that cannot be updated is left exactly as it was
   update --all  every container
   remove C...   deletes the container's nodes (columns, palettes) and its record, and nothing else
 
@@ -59,10 +62,12 @@ export const inventoryCommand: CliCommand = {
         if (!ids.length && !values.all) throw new UsageError(`name containers to update, or --all\nusage: ${USAGE}`);
         const version = values.version === undefined ? 'latest' : values.version === 'latest' ? 'latest' : Number(values.version);
         if (version !== 'latest' && !(Number.isInteger(version) && version > 0)) throw new UsageError(`--version takes a number or latest (got "${values.version}")`);
-        const r = await hub.adapter('harmony', 'inventory.update', { session, ids, all: values.all === true, version }, { timeout: 10 * 60_000 }) as { updated: { id: string; from: number; to: number }[]; failed: { id: string; error: string }[] };
+        const r = await hub.adapter('harmony', 'inventory.update', { session, ids, all: values.all === true, version }, { timeout: 10 * 60_000 }) as UpdateResult;
         if (values.json) printJson(ctx, r);
         else {
           for (const u of r.updated) print(ctx, `updated ${u.id.slice(0, 8)}: v${u.from} -> v${u.to}`);
+          if (r.unchanged.length) print(ctx, `already at the latest version: ${r.unchanged.map((u) => u.slice(0, 8)).join(', ')}`);
+          if (!r.updated.length && !r.unchanged.length && !r.failed.length) print(ctx, 'nothing to update');
           for (const f of r.failed) ctx.stderr.write(`dcc-kit inventory: ${f.id.slice(0, 8)} not updated: ${f.error}\n`);
         }
         return r.failed.length ? 1 : 0;

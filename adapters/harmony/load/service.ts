@@ -76,23 +76,31 @@ async function sceneContainers(hub: HubServices, session: SessionInfo): Promise<
   return r.containers;
 }
 
-async function latestOf(store: ProductStore, c: ContainerRecord, cache: Map<string, number | null>): Promise<number | null> {
-  if (!cache.has(c.product)) {
-    const v = await store.latest(c.folder, c.productName).catch(() => null);
-    cache.set(c.product, v?.version ?? null);
+interface StoreState { latest: number | null; complete: Set<number> }
+
+/** The product's complete versions, read once per product however many containers load it. */
+async function storeStateOf(store: ProductStore, c: ContainerRecord, cache: Map<string, Promise<StoreState>>): Promise<StoreState> {
+  let state = cache.get(c.product);
+  if (!state) {
+    state = store.listVersions(c.folder, c.productName).then((versions) => {
+      const complete = versions.filter((v) => v.complete).map((v) => v.version);
+      return { latest: complete.at(-1) ?? null, complete: new Set(complete) };
+    }, () => ({ latest: null, complete: new Set<number>() }));
+    cache.set(c.product, state);
   }
-  return cache.get(c.product)!;
+  return state;
 }
 
+/** Nodes missing first (the scene needs a look), then the store: the product or the loaded version gone. */
 async function withStatus(store: ProductStore, list: SceneContainer[]): Promise<InventoryItem[]> {
-  const cache = new Map<string, number | null>();
-  const out: InventoryItem[] = [];
-  for (const c of list) {
-    const latest = await latestOf(store, c, cache);
-    const status = c.missingNodes.length ? 'nodes-missing' : latest === null ? 'missing-in-store' : c.version < latest ? 'outdated' : 'latest';
-    out.push({ ...c, latest, status });
-  }
-  return out;
+  const cache = new Map<string, Promise<StoreState>>();
+  return Promise.all(list.map(async (c): Promise<InventoryItem> => {
+    const { latest, complete } = await storeStateOf(store, c, cache);
+    const status = c.missingNodes.length ? 'nodes-missing'
+      : latest === null || !complete.has(c.version) ? 'missing-in-store'
+        : c.version < latest ? 'outdated' : 'latest';
+    return { ...c, latest, status };
+  }));
 }
 
 export async function inventory(hub: HubServices, args: unknown): Promise<InventoryItem[]> {
@@ -124,36 +132,57 @@ function pickContainers(list: SceneContainer[], ids: string[] | undefined, all: 
   });
 }
 
-export async function updateContainers(hub: HubServices, args: unknown): Promise<{ updated: { id: string; from: number; to: number }[]; failed: { id: string; error: string }[] }> {
+export interface UpdateResult {
+  updated: { id: string; from: number; to: number }[];
+  /** Containers left alone: already at the latest version (an explicit version reloads). */
+  unchanged: string[];
+  failed: { id: string; error: string }[];
+}
+
+/** Node colour after an update: READ nodes only, red while a newer version exists. */
+function colorAfter(loader: string, version: number, latest: number | null): number[] | null {
+  if (loader !== 'imageSequence' && loader !== 'background') return null;
+  return latest !== null && version < latest ? RED : GREEN;
+}
+
+export async function updateContainers(hub: HubServices, args: unknown): Promise<UpdateResult> {
   const { session: id, a } = commonArgs(args);
   const session = pickHarmonySession(hub, id, 'update containers');
   const [{ store }, list] = await Promise.all([sessionStore(hub, session), sceneContainers(hub, session)]);
   const chosen = pickContainers(list, Array.isArray(a.ids) ? a.ids.map(String) : undefined, a.all === true);
   const target = a.version === undefined || a.version === null ? 'latest' : a.version;
   return withStaging(async (staging) => {
-    const updates: (PreparedLoad['args'] & { id: string; version: number; representation: string; source: string })[] = [];
+    const updates: (PreparedLoad['args'] & { id: string; version: number; representation: string; source: string; color: number[] | null })[] = [];
     const plan: { id: string; from: number; to: number }[] = [];
     const failed: { id: string; error: string }[] = [];
-    const after: { loader: string; nodes: string[]; version: number; latest: number | null }[] = [];
+    const unchanged: string[] = [];
     for (const c of chosen) {
       try {
-        const ref = { folder: c.folder, product: c.productName, version: target === 'latest' ? 'latest' as const : Number(target) };
-        if (ref.version !== 'latest' && !Number.isInteger(ref.version)) throw new UsageError(`version must be a number or "latest" (got "${String(target)}")`);
+        const ref = { folder: c.folder, product: c.productName, version: target === 'latest' ? 'latest' as const : Number(String(target).replace(/^v/, '')) };
+        if (ref.version !== 'latest' && !(Number.isInteger(ref.version) && ref.version > 0)) throw new UsageError(`version must be a number or "latest" (got "${String(target)}")`);
         const version = await store.resolve(ref);
-        const loader = LOADERS.find((l) => l.name === c.loader)!;
+        if (ref.version === 'latest' && version.version === c.version && !c.missingNodes.length) {
+          unchanged.push(c.id);
+          continue;
+        }
+        const loader = LOADERS.find((l) => l.name === c.loader);
+        if (!loader) throw new Error(`it was loaded by "${c.loader}", a loader this dcc-kit does not have`);
         const rep = version.manifest.representations.find((r) => r.name === c.representation) ?? chooseRepresentation(version.manifest, loader);
         const latest = await store.latest(c.folder, c.productName);
         const prepared = await prepare(loader, version, rep, { staging, productName: c.productName, mode: (c.data as { mode?: string } | undefined)?.mode });
-        updates.push({ ...prepared.args, id: c.id, version: version.version, representation: rep.name, source: prepared.source });
+        updates.push({ ...prepared.args, id: c.id, version: version.version, representation: rep.name, source: prepared.source, color: colorAfter(c.loader, version.version, latest?.version ?? null) });
         plan.push({ id: c.id, from: c.version, to: version.version });
-        after.push({ loader: c.loader, nodes: c.nodes, version: version.version, latest: latest?.version ?? null });
       } catch (err) {
-        failed.push({ id: c.id, error: (err as Error).message });
+        failed.push({ id: c.id, error: `${c.product} v${c.version}: ${(err as Error).message}` });
       }
     }
-    if (!updates.length) return { updated: [], failed };
-    const r = await hub.call(session.id, { request: 'dcckit.load.update', args: { updates, colors: colorsFor(after) } }, { timeout: 10 * 60_000 }) as { updated: string[]; failed: { id: string; error: string }[] };
-    return { updated: plan.filter((p) => r.updated.includes(p.id)), failed: [...failed, ...r.failed] };
+    if (!updates.length) return { updated: [], unchanged, failed };
+    const r = await hub.call(session.id, { request: 'dcckit.load.update', args: { updates } }, { timeout: 10 * 60_000 }) as { updated: string[]; failed: { id: string; error: string }[] };
+    const named = (f: { id: string; error: string }) => {
+      const c = chosen.find((x) => x.id === f.id);
+      return c ? { id: f.id, error: `${c.product} v${c.version}: ${f.error}` } : f;
+    };
+    return { updated: plan.filter((p) => r.updated.includes(p.id)), unchanged, failed: [...failed, ...r.failed.map(named)] };
   });
 }
 

@@ -4,7 +4,8 @@
  * pipeline data (pipeline/metadata.js) in the same call, whatever the number of frames.
  *
  *   dcckit.load.load      { container, loader, ... }                -> the container record
- *   dcckit.load.update    { updates: [{ id, container, ... }], colors } -> { updated: [id...] }
+ *   dcckit.load.update    { updates: [{ id, version, color, ... }] } -> { updated: [id...], failed: [{ id, error }] }
+ *                         (each container one undoable step: a failed one is left as it was)
  *   dcckit.load.remove    { ids: [...] }                             -> { removed: [id...] }
  *   dcckit.load.inventory ()   -> { containers: [record + missingNodes] }   (one call for the whole scene)
  *   dcckit.load.colorize  { colors: { nodePath: [r, g, b, a] } }     -> number of nodes coloured
@@ -48,9 +49,15 @@
     return m ? m[1].toUpperCase() : 'PNG';
   }
 
-  /** Puts the files of a sequence on the column's drawings: one drawing per frame, exposed on its frame. */
+  /**
+   * Puts the files of a sequence on the column's drawings: one drawing per frame, exposed on its frame.
+   * Frames after the scene's last one get their drawing but no exposure (the scene length is the shot's,
+   * set by Set Scene Settings): their number is returned so the artist is told, and an update after the
+   * scene grew exposes them.
+   */
   function exposeSequence(elementId, col, files, hold) {
     var frames = frame.numberOf();
+    var beyond = 0;
     for (var f = 1; f <= frames; f++) column.setEntry(col, 1, f, '');
     for (var i = 0; i < files.length; i++) {
       var name = String(files[i].drawing);
@@ -60,8 +67,11 @@
         for (var h = 1; h <= frames; h++) column.setEntry(col, 1, h, name);
       } else if (files[i].frame >= 1 && files[i].frame <= frames) {
         column.setEntry(col, 1, files[i].frame, name);
+      } else {
+        beyond++;
       }
     }
+    return beyond;
   }
 
   function importImages(group, name, files, hold, x, y) {
@@ -77,8 +87,8 @@
     node.setTextAttr(read, 'OPACITY', 1, '100');
     node.setTextAttr(read, 'ALIGNMENT_RULE', 1, 'ASIS');
     node.linkAttr(read, 'DRAWING.ELEMENT', col);
-    exposeSequence(elementId, col, files, hold);
-    return { read: read, column: col, element: elementId };
+    var beyond = exposeSequence(elementId, col, files, hold);
+    return { read: read, column: col, element: elementId, beyondScene: beyond };
   }
 
   function backdropTitles() {
@@ -224,14 +234,16 @@
         var made = importImages(group, a.nodeName, a.files, a.hold, 0, 0);
         node.setColor(made.read, color(a.color));
         c.nodes = [made.read];
-        c.data = { column: made.column, element: made.element, group: group, hold: a.hold };
+        c.data = { column: made.column, element: made.element, group: group, hold: a.hold, frames: a.files.length, beyondScene: made.beyondScene };
       },
       update: function (a, c) {
         var read = c.nodes[0];
         if (!node.type(read)) throw new Error('its READ node ' + read + ' is not in the scene any more');
         var col = node.linkedColumn(read, 'DRAWING.ELEMENT');
         var elementId = column.getElementIdOfDrawing(col);
-        exposeSequence(elementId, col, a.files, a.hold);
+        c.data.beyondScene = exposeSequence(elementId, col, a.files, a.hold);
+        c.data.frames = a.files.length;
+        c.data.hold = a.hold;
       }
     },
     background: {
@@ -358,6 +370,10 @@
     return n;
   }
 
+  function colorNodes(nodes, rgba) {
+    for (var i = 0; i < nodes.length; i++) if (node.type(nodes[i])) node.setColor(nodes[i], color(rgba));
+  }
+
   function update(args) {
     var updated = [];
     var failed = [];
@@ -366,18 +382,25 @@
         var u = args.updates[i];
         var c = data.containers[u.id];
         if (!c) { failed.push({ id: u.id, error: 'no container ' + u.id + ' in this scene' }); continue; }
+        // Each container is one undoable step: one that fails half way is put back as it was.
+        var copy = JSON.parse(JSON.stringify(c));
+        scene.beginUndoRedoAccum('dcc-kit update ' + c.product);
         try {
-          loaderOf(c.loader).update(u, c);
-          c.version = u.version;
-          c.representation = u.representation;
-          c.source = u.source;
-          updated.push(u.id);
+          loaderOf(c.loader).update(u, copy);
+          copy.version = u.version;
+          copy.representation = u.representation;
+          copy.source = u.source;
         } catch (e) {
+          scene.cancelUndoRedoAccum();
           failed.push({ id: u.id, error: String(e && e.message ? e.message : e) });
+          continue;
         }
+        scene.endUndoRedoAccum();
+        if (u.color) colorNodes(copy.nodes, u.color);
+        data.containers[u.id] = copy;
+        updated.push(u.id);
       }
     });
-    if (args.colors) colorize(args.colors);
     return { updated: updated, failed: failed };
   }
 
