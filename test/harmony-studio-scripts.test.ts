@@ -5,6 +5,7 @@ import { defaultConfig } from '../config/defaults.ts';
 import { startHub, simEnv, startSim, tempDir, until } from './support/harmony.ts';
 import { connectHub } from '../kit/hub/client.ts';
 import { es5Problem } from '../adapters/harmony/studio-scripts.ts';
+import { assertES5 } from '../adapters/harmony/session.ts';
 import { PATIENCE_MS } from './support/patience.ts';
 import { sandbox } from './support/cli.ts';
 
@@ -14,6 +15,8 @@ test('the ES5 check names the line and the construct', (t) => {
   t.regex(es5Problem('var x = 1;\n\nvar f = (a) => a;')!, /^line 3: an arrow function is not ES5/);
   t.regex(es5Problem('var s = `t`;')!, /^line 1: a template literal/);
   t.regex(es5Problem('var = ;')!, /^line 1: Unexpected token/);
+  // Pipeline code's inline functions (HarmonySession.run) get the same message.
+  t.throws(() => assertES5('var f = (function () {\n  return [1].map((x) => x);\n});', 'the inline function f'), { message: /^the inline function f is not ES5, .*: line 2: an arrow function is not ES5/ });
 });
 
 test('studio scripts are injected in order into every engine; a failing one is reported and does not stop the others; their functions are callable', async (t) => {

@@ -13,13 +13,50 @@ export function signature(name = 'fn'): string {
   return `f${randomUUID().replace(/-/g, '_')}_${name.replace(/[^A-Za-z0-9_]/g, '') || 'fn'}`;
 }
 
-/** Checks that source parses as ES5 (Harmony's Qt Script); the error says what to change. */
-export function assertES5(source: string, what: string): void {
+const ES2015_NODES: Record<string, string> = {
+  ArrowFunctionExpression: 'an arrow function', ClassDeclaration: 'a class', ClassExpression: 'a class', TemplateLiteral: 'a template literal',
+  ForOfStatement: 'for...of', SpreadElement: 'spread (...)', RestElement: 'rest parameters (...)', ObjectPattern: 'destructuring', ArrayPattern: 'destructuring',
+  AwaitExpression: 'await', ImportDeclaration: 'import', ExportNamedDeclaration: 'export', ExportDefaultDeclaration: 'export', YieldExpression: 'a generator',
+  AssignmentPattern: 'a default parameter value',
+};
+
+function firstModernConstruct(node: unknown): { what: string; line: number } | null {
+  if (!node || typeof node !== 'object') return null;
+  const n = node as { type?: string; kind?: string; loc?: { start: { line: number } }; async?: boolean; generator?: boolean };
+  if (n.type) {
+    if (ES2015_NODES[n.type]) return { what: ES2015_NODES[n.type]!, line: n.loc?.start.line ?? 0 };
+    if (n.type === 'VariableDeclaration' && n.kind !== 'var') return { what: `${n.kind} (use var)`, line: n.loc?.start.line ?? 0 };
+    if ((n.type === 'FunctionDeclaration' || n.type === 'FunctionExpression') && (n.async || n.generator)) return { what: n.async ? 'an async function' : 'a generator', line: n.loc?.start.line ?? 0 };
+  }
+  for (const [k, v] of Object.entries(node)) {
+    if (k === 'loc') continue;
+    const hit = Array.isArray(v) ? v.map(firstModernConstruct).find(Boolean) ?? null : firstModernConstruct(v);
+    if (hit) return hit;
+  }
+  return null;
+}
+
+/** null when `source` is ES5; else "line N: <construct> is not ES5 ..." */
+export function es5Problem(source: string): string | null {
   try {
     acorn.parse(source, { ecmaVersion: 5, sourceType: 'script' });
+    return null;
   } catch (err) {
-    throw new NotES5Error(`${what} is not ES5, which Harmony's Qt Script needs (${(err as Error).message}). Use var and function expressions: no arrow functions, let/const, classes or template literals`);
+    const e = err as { loc?: { line: number; column: number }; message: string };
+    try {
+      const modern = firstModernConstruct(acorn.parse(source, { ecmaVersion: 'latest', sourceType: 'script', locations: true }));
+      if (modern) return `line ${modern.line}: ${modern.what} is not ES5 (Harmony's Qt Script runs ES5: use var and function expressions)`;
+    } catch {
+      // not valid in any version: report the ES5 parser's error
+    }
+    return `line ${e.loc?.line ?? '?'}: ${e.message.replace(/ \(\d+:\d+\)$/, '')}`;
   }
+}
+
+/** Checks that source parses as ES5 (Harmony's Qt Script); the error names the line and the construct to change. */
+export function assertES5(source: string, what: string): void {
+  const problem = es5Problem(source);
+  if (problem) throw new NotES5Error(`${what} is not ES5, which Harmony's Qt Script needs: ${problem}`);
 }
 
 /** What `workfile.save` answers once Harmony saved (see adapters/harmony/workfiles/service.ts). */

@@ -1,14 +1,16 @@
 /**
  * Studio JavaScript extensions (`harmony.scripts`): files or folders of ES5 scripts injected by the hub into
- * every Harmony script engine, in order, after the hello. Each is checked as ES5 first (the error names the
- * file, the line and the construct). A failing script is reported (hub log, `dcc-kit sessions --json`
+ * every Harmony script engine, in order, after the hello. Each is checked as ES5 first (session.ts
+ * es5Problem: the error names the file, the line and the construct). A failing script is reported (hub log, `dcc-kit sessions --json`
  * notes, a message to the artist) and does not stop the others. An engine that already has the same
  * scripts (a reconnect without a scene switch) is not injected twice.
  */
 import fsp from 'node:fs/promises';
 import path from 'node:path';
-import * as acorn from 'acorn';
 import type { HubServices, SessionInfo } from '../../kit/adapter.ts';
+import { es5Problem } from './session.ts';
+
+export { es5Problem };
 
 export interface StudioScriptResult { file: string; ok: boolean; error?: string }
 
@@ -30,46 +32,6 @@ export async function listStudioScripts(entries: string[]): Promise<{ files: str
     } else files.push(entry);
   }
   return { files, missing };
-}
-
-const ES2015_NODES: Record<string, string> = {
-  ArrowFunctionExpression: 'an arrow function', ClassDeclaration: 'a class', ClassExpression: 'a class', TemplateLiteral: 'a template literal',
-  ForOfStatement: 'for...of', SpreadElement: 'spread (...)', RestElement: 'rest parameters (...)', ObjectPattern: 'destructuring', ArrayPattern: 'destructuring',
-  AwaitExpression: 'await', ImportDeclaration: 'import', ExportNamedDeclaration: 'export', ExportDefaultDeclaration: 'export', YieldExpression: 'a generator',
-  AssignmentPattern: 'a default parameter value',
-};
-
-function firstModernConstruct(node: unknown): { what: string; line: number } | null {
-  if (!node || typeof node !== 'object') return null;
-  const n = node as { type?: string; kind?: string; loc?: { start: { line: number } }; async?: boolean; generator?: boolean };
-  if (n.type) {
-    if (ES2015_NODES[n.type]) return { what: ES2015_NODES[n.type]!, line: n.loc?.start.line ?? 0 };
-    if (n.type === 'VariableDeclaration' && n.kind !== 'var') return { what: `${n.kind} (use var)`, line: n.loc?.start.line ?? 0 };
-    if ((n.type === 'FunctionDeclaration' || n.type === 'FunctionExpression') && (n.async || n.generator)) return { what: n.async ? 'an async function' : 'a generator', line: n.loc?.start.line ?? 0 };
-  }
-  for (const [k, v] of Object.entries(node)) {
-    if (k === 'loc') continue;
-    const hit = Array.isArray(v) ? v.map(firstModernConstruct).find(Boolean) ?? null : firstModernConstruct(v);
-    if (hit) return hit;
-  }
-  return null;
-}
-
-/** null when `source` is ES5; else "line N: <construct> is not ES5 ..." */
-export function es5Problem(source: string): string | null {
-  try {
-    acorn.parse(source, { ecmaVersion: 5, sourceType: 'script' });
-    return null;
-  } catch (err) {
-    const e = err as { loc?: { line: number; column: number }; message: string };
-    try {
-      const modern = firstModernConstruct(acorn.parse(source, { ecmaVersion: 'latest', sourceType: 'script', locations: true }));
-      if (modern) return `line ${modern.line}: ${modern.what} is not ES5 (Harmony's Qt Script runs ES5: use var and function expressions)`;
-    } catch {
-      // not valid in any version: report the ES5 parser's error
-    }
-    return `line ${e.loc?.line ?? '?'}: ${e.message.replace(/ \(\d+:\d+\)$/, '')}`;
-  }
 }
 
 export async function injectStudioScripts(session: SessionInfo, hub: HubServices, entries: string[]): Promise<StudioScriptResult[]> {
