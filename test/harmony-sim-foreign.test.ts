@@ -113,6 +113,8 @@ test('a library written for Harmony loads as in Harmony (QDir, File, widgets, Ma
     parts: ['openHarmony_a_math.js', 'openHarmony_b_system.js'], batch: false, file: path.join(OPENHARMONY_LIKE, 'openHarmony.js'),
     origin: { x: 1, y: 2, z: 3 }, cross: { x: 0, y: 0, z: 1 }, found: (state as { found: string[] }).found, pie: ['pie', 'pie', true], button: 'go', readBack: 'written by File',
   });
+  t.is(await c.call('harmony', '(function () { print("printed", 1); return 1; })'), 1);
+  t.true(s.logLines.includes('printed 1'), 'print() writes to the message log');
   t.true((state as { found: string[] }).found.includes(path.join(OPENHARMONY_LIKE, 'openHarmony', 'openHarmony_b_system.js')), 'File.exists sees a real file');
 });
 

@@ -1,7 +1,7 @@
 /**
  * Globals every Harmony script engine has besides the scene DOM and the Qt bindings: the File, Dir and
- * FileAccess classes (Harmony's own file API, not Qt's) and the geometry classes Point2d, Point3d,
- * Vector2d, Vector3d and Matrix4x4. Libraries written for Harmony use them at load time (OpenHarmony
+ * FileAccess classes (Harmony's own file API, not Qt's), the geometry classes Point2d, Point3d,
+ * Vector2d, Vector3d and Matrix4x4, and Qt Script's print(). Libraries written for Harmony use them at load time (OpenHarmony
  * probes for curl with `new File(path).exists` and subclasses `Matrix4x4.prototype`), so a script engine
  * without them fails before any pipeline code runs. `__file__` is set by the engine around each include.
  */
@@ -257,7 +257,8 @@ export class Matrix4x4 {
   rotateDegrees(angle: unknown, axis?: Vec): Matrix4x4 { return this.rotateRadians(num(angle) * Math.PI / 180, axis); }
 }
 
-/** The engine-level globals for one script engine. */
-export function createEngineGlobals(): Record<string, unknown> {
-  return { File, Dir, FileAccess, Point2d, Point3d, Vector2d, Vector3d, Matrix4x4 };
+/** The engine-level globals for one script engine; `print` (Qt Script's) writes to the message log. */
+export function createEngineGlobals(log: (line: string) => void): Record<string, unknown> {
+  const print = (...args: unknown[]): void => log(args.map(String).join(' '));
+  return { File, Dir, FileAccess, Point2d, Point3d, Vector2d, Vector3d, Matrix4x4, print };
 }

@@ -151,7 +151,7 @@ export class HarmonySimulator extends EventEmitter {
     });
     const context = vm.createContext({});
     const globals = createHarmonyGlobals(this.scene!, this.host(), { context });
-    Object.assign(context, createEngineGlobals(), globals, createQtBindings(scope, this.app));
+    Object.assign(context, createEngineGlobals((line) => this.log(line)), globals, createQtBindings(scope, this.app));
     context.include = (file: unknown) => this.include(String(file));
     this.scope = scope;
     this.context = context;
