@@ -1,0 +1,120 @@
+import test from 'ava';
+import fs from 'node:fs';
+import path from 'node:path';
+import type { ContainerRecord, InventoryItem, PipelineData } from '../adapters/harmony/pipeline-types.ts';
+import type { UpdateResult } from '../adapters/harmony/load/service.ts';
+import { zipDirectory } from '../kit/archive/index.ts';
+import { pipelineRig, type PipelineRig } from './support/pipeline.ts';
+import { PNG_1PX, frames, publishFiles, templateZip } from './support/products.ts';
+
+const F = 'shots/sh010';
+const PLT = (name: string) => `ToonBoomAnimationInc PaletteFile 2\nSolid    ${name}    0x0000000000000001 0 0 0 255\n`;
+
+function sceneShape(rig: PipelineRig) {
+  const s = rig.sim.scene!.state;
+  return {
+    nodes: [...s.nodes.keys()].sort(),
+    links: s.links.map((l) => `${l.src}:${l.srcPort}->${l.dst}:${l.dstPort}`).sort(),
+    columns: [...s.columns.keys()].sort(),
+    backdrops: [...(s.backdrops.get('Top') ?? [])].map((b) => b.title.text).sort(),
+    palettes: s.palettes.map((p) => p.file),
+  };
+}
+
+async function harmony<T = unknown>(rig: PipelineRig, fn: string, args?: unknown): Promise<T> {
+  return await rig.client.call((await rig.client.sessions())[0]!.id, fn, args) as T;
+}
+
+/** The drawing exposed on frames 1..n of the column of a READ node. */
+function exposures(rig: PipelineRig, read: string, n: number): Promise<string[]> {
+  return harmony(rig, '(function (a) { var c = node.linkedColumn(a[0], "DRAWING.ELEMENT"); var out = []; for (var f = 1; f <= a[1]; f++) out.push(column.getEntry(c, 1, f)); return out; })', [read, n]);
+}
+
+test('sequences load on their frames: negative start, gaps, padding 3, other extensions beside them; one image is held for the whole scene; frames after the scene are counted', async (t) => {
+  const rig = await pipelineRig(t);
+  const files: Record<string, Buffer | string> = { 'thumb.jpg': PNG_1PX, 'plateNeg.001.jpg': PNG_1PX, 'plateNeg.002.jpg': PNG_1PX };
+  for (const f of [-2, -1, 0, 1, 2, 5]) files[`plateNeg.${f < 0 ? '-' : ''}${String(Math.abs(f)).padStart(3, '0')}.png`] = Buffer.concat([PNG_1PX, Buffer.from(`f${f}`)]);
+  await publishFiles(rig.store, rig.dir, F, 'plateNeg', 'plate', { name: 'png', ext: 'png' }, files);
+  const neg = await rig.tool<ContainerRecord>('load.run', { product: 'plateNeg' });
+  t.deepEqual(await exposures(rig, neg.nodes[0]!, 9), ['-2', '-1', '0', '1', '2', '', '', '5', ''], 'first frame on 1, the gap left empty');
+  t.like(neg.data, { frames: 6, beyondScene: 0, hold: false });
+
+  await publishFiles(rig.store, rig.dir, F, 'still', 'image', { name: 'png', ext: 'png' }, { 'still.png': PNG_1PX });
+  const still = await rig.tool<ContainerRecord>('load.run', { product: 'still' });
+  const length = await harmony<number>(rig, 'frame.numberOf');
+  const held = await exposures(rig, still.nodes[0]!, length + 1);
+  t.deepEqual(held, [...Array.from({ length }, () => '1'), ''], `held on all ${length} frames`);
+
+  await publishFiles(rig.store, rig.dir, F, 'plateLong', 'plate', { name: 'png', ext: 'png' }, frames('plateLong', 1, length + 5));
+  const long = await rig.tool<ContainerRecord>('load.run', { product: 'plateLong' });
+  t.like(long.data, { frames: length + 5, beyondScene: 5 });
+  t.is((await exposures(rig, long.nodes[0]!, length)).at(-1), String(length));
+});
+
+test('a template loaded twice gets deterministic backdrop titles: the first free of name, name_2, name_3', async (t) => {
+  const rig = await pipelineRig(t);
+  await publishFiles(rig.store, rig.dir, F, 'templateRig', 'harmony.template', { name: 'tpl', ext: 'zip' }, { 'templateRig.zip': await templateZip(rig.dir, 'templateRig') });
+  const a = await rig.tool<ContainerRecord>('load.run', { product: 'templateRig' });
+  const b = await rig.tool<ContainerRecord>('load.run', { product: 'templateRig' });
+  const c = await rig.tool<ContainerRecord>('load.run', { product: 'templateRig' });
+  t.deepEqual([a.backdrop, b.backdrop, c.backdrop], ['templateRig', 'templateRig_2', 'templateRig_3']);
+  t.is(new Set([...a.nodes, ...b.nodes, ...c.nodes]).size, 6, 'each paste has its own nodes');
+  await rig.tool('inventory.remove', { ids: [b.id] });
+  const d = await rig.tool<ContainerRecord>('load.run', { product: 'templateRig' });
+  t.is(d.backdrop, 'templateRig_2', 'the freed title is reused');
+  t.deepEqual(sceneShape(rig).backdrops, ['templateRig', 'templateRig_2', 'templateRig_3']);
+});
+
+test('palettes: linked or imported, an update keeps their place in the palette list; remove takes only theirs', async (t) => {
+  const rig = await pipelineRig(t);
+  for (const name of ['palA', 'palB', 'palC']) await publishFiles(rig.store, rig.dir, F, name, 'palette', { name: 'plt', ext: 'plt' }, { [`${name}.plt`]: PLT(`${name}1`) });
+  const a = await rig.tool<ContainerRecord>('load.run', { product: 'palA' });
+  const b = await rig.tool<ContainerRecord>('load.run', { product: 'palB', mode: 'import' });
+  const c = await rig.tool<ContainerRecord>('load.run', { product: 'palC' });
+  const order = () => rig.sim.scene!.state.palettes.map((p) => path.basename(path.dirname(p.file)) + '/' + path.basename(p.file));
+  t.deepEqual(order(), ['v001/palA.plt', 'palette-library/palB.plt', 'v001/palC.plt']);
+  await publishFiles(rig.store, rig.dir, F, 'palA', 'palette', { name: 'plt', ext: 'plt' }, { 'palA.plt': PLT('palA2') });
+  await publishFiles(rig.store, rig.dir, F, 'palB', 'palette', { name: 'plt', ext: 'plt' }, { 'palB.plt': PLT('palB2') });
+  const r = await rig.tool<UpdateResult>('inventory.update', { all: true });
+  t.deepEqual(r.failed, []);
+  t.deepEqual(r.updated.map((u) => u.id).sort(), [a.id, b.id].sort());
+  t.deepEqual(r.unchanged, [c.id], 'palC is at its latest version: left alone');
+  t.deepEqual(order(), ['v002/palA.plt', 'palette-library/palB.plt', 'v001/palC.plt'], 'same order after the update');
+  t.regex(fs.readFileSync(b.nodes[0]!, 'utf8'), /palB2/, 'the imported copy holds the new version');
+  await rig.tool('inventory.remove', { ids: [a.id] });
+  t.deepEqual(order(), ['palette-library/palB.plt', 'v001/palC.plt']);
+});
+
+test('a version gone from the store is missing-in-store; an update that fails in Harmony leaves its container exactly as it was', async (t) => {
+  const rig = await pipelineRig(t);
+  await publishFiles(rig.store, rig.dir, F, 'plateA', 'plate', { name: 'png', ext: 'png' }, frames('plateA', 1, 2));
+  await publishFiles(rig.store, rig.dir, F, 'templateRig', 'harmony.template', { name: 'tpl', ext: 'zip' }, { 'templateRig.zip': await templateZip(rig.dir, 'templateRig') });
+  const plate = await rig.tool<ContainerRecord>('load.run', { product: 'plateA' });
+  const tpl = await rig.tool<ContainerRecord>('load.run', { product: 'templateRig' });
+  await publishFiles(rig.store, rig.dir, F, 'plateA', 'plate', { name: 'png', ext: 'png' }, frames('plateA', 1, 2, 'v2'));
+  fs.rmSync((await rig.store.resolve({ folder: F, product: 'plateA', version: 1 })).path, { recursive: true });
+  const status = async () => Object.fromEntries((await rig.tool<InventoryItem[]>('inventory.list')).map((i) => [i.productName, [i.status, i.latest]]));
+  t.deepEqual(await status(), { plateA: ['missing-in-store', 2], templateRig: ['latest', 1] });
+
+  // v2 of the template is a zip whose .tpl Harmony cannot paste: the old nodes were already deleted when it fails.
+  const broken = path.join(rig.dir, 'broken');
+  fs.mkdirSync(path.join(broken, 'templateRig.tpl'), { recursive: true });
+  fs.writeFileSync(path.join(broken, 'templateRig.tpl', 'readme.txt'), 'not a template');
+  await zipDirectory(broken, path.join(rig.dir, 'broken.zip'));
+  await publishFiles(rig.store, rig.dir, F, 'templateRig', 'harmony.template', { name: 'tpl', ext: 'zip' }, { 'templateRig.zip': fs.readFileSync(path.join(rig.dir, 'broken.zip')) });
+  const shape = sceneShape(rig);
+  const record = (await rig.call<PipelineData>('dcckit.pipeline.read')).containers[tpl.id];
+  const r = await rig.tool<UpdateResult>('inventory.update', { all: true });
+  t.deepEqual(r.updated.map((u) => u.id), [plate.id]);
+  t.is(r.failed.length, 1);
+  t.regex(r.failed[0]!.error, /^shots\/sh010\/templateRig v1: Harmony could not paste the template .*templateRig\.tpl/);
+  const now = sceneShape(rig);
+  t.deepEqual(now, shape, 'the template container is as it was (and the plate kept its nodes)');
+  t.deepEqual((await rig.call<PipelineData>('dcckit.pipeline.read')).containers[tpl.id], record);
+  t.deepEqual(await status(), { plateA: ['latest', 2], templateRig: ['outdated', 2] });
+
+  // A version that does not exist: a clear error naming the product, nothing changed.
+  const bad = await rig.tool<UpdateResult>('inventory.update', { ids: [plate.id], version: 7 });
+  t.regex(bad.failed[0]!.error, /shots\/sh010\/plateA v2: .*has no version 7/);
+  t.deepEqual(sceneShape(rig), shape);
+});
