@@ -18,3 +18,5 @@ export * from './launch/executable.ts';
 export { logsDir, tailFile } from './launch/logs.ts';
 export * from './launch/detached.ts';
 export * from './launch/batch.ts';
+export * from './launch/batch-result.ts';
+export { LineSplitter } from './launch/line-splitter.ts';

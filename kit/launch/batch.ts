@@ -4,13 +4,13 @@ import path from 'node:path';
 import { mergeEnv } from './env.ts';
 import { tailFile } from './logs.ts';
 import fsp from 'node:fs/promises';
-import { StringDecoder } from 'node:string_decoder';
 import type { Readable } from 'node:stream';
 import { finished } from 'node:stream/promises';
 import { execa } from 'execa';
-import { BatchRunError, LaunchError, type BatchFailure } from './errors.ts';
+import { LaunchError } from './errors.ts';
+import { BatchRunError, batchFailure, batchMessage, type BatchResult } from './batch-result.ts';
+import { LineSplitter } from './line-splitter.ts';
 import { checkCwd, spawnFailure } from './executable.ts';
-import { killTree } from './detached.ts';
 
 export type OutputStream = 'stdout' | 'stderr';
 
@@ -38,64 +38,7 @@ export interface BatchOptions {
   platform?: NodeJS.Platform;
 }
 
-export interface BatchResult {
-  command: string;
-  pid: number | undefined;
-  /** null when killed by a signal. */
-  exitCode: number | null;
-  signal: NodeJS.Signals | null;
-  timedOut: boolean;
-  canceled: boolean;
-  /** SIGKILL was needed after the grace period. */
-  forceKilled: boolean;
-  durationMs: number;
-  logFile: string | undefined;
-  /** The last output lines (up to 20), kept for error messages. */
-  lastLines: string[];
-}
-
 const KEEP_LAST_LINES = 20;
-/** A line longer than this (a binary dump, a progress bar without newlines) is delivered in pieces. */
-const MAX_LINE_CHARS = 1024 * 1024;
-
-/** Splits a byte stream into lines, across chunk boundaries and multi-byte characters. */
-export class LineSplitter {
-  private readonly decoder = new StringDecoder('utf8');
-  private partial = '';
-  private afterCR = false;
-  private readonly emit: (line: string) => void;
-  constructor(emit: (line: string) => void) { this.emit = emit; }
-
-  push(chunk: Buffer | string): void {
-    let text = typeof chunk === 'string' ? chunk : this.decoder.write(chunk);
-    if (this.afterCR && text.startsWith('\n')) text = text.slice(1);
-    this.afterCR = false;
-    let from = 0;
-    for (let i = 0; i < text.length; i++) {
-      const c = text.charCodeAt(i);
-      if (c !== 10 && c !== 13) continue;
-      this.emit(this.partial + text.slice(from, i));
-      this.partial = '';
-      if (c === 13) {
-        if (i + 1 === text.length) this.afterCR = true;
-        else if (text.charCodeAt(i + 1) === 10) i++;
-      }
-      from = i + 1;
-    }
-    this.partial += text.slice(from);
-    while (this.partial.length > MAX_LINE_CHARS) {
-      this.emit(this.partial.slice(0, MAX_LINE_CHARS));
-      this.partial = this.partial.slice(MAX_LINE_CHARS);
-    }
-  }
-
-  end(): void {
-    const rest = this.partial + this.decoder.end();
-    this.partial = '';
-    if (rest !== '') this.emit(rest);
-  }
-}
-
 function describeCommand(opts: BatchOptions): string {
   return opts.displayName ?? path.basename(opts.command);
 }
@@ -219,24 +162,4 @@ export async function runBatch(opts: BatchOptions): Promise<BatchResult> {
     if (failure) throw new BatchRunError(batchMessage(describeCommand(opts), failure, result, opts.timeout), failure, result);
   }
   return result;
-}
-
-function batchFailure(r: BatchResult): BatchFailure | null {
-  if (r.canceled) return 'canceled';
-  if (r.timedOut) return 'timeout';
-  if (r.signal) return 'signal';
-  if (r.exitCode !== 0) return 'exit';
-  return null;
-}
-
-function batchMessage(name: string, failure: BatchFailure, r: BatchResult, timeout: number | undefined): string {
-  const what = {
-    canceled: `${name} was canceled`,
-    timeout: `${name} did not finish within ${timeout} ms and was killed`,
-    signal: `${name} was killed by ${r.signal}`,
-    exit: `${name} exited with code ${r.exitCode}`,
-  }[failure];
-  const log = r.logFile ? ` (full output in ${r.logFile})` : '';
-  const tail = r.lastLines.length ? `\nlast output:\n  ${r.lastLines.slice(-10).join('\n  ')}` : '';
-  return `${what}${log}${tail}`;
 }

@@ -1,6 +1,5 @@
 /** The typed errors of starting processes: each message names what to set or do. */
 import { DccKitError } from '../errors.ts';
-import type { BatchResult } from './batch.ts';
 
 export type ExecutableProblem = 'missing' | 'not-executable' | 'not-a-file' | 'not-on-path' | 'batch-script' | 'no-candidates';
 
@@ -27,17 +26,4 @@ export class ExecutableNotFoundError extends DccKitError {
 /** Starting a process failed for a reason other than the program itself (log folder, cwd, resources). */
 export class LaunchError extends DccKitError {
   constructor(message: string, options?: { cause?: unknown }) { super(message, 'LAUNCH', options); }
-}
-
-export type BatchFailure = 'exit' | 'signal' | 'timeout' | 'canceled';
-
-/** A batch run ended badly; thrown only with `reject: true`. */
-export class BatchRunError extends DccKitError {
-  readonly failure: BatchFailure;
-  readonly result: BatchResult;
-  constructor(message: string, failure: BatchFailure, result: BatchResult) {
-    super(message, 'BATCH_FAILED');
-    this.failure = failure;
-    this.result = result;
-  }
 }
