@@ -5,7 +5,7 @@
  *
  *   dcckit.load.load      { container, loader, ... }                -> the container record
  *   dcckit.load.update    { updates: [{ id, version, color, ... }] } -> { updated: [id...], failed: [{ id, error }] }
- *                         (each container one undoable step: a failed one is left as it was)
+ *                         (one undoable step; a container that fails is left exactly as it was)
  *   dcckit.load.remove    { ids: [...] }                             -> { removed: [id...] }
  *   dcckit.load.inventory ()   -> { containers: [record + missingNodes] }   (one call for the whole scene)
  *   dcckit.load.colorize  { colors: { nodePath: [r, g, b, a] } }     -> number of nodes coloured
@@ -374,31 +374,52 @@
     for (var i = 0; i < nodes.length; i++) if (node.type(nodes[i])) node.setColor(nodes[i], color(rgba));
   }
 
+  /**
+   * Updates containers as ONE undoable step. A container that fails cancels the step (Harmony undoes it)
+   * and the step runs again without it: each container is updated completely or left exactly as it was,
+   * and the usual case (nothing fails) costs one undo accumulation whatever the number of containers.
+   */
   function update(args) {
-    var updated = [];
     var failed = [];
+    var updated = [];
     dcckitPipeline.modify(function (data) {
+      var pending = [];
       for (var i = 0; i < args.updates.length; i++) {
-        var u = args.updates[i];
-        var c = data.containers[u.id];
-        if (!c) { failed.push({ id: u.id, error: 'no container ' + u.id + ' in this scene' }); continue; }
-        // Each container is one undoable step: one that fails half way is put back as it was.
-        var copy = JSON.parse(JSON.stringify(c));
-        scene.beginUndoRedoAccum('dcc-kit update ' + c.product);
-        try {
-          loaderOf(c.loader).update(u, copy);
-          copy.version = u.version;
-          copy.representation = u.representation;
-          copy.source = u.source;
-        } catch (e) {
-          scene.cancelUndoRedoAccum();
-          failed.push({ id: u.id, error: String(e && e.message ? e.message : e) });
-          continue;
+        if (data.containers[args.updates[i].id]) pending.push(args.updates[i]);
+        else failed.push({ id: args.updates[i].id, error: 'no container ' + args.updates[i].id + ' in this scene' });
+      }
+      var done = {};
+      while (pending.length) {
+        done = {};
+        var broke = -1;
+        scene.beginUndoRedoAccum('dcc-kit update');
+        for (var j = 0; j < pending.length && broke < 0; j++) {
+          var u = pending[j];
+          var copy = JSON.parse(JSON.stringify(data.containers[u.id]));
+          try {
+            loaderOf(copy.loader).update(u, copy);
+            copy.version = u.version;
+            copy.representation = u.representation;
+            copy.source = u.source;
+            if (u.color) colorNodes(copy.nodes, u.color);
+            done[u.id] = copy;
+          } catch (e) {
+            broke = j;
+            failed.push({ id: u.id, error: String(e && e.message ? e.message : e) });
+          }
         }
-        scene.endUndoRedoAccum();
-        if (u.color) colorNodes(copy.nodes, u.color);
-        data.containers[u.id] = copy;
-        updated.push(u.id);
+        if (broke < 0) {
+          scene.endUndoRedoAccum();
+          break;
+        }
+        scene.cancelUndoRedoAccum();
+        pending.splice(broke, 1);
+      }
+      for (var id in done) {
+        if (done.hasOwnProperty(id)) {
+          data.containers[id] = done[id];
+          updated.push(id);
+        }
       }
     });
     return { updated: updated, failed: failed };
