@@ -443,16 +443,28 @@ export class Hub extends EventEmitter {
     if ((ev.type === 'joined' || ev.type === 'resumed') && this.adapters) this.sessionReady(ev.session, ev.type === 'resumed');
   }
 
-  /** Sessions whose adapter hook runs: tools' calls to them wait for it (at most callTimeout). */
+  /**
+   * Sessions whose adapter hook runs: tools' calls to them wait for it (at most callTimeout), and fail at
+   * once if the DCC quits meanwhile, as a call already sent to it would.
+   */
   private readonly readying = new Map<string, Promise<void>>();
 
   /** Lets the session's adapter act on a (re)connected session, after the hello reply has gone out. */
   private sessionReady(session: SessionInfo, resumed: boolean): void {
+    const peer = this.sessions.list().find((s) => s.id === session.id)?.peer ?? null;
     let done!: () => void;
-    const ready = new Promise<void>((resolve) => { done = resolve; });
+    let quit!: (err: Error) => void;
+    const ready = new Promise<void>((resolve, reject) => { done = resolve; quit = reject; });
+    const onClose = (reason: string) => quit(new SessionClosedError(`${session.dcc} session ${session.id}: connection lost before the call was sent (${reason})`));
+    peer?.once('close', onClose);
     const limit = setTimeout(done, this.opts.callTimeout);
     this.readying.set(session.id, ready);
-    void ready.then(() => { clearTimeout(limit); if (this.readying.get(session.id) === ready) this.readying.delete(session.id); });
+    const settled = () => {
+      clearTimeout(limit);
+      peer?.off('close', onClose);
+      if (this.readying.get(session.id) === ready) this.readying.delete(session.id);
+    };
+    ready.then(settled, settled);
     setImmediate(() => {
       void this.adapters!.find(session.dcc)
         .then((adapter) => adapter?.onSessionReady?.(session, this.services, { resumed }))
