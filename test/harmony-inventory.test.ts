@@ -18,6 +18,7 @@ function sceneShape(rig: PipelineRig) {
     columns: [...s.columns.keys()].sort(),
     backdrops: [...(s.backdrops.get('Top') ?? [])].map((b) => b.title.text).sort(),
     palettes: s.palettes.map((p) => p.file),
+    elements: [...s.elements.values()].map((e) => e.folder).sort(),
   };
 }
 
@@ -32,6 +33,7 @@ function exposures(rig: PipelineRig, read: string, n: number): Promise<string[]>
 
 test('sequences load on their frames: negative start, gaps, padding 3, other extensions beside them; one image is held for the whole scene; frames after the scene are counted', async (t) => {
   const rig = await pipelineRig(t);
+  const empty = sceneShape(rig);
   const files: Record<string, Buffer | string> = { 'thumb.jpg': PNG_1PX, 'plateNeg.001.jpg': PNG_1PX, 'plateNeg.002.jpg': PNG_1PX };
   for (const f of [-2, -1, 0, 1, 2, 5]) files[`plateNeg.${f < 0 ? '-' : ''}${String(Math.abs(f)).padStart(3, '0')}.png`] = Buffer.concat([PNG_1PX, Buffer.from(`f${f}`)]);
   await publishFiles(rig.store, rig.dir, F, 'plateNeg', 'plate', { name: 'png', ext: 'png' }, files);
@@ -49,6 +51,34 @@ test('sequences load on their frames: negative start, gaps, padding 3, other ext
   const long = await rig.tool<ContainerRecord>('load.run', { product: 'plateLong' });
   t.like(long.data, { frames: length + 5, beyondScene: 5 });
   t.is((await exposures(rig, long.nodes[0]!, length)).at(-1), String(length));
+
+  const removed = await rig.tool<{ removed: string[] }>('inventory.remove', { ids: [neg.id, still.id, long.id] });
+  t.is(removed.removed.length, 3);
+  t.deepEqual(sceneShape(rig), empty, 'nodes, columns and elements gone with their containers');
+});
+
+test('a background update replaces its layers\' images, adds new layers and drops the ones the version no longer has, keeping links', async (t) => {
+  const rig = await pipelineRig(t);
+  const layout = (layers: string[]) => JSON.stringify({ children: layers.map((l) => ({ filename: `layers/${l}.png` })) });
+  await publishFiles(rig.store, rig.dir, F, 'bgPark', 'background', { name: 'json', ext: 'json' }, {
+    'bgPark.json': layout(['sky', 'trees']), 'layers/sky.png': PNG_1PX, 'layers/trees.png': PNG_1PX,
+  });
+  const bg = await rig.tool<ContainerRecord>('load.run', { product: 'bgPark' });
+  t.deepEqual(bg.nodes, ['Top/sky', 'Top/trees']);
+  await harmony(rig, '(function () { return node.link("Top/sky", 0, "Top/Composite", 0, false, true); })');
+  await publishFiles(rig.store, rig.dir, F, 'bgPark', 'background', { name: 'json', ext: 'json' }, {
+    'bgPark.json': layout(['sky', 'hills']), 'layers/sky.png': Buffer.concat([PNG_1PX, Buffer.from('sky2')]), 'layers/hills.png': PNG_1PX,
+  });
+  const r = await rig.tool<UpdateResult>('inventory.update', { ids: [bg.id] });
+  t.deepEqual(r.updated.map((u) => [u.from, u.to]), [[1, 2]]);
+  const item = (await rig.tool<InventoryItem[]>('inventory.list'))[0]!;
+  t.deepEqual(item.nodes, ['Top/hills', 'Top/sky']);
+  t.is(item.status, 'latest');
+  const s = rig.sim.scene!.state;
+  t.false(s.nodes.has('Top/trees'));
+  t.false([...s.columns.keys()].some((c) => c.startsWith('trees')), 'the dropped layer\'s column went with it');
+  t.true(s.links.some((l) => l.src === 'Top/sky' && l.dst === 'Top/Composite'));
+  t.deepEqual(s.nodes.get('Top/hills')!.color, { r: 0, g: 200, b: 0, a: 255 });
 });
 
 test('a template loaded twice gets deterministic backdrop titles: the first free of name, name_2, name_3', async (t) => {

@@ -275,7 +275,12 @@
             read = importImages(nodeViewGroup(), layer.name, [{ file: layer.file, drawing: '1', frame: 1 }], true, j * 120, 0).read;
           }
           nodes.push(read);
+          delete byName[layer.name];
         }
+        // Layers the new version no longer has go with their columns, as a new load would not have them.
+        var gone = [];
+        for (var n in byName) if (byName.hasOwnProperty(n)) gone.push(byName[n]);
+        deleteNodes(gone);
         c.nodes = nodes;
       }
     },
@@ -427,22 +432,24 @@
 
   function remove(args) {
     var removed = [];
-    dcckitPipeline.modify(function (data) {
-      for (var i = 0; i < args.ids.length; i++) {
-        var c = data.containers[args.ids[i]];
-        if (!c) continue;
-        if (c.loader === 'audio') {
-          if (column.type(c.data.column) === 'SOUND') column.removeSoundColumn(c.data.column);
-        } else if (c.loader === 'palette') {
-          var found = findPalette(c.data.file);
-          if (found) paletteList().removePaletteById(found.palette.id);
-        } else {
-          deleteNodes(c.nodes);
-          if (c.backdrop) removeBackdrop(c.backdrop);
+    atomically('dcc-kit remove', function () {
+      dcckitPipeline.modify(function (data) {
+        for (var i = 0; i < args.ids.length; i++) {
+          var c = data.containers[args.ids[i]];
+          if (!c) continue;
+          if (c.loader === 'audio') {
+            if (column.type(c.data.column) === 'SOUND') column.removeSoundColumn(c.data.column);
+          } else if (c.loader === 'palette') {
+            var found = findPalette(c.data.file);
+            if (found) paletteList().removePaletteById(found.palette.id);
+          } else {
+            deleteNodes(c.nodes);
+            if (c.backdrop) removeBackdrop(c.backdrop);
+          }
+          delete data.containers[args.ids[i]];
+          removed.push(args.ids[i]);
         }
-        delete data.containers[args.ids[i]];
-        removed.push(args.ids[i]);
-      }
+      });
     });
     return { removed: removed };
   }
