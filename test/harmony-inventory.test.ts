@@ -81,6 +81,18 @@ test('a background update replaces its layers\' images, adds new layers and drop
   t.deepEqual(s.nodes.get('Top/hills')!.color, { r: 0, g: 200, b: 0, a: 255 });
 });
 
+test('TGA sequences and a flattened PSD load as image sequences in their own file format', async (t) => {
+  const rig = await pipelineRig(t);
+  await publishFiles(rig.store, rig.dir, F, 'refTga', 'reference', { name: 'tga', ext: 'tga' }, { 'refTga.0001.tga': 'tga1', 'refTga.0002.tga': 'tga2' });
+  await publishFiles(rig.store, rig.dir, F, 'designPsd', 'image', { name: 'psd', ext: 'psd' }, { 'designPsd.psd': '8BPS flattened' });
+  const tga = await rig.tool<ContainerRecord>('load.run', { product: 'refTga' });
+  const psd = await rig.tool<ContainerRecord>('load.run', { product: 'designPsd' });
+  const formats = [...rig.sim.scene!.state.elements.values()].map((e) => [e.name, e.fileFormat]);
+  t.deepEqual(formats, [['refTga', 'TGA'], ['designPsd', 'PSD']]);
+  t.deepEqual(await exposures(rig, tga.nodes[0]!, 3), ['1', '2', '']);
+  t.like(psd.data, { hold: true });
+});
+
 test('a template loaded twice gets deterministic backdrop titles: the first free of name, name_2, name_3', async (t) => {
   const rig = await pipelineRig(t);
   await publishFiles(rig.store, rig.dir, F, 'templateRig', 'harmony.template', { name: 'tpl', ext: 'zip' }, { 'templateRig.zip': await templateZip(rig.dir, 'templateRig') });
