@@ -143,3 +143,21 @@ test('peer bytes reach the hub log escaped: no ESC, carriage return or line of t
   for (const line of text.split('\n').filter(Boolean)) t.regex(line, /^(\d{4}-\d\d-\d\dT\S+ (debug|info |warn |error) |    )/);
   t.false(/^2026-01-01T00:00:00\.000Z error forged/m.test(text), 'a peer cannot write a line of its own');
 });
+
+test('a frame body grows as its bytes arrive: announcing 64 MiB and sending 1 KiB holds far less than 64 MiB', (t) => {
+  const decoders: FrameDecoder[] = [];
+  const before = process.memoryUsage().arrayBuffers;
+  // What an authenticated peer can do after its hello: announce the largest frame allowed, then send little.
+  for (let i = 0; i < 8; i++) {
+    const decoder = new FrameDecoder(64 * MiB);
+    const header = Buffer.alloc(6);
+    header.write('AH', 0, 'latin1');
+    header.writeUInt32BE(64 * MiB, 2);
+    t.deepEqual(decoder.push(header), []);
+    t.deepEqual(decoder.push(Buffer.alloc(1024, 0x20)), []);
+    decoders.push(decoder);
+  }
+  const held = process.memoryUsage().arrayBuffers - before;
+  t.true(held < 8 * MiB, `8 decoders waiting for 64 MiB bodies hold ${(held / MiB).toFixed(1)} MiB after 1 KiB each`);
+  t.is(decoders[0].pendingBytes, 6 + 1024);
+});
