@@ -50,7 +50,8 @@ test('a save of a project linking outside itself is refused and leaves nothing; 
   const snapshot = await snapshotProject(dir, workArea, { followOutsideLinks: true });
   t.teardown(() => snapshot.release());
   const zip = path.join(scratch, 'save', 'followed.zip');
-  await zipDirectory(snapshot.dir, zip);
+  // The snapshot's links are absolute, into the project folder: the service zips it following them (service.ts).
+  await zipDirectory(snapshot.dir, zip, { followOutsideLinks: true });
   const names = (await listZip(zip)).map((e) => e.name);
   t.true(names.includes('palette-library/palette.plt'), 'the linked folder is archived as its content');
   t.true(names.includes('drawing-alias/Drawing-1.tvg'));
@@ -70,4 +71,32 @@ test('dcc-kit workfile save --help names --follow-outside-links', async (t) => {
   t.is(help.code, 0);
   t.regex(help.stdout, /save \[--version-up\] .*\[--follow-outside-links\]/);
   t.regex(help.stdout, /a link leading outside the project folder refuses the\s+save unless --follow-outside-links/);
+});
+
+test('zipDirectory refuses a folder linking outside itself unless followOutsideLinks, and writes nothing', async (t) => {
+  const dir = await project('zip', true);
+  const out = path.join(scratch, 'zip', 'out');
+  await fs.mkdir(out);
+  const zip = path.join(out, 'project.zip');
+  const err = await t.throwsAsync(zipDirectory(dir, zip), { instanceOf: OutsideLinkError });
+  t.regex(err!.message, /holds 1 symlink leading outside it \(palette-library -> .*zip\/library\)/);
+  t.regex(err!.message, /Nothing was written.*followOutsideLinks: true/);
+  t.deepEqual(err!.links.map((l) => l.rel), ['palette-library']);
+  t.deepEqual(await fs.readdir(out), [], 'no archive and no temp file');
+
+  const followed = await zipDirectory(dir, zip, { followOutsideLinks: true });
+  t.is(followed.files, 4);
+  const names = (await listZip(zip)).map((e) => e.name);
+  t.true(names.includes('palette-library/palette.plt'));
+});
+
+test('zipDirectory follows links inside the folder without being asked', async (t) => {
+  const dir = await project('zip-inside', false);
+  await fs.symlink(path.join(dir, 'scene.xstage'), path.join(dir, 'absolute-alias.xstage'));
+  const zip = path.join(scratch, 'zip-inside', 'project.zip');
+  const summary = await zipDirectory(dir, zip);
+  t.deepEqual(summary.skipped, []);
+  const names = (await listZip(zip)).map((e) => e.name);
+  t.true(names.includes('drawing-alias/Drawing-1.tvg'));
+  t.true(names.includes('absolute-alias.xstage'));
 });

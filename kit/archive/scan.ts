@@ -35,6 +35,8 @@ export interface ScanResult {
   totalBytes: number;
   /** Paths (relative) that were not archived: dangling symlinks, loops, special files. */
   skipped: string[];
+  /** Symlinks leading outside the folder, not followed (only when followOutsideLinks is false). */
+  outsideLinks: OutsideLink[];
 }
 
 export interface ScanOptions {
@@ -43,6 +45,12 @@ export interface ScanOptions {
   ignorePaths?: string[];
   signal?: AbortSignal;
   onEntry?: (fileCount: number, totalBytes: number) => void;
+  /**
+   * Follow symlinks that lead outside the folder (default true here). When false they are neither followed nor
+   * listed as entries but reported in `outsideLinks`, so the caller can refuse the tree without walking what
+   * they lead to (a link to a home folder).
+   */
+  followOutsideLinks?: boolean;
 }
 
 export async function scanTree(srcDir: string, opts: ScanOptions = {}): Promise<ScanResult> {
@@ -58,7 +66,8 @@ export async function scanTree(srcDir: string, opts: ScanOptions = {}): Promise<
     throw new ArchiveSourceError(`${root} is not a folder: zipDirectory archives the contents of a folder.`, root);
   }
   const ignore = new Set((opts.ignorePaths ?? []).map(p => path.resolve(p)));
-  const result: ScanResult = { entries: [], fileCount: 0, totalBytes: 0, skipped: [] };
+  const result: ScanResult = { entries: [], fileCount: 0, totalBytes: 0, skipped: [], outsideLinks: [] };
+  const realRoot = opts.followOutsideLinks === false ? await fsp.realpath(root) : null;
 
   const walk = async (absDir: string, relDir: string, ancestors: Set<string>): Promise<void> => {
     opts.signal?.throwIfAborted();
@@ -95,6 +104,10 @@ export async function scanTree(srcDir: string, opts: ScanOptions = {}): Promise<
       const rel = relDir ? `${relDir}/${s.name}` : s.name;
       if (!s.lst) continue; // vanished since readdir: not part of the snapshot
       if (!s.st) { result.skipped.push(rel); continue; } // dangling symlink or link loop
+      if (realRoot !== null && s.lst.isSymbolicLink()) {
+        const target = await fsp.realpath(s.abs).catch(() => null);
+        if (target !== null && !isInside(realRoot, target)) { result.outsideLinks.push({ rel, target }); continue; }
+      }
       const st = s.st;
       if (st.isDirectory()) {
         if (opts.exclude?.(rel, { isDirectory: true, size: 0 })) continue;
@@ -119,6 +132,12 @@ export async function scanTree(srcDir: string, opts: ScanOptions = {}): Promise<
   return result;
 }
 
+/** Whether the resolved path `target` is `root` or lies below it. */
+function isInside(root: string, target: string): boolean {
+  const rel = path.relative(root, target);
+  return rel !== '..' && !rel.startsWith(`..${path.sep}`) && !path.isAbsolute(rel);
+}
+
 /**
  * The symlinks under `srcDir` (files or folders) that lead outside it, resolved: zipping follows links, so
  * what they lead to would be archived as if it were part of the folder (a link to a shared library folder, or
@@ -136,8 +155,7 @@ export async function findOutsideLinks(srcDir: string): Promise<OutsideLink[]> {
       else if (ent.isSymbolicLink()) {
         const target = await fsp.realpath(abs).catch(() => null);
         if (target === null) continue; // dangling or a loop: the zip skips and reports it
-        const inside = path.relative(root, target);
-        if (inside === '..' || inside.startsWith(`..${path.sep}`) || path.isAbsolute(inside)) found.push({ rel, target });
+        if (!isInside(root, target)) found.push({ rel, target });
       }
     }
   };

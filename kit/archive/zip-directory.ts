@@ -12,7 +12,7 @@ import fsp, { type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
 import { crc32Combine } from './crc32-combine.ts';
 import { hasCompressedExtension, looksIncompressible, sampleRanges } from './compressibility.ts';
-import { ArchiveAbortedError, ArchiveError, ArchiveSourceError, ArchiveWriteError, ZipCorruptError, errnoOf, writeHint } from './errors.ts';
+import { ArchiveAbortedError, ArchiveError, ArchiveSourceError, ArchiveWriteError, OutsideLinkError, ZipCorruptError, errnoOf, writeHint, type OutsideLink } from './errors.ts';
 import { planReadJobs, readFailureToError, runReadJobs } from './entry-reading.ts';
 import { ProgressReporter, type ProgressCallback } from './progress.ts';
 import { scanTree, type ExcludePredicate, type SourceEntry } from './scan.ts';
@@ -36,6 +36,12 @@ export interface ZipDirectoryOptions {
   threads?: number;
   /** 'always' writes ZIP64 records even for small archives (compatibility testing). Default 'auto'. */
   zip64?: 'auto' | 'always';
+  /**
+   * Symlinks are followed (what they lead to is stored). One leading outside `srcDir` refuses the archive
+   * (OutsideLinkError, nothing written) unless this is true: a link to a library or home folder would put all
+   * of it in the archive. Default false.
+   */
+  followOutsideLinks?: boolean;
 }
 
 export interface ZipSummary {
@@ -90,6 +96,13 @@ class UnitQueue {
   drainWaiters(): void { for (const w of this.spaceWaiters.splice(0)) w(); this.items.length = 0; }
 }
 
+function outsideLinksError(root: string, links: OutsideLink[]): OutsideLinkError {
+  const shown = links.slice(0, 5).map((l) => `${l.rel} -> ${l.target}`).join('; ');
+  return new OutsideLinkError(`${root} holds ${links.length} symlink${links.length === 1 ? '' : 's'} leading outside it (${shown}`
+    + `${links.length > 5 ? '; ...' : ''}). Links are followed when zipping, so what they lead to would go into the archive. `
+    + 'Nothing was written. Replace the link with a copy, or pass followOutsideLinks: true if that is wanted.', root, links);
+}
+
 export async function zipDirectory(srcDir: string, destZip: string, opts: ZipDirectoryOptions = {}): Promise<ZipSummary> {
   const started = performance.now();
   const level = opts.level ?? 6;
@@ -110,10 +123,11 @@ export async function zipDirectory(srcDir: string, destZip: string, opts: ZipDir
 
   progress.phase('scan', 0, 0);
   const scan = await scanTree(srcDir, {
-    exclude: opts.exclude, ignorePaths: [dest], signal,
+    exclude: opts.exclude, ignorePaths: [dest], signal, followOutsideLinks: opts.followOutsideLinks ?? false,
     onEntry: (files, bytes) => { progress.state.filesTotal = progress.state.filesDone = files; progress.state.bytesTotal = progress.state.bytesDone = bytes; progress.emit(false); },
   }).catch((err) => { throw signal?.aborted ? aborted() : err; });
   progress.emit(true);
+  if (scan.outsideLinks.length) throw outsideLinksError(path.resolve(srcDir), scan.outsideLinks);
 
   const temp = tempPathBeside(dest);
   let fh: FileHandle | undefined;

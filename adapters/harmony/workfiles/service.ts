@@ -88,7 +88,9 @@ export class WorkfileService {
       settleMs: opts.settleMs ?? DEFAULT_SETTLE_MS,
     };
     this.queue = new SaveQueue({
-      zip: (job, onProgress) => zipDirectory(job.snapshot.dir, job.dest, { onProgress, exclude: isOriginRecord, threads: this.opts.zipThreads }),
+      // The snapshot's links lead into the project folder (fs.cp makes them absolute); the project itself was
+      // checked for links leading outside it when the snapshot was taken (snapshot.ts).
+      zip: (job, onProgress) => zipDirectory(job.snapshot.dir, job.dest, { onProgress, exclude: isOriginRecord, threads: this.opts.zipThreads, followOutsideLinks: true }),
       progress: (job, p) => this.onProgress(job, p),
       superseded: (dropped, by) => this.hub.emit('workfile.superseded', { ids: dropped.ids, by: by.ids[by.ids.length - 1]!, dest: by.dest }),
       done: (job, outcome) => this.onDone(job, outcome),
