@@ -93,6 +93,22 @@ test('TGA sequences and a flattened PSD load as image sequences in their own fil
   t.like(psd.data, { hold: true });
 });
 
+test('a template that brings its own backdrop (as published templates do): update and remove take it with the container', async (t) => {
+  const rig = await pipelineRig(t);
+  const empty = sceneShape(rig);
+  // The template's backdrop has the product's own name: the container's backdrop must still be told apart.
+  await publishFiles(rig.store, rig.dir, F, 'templateRig', 'harmony.template', { name: 'tpl', ext: 'zip' }, { 'templateRig.zip': await templateZip(rig.dir, 'templateRig', undefined, 'templateRig') });
+  const a = await rig.tool<ContainerRecord>('load.run', { product: 'templateRig' });
+  t.is(a.backdrop, 'templateRig_2', 'the first title free once the template\'s own backdrop is in');
+  t.deepEqual(sceneShape(rig).backdrops, ['templateRig', 'templateRig_2']);
+  await publishFiles(rig.store, rig.dir, F, 'templateRig', 'harmony.template', { name: 'tpl', ext: 'zip' }, { 'templateRig.zip': await templateZip(rig.dir, 'templateRig', undefined, 'templateRig') });
+  const r = await rig.tool<UpdateResult>('inventory.update', { all: true });
+  t.deepEqual(r.failed, []);
+  t.deepEqual(sceneShape(rig).backdrops, ['templateRig', 'templateRig_2'], 'the old paste\'s backdrop went, the new one came');
+  await rig.tool('inventory.remove', { ids: [a.id] });
+  t.deepEqual(sceneShape(rig), empty);
+});
+
 test('a template loaded twice gets deterministic backdrop titles: the first free of name, name_2, name_3', async (t) => {
   const rig = await pipelineRig(t);
   await publishFiles(rig.store, rig.dir, F, 'templateRig', 'harmony.template', { name: 'tpl', ext: 'zip' }, { 'templateRig.zip': await templateZip(rig.dir, 'templateRig') });

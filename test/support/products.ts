@@ -5,6 +5,7 @@ import type { ProductStore } from '../../kit/store/index.ts';
 import { zipDirectory } from '../../kit/archive/index.ts';
 import { SimScene } from '../../adapters/harmony/simulator/dom/index.ts';
 import { copyNodes, writeTemplate } from '../../adapters/harmony/simulator/dom/templates.ts';
+import { normalizeBackdrop } from '../../adapters/harmony/simulator/dom/backdrops.ts';
 
 export const PNG_1PX = Buffer.from('89504e470d0a1a0a0000000d4948445200000001000000010806000000' +
   '1f15c4890000000d4944415478da63f8cfc0f01f0005000201a5e1f4e70000000049454e44ae426082', 'hex');
@@ -31,8 +32,8 @@ export function frames(product: string, first: number, last: number, tag = 'v1')
   return out;
 }
 
-/** A zipped .tpl holding a READ + COMPOSITE pair made in a throwaway simulator scene. */
-export async function templateZip(dir: string, name: string, nodeNames: string[] = ['tplRead', 'tplComp']): Promise<Buffer> {
+/** A zipped .tpl holding a READ + COMPOSITE pair made in a throwaway simulator scene (with a backdrop around them: `backdrop` titles it). */
+export async function templateZip(dir: string, name: string, nodeNames: string[] = ['tplRead', 'tplComp'], backdrop?: string): Promise<Buffer> {
   const proj = fs.mkdtempSync(path.join(dir, 'tplsrc-'));
   const scene = SimScene.createDefault(path.join(proj, 'scene'), 'scene');
   const paths: string[] = [];
@@ -41,7 +42,9 @@ export async function templateZip(dir: string, name: string, nodeNames: string[]
     scene.state.nodes.set(p, { ...structuredClone(scene.state.nodes.get('Top/Composite')!), name: n, x: i * 100, y: 0, type: 'COMPOSITE' });
     paths.push(p);
   }
-  const drag = copyNodes(scene, paths, [], 0, 0)!;
+  const backdrops = backdrop === undefined ? [] : [normalizeBackdrop({ position: { x: -20, y: -40, w: nodeNames.length * 100 + 40, h: 120 }, title: { text: backdrop } })!];
+  if (backdrops.length) scene.state.backdrops.set('Top', [...(scene.state.backdrops.get('Top') ?? []), ...backdrops]);
+  const drag = copyNodes(scene, paths, backdrops, 0, 0)!;
   const out = path.join(proj, 'out');
   fs.mkdirSync(out);
   writeTemplate(drag, out, name);

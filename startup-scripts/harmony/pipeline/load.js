@@ -105,13 +105,73 @@
     for (var i = 2; ; i++) if (!taken[name + '_' + i]) return name + '_' + i;
   }
 
+  /** A container's own backdrop carries this description (a pasted template may bring one of the same title). */
+  var CONTAINER_NOTE = 'dcc-kit container';
+
+  function isContainerBackdrop(b) {
+    return !!b.description && String(b.description.text) === CONTAINER_NOTE;
+  }
+
   function findBackdrop(title) {
     var list = Backdrop.backdrops(ROOT);
-    for (var i = 0; i < list.length; i++) if (String(list[i].title.text) === title) return list[i];
+    for (var i = 0; i < list.length; i++) if (String(list[i].title.text) === title && isContainerBackdrop(list[i])) return list[i];
     return null;
   }
 
-  function wrapInBackdrop(title, nodes, at) {
+  function backdropKey(b) {
+    var p = b.position;
+    return String(b.title.text) + '|' + p.x + ',' + p.y + ',' + p.w + ',' + p.h + '|' + (b.description ? String(b.description.text) : '');
+  }
+
+  /** Backdrops in Top now that were not in `before` (backdrops have no ids: compared by value, duplicates counted). */
+  function newBackdrops(before) {
+    var seen = {};
+    for (var i = 0; i < before.length; i++) {
+      var k = backdropKey(before[i]);
+      seen[k] = (seen[k] || 0) + 1;
+    }
+    var out = [];
+    var now = Backdrop.backdrops(ROOT);
+    for (var j = 0; j < now.length; j++) {
+      var key = backdropKey(now[j]);
+      if (seen[key]) seen[key]--;
+      else out.push({ title: String(now[j].title.text), x: now[j].position.x, y: now[j].position.y, w: now[j].position.w, h: now[j].position.h });
+    }
+    return out;
+  }
+
+  function within(p, rect) {
+    return !!rect && p.x >= rect.x && p.y >= rect.y && p.x <= rect.x + rect.w && p.y <= rect.y + rect.h;
+  }
+
+  /**
+   * Removes the backdrops a template brought: the one of the same title and place, else (moved by the
+   * artist) the one of the same title inside the container's backdrop; never a container's own backdrop.
+   */
+  function removePastedBackdrops(list, rect) {
+    for (var i = 0; list && i < list.length; i++) {
+      var all = Backdrop.backdrops(ROOT);
+      var hit = null;
+      for (var j = 0; j < all.length && !hit; j++) {
+        if (!isContainerBackdrop(all[j]) && String(all[j].title.text) === list[i].title && all[j].position.x === list[i].x && all[j].position.y === list[i].y) hit = all[j];
+      }
+      for (var k = 0; k < all.length && !hit; k++) {
+        if (!isContainerBackdrop(all[k]) && String(all[k].title.text) === list[i].title && within(all[k].position, rect)) hit = all[k];
+      }
+      if (hit) Backdrop.removeBackdrop(hit);
+    }
+  }
+
+  /** The container's backdrop and what it brought, before its nodes go (update, remove). */
+  function removeContainerBackdrops(c) {
+    var bd = c.backdrop ? findBackdrop(c.backdrop) : null;
+    var at = bd ? bd.position : null;
+    removePastedBackdrops(c.data && c.data.backdrops, at);
+    if (bd) Backdrop.removeBackdrop(bd);
+    return at;
+  }
+
+  function wrapInBackdrop(title, nodes, at, rects) {
     var minX = 1e9, minY = 1e9, maxX = -1e9, maxY = -1e9;
     for (var i = 0; i < nodes.length; i++) {
       var x = node.coordX(nodes[i]), y = node.coordY(nodes[i]);
@@ -120,12 +180,21 @@
       if (x > maxX) maxX = x;
       if (y > maxY) maxY = y;
     }
+    var pos;
     if (!nodes.length) { minX = 0; minY = 0; maxX = 0; maxY = 0; }
-    var pos = at || { x: minX - 40, y: minY - 60, w: maxX - minX + 200, h: maxY - minY + 160 };
+    pos = { x: minX - 40, y: minY - 60, w: maxX - minX + 200, h: maxY - minY + 160 };
+    for (var r = 0; rects && r < rects.length; r++) {
+      var right = Math.max(pos.x + pos.w, rects[r].x + rects[r].w + 20), bottom = Math.max(pos.y + pos.h, rects[r].y + rects[r].h + 20);
+      pos.x = Math.min(pos.x, rects[r].x - 20);
+      pos.y = Math.min(pos.y, rects[r].y - 40);
+      pos.w = right - pos.x;
+      pos.h = bottom - pos.y;
+    }
+    if (at) pos = at;
     Backdrop.addBackdrop(ROOT, {
       position: pos,
       title: { text: title, color: 4278190080, size: 14, font: 'Arial' },
-      description: { text: 'dcc-kit container', color: 4278190080, size: 12, font: 'Arial' },
+      description: { text: CONTAINER_NOTE, color: 4278190080, size: 12, font: 'Arial' },
       color: 4285098345
     });
     return pos;
@@ -138,17 +207,22 @@
     return out;
   }
 
-  function pasteUnderBackdrop(tpl, title, at) {
+  /**
+   * Pastes a template into Top; the container's own backdrop goes around everything it brought (nodes and
+   * backdrops, which are recorded so update and remove take them too). `fresh`: a new container, whose
+   * title is the first free one once the template's own backdrops are in.
+   */
+  function pasteUnderBackdrop(tpl, title, at, fresh) {
     var before = topNodes();
-    var backdropsBefore = Backdrop.backdrops(ROOT).length;
+    var backdropsBefore = Backdrop.backdrops(ROOT);
     if (!copyPaste.pasteTemplateIntoGroup(tpl, ROOT, 1)) throw new Error('Harmony could not paste the template ' + tpl);
     var after = node.subNodes(ROOT);
     var added = [];
     for (var i = 0; i < after.length; i++) if (!before[after[i]]) added.push(after[i]);
-    // Backdrops that came with the template stay; the container's own backdrop goes around all the nodes.
-    var count = Backdrop.backdrops(ROOT).length - backdropsBefore;
-    var pos = wrapInBackdrop(title, added, at);
-    return { nodes: added, backdrop: title, position: pos, pastedBackdrops: count };
+    var brought = newBackdrops(backdropsBefore);
+    var name = fresh ? freeTitle(title) : title;
+    var pos = wrapInBackdrop(name, added, at, brought);
+    return { nodes: added, backdrop: name, position: pos, backdrops: brought };
   }
 
   /** Links between the container's nodes and the rest of the scene, by node name (names survive a re-paste). */
@@ -191,11 +265,6 @@
 
   function deleteNodes(nodes) {
     for (var i = 0; i < nodes.length; i++) if (node.type(nodes[i])) node.deleteNode(nodes[i], true, true);
-  }
-
-  function removeBackdrop(title) {
-    var bd = findBackdrop(title);
-    if (bd) Backdrop.removeBackdrop(bd);
   }
 
   function paletteList() {
@@ -317,20 +386,18 @@
     },
     template: {
       load: function (a, c) {
-        var pasted = pasteUnderBackdrop(a.tpl, freeTitle(a.title));
+        var pasted = pasteUnderBackdrop(a.tpl, a.title, null, true);
         c.nodes = pasted.nodes;
         c.backdrop = pasted.backdrop;
-        c.data = { position: pasted.position };
+        c.data = { position: pasted.position, backdrops: pasted.backdrops };
       },
       update: function (a, c) {
         var links = boundaryLinks(c.nodes);
+        var at = removeContainerBackdrops(c);
         deleteNodes(c.nodes);
-        var bd = findBackdrop(c.backdrop);
-        var at = bd ? bd.position : null;
-        removeBackdrop(c.backdrop);
-        var pasted = pasteUnderBackdrop(a.tpl, c.backdrop, at);
+        var pasted = pasteUnderBackdrop(a.tpl, c.backdrop, at, false);
         c.nodes = pasted.nodes;
-        c.data = { position: pasted.position, restoredLinks: restoreLinks(links, pasted.nodes) };
+        c.data = { position: pasted.position, backdrops: pasted.backdrops, restoredLinks: restoreLinks(links, pasted.nodes) };
       }
     }
   };
@@ -443,8 +510,8 @@
             var found = findPalette(c.data.file);
             if (found) paletteList().removePaletteById(found.palette.id);
           } else {
+            removeContainerBackdrops(c);
             deleteNodes(c.nodes);
-            if (c.backdrop) removeBackdrop(c.backdrop);
           }
           delete data.containers[args.ids[i]];
           removed.push(args.ids[i]);
