@@ -57,6 +57,26 @@ test('sequences load on their frames: negative start, gaps, padding 3, other ext
   t.deepEqual(sceneShape(rig), empty, 'nodes, columns and elements gone with their containers');
 });
 
+test('a background goes into the Node View\'s group, backdrop included; its update finds layers whose READ was renamed at load', async (t) => {
+  const rig = await pipelineRig(t);
+  await harmony(rig, '(function () { node.add("Top", "Set", "GROUP", 0, 0, 0); node.add("Top/Set", "sky", "PEG", 0, 0, 0); view.group = function () { return "Top/Set"; }; return true; })');
+  const before = sceneShape(rig);
+  const layout = JSON.stringify({ children: [{ filename: 'layers/sky.png' }] });
+  await publishFiles(rig.store, rig.dir, F, 'bgSet', 'background', { name: 'json', ext: 'json' }, { 'bgSet.json': layout, 'layers/sky.png': PNG_1PX });
+  const bg = await rig.tool<ContainerRecord>('load.run', { product: 'bgSet' });
+  t.deepEqual(bg.nodes, ['Top/Set/sky_1']);
+  t.deepEqual((rig.sim.scene!.state.backdrops.get('Top/Set') ?? []).map((b) => b.title.text), ['bgSet']);
+  await harmony(rig, '(function () { return node.link("Top/Set/sky_1", 0, "Top/Set/sky", 0, false, true); })');
+  await publishFiles(rig.store, rig.dir, F, 'bgSet', 'background', { name: 'json', ext: 'json' }, { 'bgSet.json': layout, 'layers/sky.png': Buffer.concat([PNG_1PX, Buffer.from('v2')]) });
+  const r = await rig.tool<UpdateResult>('inventory.update', { all: true });
+  t.deepEqual(r.failed, []);
+  t.deepEqual((await rig.tool<InventoryItem[]>('inventory.list'))[0]!.nodes, ['Top/Set/sky_1'], 'the same READ, not a new one');
+  t.true(rig.sim.scene!.state.links.some((l) => l.src === 'Top/Set/sky_1' && l.dst === 'Top/Set/sky'));
+  await rig.tool('inventory.remove', { ids: [bg.id] });
+  t.deepEqual(sceneShape(rig), before);
+  t.deepEqual(rig.sim.scene!.state.backdrops.get('Top/Set') ?? [], []);
+});
+
 test('a background update replaces its layers\' images, adds new layers and drops the ones the version no longer has, keeping links', async (t) => {
   const rig = await pipelineRig(t);
   const layout = (layers: string[]) => JSON.stringify({ children: layers.map((l) => ({ filename: `layers/${l}.png` })) });

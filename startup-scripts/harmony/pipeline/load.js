@@ -91,16 +91,16 @@
     return { read: read, column: col, element: elementId, beyondScene: beyond };
   }
 
-  function backdropTitles() {
-    var list = Backdrop.backdrops(ROOT);
+  function backdropTitles(group) {
+    var list = Backdrop.backdrops(group || ROOT);
     var out = {};
     for (var i = 0; i < list.length; i++) out[String(list[i].title.text)] = true;
     return out;
   }
 
   /** The first free title: name, name_2, name_3... (deterministic, whatever order backdrops are in). */
-  function freeTitle(name) {
-    var taken = backdropTitles();
+  function freeTitle(name, group) {
+    var taken = backdropTitles(group);
     if (!taken[name]) return name;
     for (var i = 2; ; i++) if (!taken[name + '_' + i]) return name + '_' + i;
   }
@@ -112,8 +112,8 @@
     return !!b.description && String(b.description.text) === CONTAINER_NOTE;
   }
 
-  function findBackdrop(title) {
-    var list = Backdrop.backdrops(ROOT);
+  function findBackdrop(title, group) {
+    var list = Backdrop.backdrops(group || ROOT);
     for (var i = 0; i < list.length; i++) if (String(list[i].title.text) === title && isContainerBackdrop(list[i])) return list[i];
     return null;
   }
@@ -162,16 +162,16 @@
     }
   }
 
-  /** The container's backdrop and what it brought, before its nodes go (update, remove). */
+  /** The container's backdrop (in its group: a background's is where its READs are) and what it brought. */
   function removeContainerBackdrops(c) {
-    var bd = c.backdrop ? findBackdrop(c.backdrop) : null;
+    var bd = c.backdrop ? findBackdrop(c.backdrop, c.data && c.data.group) : null;
     var at = bd ? bd.position : null;
     removePastedBackdrops(c.data && c.data.backdrops, at);
     if (bd) Backdrop.removeBackdrop(bd);
     return at;
   }
 
-  function wrapInBackdrop(title, nodes, at, rects) {
+  function wrapInBackdrop(title, nodes, at, rects, group) {
     var minX = 1e9, minY = 1e9, maxX = -1e9, maxY = -1e9;
     for (var i = 0; i < nodes.length; i++) {
       var x = node.coordX(nodes[i]), y = node.coordY(nodes[i]);
@@ -191,7 +191,7 @@
       pos.h = bottom - pos.y;
     }
     if (at) pos = at;
-    Backdrop.addBackdrop(ROOT, {
+    Backdrop.addBackdrop(group || ROOT, {
       position: pos,
       title: { text: title, color: 4278190080, size: 14, font: 'Arial' },
       description: { text: CONTAINER_NOTE, color: 4278190080, size: 12, font: 'Arial' },
@@ -319,20 +319,30 @@
       load: function (a, c) {
         var group = nodeViewGroup();
         var reads = [];
+        var layerNodes = {};
         for (var i = 0; i < a.layers.length; i++) {
           var made = importImages(group, a.layers[i].name, [{ file: a.layers[i].file, drawing: '1', frame: 1 }], true, i * 120, 0);
           node.setColor(made.read, color(a.color));
           reads.push(made.read);
+          layerNodes[a.layers[i].name] = made.read;
         }
-        var title = freeTitle(a.title);
-        wrapInBackdrop(title, reads);
+        var title = freeTitle(a.title, group);
+        wrapInBackdrop(title, reads, null, null, group);
         c.nodes = reads;
         c.backdrop = title;
-        c.data = { layers: a.layers.length };
+        c.data = { layers: a.layers.length, group: group, layerNodes: layerNodes };
       },
       update: function (a, c) {
+        // Layer name -> its READ (a READ may have been renamed at load when the name was taken).
         var byName = {};
-        for (var i = 0; i < c.nodes.length; i++) byName[String(node.getName(c.nodes[i]))] = c.nodes[i];
+        var known = c.data && c.data.layerNodes;
+        if (known) {
+          for (var k in known) if (known.hasOwnProperty(k)) byName[k] = known[k];
+        } else {
+          for (var i = 0; i < c.nodes.length; i++) byName[String(node.getName(c.nodes[i]))] = c.nodes[i];
+        }
+        var group = (c.data && c.data.group) || nodeViewGroup();
+        var layerNodes = {};
         var nodes = [];
         for (var j = 0; j < a.layers.length; j++) {
           var layer = a.layers[j];
@@ -341,9 +351,10 @@
             var col = node.linkedColumn(read, 'DRAWING.ELEMENT');
             exposeSequence(column.getElementIdOfDrawing(col), col, [{ file: layer.file, drawing: '1', frame: 1 }], true);
           } else {
-            read = importImages(nodeViewGroup(), layer.name, [{ file: layer.file, drawing: '1', frame: 1 }], true, j * 120, 0).read;
+            read = importImages(group, layer.name, [{ file: layer.file, drawing: '1', frame: 1 }], true, j * 120, 0).read;
           }
           nodes.push(read);
+          layerNodes[layer.name] = read;
           delete byName[layer.name];
         }
         // Layers the new version no longer has go with their columns, as a new load would not have them.
@@ -351,6 +362,7 @@
         for (var n in byName) if (byName.hasOwnProperty(n)) gone.push(byName[n]);
         deleteNodes(gone);
         c.nodes = nodes;
+        c.data = { layers: a.layers.length, group: group, layerNodes: layerNodes };
       }
     },
     audio: {
