@@ -141,6 +141,20 @@ test('a template loaded twice gets deterministic backdrop titles: the first free
   const d = await rig.tool<ContainerRecord>('load.run', { product: 'templateRig' });
   t.is(d.backdrop, 'templateRig_2', 'the freed title is reused');
   t.deepEqual(sceneShape(rig).backdrops, ['templateRig', 'templateRig_2', 'templateRig_3']);
+
+  // c's nodes were renamed at paste (tplComp_2...); once a and d are gone, its re-paste gets the plain names:
+  // the link to the Display still follows.
+  const cComp = c.nodes.find((n) => n.includes('tplComp'))!;
+  t.regex(cComp, /_\d+$/);
+  await harmony(rig, '(function (n) { node.unlink("Top/Display", 0); return node.link(n, 0, "Top/Display", 0, false, false); })', cComp);
+  await rig.tool('inventory.remove', { ids: [a.id, d.id] });
+  await publishFiles(rig.store, rig.dir, F, 'templateRig', 'harmony.template', { name: 'tpl', ext: 'zip' }, { 'templateRig.zip': await templateZip(rig.dir, 'templateRig') });
+  const r = await rig.tool<UpdateResult>('inventory.update', { ids: [c.id] });
+  t.deepEqual(r.failed, []);
+  const after = (await rig.tool<InventoryItem[]>('inventory.list'))[0]!;
+  t.true(after.nodes.includes('Top/tplComp'), after.nodes.join(', '));
+  t.true(rig.sim.scene!.state.links.some((l) => l.src === 'Top/tplComp' && l.dst === 'Top/Display'));
+  t.like(after.data, { restoredLinks: 1, lostLinks: 0 });
 });
 
 test('palettes: linked or imported, an update keeps their place in the palette list; remove takes only theirs', async (t) => {

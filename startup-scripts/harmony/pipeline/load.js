@@ -247,20 +247,41 @@
     return links;
   }
 
+  /** A pasted node's name without the _N Harmony adds when the name is taken. */
+  function baseName(name) {
+    return String(name).replace(/_\d+$/, '');
+  }
+
+  /**
+   * Links the re-pasted nodes as the old ones were: by name, else by base name when one node has it (a
+   * paste renames "comp" to "comp_1" or back depending on what else is in the scene). Returns how many
+   * links were restored and how many could not be (their node is gone from the new version).
+   */
   function restoreLinks(links, nodes) {
     var byName = {};
-    for (var i = 0; i < nodes.length; i++) byName[String(node.getName(nodes[i]))] = nodes[i];
+    var byBase = {};
+    for (var i = 0; i < nodes.length; i++) {
+      var name = String(node.getName(nodes[i]));
+      byName[name] = nodes[i];
+      var b = baseName(name);
+      byBase[b] = byBase.hasOwnProperty(b) ? null : nodes[i];
+    }
+    var find = function (name) { return byName[name] || byBase[baseName(name)] || null; };
     var restored = 0;
+    var lost = 0;
     for (var j = 0; j < links.length; j++) {
       var k = links[j];
-      if (k.dir === 'in' && byName[k.to] && node.type(k.from)) {
-        if (node.link(k.from, k.fromPort, byName[k.to], k.toPort, false, true)) restored++;
-      } else if (k.dir === 'out' && byName[k.from] && node.type(k.to)) {
+      var ok = false;
+      if (k.dir === 'in' && find(k.to) && node.type(k.from)) {
+        ok = node.link(k.from, k.fromPort, find(k.to), k.toPort, false, true);
+      } else if (k.dir === 'out' && find(k.from) && node.type(k.to)) {
         node.unlink(k.to, k.toPort);
-        if (node.link(byName[k.from], k.fromPort, k.to, k.toPort, true, false)) restored++;
+        ok = node.link(find(k.from), k.fromPort, k.to, k.toPort, true, false);
       }
+      if (ok) restored++;
+      else lost++;
     }
-    return restored;
+    return { restored: restored, lost: lost };
   }
 
   function deleteNodes(nodes) {
@@ -409,7 +430,8 @@
         deleteNodes(c.nodes);
         var pasted = pasteUnderBackdrop(a.tpl, c.backdrop, at, false);
         c.nodes = pasted.nodes;
-        c.data = { position: pasted.position, backdrops: pasted.backdrops, restoredLinks: restoreLinks(links, pasted.nodes) };
+        var relinked = restoreLinks(links, pasted.nodes);
+        c.data = { position: pasted.position, backdrops: pasted.backdrops, restoredLinks: relinked.restored, lostLinks: relinked.lost };
       }
     }
   };
