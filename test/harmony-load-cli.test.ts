@@ -43,6 +43,15 @@ test('by the CLI: load a product, list the inventory, update it to the latest ve
   t.is(updated.code, 0, updated.stderr);
   t.regex(updated.stdout, /v1 -> v2/);
   t.like((await sb.json<{ status: string }[]>(['inventory', '--json'], { cwd: shot }))[0], { status: 'latest' });
+  const again = await sb.run(['inventory', 'update', '--all'], { cwd: shot });
+  t.regex(again.stdout, /already at the latest version: /);
+  const noSuch = await sb.run(['inventory', 'update', 'plateMain', '--version', '9'], { cwd: shot });
+  t.is(noSuch.code, 1);
+  t.regex(noSuch.stderr, /not updated: shots\/sh030\/plateMain v2: .*has no version 9 \(versions: 1, 2\)/);
+  for (const args of [['inventory', 'update'], ['inventory', 'frobnicate'], ['load'], ['inventory', 'update', 'plateMain', '--version', 'x']]) {
+    const r = await sb.run(args, { cwd: shot });
+    t.is(r.code, 2, `${args.join(' ')}: ${r.stderr}`);
+  }
   const removed = await sb.run(['inventory', 'remove', 'plateMain'], { cwd: shot });
   t.is(removed.code, 0, removed.stderr);
   t.deepEqual(await sb.json(['inventory', '--json'], { cwd: shot }), []);
