@@ -328,7 +328,7 @@
       },
       update: function (a, c) {
         var read = c.nodes[0];
-        if (!node.type(read)) throw new Error('its READ node ' + read + ' is not in the scene any more');
+        if (!node.type(read)) throw new Error('its READ node ' + read + ' is not in the scene any more: remove the container (dcc-kit inventory remove ' + c.id.slice(0, 8) + ') and load the product again');
         var col = node.linkedColumn(read, 'DRAWING.ELEMENT');
         var elementId = column.getElementIdOfDrawing(col);
         c.data.beyondScene = exposeSequence(elementId, col, a.files, a.hold);
