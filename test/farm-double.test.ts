@@ -68,6 +68,26 @@ function frame(body: unknown): string {
   return `AFANASY ${Buffer.byteLength(json)} JSON${json}`;
 }
 
+/** The body text of one reply, unparsed (it may be invalid JSON, as afserver's can be). */
+async function replyText(port: number, body: unknown): Promise<string> {
+  const socket = net.connect({ host: '127.0.0.1', port });
+  await once(socket, 'connect');
+  socket.write(frame(body));
+  let bytes = Buffer.alloc(0);
+  try {
+    for await (const chunk of socket) {
+      bytes = Buffer.concat([bytes, chunk as Buffer]);
+      const marker = bytes.indexOf('JSON');
+      if (marker < 0) continue;
+      const length = Number(/AFANASY (\d+) /.exec(bytes.toString('latin1', 0, marker))?.[1]);
+      if (bytes.length >= marker + 4 + length) return bytes.toString('utf8', marker + 4, marker + 4 + length);
+    }
+  } finally {
+    socket.destroy();
+  }
+  throw new Error(`the connection closed before a whole reply (${bytes.length} bytes)`);
+}
+
 async function ask(double: AfanasyDouble, body: unknown): Promise<any> {
   const result = await raw(double.port, [frame(body)]);
   if (result.reply === undefined) throw new Error(`no reply to ${JSON.stringify(body)}`);
@@ -315,4 +335,30 @@ test('serials select jobs; an unknown serial lists every job (JobContainer quirk
   t.is(jobs.length, 3);
   ({ jobs } = await ask(double, { get: { type: 'jobs', mask: 'a' } }));
   t.deepEqual(jobs.map((j: any) => j.name), ['afanasy', 'a']);
+});
+
+test('like afserver 3.4.1, a task failing on the only render is avoided after 3 errors and stays ready, never in error', async (t) => {
+  const double = await startDouble(t, { slots: 1 });
+  const block = { name: 'r', service: 'generic', flags: 1, frame_first: 1, frame_last: 1, command: 'exit 1' };
+  const { id } = await ask(double, { job: { name: 'stuck', user_name: 'tsk', blocks: [block] } });
+  for (let i = 0; i < 10; i++) double.tick();
+  const j = (await ask(double, { get: { type: 'jobs', ids: [id] } })).jobs[0];
+  t.notRegex(j.state, /ERR/);
+  t.regex(j.state, /RDY/);
+  const { job_progress } = await ask(double, { get: { type: 'jobs', ids: [id], mode: 'progress' } });
+  t.like(job_progress.progress[0][0], { err: 3, str: 3 });
+});
+
+test('like afserver 3.4.1, a task output reply carries the job name unescaped: a " in the name breaks it', async (t) => {
+  const double = await startDouble(t);
+  const block = { name: 'r', service: 'generic', flags: 1, frame_first: 1, frame_last: 1, command: 'echo hi' };
+  const { id } = await ask(double, { job: { name: 'shot "A" \\ v2', user_name: 'tsk', blocks: [block] } });
+  double.runUntilIdle();
+  const text = await replyText(double.port, { get: { type: 'jobs', mode: 'output', ids: [id], block_ids: [0], task_ids: [0] } });
+  t.true(text.includes('"job_name":"shot "A" \\ v2"'), text);
+  t.throws(() => JSON.parse(text), { instanceOf: SyntaxError });
+  const plain = await ask(double, { job: { name: 'shot A', user_name: 'tsk', blocks: [block] } });
+  double.runUntilIdle();
+  const out = await ask(double, { get: { type: 'jobs', mode: 'output', ids: [plain.id], block_ids: [0], task_ids: [0] } });
+  t.is(out.task.job_name, 'shot A');
 });

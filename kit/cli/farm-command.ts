@@ -128,6 +128,10 @@ function describeJob(job: JobInfo, errors: TaskError[]): string {
   return lines.join('\n');
 }
 
+function plural(n: number, noun: string): string {
+  return `${n} ${noun}${n === 1 ? '' : 's'}`;
+}
+
 export function createFarmCommand(
   getSettings: (ctx: CliContext) => Promise<AfanasySettings>,
   options: FarmCommandOptions = {},
@@ -194,6 +198,17 @@ export function createFarmCommand(
     // error: with errors and nothing running for a while, no render is left to try it.
     const stalledPolls = Math.max(3, Math.ceil(10_000 / intervalMs));
     let idleWithErrors = 0;
+    // Errors of tasks that are not (yet) in error are only in the per-task progress: it is read when
+    // nothing runs, and on every poll of a job small enough for that to be cheap.
+    const readProgressEveryPoll = job.tasksTotal <= 10_000;
+    let failing = { tasks: 0, errors: 0 };
+    let readingProgress = false;
+    const label = (inError: number) => {
+      const parts: string[] = [];
+      if (failing.errors > 0) parts.push(`${plural(failing.errors, 'error')} on ${plural(failing.tasks, 'task')}`);
+      if (inError > 0) parts.push(failing.errors > 0 ? `${inError} in error` : `${plural(inError, 'task')} in error`);
+      return `job ${submitted.id}${parts.length ? ` (${parts.join(', ')})` : ''}`;
+    };
     const deadline = timeoutMs === undefined ? Infinity : Date.now() + timeoutMs;
     const controller = new AbortController();
     let gaveUp: string | null = null;
@@ -202,25 +217,29 @@ export function createFarmCommand(
         intervalMs,
         signal: controller.signal,
         onUpdate: (update) => {
-          const errors = update.tasksError > 0 ? update.tasksError : 0;
-          progress.setLabel(`job ${submitted.id}${errors ? ` (${errors} task${errors === 1 ? '' : 's'} in error)` : ''}`);
+          const inError = update.tasksError > 0 ? update.tasksError : 0;
+          progress.setLabel(label(inError));
           progress.update(update.tasksDone, update.tasksTotal);
           if (Date.now() > deadline) {
             gaveUp = `gave up waiting after ${values.timeout} s (--timeout); the job goes on on the farm: dcc-kit farm job ${submitted.id}`;
             controller.abort();
           }
-          if (update.tasksRunning === 0 && update.tasksDone < update.tasksTotal) {
-            void client.progress(submitted).then((p) => {
-              const erring = p.blocks.flat().filter((x) => x.errors > 0).length;
-              idleWithErrors = erring > 0 ? idleWithErrors + 1 : 0;
-              if (idleWithErrors >= stalledPolls && !gaveUp) {
-                gaveUp = `${erring} task${erring === 1 ? '' : 's'} failed and no render is left to try ${erring === 1 ? 'it' : 'them'} (afserver avoids a render after repeated errors of a task): see dcc-kit farm log ${submitted.id} <block> <task>`;
-                controller.abort();
-              }
-            }, () => {});
-          } else {
-            idleWithErrors = 0;
-          }
+          const idle = update.tasksRunning === 0 && update.tasksDone < update.tasksTotal;
+          if (!idle) idleWithErrors = 0;
+          if (readingProgress || (!idle && !(readProgressEveryPoll && update.tasksDone < update.tasksTotal))) return;
+          readingProgress = true;
+          void client.progress(submitted).finally(() => { readingProgress = false; }).then((p) => {
+            const erring = p.blocks.flat().filter((x) => x.errors > 0);
+            failing = { tasks: erring.length, errors: erring.reduce((n, x) => n + x.errors, 0) };
+            progress.setLabel(label(inError));
+            if (!idle) return;
+            idleWithErrors = erring.length > 0 ? idleWithErrors + 1 : 0;
+            if (idleWithErrors >= stalledPolls && !gaveUp) {
+              const n = erring.length;
+              gaveUp = `${n} task${n === 1 ? '' : 's'} failed and no render is left to try ${n === 1 ? 'it' : 'them'} (afserver avoids a render after repeated errors of a task): see dcc-kit farm log ${submitted.id} <block> <task>`;
+              controller.abort();
+            }
+          }, () => {});
         },
       });
     } catch (err) {

@@ -23,7 +23,10 @@
  *   masks. Commands are expanded like the server does (`@#@` -> first then last frame, `@###@` padded; task
  *   commands into the block's `@#@`). The default `runTask` understands `echo ...` and `exit N` separated
  *   by `;` or `&&`; anything else succeeds with no output. A failing task is retried `errors_retries` times
- *   (default 3, the CGRU default) and then stays in error, which puts " ERR" in the job state.
+ *   (default 3, the CGRU default) and then stays in error, which puts " ERR" in the job state, unless the one
+ *   render gives up on it first: after `avoidHostAfterErrors` (3) errors the task is back to ready for good.
+ * - A task output reply (`farm log`) carries the job name unescaped, as 3.4.1 writes it: a name with `"` or
+ *   `\` makes that reply invalid JSON.
  */
 import net from 'node:net';
 
@@ -85,6 +88,7 @@ export interface AfanasyDoubleOptions {
   /**
    * What afserver 3.4.1 does on a farm of one render: after this many errors of a task on the render, the
    * render is avoided for that task, which goes back to ready (never to error) and never starts again.
+   * Default 3, as measured on afserver 3.4.1; -1 never avoids it (then the task ends in error).
    */
   avoidHostAfterErrors?: number;
   /** Simulates afrender running one task. Default: see the module comment. */
@@ -307,7 +311,7 @@ export class AfanasyDouble {
   /** True after an invalid job took the server down, until restart(). */
   crashed = false;
 
-  readonly #options: Required<Omit<AfanasyDoubleOptions, 'autoRunMs' | 'avoidHostAfterErrors'>> & { autoRunMs: number | undefined; avoidHostAfterErrors: number | undefined };
+  readonly #options: Required<Omit<AfanasyDoubleOptions, 'autoRunMs'>> & { autoRunMs: number | undefined };
   #server: net.Server | undefined;
   readonly #sockets = new Map<net.Socket, { padding?: NodeJS.Timeout; giveUp?: NodeJS.Timeout; request: DoubleRequest }>();
   readonly #jobs = new Map<number, JobState>();
@@ -321,7 +325,7 @@ export class AfanasyDouble {
       paddingIntervalMs: options.paddingIntervalMs ?? 20,
       giveUpMs: options.giveUpMs ?? 10_000,
       autoRunMs: options.autoRunMs,
-      avoidHostAfterErrors: options.avoidHostAfterErrors,
+      avoidHostAfterErrors: options.avoidHostAfterErrors ?? 3,
       slots: options.slots ?? 4,
       renderHost: options.renderHost ?? 'render01',
       errorsRetries: options.errorsRetries ?? 3,
@@ -407,7 +411,7 @@ export class AfanasyDouble {
           }
           task.errors++;
           const avoidAfter = this.#options.avoidHostAfterErrors;
-          if (avoidAfter !== undefined && task.errors >= avoidAfter) {
+          if (avoidAfter >= 0 && task.errors >= avoidAfter) {
             task.avoided = true;
             task.st = READY;
             return;
@@ -579,7 +583,11 @@ export class AfanasyDouble {
   }
 
   #reply(socket: net.Socket, request: DoubleRequest, value: unknown): void {
-    const body = Buffer.from(formatReply(value), 'utf8');
+    let text = formatReply(value);
+    const task = isObject(value) && isObject(value.task) ? value.task : undefined;
+    // afserver 3.4.1 writes the job name of a task output as it is, quotes and backslashes included.
+    if (task && typeof task.job_name === 'string') text = text.replace(`"job_name":${JSON.stringify(task.job_name)}`, () => `"job_name":"${task.job_name as string}"`);
+    const body = Buffer.from(text, 'utf8');
     socket.write(Buffer.concat([Buffer.from(`AFANASY ${body.length} JSON`, 'latin1'), body]));
     request.reply = value;
     request.outcome = 'replied';
