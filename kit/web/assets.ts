@@ -80,9 +80,27 @@ export const APP_JS = `
   document.body.addEventListener('htmx:afterSwap', showSave);
   document.body.addEventListener('htmx:afterSettle', showSave);
   function text(tag, cls, s) { var el = document.createElement(tag); if (cls) el.className = cls; el.textContent = s; return el; }
-  on('publish.event', function (d) {
+  // A quick run's events can arrive before the POST that started it has put its section on the page:
+  // they wait here and are shown when it appears.
+  var early = {};
+  function showPublish(d) {
     var run = document.getElementById('publish-run');
-    if (!run || run.getAttribute('data-run') !== d.runId) return;
+    if (!run || run.getAttribute('data-run') !== d.runId) {
+      (early[d.runId] = early[d.runId] || []).push(d);
+      return;
+    }
+    renderPublish(run, d);
+  }
+  document.body.addEventListener('htmx:afterSettle', function () {
+    var run = document.getElementById('publish-run');
+    if (!run) return;
+    var waiting = early[run.getAttribute('data-run')];
+    if (!waiting) return;
+    delete early[run.getAttribute('data-run')];
+    waiting.forEach(function (d) { renderPublish(run, d); });
+  });
+  on('publish.event', showPublish);
+  function renderPublish(run, d) {
     var log = document.getElementById('publish-log');
     if (d.type === 'result') {
       var r = d.result;
@@ -115,7 +133,7 @@ export const APP_JS = `
         : 'The publish failed at ' + rep.stoppedAt + '.';
       refresh('products');
     }
-  });
+  }
   on('publish.farm', function (d) {
     var log = document.getElementById('publish-log');
     if (!log) return;
