@@ -36,6 +36,7 @@ import { RawAhClient } from './support/raw-ah.ts';
 import { startEchoProcess, killStartedProcesses, type EchoProcess } from './support/processes.ts';
 import { startHubProcess, connectTool, type HubProcess } from './support/hub-process.ts';
 import { setAffinity, allCpus, benchCpu } from './support/affinity.ts';
+import { metered, type ProcessUsage } from './support/process-usage.ts';
 import { formatCount, formatMiB, formatMs, slicedRuns, median, now, printRatio, type BenchResult } from './support/measure.ts';
 import type { HubClient } from '../kit/hub/client.ts';
 
@@ -114,11 +115,14 @@ async function roundTrips(): Promise<BenchResult[]> {
 
     const compare = async (mode: string, count: number, inflight: number, targets: boolean): Promise<BenchResult[]> => {
       const perSlice = Math.ceil(count / SLICES);
+      // What the middle process (hub, raw relay) spends per round trip: CPU and context switches.
+      const hubUse = metered(hub.pid, () => callMany(cases.hub, perSlice, inflight));
+      const relayUse = metered(relayServer.child.pid!, () => callMany(cases.relay, perSlice, inflight));
       const runs = await slicedRuns(RUNS, SLICES, {
         raw: () => callMany(cases.raw, perSlice, inflight),
         direct: () => callMany(cases.direct, perSlice, inflight),
-        hub: () => callMany(cases.hub, perSlice, inflight),
-        relay: () => callMany(cases.relay, perSlice, inflight),
+        hub: hubUse.run,
+        relay: relayUse.run,
       });
       const rate = (ms: number) => (perSlice * SLICES) / (ms / 1000);
       const rawRate = rate(median(runs.raw));
@@ -126,6 +130,9 @@ async function roundTrips(): Promise<BenchResult[]> {
       const hubRate = rate(median(runs.hub));
       const relayRate = rate(median(runs.relay));
       const baseline = `raw echo ${formatCount(rawRate)}/s`;
+      const calls = perSlice * SLICES * RUNS;
+      const perCall = (u: ProcessUsage) => `${(u.cpuMs * 1000 / calls).toFixed(0)} µs CPU, ${((u.voluntarySwitches + u.involuntarySwitches) / calls).toFixed(2)} context switches (${(u.involuntarySwitches / calls).toFixed(2)} preempted)`;
+      if (hubUse.total.cpuMs > 0) console.log(`  per round trip, ${mode}: the hub process ${perCall(hubUse.total)}; the raw relay process ${perCall(relayUse.total)}`);
       return [
         printRatio(`round trips, ${mode}`, `direct ${formatCount(directRate)}/s`, baseline, directRate / rawRate, targets ? { min: 0.85 } : undefined),
         printRatio(`round trips, ${mode}`, `through the hub ${formatCount(hubRate)}/s`, baseline, hubRate / rawRate, targets ? { min: 0.45 } : undefined),

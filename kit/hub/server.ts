@@ -5,7 +5,7 @@
 import net from 'node:net';
 import { randomBytes, createHash, timingSafeEqual } from 'node:crypto';
 import { EventEmitter } from 'node:events';
-import { RpcPeer } from '../protocol/peer.ts';
+import { RpcPeer, DeferredReply } from '../protocol/peer.ts';
 import { PROTOCOL_VERSION, type HelloArgs, type RequestMessage, type RequestBody } from '../protocol/messages.ts';
 import { SessionClosedError } from '../protocol/errors.ts';
 import { DccKitError } from '../errors.ts';
@@ -349,7 +349,7 @@ export class Hub extends EventEmitter {
   }
 
   /** hub.call: forwards a tool's call to a session; the tool's disconnection or the hub's stop answers it early. */
-  private routeCall(tool: RpcPeer, a: Record<string, unknown>): Promise<unknown> {
+  private routeCall(tool: RpcPeer, a: Record<string, unknown>): unknown {
     if (this.stopping) throw new HubError('the hub is stopping', 'HUB_STOPPING');
     const selector = a.session;
     if (typeof selector !== 'string' || !selector) throw new HubError('hub.call needs args.session (a session id or a DCC name)', 'BAD_ARGS');
@@ -361,8 +361,20 @@ export class Hub extends EventEmitter {
     const timeout = typeof a.timeout === 'number' && a.timeout > 0 ? a.timeout : undefined;
     // A large args.args arrives as RawJson and the DCC's large result comes back as one: both are
     // forwarded as bytes. Nothing here may keep `body` alive once it is sent (it can be 64 MiB).
+    const session = this.findSession(selector);
+    const ready = this.readying.get(session.id);
+    const peer = session.peer;
+    const state = this.tools.get(tool);
+    if (!ready && !session.compat && peer && !peer.closed && state) {
+      // The common case, a connected session: the DCC's reply is written to the tool from the read that
+      // brought it, without promise jobs in between (DeferredReply).
+      const reply = new DeferredReply();
+      const cancel = (err: Error) => { state.inflight.delete(cancel); reply.reject(err); };
+      state.inflight.add(cancel);
+      this.sendToPeer(peer, body, timeout, tool, true, (value) => { state.inflight.delete(cancel); reply.resolve(value); }, cancel);
+      return reply;
+    }
     // A session whose adapter hook is still running (e.g. injecting studio scripts) is called once it is done.
-    const ready = this.readying.get(this.sessions.resolve(selector)?.id ?? '');
     if (ready) return this.cancellable(tool, ready.then(() => this.forwardCall(selector, body, timeout, tool, true)));
     return this.cancellable(tool, this.forwardCall(selector, body, timeout, tool, true));
   }
@@ -401,13 +413,16 @@ export class Hub extends EventEmitter {
     return this.forwardCall(selector, body, timeout, source, false);
   }
 
+  private findSession(selector: string): Session {
+    const session = this.sessions.resolve(selector);
+    if (session) return session;
+    const live = this.sessions.list().map((s) => `${s.dcc} ${s.id}`).join(', ') || 'none';
+    throw new HubError(`no session "${selector}" is connected (sessions: ${live}). Start one with: dcc-kit launch ${/^[a-z]+$/.test(selector) ? selector : '<dcc>'}`, 'NO_SESSION');
+  }
+
   /** callSession without an async frame when the DCC is connected (the common case); throws what it cannot route. */
   private forwardCall(selector: string, body: RequestBody, timeout: number | undefined, source: RpcPeer | undefined, raw: boolean): Promise<unknown> {
-    const session = this.sessions.resolve(selector);
-    if (!session) {
-      const live = this.sessions.list().map((s) => `${s.dcc} ${s.id}`).join(', ') || 'none';
-      throw new HubError(`no session "${selector}" is connected (sessions: ${live}). Start one with: dcc-kit launch ${/^[a-z]+$/.test(selector) ? selector : '<dcc>'}`, 'NO_SESSION');
-    }
+    const session = this.findSession(selector);
     const run = (): Promise<unknown> => {
       const connected = session.peer && !session.peer.closed ? session.peer : null;
       if (!connected) {
@@ -426,13 +441,17 @@ export class Hub extends EventEmitter {
   }
 
   private callPeer(peer: RpcPeer, body: RequestBody, timeout: number | undefined, source: RpcPeer | undefined, raw: boolean): Promise<unknown> {
-    const result = peer.call(body, { timeout: timeout ?? this.opts.callTimeout, raw });
+    return new Promise((resolve, reject) => this.sendToPeer(peer, body, timeout, source, raw, resolve, reject));
+  }
+
+  private sendToPeer(peer: RpcPeer, body: RequestBody, timeout: number | undefined, source: RpcPeer | undefined, raw: boolean,
+    resolve: (value: unknown) => void, reject: (err: Error) => void): void {
+    peer.sendCall(body, { timeout: timeout ?? this.opts.callTimeout, raw }, resolve, reject);
     if (source && peer.congested) {
       // The DCC is not keeping up: stop reading the caller until it does, so memory stays bounded.
       source.socket.pause();
       void peer.writable().then(() => source.socket.resume());
     }
-    return result;
   }
 
   private onSessionEvent(ev: SessionEvent): void {

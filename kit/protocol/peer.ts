@@ -10,6 +10,33 @@ import { RawJson, hasRaw, materialise } from './raw-json.ts';
 import { isReply, type ErrorPayload, type ReplyMessage, type RequestBody, type RequestMessage } from './messages.ts';
 import { CallTimeoutError, RemoteError, SessionClosedError, toErrorPayload } from './errors.ts';
 
+/**
+ * What a request handler returns to answer later without a promise: the reply goes out from inside
+ * resolve() or reject() (the first call wins), so a value that arrives on another socket is answered in the
+ * same turn. The hub answers routed calls this way.
+ */
+export class DeferredReply {
+  private done = false;
+  private listener: ((err: Error | undefined, value: unknown) => void) | undefined;
+  private early: [Error | undefined, unknown] | undefined;
+
+  readonly resolve = (value: unknown): void => this.settle(undefined, value);
+  readonly reject = (err: Error): void => this.settle(err, undefined);
+
+  private settle(err: Error | undefined, value: unknown): void {
+    if (this.done) return;
+    this.done = true;
+    if (this.listener) this.listener(err, value);
+    else this.early = [err, value];
+  }
+
+  /** Called once by the peer that answers; a reply settled before it was returned is delivered at once. */
+  listen(listener: (err: Error | undefined, value: unknown) => void): void {
+    this.listener = listener;
+    if (this.early) this.listener(this.early[0], this.early[1]);
+  }
+}
+
 export type RequestHandler = (msg: RequestMessage, peer: RpcPeer) => unknown;
 
 export interface PeerOptions {
@@ -183,27 +210,37 @@ export class RpcPeer extends EventEmitter {
 
   /** Sends a request and resolves with its result, or rejects with RemoteError / CallTimeoutError / SessionClosedError. */
   call(body: RequestBody, opts: CallOptions = {}): Promise<unknown> {
+    return new Promise((resolve, reject) => this.sendCall(body, opts, resolve, reject));
+  }
+
+  /**
+   * call() without a promise: exactly one of `resolve` / `reject` is called (`reject` possibly before send
+   * returns: a closed peer, a value that is not JSON, a peer dropped for not reading). The hub
+   * routes tools' calls with it, so a routed reply is answered from the DCC socket's read with no promise jobs
+   * between the two sockets.
+   */
+  sendCall(body: RequestBody, opts: CallOptions, resolve: (value: unknown) => void, reject: (err: Error) => void): void {
     if (this.closedReason !== undefined) {
-      return Promise.reject(new SessionClosedError(`${this.label}: not connected (${this.closedReason})`));
+      reject(new SessionClosedError(`${this.label}: not connected (${this.closedReason})`));
+      return;
     }
     const id = this.nextId++;
     let frame: Buffer | Buffer[];
     try {
       frame = this.encode({ message_id: id, ...body }, 'args');
     } catch (err) {
-      return Promise.reject(err);
+      reject(err as Error);
+      return;
     }
     const timeout = opts.timeout ?? this.callTimeout;
     const kind = 'request' in body ? 'request' : 'function' in body ? 'function' : 'script';
     const name = 'request' in body ? body.request : 'function' in body ? body.function : '';
     const now = performance.now();
     const deadline = timeout > 0 && Number.isFinite(timeout) ? now + timeout : Infinity;
-    return new Promise((resolve, reject) => {
-      this.pending.set(id, { resolve, reject, deadline, timeout, raw: opts.raw === true, kind, name });
-      if (deadline < this.nextDeadline) this.armDeadline(deadline, now);
-      else if (this.deadlineTimer && !this.deadlineTimerRefed) { this.deadlineTimer.ref(); this.deadlineTimerRefed = true; }
-      this.writeFrame(frame);
-    });
+    this.pending.set(id, { resolve, reject, deadline, timeout, raw: opts.raw === true, kind, name });
+    if (deadline < this.nextDeadline) this.armDeadline(deadline, now);
+    else if (this.deadlineTimer && !this.deadlineTimerRefed) { this.deadlineTimer.ref(); this.deadlineTimerRefed = true; }
+    this.writeFrame(frame);
   }
 
   private armDeadline(deadline: number, now: number): void {
@@ -325,7 +362,6 @@ export class RpcPeer extends EventEmitter {
       return;
     }
     if (hasRaw(msg as RequestMessage) && !this.keepRaw?.(msg as RequestMessage)) materialise(msg as RequestMessage);
-    this.emit('request', msg);
     this.inbox.push(msg as RequestMessage);
   }
 
@@ -374,7 +410,14 @@ export class RpcPeer extends EventEmitter {
       respond({ error: toErrorPayload(err, this.errorStacks) });
       return;
     }
-    if (value instanceof Promise) {
+    if (value instanceof DeferredReply) {
+      this.inflight++;
+      value.listen((err, result) => {
+        respond(err ? { error: toErrorPayload(err, this.errorStacks) } : { result });
+        this.inflight--;
+        this.pumpInbox();
+      });
+    } else if (value instanceof Promise) {
       this.inflight++;
       const finish = () => { this.inflight--; this.pumpInbox(); };
       value.then((result) => { respond({ result }); finish(); }, (err) => { respond({ error: toErrorPayload(err, this.errorStacks) }); finish(); });
