@@ -45,7 +45,7 @@ async function throughput(results: BenchResult[]): Promise<void> {
     stdio: 'ignore',
   });
   try {
-    const tool = await connectTool(hub.port, hub.token);
+    const tool = await connectTool(hub);
     const session = await tool.session('harmony', { wait: 15_000 });
     const rawClient = await RawAhClient.connect(raw.port!);
     const viaHub = (i: number) => session.call(FUNCTION, i);

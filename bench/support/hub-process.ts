@@ -19,6 +19,8 @@ export interface HubProcess {
   pid: number;
   port: number;
   token: string;
+  /** The hub's local socket for tools (runtime file), when it has one. */
+  socket?: string;
   /** Stops the hub (SIGTERM, then SIGKILL after 5 s) and removes its temp home. */
   stop(): Promise<void>;
 }
@@ -42,7 +44,7 @@ export async function startHubProcess(opts: { maxFrameBytes?: number } = {}): Pr
     launcher.once('exit', (code) => reject(new Error(`the bench hub launcher exited with ${code} before the hub was ready`)));
   });
   return {
-    pid: info.pid, port: info.port, token: info.token,
+    pid: info.pid, port: info.port, token: info.token, socket: info.socket,
     stop: async () => {
       if (isProcessAlive(info.pid)) process.kill(info.pid, 'SIGTERM');
       const deadline = Date.now() + 5000;
@@ -53,11 +55,15 @@ export async function startHubProcess(opts: { maxFrameBytes?: number } = {}): Pr
   };
 }
 
-/** Connects to a hub as a tool, like connectHub, but with a chosen frame limit (connectHub keeps the default). */
-export async function connectTool(port: number, token: string, maxFrameBytes = DEFAULT_MAX_FRAME_BYTES): Promise<HubClient> {
-  const socket = net.connect({ host: '127.0.0.1', port });
+/**
+ * Connects to a hub as a tool the way connectHub does (its local socket when it has one, else the port), but
+ * with a chosen frame limit (connectHub keeps the default). `over: 'tcp'` takes the port whatever the hub has.
+ */
+export async function connectTool(hub: Pick<HubProcess, 'port' | 'token' | 'socket'>, opts: { maxFrameBytes?: number; over?: 'tcp' } = {}): Promise<HubClient> {
+  const local = opts.over !== 'tcp' && !process.env.TMP_TCP && hub.socket;
+  const socket = local ? net.connect({ path: hub.socket! }) : net.connect({ host: '127.0.0.1', port: hub.port });
   await new Promise<void>((resolve, reject) => { socket.once('connect', resolve); socket.once('error', reject); });
-  const peer = new RpcPeer(socket, { label: 'bench tool', maxFrameBytes });
-  const hello = await peer.request('hello', { protocol: PROTOCOL_VERSION, token, role: 'tool', pid: process.pid }) as HelloResult;
-  return new HubClient(peer, hello, port, 60_000);
+  const peer = new RpcPeer(socket, { label: local ? 'bench tool (local socket)' : 'bench tool (TCP)', maxFrameBytes: opts.maxFrameBytes ?? DEFAULT_MAX_FRAME_BYTES });
+  const hello = await peer.request('hello', { protocol: PROTOCOL_VERSION, token: hub.token, role: 'tool', pid: process.pid }) as HelloResult;
+  return new HubClient(peer, hello, hub.port, 60_000);
 }

@@ -64,6 +64,7 @@ async function status(ctx: CliContext, argv: string[]): Promise<number> {
     print(ctx, table([
       ['pid', String(stats.pid)],
       ['port', `127.0.0.1:${stats.port}`],
+      ['local socket', typeof stats.socket === 'string' ? `${stats.socket} (tools on this machine)` : 'none (tools use the port)'],
       ['version', String(stats.version)],
       ['uptime', `${Math.round(Number(stats.uptimeMs) / 1000)} s`],
       ['sessions', String(stats.sessions)],

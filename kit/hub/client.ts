@@ -195,6 +195,8 @@ export async function connectHub(opts: ConnectOptions = {}): Promise<HubClient> 
   const home = opts.home ?? homeFromEnv(env);
   let port = opts.port;
   let token = opts.token;
+  // Only a hub found through its runtime file is reached on its local socket (an explicit port means that port).
+  let socket: string | undefined;
   if (port === undefined || token === undefined) {
     if (env.DCC_KIT_PORT && env.DCC_KIT_TOKEN) {
       port ??= Number(env.DCC_KIT_PORT);
@@ -206,18 +208,19 @@ export async function connectHub(opts: ConnectOptions = {}): Promise<HubClient> 
         info = (await ensureHub({ home, env })).info;
       }
       if (!info) throw new HubNotRunningError(`no hub is running (no ${hubPaths(home).runtimeFile}). Start it with: dcc-kit hub start`);
+      if (port === undefined && token === undefined) socket = info.socket;
       port ??= info.port;
       token ??= info.token;
     }
   }
   try {
-    const { peer, hello } = await openPeer(port, token, { timeout: opts.connectTimeout, callTimeout: opts.callTimeout });
+    const { peer, hello } = await openPeer(port, token, { timeout: opts.connectTimeout, callTimeout: opts.callTimeout, socket });
     return new HubClient(peer, hello, port, opts.callTimeout ?? 30_000);
   } catch (err) {
     if (err instanceof HubNotRunningError && opts.start) {
       const { ensureHub } = await import('./start.ts');
       const { info } = await ensureHub({ home, env });
-      const { peer, hello } = await openPeer(info.port, info.token, { timeout: opts.connectTimeout, callTimeout: opts.callTimeout });
+      const { peer, hello } = await openPeer(info.port, info.token, { timeout: opts.connectTimeout, callTimeout: opts.callTimeout, socket: info.socket });
       return new HubClient(peer, hello, info.port, opts.callTimeout ?? 30_000);
     }
     throw err;

@@ -16,10 +16,19 @@ export class NotAHubError extends DccKitError {
   constructor(message: string) { super(message, 'NOT_A_HUB'); }
 }
 
+export interface OpenPeerOptions {
+  timeout?: number;
+  callTimeout?: number;
+  role?: 'tool';
+  /** The hub's local socket (its runtime file's `socket`): tried first, the TCP port when it cannot be reached. */
+  socket?: string;
+}
+
 /** Opens a socket and says hello as a tool. Rejects with NotAHubError when something else answers on the port. */
-export async function openPeer(port: number, token: string, opts: { timeout?: number; callTimeout?: number; role?: 'tool' } = {}): Promise<{ peer: RpcPeer; hello: HelloResult }> {
+export async function openPeer(port: number, token: string, opts: OpenPeerOptions = {}): Promise<{ peer: RpcPeer; hello: HelloResult }> {
   const timeout = opts.timeout ?? 5000;
-  const socket = await new Promise<net.Socket>((resolve, reject) => {
+  const local = opts.socket ? await connectLocal(opts.socket, timeout) : null;
+  const socket = local ?? await new Promise<net.Socket>((resolve, reject) => {
     const s = net.connect({ host: '127.0.0.1', port });
     const timer = setTimeout(() => { s.destroy(); reject(new HubNotRunningError(`connecting to 127.0.0.1:${port} timed out`)); }, timeout);
     s.once('connect', () => { clearTimeout(timer); s.removeAllListeners('error'); resolve(s); });
@@ -30,7 +39,7 @@ export async function openPeer(port: number, token: string, opts: { timeout?: nu
         : err);
     });
   });
-  const peer = new RpcPeer(socket, { callTimeout: opts.callTimeout ?? 30_000, label: `hub 127.0.0.1:${port}` });
+  const peer = new RpcPeer(socket, { callTimeout: opts.callTimeout ?? 30_000, label: local ? `hub ${opts.socket}` : `hub 127.0.0.1:${port}` });
   let protocolError: string | undefined;
   peer.on('protocol-error', (reason: string) => { protocolError = reason; });
   try {
@@ -48,4 +57,14 @@ export async function openPeer(port: number, token: string, opts: { timeout?: nu
     }
     throw err;
   }
+}
+
+/** The local socket, or null when it is not there or nobody listens on it (a hub that died left it). */
+function connectLocal(file: string, timeout: number): Promise<net.Socket | null> {
+  return new Promise((resolve) => {
+    const s = net.connect({ path: file });
+    const timer = setTimeout(() => { s.destroy(); resolve(null); }, timeout);
+    s.once('connect', () => { clearTimeout(timer); s.removeAllListeners('error'); resolve(s); });
+    s.once('error', () => { clearTimeout(timer); s.destroy(); resolve(null); });
+  });
 }

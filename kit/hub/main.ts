@@ -29,6 +29,7 @@ async function main(): Promise<number> {
     log,
     config,
     home: config.home,
+    socketPath: paths.socketFile,
   });
   // Adapters whose legacy (unauthenticated) mode is switched on must be ready before their client's first frame.
   for (const name of builtInAdapterNames()) {
@@ -55,6 +56,7 @@ async function main(): Promise<number> {
   await writeRuntime(paths, {
     pid: process.pid, port: hub.port, token: hub.token, version: KIT_VERSION, protocol: PROTOCOL_VERSION,
     startedAt: new Date().toISOString(),
+    ...(hub.localSocket ? { socket: hub.localSocket } : {}),
   });
   // The web page (web.enabled): in this process, on loopback; menu items and `dcc-kit ui` open it.
   let web: { close(): Promise<void> } | null = null;

@@ -1,5 +1,5 @@
 /**
- * The hub's runtime file (`<home>/run/hub.json`: pid, port, token; 0600 in a 0700 folder) and the
+ * The hub's runtime file (`<home>/run/hub.json`: pid, port, token, local socket; 0600 in a 0700 folder) and the
  * lock that makes starting a hub on an automatic port atomic.
  */
 import fs from 'node:fs';
@@ -13,6 +13,8 @@ export interface RuntimeInfo {
   version: string;
   protocol: number;
   startedAt: string;
+  /** The hub's local socket for tools on this machine (absent on Windows and when the path is too long). */
+  socket?: string;
 }
 
 export interface HubPaths {
@@ -22,6 +24,8 @@ export interface HubPaths {
   lockFile: string;
   logsDir: string;
   logFile: string;
+  /** Where the hub listens for local tools besides 127.0.0.1; null where it does not (see localSocketPath). */
+  socketFile: string | null;
 }
 
 /** `DCC_KIT_HOME`, else `~/.dcc-kit` (callers holding a loaded config use `config.home`). */
@@ -37,7 +41,22 @@ export function hubPaths(home: string): HubPaths {
     lockFile: path.join(runDir, 'hub.lock'),
     logsDir,
     logFile: path.join(logsDir, 'hub.log'),
+    socketFile: localSocketPath(runDir),
   };
+}
+
+/** A Unix socket path longer than this does not fit in sockaddr_un on every platform (104 bytes on macOS). */
+const MAX_SOCKET_PATH_BYTES = 103;
+
+/**
+ * `<home>/run/hub.sock` on Linux and macOS. Tools on this machine connect there rather than to the TCP port:
+ * a round trip over a Unix socket skips the TCP stack, and the socket sits in the private run folder.
+ * Not on Windows (named pipes have other access rules), nor when the path is too long for a socket address.
+ */
+export function localSocketPath(runDir: string, platform: NodeJS.Platform = process.platform): string | null {
+  if (platform === 'win32') return null;
+  const file = path.join(runDir, 'hub.sock');
+  return Buffer.byteLength(file) <= MAX_SOCKET_PATH_BYTES ? file : null;
 }
 
 export async function ensurePrivateDir(dir: string): Promise<void> {
@@ -56,6 +75,7 @@ export async function readRuntime(paths: HubPaths): Promise<RuntimeInfo | null> 
   try {
     const info = JSON.parse(text) as RuntimeInfo;
     if (typeof info.pid !== 'number' || typeof info.port !== 'number' || typeof info.token !== 'string') return null;
+    if (info.socket !== undefined && typeof info.socket !== 'string') delete info.socket;
     return info;
   } catch {
     return null; // a torn or foreign file counts as no hub; the next hub start replaces it

@@ -3,6 +3,7 @@
  * keeps the session registry, serves named requests, and routes tool calls into DCC sessions.
  */
 import net from 'node:net';
+import fsp from 'node:fs/promises';
 import { randomBytes, createHash, timingSafeEqual } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import { RpcPeer, DeferredReply } from '../protocol/peer.ts';
@@ -30,6 +31,8 @@ export interface HubOptions {
   log?: Logger;
   config?: unknown;
   home?: string;
+  /** Also listen on this Unix socket, for tools on this machine (hubPaths().socketFile). */
+  socketPath?: string | null;
 }
 
 export class HubError extends DccKitError {}
@@ -70,6 +73,14 @@ export class Hub extends EventEmitter {
   private readonly dccPeers = new Map<RpcPeer, Session>();
   private readonly adapters: AdapterRegistry | undefined;
   private readonly requestedPort: number;
+  private readonly socketPath: string | null;
+  private localServer: net.Server | null = null;
+  /** Names connections on the local socket, which have no remote port. */
+  private localConnections = 0;
+  /** A connection's remote port, or local-N on the local socket: its name in labels and tool session ids. */
+  private readonly connectionNames = new WeakMap<RpcPeer, number | string>();
+  /** The Unix socket the hub listens on (null: TCP only). */
+  localSocket: string | null = null;
   private readonly tokenHash: Buffer;
   private startedAt = Date.now();
   private stopping = false;
@@ -82,6 +93,7 @@ export class Hub extends EventEmitter {
     this.token = opts.token ?? randomBytes(32).toString('hex');
     this.tokenHash = tokenDigest(this.token);
     this.requestedPort = opts.port ?? 0;
+    this.socketPath = opts.socketPath ?? null;
     this.opts = {
       callTimeout: opts.callTimeout ?? 30_000,
       pingInterval: opts.pingInterval ?? 15_000,
@@ -110,19 +122,42 @@ export class Hub extends EventEmitter {
     };
   }
 
-  /** Binds 127.0.0.1. Rejects with the listen error (EADDRINUSE for a taken fixed port). */
-  listen(): Promise<number> {
-    return new Promise((resolve, reject) => {
+  /** Binds 127.0.0.1 (and the local socket). Rejects with the listen error (EADDRINUSE for a taken fixed port). */
+  async listen(): Promise<number> {
+    await new Promise<void>((resolve, reject) => {
       const onError = (err: Error) => reject(err);
       this.server.once('error', onError);
       this.server.listen({ port: this.requestedPort, host: '127.0.0.1', exclusive: true }, () => {
         this.server.off('error', onError);
-        this.port = (this.server.address() as net.AddressInfo).port;
-        this.startedAt = Date.now();
-        this.log.info(`hub listening on 127.0.0.1:${this.port} (pid ${process.pid})`);
-        resolve(this.port);
+        resolve();
       });
     });
+    this.port = (this.server.address() as net.AddressInfo).port;
+    this.startedAt = Date.now();
+    if (this.socketPath) await this.listenLocal(this.socketPath);
+    this.log.info(`hub listening on 127.0.0.1:${this.port}${this.localSocket ? ` and ${this.localSocket}` : ''} (pid ${process.pid})`);
+    return this.port;
+  }
+
+  /**
+   * The local socket for tools. The caller holds the hub lock, so a file already there is left by a hub that
+   * died. A socket that cannot be made leaves the hub on TCP alone: tools fall back to the port.
+   */
+  private async listenLocal(file: string): Promise<void> {
+    try {
+      await fsp.rm(file, { force: true });
+      const server = net.createServer((socket) => this.onConnection(socket));
+      await new Promise<void>((resolve, reject) => {
+        server.once('error', reject);
+        server.listen(file, () => { server.off('error', reject); resolve(); });
+      });
+      server.on('error', (err) => this.log.error(`local socket error: ${err.message}`));
+      await fsp.chmod(file, 0o600);
+      this.localServer = server;
+      this.localSocket = file;
+    } catch (err) {
+      this.log.warn(`no local socket at ${file} (${(err as Error).message}): tools connect over TCP`);
+    }
   }
 
   stats(): Record<string, unknown> {
@@ -135,6 +170,7 @@ export class Hub extends EventEmitter {
     return {
       pid: process.pid,
       port: this.port,
+      socket: this.localSocket,
       version: KIT_VERSION,
       uptimeMs: Date.now() - this.startedAt,
       sessions: this.sessions.list().length,
@@ -148,14 +184,16 @@ export class Hub extends EventEmitter {
 
   private onConnection(socket: net.Socket): void {
     if (this.stopping) { socket.destroy(); return; }
+    const connectionName = socket.remotePort ?? `local-${++this.localConnections}`;
     const peer = new RpcPeer(socket, {
       maxFrameBytes: this.opts.maxFrameBytes,
       callTimeout: this.opts.callTimeout,
       stallTimeout: this.opts.stallTimeout,
-      label: `peer ${socket.remotePort}`,
+      label: `peer ${connectionName}`,
       rawThreshold: RAW_FORWARD_BYTES,
     });
     this.peers.add(peer);
+    this.connectionNames.set(peer, connectionName);
     let greeted = false;
     // Before the hello only small frames: an unauthenticated peer must not make the hub hold megabytes.
     peer.limitIncomingFrames(Math.min(PRE_HELLO_FRAME_BYTES, this.opts.maxFrameBytes), 'the limit before a hello');
@@ -247,13 +285,14 @@ export class Hub extends EventEmitter {
       return { session: session.id, hub, resumed };
     }
     if (args.role === 'tool') {
-      peer.label = `tool ${peer.socket.remotePort}`;
+      const name = this.connectionNames.get(peer);
+      peer.label = `tool ${name}`;
       this.tools.set(peer, { subscribed: false, inflight: new Set() });
       peer.onRequest = (msg) => this.onToolRequest(peer, msg);
       peer.keepRaw = (msg) => msg.request === 'hub.call';
       peer.startKeepalive(this.opts.pingInterval);
       this.log.info(`${peer.label}: tool connected`);
-      return { session: `tool-${peer.socket.remotePort}`, hub };
+      return { session: `tool-${name}`, hub };
     }
     this.reject(peer, `unknown role ${String(args.role)}`);
     throw new HubError('hello role must be "dcc" or "tool"', 'HELLO');
@@ -365,18 +404,24 @@ export class Hub extends EventEmitter {
     const ready = this.readying.get(session.id);
     const peer = session.peer;
     const state = this.tools.get(tool);
-    if (!ready && !session.compat && peer && !peer.closed && state) {
-      // The common case, a connected session: the DCC's reply is written to the tool from the read that
-      // brought it, without promise jobs in between (DeferredReply).
-      const reply = new DeferredReply();
-      const cancel = (err: Error) => { state.inflight.delete(cancel); reply.reject(err); };
-      state.inflight.add(cancel);
-      this.sendToPeer(peer, body, timeout, tool, true, (value) => { state.inflight.delete(cancel); reply.resolve(value); }, cancel);
-      return reply;
-    }
+    if (!ready && !session.compat && peer && !peer.closed && state) return this.routeNow(tool, state, peer, body, timeout);
     // A session whose adapter hook is still running (e.g. injecting studio scripts) is called once it is done.
     if (ready) return this.cancellable(tool, ready.then(() => this.forwardCall(selector, body, timeout, tool, true)));
     return this.cancellable(tool, this.forwardCall(selector, body, timeout, tool, true));
+  }
+
+  /**
+   * The common case, a connected session: the DCC's reply is written to the tool from the read that brought
+   * it, without promise jobs in between (DeferredReply). The closures kept until the reply are made here,
+   * where none of them refers to `body`: made in routeCall they would share its scope with the closure that
+   * sends `body` later, and keep a 64 MiB argument alive until the DCC answers.
+   */
+  private routeNow(tool: RpcPeer, state: ToolState, peer: RpcPeer, body: RequestBody, timeout: number | undefined): DeferredReply {
+    const reply = new DeferredReply();
+    const cancel = (err: Error) => { state.inflight.delete(cancel); reply.reject(err); };
+    state.inflight.add(cancel);
+    this.sendToPeer(peer, body, timeout, tool, true, (value) => { state.inflight.delete(cancel); reply.resolve(value); }, cancel);
+    return reply;
   }
 
   /** Settles with `call`, or early with the error passed to the tool's cancel (tool gone, hub stopping). */
@@ -515,7 +560,7 @@ export class Hub extends EventEmitter {
       for (const cancel of state.inflight) cancel(new HubError(`the hub is stopping (${reason})`, 'HUB_STOPPING'));
     }
     await new Promise((r) => setImmediate(r));
-    const closing = new Promise<void>((resolve) => this.server.close(() => resolve()));
+    const closing = Promise.all([this.server, this.localServer].map((server) => server && new Promise<void>((resolve) => server.close(() => resolve()))));
     for (const peer of this.peers) peer.close(`hub stopping: ${reason}`);
     this.sessions.clear();
     await closing;

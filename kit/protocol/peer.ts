@@ -126,21 +126,19 @@ export class RpcPeer extends EventEmitter {
   /**
    * One timer for every pending call's timeout, armed for the earliest deadline (a timer per call cost
    * more than the rest of a small call's bookkeeping). When it fires it rejects what is due and re-arms.
-   * It keeps the process alive only while calls are pending, as per-call timers did.
+   * It never holds the process: the open socket does while calls are pending, and close() clears it
+   * (referencing it per call cost two native calls per round trip).
    */
   private deadlineTimer: NodeJS.Timeout | undefined;
-  private deadlineTimerRefed = false;
   private nextDeadline = Infinity;
   private readonly expireCalls = () => {
     this.deadlineTimer = undefined;
-    this.deadlineTimerRefed = false;
     this.nextDeadline = Infinity;
     const now = performance.now();
     let next = Infinity;
     for (const [id, entry] of this.pending) {
       if (entry.deadline <= now) {
         this.pending.delete(id);
-        this.settled();
         entry.reject(new CallTimeoutError(`${this.label}: no reply to ${describeCall(entry)} within ${entry.timeout} ms`));
       } else if (entry.deadline < next) {
         next = entry.deadline;
@@ -239,7 +237,6 @@ export class RpcPeer extends EventEmitter {
     const deadline = timeout > 0 && Number.isFinite(timeout) ? now + timeout : Infinity;
     this.pending.set(id, { resolve, reject, deadline, timeout, raw: opts.raw === true, kind, name });
     if (deadline < this.nextDeadline) this.armDeadline(deadline, now);
-    else if (this.deadlineTimer && !this.deadlineTimerRefed) { this.deadlineTimer.ref(); this.deadlineTimerRefed = true; }
     this.writeFrame(frame);
   }
 
@@ -247,15 +244,7 @@ export class RpcPeer extends EventEmitter {
     if (this.deadlineTimer) clearTimeout(this.deadlineTimer);
     this.nextDeadline = deadline;
     this.deadlineTimer = setTimeout(this.expireCalls, Math.max(1, Math.ceil(deadline - now)));
-    this.deadlineTimerRefed = true;
-  }
-
-  /** After a call settles: with none left pending, the deadline timer no longer holds the process. */
-  private settled(): void {
-    if (this.pending.size === 0 && this.deadlineTimerRefed && this.deadlineTimer) {
-      this.deadlineTimer.unref();
-      this.deadlineTimerRefed = false;
-    }
+    this.deadlineTimer.unref();
   }
 
   request(name: string, args?: unknown, opts?: CallOptions): Promise<unknown> {
@@ -354,7 +343,6 @@ export class RpcPeer extends EventEmitter {
         return;
       }
       this.pending.delete(id as number);
-      this.settled();
       if ((!entry.raw || this.interpretReply) && (msg as ReplyMessage).result instanceof RawJson) materialise(msg as ReplyMessage);
       const reply = this.interpretReply ? this.interpretReply(msg as ReplyMessage) : msg as ReplyMessage;
       if (reply.error !== undefined) entry.reject(new RemoteError(normaliseError(reply.error)));
