@@ -131,3 +131,23 @@ mountTest('a full disk during the zip: the previous archive stays, the error say
   t.is((await r.outcome(retry.id)).event, 'workfile.saved');
   await verifyZip(r.zip);
 });
+
+test('a version-up into a folder never saved to is noted before its version is reserved, so a hub killed meanwhile leaves nothing unfound', async (t) => {
+  const r = await workRig(t);
+  const other = path.join(r.dir, 'shots', 'sh020', 'work');
+  await fsp.mkdir(other, { recursive: true });
+  const scene = r.sim.scene!;
+  const save = scene.saveAll.bind(scene);
+  let noted: Record<string, string> = {};
+  let beside: string[] = [];
+  scene.saveAll = () => {
+    // Harmony is saving: the reservation exists, and the next hub's start must be able to find it.
+    noted = JSON.parse(fs.readFileSync(path.join(r.workArea, '.dcckit-save-dirs.json'), 'utf8')).dirs;
+    beside = fs.readdirSync(other);
+    return save();
+  };
+  const ticket = await r.save({ to: path.join(other, 'sh020_anim_v001.zip'), versionUp: true }) as { id: string; dest: string };
+  t.true(beside.some((n) => n.includes('.dcckit-reserved')), `a reservation beside the archive during the save (${beside.join(', ')})`);
+  t.truthy(noted[path.resolve(other)], 'the folder was in the journal while Harmony saved');
+  t.is((await r.outcome(ticket.id)).event, 'workfile.saved');
+});

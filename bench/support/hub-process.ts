@@ -60,7 +60,7 @@ export async function startHubProcess(opts: { maxFrameBytes?: number } = {}): Pr
  * with a chosen frame limit (connectHub keeps the default). `over: 'tcp'` takes the port whatever the hub has.
  */
 export async function connectTool(hub: Pick<HubProcess, 'port' | 'token' | 'socket'>, opts: { maxFrameBytes?: number; over?: 'tcp' } = {}): Promise<HubClient> {
-  const local = opts.over !== 'tcp' && !process.env.TMP_TCP && hub.socket;
+  const local = opts.over !== 'tcp' && hub.socket;
   const socket = local ? net.connect({ path: hub.socket! }) : net.connect({ host: '127.0.0.1', port: hub.port });
   await new Promise<void>((resolve, reject) => { socket.once('connect', resolve); socket.once('error', reject); });
   const peer = new RpcPeer(socket, { label: local ? 'bench tool (local socket)' : 'bench tool (TCP)', maxFrameBytes: opts.maxFrameBytes ?? DEFAULT_MAX_FRAME_BYTES });

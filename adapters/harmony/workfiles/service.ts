@@ -144,6 +144,9 @@ export class WorkfileService {
     const dirStat = await fsp.stat(destDir).catch(() => null);
     if (!dirStat?.isDirectory()) throw new WorkfileError(`Cannot save to ${base}: the folder ${destDir} does not exist. Create it first, or choose another place with --to.`, 'WORKFILE_NO_FOLDER');
 
+    // Noted before anything is put there (a version reservation, temp archives), so what a killed hub leaves
+    // in this folder is found by the next hub's start even if no save here ever finished.
+    await rememberSaveDir(this.settings.workArea, destDir).catch((err) => this.hub.log.warn(`workfiles: cannot note ${destDir}: ${(err as Error).message}`));
     let reservation: Reservation | undefined;
     let dest = base;
     if (req.versionUp) {
@@ -173,7 +176,6 @@ export class WorkfileService {
         ? updateOrigin(projectDir, origin.zip === dest ? { usedAt } : { zip: dest, zipMtimeMs: null, zipSize: null, source: 'workfile', usedAt })
         : writeOrigin(projectDir, { format: 1, zip: dest, zipMtimeMs: null, zipSize: null, sceneMtimeMs: null, source: 'workfile', usedAt })
       ).catch((err) => this.hub.log.warn(`workfiles: cannot record the destination in ${projectDir}: ${(err as Error).message}`));
-      await rememberSaveDir(this.settings.workArea, destDir).catch((err) => this.hub.log.warn(`workfiles: cannot note ${destDir}: ${(err as Error).message}`));
       const id = `save-${process.pid}-${++this.counter}-${Date.now().toString(36)}`;
       const overwrites = !reservation && (await fsp.stat(dest).then((st) => st.isFile(), () => false));
       const job: SaveJob = { ids: [id], dest, snapshot, session: session.id, projectDir, reservation, overwrites };
