@@ -17,8 +17,10 @@
  *   AH relay process in front of the raw echo, all on TCP (two hops with the least work any TCP relay can
  *   do: parse, new id, re-encode). On one CPU most of a round trip is kernel time (TCP on loopback and
  *   the switches between three processes): the hub's own JavaScript is a few µs of the ~40 µs it spends,
- *   which is why a relay on TCP both ways cannot reach 0.45x here, and why the local socket (no TCP stack
- *   for the tool's hop) is what gets there.
+ *   which is why a relay on TCP both ways cannot reach 0.45x here. What does: the local socket (no TCP
+ *   stack on the tool's hop), and clients that read with Node's `onread` (kit/protocol/socket.ts: no
+ *   Buffer and stream events per read), as the tool and the bench's DCC do. The raw baselines read with
+ *   'data' events, as a plain node:net program does.
  * - large payloads (tool -> hub -> DCC echo -> hub -> tool, the same three processes): timed in one hub,
  *   the sizes alternating run by run after one untimed round trip each; the hub's peak RSS is taken in a
  *   fresh hub process per size (two round trips), so one size's heap does not inflate the next one's.
@@ -35,8 +37,8 @@
  * Runs of the compared cases alternate in slices (raw, direct, hub, raw, ...), and each figure is the
  * median of 3 runs.
  */
-import net from 'node:net';
-import { RpcPeer } from '../kit/protocol/peer.ts';
+import type { RpcPeer } from '../kit/protocol/peer.ts';
+import { connectSocket } from '../kit/protocol/socket.ts';
 import { RawAhClient } from './support/raw-ah.ts';
 import { startEchoProcess, killStartedProcesses, type EchoProcess } from './support/processes.ts';
 import { startHubProcess, connectTool, type HubProcess } from './support/hub-process.ts';
@@ -74,10 +76,11 @@ async function callMany(call: Call, count: number, inflight: number): Promise<vo
   await Promise.all(Array.from({ length: inflight }, worker));
 }
 
+/** An RpcPeer client connected as the kit's clients connect (connectSocket). */
 async function connectPeer(port: number): Promise<RpcPeer> {
-  const socket = net.connect({ host: '127.0.0.1', port });
-  await new Promise<void>((resolve, reject) => { socket.once('connect', resolve); socket.once('error', reject); });
-  return new RpcPeer(socket, { label: 'bench direct' });
+  const pending = connectSocket({ host: '127.0.0.1', port });
+  await new Promise<void>((resolve, reject) => { pending.socket.once('connect', resolve); pending.socket.once('error', reject); });
+  return pending.peer({ label: 'bench direct' });
 }
 
 async function checkEcho(name: string, call: Call): Promise<void> {

@@ -200,3 +200,33 @@ test('call timeouts share one timer: a short one expires on time behind a long o
   peer.close('done');
   await t.throwsAsync(long, { message: /connection lost while waiting for request "slow"/ });
 });
+
+test('a decoder fed one reused read buffer (connectSocket) copies what it keeps: frames cut anywhere decode whole', (t) => {
+  const big = { message_id: 7, reply: true, result: { list: Array.from({ length: 2000 }, (_, i) => `item ${i} é`) } };
+  const messages = [
+    { message_id: 1, function: 'node.subNodes', args: 'Top' },
+    big,
+    { message_id: 2, reply: true, result: 'scène' },
+    { message_id: 3, request: 'hub.call', args: { session: 'x', function: 'f', args: { list: big.result.list } } },
+  ];
+  const stream = Buffer.concat(messages.map((m) => encodeFrame(m)));
+  for (const seed of [1, 2, 3, 4, 5]) {
+    const next = random(seed);
+    for (const threshold of [Infinity, 4096]) {
+      const decoder = new FrameDecoder();
+      decoder.rawThreshold = threshold;
+      const reused = Buffer.alloc(8192);
+      const out: object[] = [];
+      for (let pos = 0; pos < stream.length;) {
+        const n = Math.min(stream.length - pos, 1 + next(reused.length));
+        stream.copy(reused, 0, pos, pos + n);
+        out.push(...decoder.push(reused.subarray(0, n), true));
+        reused.fill(0x7b); // the next read overwrites it
+        pos += n;
+      }
+      t.is(decoder.pendingBytes, 0);
+      const values = out.map((m) => { materialise(m as Record<string, unknown>); return m; });
+      t.deepEqual(values, messages, `seed ${seed}, threshold ${threshold}`);
+    }
+  }
+});

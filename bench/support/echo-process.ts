@@ -10,6 +10,7 @@
  */
 import net from 'node:net';
 import { RpcPeer } from '../../kit/protocol/peer.ts';
+import { connectSocket } from '../../kit/protocol/socket.ts';
 import { PROTOCOL_VERSION, type HelloResult } from '../../kit/protocol/messages.ts';
 import { listenRawEcho, listenRawRelay } from './raw-ah.ts';
 
@@ -27,9 +28,10 @@ async function listenRpcEcho(): Promise<net.Server> {
 }
 
 async function serveDccEcho(port: number, token: string, maxFrameBytes: number): Promise<void> {
-  const socket = net.connect({ host: '127.0.0.1', port });
-  await new Promise<void>((resolve, reject) => { socket.once('connect', resolve); socket.once('error', reject); });
-  const peer = new RpcPeer(socket, { label: 'bench dcc', maxFrameBytes });
+  // Connected as the kit's clients connect (connectSocket: reads without the stream machinery).
+  const pending = connectSocket({ host: '127.0.0.1', port });
+  await new Promise<void>((resolve, reject) => { pending.socket.once('connect', resolve); pending.socket.once('error', reject); });
+  const peer = pending.peer({ label: 'bench dcc', maxFrameBytes });
   peer.onRequest = (msg) => {
     if (msg.function === 'echo') return msg.args ?? null;
     if (msg.request === 'ping') return 'pong';

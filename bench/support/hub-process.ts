@@ -6,12 +6,11 @@
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import net from 'node:net';
 import { fork } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { HubClient } from '../../kit/hub/client.ts';
 import { isProcessAlive, sleep, type RuntimeInfo } from '../../kit/hub/runtime.ts';
-import { RpcPeer } from '../../kit/protocol/peer.ts';
+import { connectSocket } from '../../kit/protocol/socket.ts';
 import { PROTOCOL_VERSION, type HelloResult } from '../../kit/protocol/messages.ts';
 import { DEFAULT_MAX_FRAME_BYTES } from '../../kit/protocol/frame.ts';
 
@@ -61,9 +60,9 @@ export async function startHubProcess(opts: { maxFrameBytes?: number } = {}): Pr
  */
 export async function connectTool(hub: Pick<HubProcess, 'port' | 'token' | 'socket'>, opts: { maxFrameBytes?: number; over?: 'tcp' } = {}): Promise<HubClient> {
   const local = opts.over !== 'tcp' && hub.socket;
-  const socket = local ? net.connect({ path: hub.socket! }) : net.connect({ host: '127.0.0.1', port: hub.port });
-  await new Promise<void>((resolve, reject) => { socket.once('connect', resolve); socket.once('error', reject); });
-  const peer = new RpcPeer(socket, { label: local ? 'bench tool (local socket)' : 'bench tool (TCP)', maxFrameBytes: opts.maxFrameBytes ?? DEFAULT_MAX_FRAME_BYTES });
+  const pending = connectSocket(local ? { path: hub.socket! } : { host: '127.0.0.1', port: hub.port });
+  await new Promise<void>((resolve, reject) => { pending.socket.once('connect', resolve); pending.socket.once('error', reject); });
+  const peer = pending.peer({ label: local ? 'bench tool (local socket)' : 'bench tool (TCP)', maxFrameBytes: opts.maxFrameBytes ?? DEFAULT_MAX_FRAME_BYTES });
   const hello = await peer.request('hello', { protocol: PROTOCOL_VERSION, token: hub.token, role: 'tool', pid: process.pid }) as HelloResult;
   return new HubClient(peer, hello, hub.port, 60_000);
 }

@@ -2,8 +2,8 @@
  * Opening a tool connection to a hub: the socket and the hello. Shared by the client (connectHub) and the
  * hub starter (probing whether a hub answers), which therefore do not import each other.
  */
-import net from 'node:net';
-import { RpcPeer } from '../protocol/peer.ts';
+import type { RpcPeer } from '../protocol/peer.ts';
+import { connectSocket, type PendingSocket } from '../protocol/socket.ts';
 import { FrameError } from '../protocol/frame.ts';
 import { PROTOCOL_VERSION, type HelloResult } from '../protocol/messages.ts';
 import { DccKitError } from '../errors.ts';
@@ -28,10 +28,11 @@ export interface OpenPeerOptions {
 export async function openPeer(port: number, token: string, opts: OpenPeerOptions = {}): Promise<{ peer: RpcPeer; hello: HelloResult }> {
   const timeout = opts.timeout ?? 5000;
   const local = opts.socket ? await connectLocal(opts.socket, timeout) : null;
-  const socket = local ?? await new Promise<net.Socket>((resolve, reject) => {
-    const s = net.connect({ host: '127.0.0.1', port });
+  const pending = local ?? await new Promise<PendingSocket>((resolve, reject) => {
+    const pendingSocket = connectSocket({ host: '127.0.0.1', port });
+    const s = pendingSocket.socket;
     const timer = setTimeout(() => { s.destroy(); reject(new HubNotRunningError(`connecting to 127.0.0.1:${port} timed out`)); }, timeout);
-    s.once('connect', () => { clearTimeout(timer); s.removeAllListeners('error'); resolve(s); });
+    s.once('connect', () => { clearTimeout(timer); s.removeAllListeners('error'); resolve(pendingSocket); });
     s.once('error', (err: NodeJS.ErrnoException) => {
       clearTimeout(timer);
       reject(err.code === 'ECONNREFUSED'
@@ -39,7 +40,8 @@ export async function openPeer(port: number, token: string, opts: OpenPeerOption
         : err);
     });
   });
-  const peer = new RpcPeer(socket, { callTimeout: opts.callTimeout ?? 30_000, label: local ? `hub ${opts.socket}` : `hub 127.0.0.1:${port}` });
+  const socket = pending.socket;
+  const peer = pending.peer({ callTimeout: opts.callTimeout ?? 30_000, label: local ? `hub ${opts.socket}` : `hub 127.0.0.1:${port}` });
   let protocolError: string | undefined;
   peer.on('protocol-error', (reason: string) => { protocolError = reason; });
   try {
@@ -60,11 +62,12 @@ export async function openPeer(port: number, token: string, opts: OpenPeerOption
 }
 
 /** The local socket, or null when it is not there or nobody listens on it (a hub that died left it). */
-function connectLocal(file: string, timeout: number): Promise<net.Socket | null> {
+function connectLocal(file: string, timeout: number): Promise<PendingSocket | null> {
   return new Promise((resolve) => {
-    const s = net.connect({ path: file });
+    const pending = connectSocket({ path: file });
+    const s = pending.socket;
     const timer = setTimeout(() => { s.destroy(); resolve(null); }, timeout);
-    s.once('connect', () => { clearTimeout(timer); s.removeAllListeners('error'); resolve(s); });
+    s.once('connect', () => { clearTimeout(timer); s.removeAllListeners('error'); resolve(pending); });
     s.once('error', () => { clearTimeout(timer); s.destroy(); resolve(null); });
   });
 }

@@ -146,12 +146,18 @@ export class FrameDecoder {
     return this.buffered + (this.bodyLength >= 0 ? this.headerBytes + this.bodyFilled : 0);
   }
 
-  push(chunk: Buffer): object[] {
+  /**
+   * The complete payloads in `chunk` and what came before it. A `transient` chunk is overwritten once push
+   * returns (a socket reading into one reusable buffer): what must outlive the call is copied.
+   */
+  push(chunk: Buffer, transient = false): object[] {
     this.bytesIn += chunk.length;
     const out: object[] = [];
     if (this.body || this.bodySkim) {
       const count = Math.min(chunk.length, this.bodyLength - this.bodyFilled);
-      this.addToBody(count === chunk.length ? chunk : chunk.subarray(0, count));
+      const piece = count === chunk.length ? chunk : chunk.subarray(0, count);
+      // A body buffer gets a copy anyway; a skim keeps the pieces it is fed.
+      this.addToBody(transient && this.bodySkim ? Buffer.from(piece) : piece);
       if (this.bodyFilled < this.bodyLength) return out;
       out.push(this.finishBody());
       if (count === chunk.length) return out;
@@ -167,13 +173,16 @@ export class FrameDecoder {
         if (header === null) break;
         const [headerLength, bodyLength] = header;
         if (remaining < headerLength + bodyLength) break;
-        out.push(this.parse(chunk, pos + headerLength, pos + headerLength + bodyLength));
-        pos += headerLength + bodyLength;
+        const start = pos + headerLength;
+        const end = start + bodyLength;
+        // A frame to skim keeps views of its bytes.
+        out.push(transient && bodyLength >= this.rawThreshold ? this.parse(Buffer.from(chunk.subarray(start, end)), 0, bodyLength) : this.parse(chunk, start, end));
+        pos = end;
       }
       if (pos === chunk.length) return out;
       chunk = pos === 0 ? chunk : chunk.subarray(pos);
     }
-    this.chunks.push(chunk);
+    this.chunks.push(transient ? Buffer.from(chunk) : chunk);
     this.buffered += chunk.length;
     while (this.drainOne(out));
     return out;

@@ -68,6 +68,8 @@ export interface PeerOptions {
   rawThreshold?: number;
   /** Requests whose large `args.args` onRequest receives as a RawJson, to forward as it is. */
   keepRaw?: (msg: RequestMessage) => boolean;
+  /** The socket's bytes come through receive() (a socket made by connectSocket), not its 'data' events. */
+  externalReads?: boolean;
 }
 
 export interface CallOptions {
@@ -178,7 +180,7 @@ export class RpcPeer extends EventEmitter {
     this.errorStacks = opts.errorStacks ?? false;
     this.maxInflight = opts.maxInflight ?? 256;
     socket.setNoDelay(true);
-    socket.on('data', (chunk: Buffer) => this.onData(chunk));
+    if (!opts.externalReads) socket.on('data', (chunk: Buffer) => this.onData(chunk, false));
     socket.on('error', (err) => this.close(`socket error: ${err.message}`));
     socket.on('close', () => this.close('connection closed by the peer'));
     socket.on('drain', () => {
@@ -299,11 +301,16 @@ export class RpcPeer extends EventEmitter {
     });
   }
 
-  private onData(chunk: Buffer): void {
+  /** Bytes read by the socket's onread callback (connectSocket): `chunk` is overwritten by the next read. */
+  receive(chunk: Buffer): void {
+    this.onData(chunk, true);
+  }
+
+  private onData(chunk: Buffer, transient: boolean): void {
     this.lastActivity = Date.now();
     let messages: object[];
     try {
-      messages = this.decoder.push(chunk);
+      messages = this.decoder.push(chunk, transient);
     } catch (err) {
       const reason = err instanceof FrameError ? err.message : `decoder failure: ${(err as Error).message}`;
       this.emit('protocol-error', reason);
