@@ -16,8 +16,11 @@
  *   calls from a tool on the TCP port are printed for information. Printed beside them, for scale: a raw
  *   AH relay process in front of the raw echo, all on TCP (two hops with the least work any TCP relay can
  *   do: parse, new id, re-encode). On one CPU most of a round trip is kernel time (TCP on loopback and
- *   the switches between three processes): the hub's own JavaScript is a few µs of the ~40 µs it spends,
- *   which is why a relay on TCP both ways cannot reach 0.45x here. What does: the local socket (no TCP
+ *   the switches between three processes): the hub's own JavaScript is a few µs of the ~40 µs it spends
+ *   (perf: JIT code ~6% of its samples), and the scheduler traces (perf sched_switch) show each writer
+ *   preempted by the reader it wakes, so every process needs a second slot to finish its turn: 5 to 6
+ *   switches per routed round trip where the two-process raw echo needs 2 and never preempts. That is
+ *   why a relay on TCP both ways cannot reach 0.45x here. What does: the local socket (no TCP
  *   stack on the tool's hop), and clients that read with Node's `onread` (kit/protocol/socket.ts: no
  *   Buffer and stream events per read), as the tool and the bench's DCC do. The raw baselines read with
  *   'data' events, as a plain node:net program does.
@@ -25,7 +28,11 @@
  *   the sizes alternating run by run after one untimed round trip each; the hub's peak RSS is taken in a
  *   fresh hub process per size (two round trips), so one size's heap does not inflate the next one's.
  *   The hub reports its own peak (maxRSS) through hub.stats; it is started from a small launcher process
- *   because Linux carries the peak RSS of the parent across fork and exec.
+ *   because Linux carries the peak RSS of the parent across fork and exec. Every step is linear in the
+ *   payload (each process's CPU per round trip measured ~3.4-4.4x from 16 to 64 MiB; the hub's GC 2-11 ms
+ *   per round trip either way), but a 16 MiB payload and its copies largely fit this machine's 32 MiB L3
+ *   cache and a 64 MiB one does not, so the 64/16 ratio lands between 4.1x and 4.6x here and above it
+ *   when the machine is loaded.
  * - CPUs: a sequential round trip is a chain of wake-ups. On this 2-vCPU VM a wake-up across vCPUs costs
  *   ~35 µs of hypervisor time and the scheduler decides per run whether 2 or 3 processes share a vCPU, so
  *   unpinned figures swing 4x between runs and favour the 2-process baseline whenever it lands on one
