@@ -142,7 +142,7 @@ test('a version-up into a folder never saved to is noted before its version is r
   let beside: string[] = [];
   scene.saveAll = () => {
     // Harmony is saving: the reservation exists, and the next hub's start must be able to find it.
-    noted = JSON.parse(fs.readFileSync(path.join(r.workArea, '.dcckit-save-dirs.json'), 'utf8')).dirs;
+    noted = JSON.parse(fs.readFileSync(path.join(r.workArea, '.dcckit-save-dirs.json'), 'utf8')).entries;
     beside = fs.readdirSync(other);
     return save();
   };

@@ -98,7 +98,8 @@ const harmony: Adapter = {
   },
   async onHubStart(hub) {
     const { workfileService } = await import('./workfiles/service.ts');
-    await workfileService(hub).ready();
+    const { resumeFarmWaits } = await import('./publish/farm.ts');
+    await Promise.all([workfileService(hub).ready(), resumeFarmWaits(hub)]);
   },
   async onHubStop(hub) {
     const { workfileService } = await import('./workfiles/service.ts');

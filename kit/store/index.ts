@@ -1,4 +1,4 @@
 /** The product store: versions reserved atomically, filled in workers, completed by their manifest. */
-export { ProductStore, VersionWriter, parseProductRef, storeFromConfig, StoreError, StoreWriteError, ProductNotFoundError, VersionNotFoundError, MANIFEST, RESERVATION } from './store.ts';
+export { ProductStore, VersionWriter, parseProductRef, storeFromConfig, StoreError, StoreWriteError, ProductNotFoundError, VersionNotFoundError, MANIFEST, RESERVATION, AWAITING } from './store.ts';
 export { VersionTemplate, StoreTemplateError, assertFolderName, assertProductName } from './template.ts';
 export type * from './types.ts';

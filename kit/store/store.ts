@@ -21,6 +21,13 @@ import type { FileToIntegrate, ProductRef, ProductSummary, Representation, Versi
 export const MANIFEST = 'version.json';
 /** Written into a reserved version by its publisher (pid, host, time): prune leaves live ones alone. */
 export const RESERVATION = '.dcckit-reserved';
+/**
+ * Written into a reserved version that waits on outside work (a farm job): `{ what, ... }`. Prune keeps such a
+ * version while the wait is younger than AWAIT_LIMIT_MS, whoever reserved it: the hub that resumes the wait
+ * after a restart completes it.
+ */
+export const AWAITING = '.dcckit-awaiting.json';
+const AWAIT_LIMIT_MS = 14 * 24 * 60 * 60_000;
 
 export class StoreError extends DccKitError {
   constructor(message: string, code = 'STORE', options?: { cause?: unknown }) { super(message, code, options); }
@@ -228,6 +235,23 @@ export class ProductStore {
   }
 
   /**
+   * Takes over a reserved, incomplete version (a hub restarted while a farm job rendered it): the reservation
+   * names this process from now on. Throws when the folder is gone or already complete.
+   */
+  async adopt(init: { folder: string; product: string; productType: string; version: number }): Promise<VersionWriter> {
+    const dir = this.versionPath(init.folder, init.product, init.version, init.productType);
+    if (!fs.existsSync(dir)) throw new VersionNotFoundError(`${init.folder}/${init.product} version ${init.version} is gone (${dir})`);
+    if (await readManifest(dir)) throw new StoreError(`${init.folder}/${init.product} version ${init.version} is already complete`);
+    const held = await fsp.readFile(path.join(dir, RESERVATION), 'utf8').then((t) => JSON.parse(t) as { pid?: number; host?: string }, () => ({} as { pid?: number; host?: string }));
+    if (held.host === os.hostname() && typeof held.pid === 'number' && held.pid !== process.pid && processAlive(held.pid)) {
+      throw new StoreError(`${init.folder}/${init.product} version ${init.version} is being completed by process ${held.pid}`, 'VERSION_BUSY');
+    }
+    const marker = { pid: process.pid, host: os.hostname(), time: new Date().toISOString() };
+    await fsp.writeFile(path.join(dir, RESERVATION), JSON.stringify(marker)).catch((err) => { throw writeErrorFor(err, dir); });
+    return new VersionWriter(this, { ...init, dir });
+  }
+
+  /**
    * Removes incomplete versions whose publisher is gone (its process is dead on this host, or the
    * reservation is older than `olderThanMs`, default 1 hour, when it was made on another host).
    */
@@ -250,6 +274,11 @@ export class ProductStore {
 }
 
 async function liveReason(dir: string, olderThanMs: number): Promise<string | null> {
+  const awaiting = await fsp.readFile(path.join(dir, AWAITING), 'utf8').then((t) => JSON.parse(t) as { what?: string; since?: string }, () => null);
+  if (awaiting) {
+    const since = Date.parse(awaiting.since ?? '') || 0;
+    if (Date.now() - since < AWAIT_LIMIT_MS) return `it waits for ${awaiting.what ?? 'outside work'} (the hub completes it when that is done; it resumes the wait when it starts again)`;
+  }
   let marker: { pid?: number; host?: string; time?: string } = {};
   let mtime = 0;
   try {
@@ -290,7 +319,7 @@ export class VersionWriter {
   readonly version: number;
   readonly dir: string;
   private readonly representations: Representation[] = [];
-  private readonly store: ProductStore;
+  readonly store: ProductStore;
   private done = false;
 
   constructor(store: ProductStore, init: { folder: string; product: string; productType: string; version: number; dir: string }) {
@@ -310,7 +339,7 @@ export class VersionWriter {
     const seen = new Set<string>();
     for (const f of files) {
       const rel = f.path.replace(/\\/g, '/');
-      if (rel === '' || rel.startsWith('/') || rel.split('/').some((p) => p === '..' || p === '' || p === '.') || rel === MANIFEST || rel === RESERVATION) {
+      if (rel === '' || rel.startsWith('/') || rel.split('/').some((p) => p === '..' || p === '' || p === '.') || rel === MANIFEST || rel === RESERVATION || rel === AWAITING) {
         throw new StoreError(`cannot integrate ${f.source} as "${f.path}": the destination must be a plain relative path inside the version`);
       }
       if (seen.has(rel)) throw new StoreError(`two files would be integrated as "${rel}" in ${this.product} v${this.version}`);
@@ -386,6 +415,7 @@ export class VersionWriter {
     }
     this.done = true;
     await fsp.rm(path.join(this.dir, RESERVATION), { force: true }).catch(() => {});
+    await fsp.rm(path.join(this.dir, AWAITING), { force: true }).catch(() => {});
     return manifest;
   }
 

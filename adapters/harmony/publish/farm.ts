@@ -3,13 +3,18 @@
  * PUBLISHED workfile (extracted into the render version's folder), never the artist's live folder. The
  * render version is reserved when the job is submitted and completed by the hub when the job is done
  * (frames checked, copied, hashed, manifest written); a job in error leaves nothing half-written.
+ *
+ * What the hub needs to finish that later is written into the version (`.dcckit-awaiting.json`) and the
+ * version noted in `<home>/run/farm-waits.json`: a hub that restarts while the farm renders picks the wait
+ * up again (resumeFarmWaits), so no farm render is lost to a hub restart.
  */
 import fsp from 'node:fs/promises';
 import path from 'node:path';
 import type { HubServices } from '../../../kit/adapter.ts';
 import { extractZip } from '../../../kit/archive/index.ts';
 import { AfanasyClient, JobBuilder, type AfanasySettings } from '../../../kit/farm/index.ts';
-import type { VersionWriter } from '../../../kit/store/index.ts';
+import { AWAITING, ProductStore, type VersionWriter } from '../../../kit/store/index.ts';
+import { JsonJournal } from '../../../kit/journal.ts';
 import { checkFrames, expectedFrames, type WriteOutput } from './batch-render.ts';
 
 export interface FarmRenderRequest {
@@ -33,6 +38,26 @@ export interface FarmRenderRequest {
 
 export interface FarmSubmission { jobId: number; serial?: number; name: string; workDir: string }
 
+/** Everything the hub needs to finish a farm render's version, kept in the version folder (AWAITING). */
+export interface FarmWait extends FarmSubmission {
+  format: 1;
+  kind: 'harmony.farm-render';
+  /** Said by `products prune` and the log: what the version waits for. */
+  what: string;
+  since: string;
+  runId: string;
+  settings: AfanasySettings;
+  store: { root: string; template: string };
+  version: { folder: string; product: string; productType: string; version: number };
+  write: WriteOutput;
+  frames: number;
+  firstFrame: number;
+  context: Record<string, unknown>;
+  source: string | null;
+}
+
+const waitsJournal = (hub: HubServices) => (hub.home ? new JsonJournal(path.join(hub.home, 'run', 'farm-waits.json')) : null);
+
 const quote = (s: string) => (/^[A-Za-z0-9_./:=@#-]+$/.test(s) ? s : `"${s.replace(/(["\\$`])/g, '\\$1')}"`);
 
 /** Afanasy cannot echo `"` or `\` in job names back: keep names plain. */
@@ -54,29 +79,77 @@ export async function submitFarmRender(req: FarmRenderRequest): Promise<FarmSubm
   const client = new AfanasyClient(req.settings);
   const submitted = await client.submit(job);
   const submission = { jobId: submitted.id, serial: submitted.serial, name, workDir };
-  void watch(req, client, submission);
+  const store = req.writer.store;
+  const wait: FarmWait = {
+    format: 1, kind: 'harmony.farm-render', ...submission,
+    what: `farm job ${submitted.id} "${name}" on ${req.settings.host}:${req.settings.port}`,
+    since: new Date().toISOString(), runId: req.runId, settings: req.settings,
+    store: { root: store.root, template: store.template.source },
+    version: { folder: req.writer.folder, product: req.writer.product, productType: req.writer.productType, version: req.writer.version },
+    write: req.write, frames: req.frames, firstFrame: req.firstFrame, context: req.context, source: req.source,
+  };
+  await writeWait(req.writer.dir, wait);
+  await waitsJournal(req.hub)?.add(req.writer.dir).catch((err) => req.hub.log.warn(`publish ${req.runId}: cannot note the farm wait of ${req.writer.dir}: ${(err as Error).message}`));
+  void watch(req.hub, wait, req.writer, client, req.pollMs);
   return submission;
+}
+
+async function writeWait(dir: string, wait: FarmWait): Promise<void> {
+  const file = path.join(dir, AWAITING);
+  await fsp.writeFile(`${file}.tmp`, JSON.stringify(wait, null, 2) + '\n');
+  await fsp.rename(`${file}.tmp`, file);
+}
+
+/**
+ * At hub start: takes up the farm renders a previous hub was waiting for (its journal), each watched to the
+ * end as if submitted now. Returns the versions resumed.
+ */
+export async function resumeFarmWaits(hub: HubServices, opts: { pollMs?: number } = {}): Promise<string[]> {
+  const journal = waitsJournal(hub);
+  if (!journal) return [];
+  const resumed: string[] = [];
+  await journal.removeStaleTemps();
+  for (const dir of Object.keys(await journal.read())) {
+    const wait = await fsp.readFile(path.join(dir, AWAITING), 'utf8').then((t) => JSON.parse(t) as FarmWait, () => null);
+    if (!wait || wait.kind !== 'harmony.farm-render') {
+      await journal.remove(dir); // completed, given up or removed meanwhile
+      continue;
+    }
+    let writer: VersionWriter;
+    try {
+      writer = await new ProductStore({ root: wait.store.root, template: wait.store.template }).adopt(wait.version);
+    } catch (err) {
+      hub.log.warn(`farm: cannot resume ${dir}: ${(err as Error).message}`);
+      if ((err as { code?: string }).code !== 'VERSION_BUSY') await journal.remove(dir);
+      continue;
+    }
+    hub.log.info(`farm: waiting again for ${wait.what}, to complete ${wait.version.folder}/${wait.version.product} v${wait.version.version}`);
+    void watch(hub, wait, writer, new AfanasyClient(wait.settings), opts.pollMs);
+    resumed.push(dir);
+  }
+  return resumed;
 }
 
 const pad4 = (n: number) => (n < 0 ? '-' : '') + String(Math.abs(n)).padStart(4, '0');
 
-async function watch(req: FarmRenderRequest, client: AfanasyClient, sub: FarmSubmission): Promise<void> {
-  const product = `${req.writer.folder}/${req.writer.product}`;
-  const base = { runId: req.runId, product, version: req.writer.version, jobId: sub.jobId };
+async function watch(hub: HubServices, wait: FarmWait, writer: VersionWriter, client: AfanasyClient, pollMs?: number): Promise<void> {
+  const product = `${writer.folder}/${writer.product}`;
+  const base = { runId: wait.runId, product, version: writer.version, jobId: wait.jobId };
   try {
-    const info = await client.waitForJob({ id: sub.jobId, serial: sub.serial }, { intervalMs: req.pollMs ?? 2000 });
-    if (info.status !== 'done') throw new Error(`farm job ${sub.jobId} (${sub.name}) ended in ${info.status}: see dcc-kit farm log ${sub.jobId}`);
-    const frames = expectedFrames(sub.workDir, req.write, req.frames);
-    await checkFrames(frames, `${req.write.path} on the farm`, `dcc-kit farm log ${sub.jobId}`);
-    await req.writer.addFiles('png', 'png', frames.map((f) => ({ source: f.file, path: `${req.writer.product}.${pad4(req.firstFrame + f.frame - 1)}.png` })),
-      { frameStart: req.firstFrame, frameEnd: req.firstFrame + req.frames - 1, tags: ['review'] });
-    await fsp.rm(sub.workDir, { recursive: true, force: true });
-    await req.writer.commit({ source: req.source, context: req.context, data: { farm: { jobId: sub.jobId, name: sub.name } } });
-    req.hub.log.info(`publish ${req.runId}: farm job ${sub.jobId} done; ${product} v${req.writer.version} integrated`);
-    req.hub.emit('publish.farm', { ...base, state: 'integrated', path: req.writer.dir });
+    const info = await client.waitForJob({ id: wait.jobId, serial: wait.serial }, { intervalMs: pollMs ?? 2000 });
+    if (info.status !== 'done') throw new Error(`farm job ${wait.jobId} (${wait.name}) ended in ${info.status}: see dcc-kit farm log ${wait.jobId}`);
+    const frames = expectedFrames(wait.workDir, wait.write, wait.frames);
+    await checkFrames(frames, `${wait.write.path} on the farm`, `dcc-kit farm log ${wait.jobId}`);
+    await writer.addFiles('png', 'png', frames.map((f) => ({ source: f.file, path: `${writer.product}.${pad4(wait.firstFrame + f.frame - 1)}.png` })),
+      { frameStart: wait.firstFrame, frameEnd: wait.firstFrame + wait.frames - 1, tags: ['review'] });
+    await fsp.rm(wait.workDir, { recursive: true, force: true });
+    await writer.commit({ source: wait.source, context: wait.context, data: { farm: { jobId: wait.jobId, name: wait.name } } });
+    hub.log.info(`publish ${wait.runId}: farm job ${wait.jobId} done; ${product} v${writer.version} integrated`);
+    hub.emit('publish.farm', { ...base, state: 'integrated', path: writer.dir });
   } catch (err) {
-    await req.writer.abort().catch(() => {});
-    req.hub.log.warn(`publish ${req.runId}: ${product} v${req.writer.version} not integrated: ${(err as Error).message}`);
-    req.hub.emit('publish.farm', { ...base, state: 'failed', error: { message: (err as Error).message } });
+    await writer.abort().catch(() => {});
+    hub.log.warn(`publish ${wait.runId}: ${product} v${writer.version} not integrated: ${(err as Error).message}`);
+    hub.emit('publish.farm', { ...base, state: 'failed', error: { message: (err as Error).message } });
   }
+  await waitsJournal(hub)?.remove(writer.dir).catch(() => {});
 }

@@ -1,0 +1,74 @@
+/** A hub that stops or dies while the farm renders a published version picks the wait up when it starts again. */
+import test from 'ava';
+import fs from 'node:fs';
+import path from 'node:path';
+import { spawnSync } from 'node:child_process';
+import { sandbox } from './support/cli.ts';
+import { AfanasyDouble } from './support/afanasy-double.ts';
+import { SimScene } from '../adapters/harmony/simulator/dom/index.ts';
+import { zipDirectory } from '../kit/archive/index.ts';
+import { hubPaths } from '../kit/hub/runtime.ts';
+import { AWAITING, MANIFEST } from '../kit/store/index.ts';
+import { until } from './support/harmony.ts';
+import { PATIENCE_MS } from './support/patience.ts';
+
+test('a hub killed while the farm renders: the next hub completes the render version when the job is done', async (t) => {
+  // Tasks run only when the test says so (runUntilIdle), as a farm busy with other work would.
+  const farm = await AfanasyDouble.start({
+    runTask: (task) => {
+      const r = spawnSync('/bin/sh', ['-c', task.command], { encoding: 'utf8' });
+      return { exitCode: r.status ?? 1, output: `${r.stdout}${r.stderr}` };
+    },
+  });
+  t.teardown(() => farm.close());
+  const sb = sandbox();
+  t.teardown(() => sb.cleanup());
+  const store = path.join(sb.dir, 'store');
+  const shot = path.join(sb.dir, 'proj', 'shots', 'sh030');
+  fs.mkdirSync(path.join(shot, 'work'), { recursive: true });
+  fs.writeFileSync(path.join(sb.dir, 'proj', '.dcckitrc'), [
+    'context:', '  project: demo', '  fps: 24',
+    'publish:', `  root: ${store}`,
+    'farm:', '  afanasy:', '    host: 127.0.0.1', `    port: ${farm.port}`,
+    'web:', '  enabled: false', '',
+  ].join('\n'));
+  fs.writeFileSync(path.join(shot, '.dcckitrc'), 'context:\n  folder: shots/sh030\n  task: comp\n  frameStart: 1001\n  frameEnd: 1012\n');
+  const src = path.join(sb.dir, 'src', 'sh030_comp_v001');
+  SimScene.createDefault(src, 'sh030_comp_v001');
+  const zip = path.join(shot, 'work', 'sh030_comp_v001.zip');
+  await zipDirectory(src, zip);
+  const launched = await sb.json<{ pid: number }>(['launch', 'harmony', zip, '--simulate', '--json'], { cwd: shot });
+  t.teardown(() => { try { process.kill(launched.pid, 'SIGKILL'); } catch { /* gone */ } });
+  const created = await sb.run(['create', 'render', 'Farm', '--attr', 'target=farm'], { cwd: shot });
+  t.is(created.code, 0, created.stderr);
+  const published = await sb.run(['publish', '--repair'], { cwd: shot, timeout: PATIENCE_MS * 2 });
+  t.is(published.code, 0, published.stderr + published.stdout);
+  t.is(farm.jobIds().length, 1);
+
+  const version = path.join(store, 'shots', 'sh030', 'renderFarm', 'v001');
+  t.true(fs.existsSync(path.join(version, AWAITING)), 'the version says what it waits for');
+  t.false(fs.existsSync(path.join(version, MANIFEST)));
+  const paths = hubPaths(sb.env.DCC_KIT_HOME!);
+  const first = JSON.parse(fs.readFileSync(paths.runtimeFile, 'utf8')) as { pid: number };
+  process.kill(first.pid, 'SIGKILL');
+  await until(() => { try { process.kill(first.pid, 0); return false; } catch { return true; } }, PATIENCE_MS, 'the hub to die');
+
+  // With no hub, prune leaves the version alone and says why.
+  const pruned = await sb.json<{ removed: unknown[]; kept: { reason: string }[] }>(['products', 'prune', '--json'], { cwd: shot });
+  t.is(pruned.removed.length, 0);
+  t.regex(pruned.kept[0]!.reason, /waits for farm job \d+/);
+
+  const second = await sb.json<{ started: boolean; pid: number }>(['hub', 'start', '--json'], { cwd: shot });
+  t.true(second.started);
+  farm.runUntilIdle();
+  await until(() => fs.existsSync(path.join(version, MANIFEST)), PATIENCE_MS * 3, 'the restarted hub to complete the farm version');
+  const manifest = JSON.parse(fs.readFileSync(path.join(version, MANIFEST), 'utf8')) as { representations: { frameStart: number; frameEnd: number; files: unknown[] }[]; data: { farm: { jobId: number } } };
+  t.like(manifest.representations[0], { frameStart: 1001, frameEnd: 1012 });
+  t.is(manifest.representations[0]!.files.length, 12);
+  t.is(manifest.data.farm.jobId, farm.jobIds()[0]);
+  t.false(fs.existsSync(path.join(version, AWAITING)));
+  t.false(fs.existsSync(path.join(version, '.farm-work')));
+  const logs = await sb.run(['hub', 'logs', '-n', '100']);
+  t.regex(logs.stdout, /farm: waiting again for farm job/);
+  await until(() => !JSON.stringify(JSON.parse(fs.readFileSync(path.join(paths.runDir, 'farm-waits.json'), 'utf8'))).includes('renderFarm'), PATIENCE_MS, 'the journal entry to go');
+});
