@@ -1,17 +1,16 @@
 /**
- * Pipeline bench (publishing and loading on the Harmony simulator, in-process hub, real startup scripts):
- *  - round trips to Harmony (frames the hub sends the session) of: collecting the scene, an imprint (a
- *    creator), a load, the inventory listing; anchor: AYON's 2 round trips per imprint and 4 per listing,
- *    each >= 100 ms (its 100 ms reply polling), printed beside ours;
- *  - times beside one bare call round trip measured in the same run: the publish overhead of a 20-instance
- *    scene (collect + validate, no render or zip; target < 0.5 s), loading a 1,000-frame sequence (target
- *    < 1 s), the inventory of 200 containers (< 50 ms), updating 50 containers (< 2 s).
+ * Publishing bench on the Harmony simulator (in-process hub, real startup scripts):
+ *  - round trips to Harmony (frames the hub sends the session) of: an imprint (a creator), an instance
+ *    update, collecting the scene; anchor: AYON's 2 round trips per imprint, each >= 100 ms (its 100 ms
+ *    reply polling), printed beside ours;
+ *  - the publish overhead of a 20-instance scene (collect + validate, no render or zip; target < 0.5 s)
+ *    beside one bare call round trip measured in the same run.
+ * Loading and the inventory are measured in bench/load.ts.
  *
  *   npx node bench/run.ts pipeline
  */
 import type { PublishReport } from '../kit/publish/index.ts';
 import { pipelineRig, type PipelineRig } from '../test/support/pipeline.ts';
-import { frames, publishFiles } from '../test/support/products.ts';
 
 interface Figure { label: string; ratio: number; met?: boolean }
 
@@ -69,27 +68,6 @@ export async function runPipelineBench(): Promise<Figure[]> {
       `one round trip ${rtt.toFixed(2)} ms; AYON >= ${(20 * 0.2).toFixed(1)} s of imprints alone`, okOverhead, '< 500 ms');
     figures.push({ label: 'publish overhead 20 instances / 500 ms', ratio: overhead.ms / 500, met: okOverhead });
 
-    await publishFiles(rig.store, rig.dir, 'shots/sh010', 'plateLong', 'plate', { name: 'png', ext: 'png' }, frames('plateLong', 1, 1000));
-    const load = await measure(rig, () => rig.tool('load.run', { product: 'plateLong' }));
-    const okLoad = load.trips === 1 && load.ms < 1000;
-    line('load a 1,000-frame sequence', `${load.trips} round trip, ${load.ms.toFixed(0)} ms`, `one round trip ${rtt.toFixed(2)} ms`, okLoad, '1 round trip, < 1000 ms');
-    figures.push({ label: 'load 1000 frames / 1 s', ratio: load.ms / 1000, met: okLoad });
-
-    // 200 containers: 10 products, each loaded 20 times (one frame each).
-    for (let p = 0; p < 10; p++) await publishFiles(rig.store, rig.dir, 'shots/sh010', `el${p}`, 'image', { name: 'png', ext: 'png' }, frames(`el${p}`, 1, 1));
-    for (let i = 0; i < 199; i++) await rig.tool('load.run', { product: `el${i % 10}` });
-    const list = await measure(rig, () => rig.tool<unknown[]>('inventory.list'));
-    const okList = list.trips === 1 && list.ms < 50 && list.value.length === 200;
-    line(`inventory of ${list.value.length} containers`, `${list.trips} round trip, ${list.ms.toFixed(1)} ms`, 'AYON ls(): 4 round trips, >= 400 ms', okList, '1 round trip, < 50 ms');
-    figures.push({ label: 'inventory 200 / 50 ms', ratio: list.ms / 50, met: okList });
-
-    for (let p = 0; p < 10; p++) await publishFiles(rig.store, rig.dir, 'shots/sh010', `el${p}`, 'image', { name: 'png', ext: 'png' }, frames(`el${p}`, 1, 1, 'v2'));
-    const items = await rig.tool<{ id: string; productName: string }[]>('inventory.list');
-    const ids = items.filter((i) => i.productName.startsWith('el')).slice(0, 50).map((i) => i.id);
-    const update = await measure(rig, () => rig.tool<{ updated: unknown[] }>('inventory.update', { ids }));
-    const okUpdate = update.value.updated.length === 50 && update.ms < 2000;
-    line('update 50 containers', `${update.ms.toFixed(0)} ms, ${update.trips} round trip(s)`, 'AYON: a read-modify-write (2 round trips) per container', okUpdate, '< 2000 ms');
-    figures.push({ label: 'update 50 / 2 s', ratio: update.ms / 2000, met: okUpdate });
   } finally {
     for (const fn of teardowns.reverse()) await fn();
   }
