@@ -144,3 +144,33 @@ test('a farm render instance submits one Afanasy job rendering the PUBLISHED wor
   t.is(manifest.representations[0]!.files.length, 60);
   t.false(fs.existsSync(path.join(version.path, '.farm-work')));
 });
+
+test('the farm server going away while it renders does not cost the render: the hub waits and integrates once it is back', async (t) => {
+  const { AfanasyDouble } = await import('./support/afanasy-double.ts');
+  const { spawnSync } = await import('node:child_process');
+  const farm = await AfanasyDouble.start({
+    runTask: (task) => {
+      const r = spawnSync('/bin/sh', ['-c', task.command], { encoding: 'utf8' });
+      return { exitCode: r.status ?? 1, output: `${r.stdout}${r.stderr}` };
+    },
+  });
+  t.teardown(() => farm.close());
+  const rig = await pipelineRig(t, {
+    shotContext: '  folder: shots/sh010\n  task: anim\n  frameStart: 101\n  frameEnd: 112\n',
+    configure: (config) => { config.farm.afanasy.port = farm.port; },
+  });
+  await rig.tool('create.run', { creator: 'render', variant: 'Farm', attributes: { target: 'farm' } });
+  const report = await publish(rig, { repair: true });
+  t.true(report.success, JSON.stringify(report.results.filter((r) => !r.success)));
+  const version = path.join(rig.config.publish.root, 'shots/sh010/renderFarm/v001');
+  // afserver goes down (jobs are kept in its database) for longer than a poll, then comes back.
+  await farm.close();
+  await new Promise((r) => setTimeout(r, 2600));
+  t.false(rig.events.some((e) => e.event === 'publish.farm'), 'no verdict while the server is away');
+  t.true(fs.existsSync(version), 'the reserved version is kept');
+  await farm.restart();
+  farm.runUntilIdle();
+  await until(() => rig.events.some((e) => e.event === 'publish.farm'), PATIENCE_MS * 3, 'the farm job to be integrated');
+  t.is(rig.events.find((e) => e.event === 'publish.farm')!.state, 'integrated');
+  t.true(fs.existsSync(path.join(version, 'version.json')));
+});

@@ -12,7 +12,8 @@ import fsp from 'node:fs/promises';
 import path from 'node:path';
 import type { HubServices } from '../../../kit/adapter.ts';
 import { extractZip } from '../../../kit/archive/index.ts';
-import { AfanasyClient, JobBuilder, type AfanasySettings } from '../../../kit/farm/index.ts';
+import { AfanasyClient, FarmConnectionError, FarmNoReplyError, FarmTimeoutError, JobBuilder, type AfanasySettings, type JobInfo } from '../../../kit/farm/index.ts';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { AWAITING, ProductStore, type VersionWriter } from '../../../kit/store/index.ts';
 import { JsonJournal } from '../../../kit/journal.ts';
 import { checkFrames, expectedFrames, type WriteOutput } from './batch-render.ts';
@@ -132,11 +133,42 @@ export async function resumeFarmWaits(hub: HubServices, opts: { pollMs?: number 
 
 const pad4 = (n: number) => (n < 0 ? '-' : '') + String(Math.abs(n)).padStart(4, '0');
 
+/** The farm server down, unreachable or slow: the render goes on there, so the wait does too. */
+const isOutage = (err: unknown) => err instanceof FarmConnectionError || err instanceof FarmTimeoutError || err instanceof FarmNoReplyError;
+const OUTAGE_LOG_EVERY_MS = 10 * 60_000;
+const MAX_RETRY_MS = 60_000;
+
+/**
+ * waitForJob that outlives farm server outages (a restarted afserver, a network cut): a render of hours must
+ * not be thrown away because one poll failed. Other errors (the job deleted, a refused request) end the wait.
+ */
+async function waitThroughOutages(hub: HubServices, wait: FarmWait, client: AfanasyClient, pollMs: number): Promise<JobInfo> {
+  let retryMs = pollMs;
+  let loggedAt = 0;
+  let down = false;
+  for (;;) {
+    try {
+      const info = await client.waitForJob({ id: wait.jobId, serial: wait.serial }, { intervalMs: pollMs, onUpdate: () => { retryMs = pollMs; } });
+      if (down) hub.log.info(`farm: the server answers again; ${wait.what} is ${info.status}`);
+      return info;
+    } catch (err) {
+      if (!isOutage(err)) throw err;
+      down = true;
+      if (Date.now() - loggedAt >= OUTAGE_LOG_EVERY_MS) {
+        hub.log.warn(`farm: still waiting for ${wait.what}: ${(err as Error).message}`);
+        loggedAt = Date.now();
+      }
+      await sleep(retryMs);
+      retryMs = Math.min(MAX_RETRY_MS, retryMs * 2);
+    }
+  }
+}
+
 async function watch(hub: HubServices, wait: FarmWait, writer: VersionWriter, client: AfanasyClient, pollMs?: number): Promise<void> {
   const product = `${writer.folder}/${writer.product}`;
   const base = { runId: wait.runId, product, version: writer.version, jobId: wait.jobId };
   try {
-    const info = await client.waitForJob({ id: wait.jobId, serial: wait.serial }, { intervalMs: pollMs ?? 2000 });
+    const info = await waitThroughOutages(hub, wait, client, pollMs ?? 2000);
     if (info.status !== 'done') throw new Error(`farm job ${wait.jobId} (${wait.name}) ended in ${info.status}: see dcc-kit farm log ${wait.jobId}`);
     const frames = expectedFrames(wait.workDir, wait.write, wait.frames);
     await checkFrames(frames, `${wait.write.path} on the farm`, `dcc-kit farm log ${wait.jobId}`);
