@@ -57,6 +57,8 @@ test('a hub killed while the farm renders: the next hub completes the render ver
   const pruned = await sb.json<{ removed: unknown[]; kept: { reason: string }[] }>(['products', 'prune', '--json'], { cwd: shot });
   t.is(pruned.removed.length, 0);
   t.regex(pruned.kept[0]!.reason, /waits for farm job \d+/);
+  const listed = await sb.run(['products', 'shots/sh030/renderFarm'], { cwd: shot });
+  t.regex(listed.stdout, /v1\s+waiting for farm job \d+ "shots\/sh030\/renderFarm v001" on 127\.0\.0\.1:\d+/);
 
   const second = await sb.json<{ started: boolean; pid: number }>(['hub', 'start', '--json'], { cwd: shot });
   t.true(second.started);
@@ -66,7 +68,8 @@ test('a hub killed while the farm renders: the next hub completes the render ver
   t.like(manifest.representations[0], { frameStart: 1001, frameEnd: 1012 });
   t.is(manifest.representations[0]!.files.length, 12);
   t.is(manifest.data.farm.jobId, farm.jobIds()[0]);
-  t.false(fs.existsSync(path.join(version, AWAITING)));
+  // The manifest is the commit point; the marker goes right after it.
+  await until(() => !fs.existsSync(path.join(version, AWAITING)), PATIENCE_MS, 'the awaiting marker to go');
   t.false(fs.existsSync(path.join(version, '.farm-work')));
   const logs = await sb.run(['hub', 'logs', '-n', '100']);
   t.regex(logs.stdout, /farm: waiting again for farm job/);

@@ -17,11 +17,12 @@ Lists the product store (publish.root, laid out by publish.template):
                                      the versions of one product: complete or not, files, size, user, time
 
 A version is complete once its version.json is written (last, atomically). An incomplete version (a
-publish that is running, or was killed) is never "latest".
+publish that is running, or was killed, or a render waiting for its farm job) is never "latest".
 
   dcc-kit products prune             removes incomplete versions whose publisher is gone: its process is
                                      dead (same host), or it was reserved more than --older-than minutes
-                                     ago (default 60) on another host
+                                     ago (default 60) on another host; a version waiting for its farm job
+                                     is kept (the hub completes it, after a restart too)
 
 options:
   --json            print JSON
@@ -71,7 +72,7 @@ export const productsCommand: CliCommand = {
         }
         const rows = versions.map((v) => {
           const files = v.manifest?.representations.flatMap((r) => r.files) ?? [];
-          return [`v${v.version}`, v.complete ? 'complete' : 'INCOMPLETE', v.manifest?.representations.map((r) => r.name).join(',') ?? '', String(files.length), formatBytes(files.reduce((s, f) => s + f.size, 0)), v.manifest?.user ?? '', v.manifest?.time ?? '', v.path];
+          return [`v${v.version}`, v.complete ? 'complete' : v.waitingFor ? `waiting for ${v.waitingFor}` : 'INCOMPLETE', v.manifest?.representations.map((r) => r.name).join(',') ?? '', String(files.length), formatBytes(files.reduce((s, f) => s + f.size, 0)), v.manifest?.user ?? '', v.manifest?.time ?? '', v.path];
         });
         print(ctx, table([['VERSION', 'STATE', 'REPRESENTATIONS', 'FILES', 'SIZE', 'USER', 'TIME', 'PATH'], ...rows]));
         return 0;

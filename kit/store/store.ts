@@ -128,7 +128,12 @@ export class ProductStore {
 
   private async info(folder: string, product: string, version: number, dir: string): Promise<VersionInfo> {
     const manifest = await readManifest(dir);
-    return { folder, product, version, path: dir, complete: manifest !== null, manifest };
+    const info: VersionInfo = { folder, product, version, path: dir, complete: manifest !== null, manifest };
+    if (!manifest) {
+      const waiting = await fsp.readFile(path.join(dir, AWAITING), 'utf8').then((t) => (JSON.parse(t) as { what?: unknown }).what, () => undefined);
+      if (typeof waiting === 'string') info.waitingFor = waiting;
+    }
+    return info;
   }
 
   /** Versions of one product, oldest first; incomplete ones flagged `complete: false`. */

@@ -53,6 +53,8 @@ export interface VersionInfo {
   complete: boolean;
   /** Set when complete. */
   manifest: VersionManifest | null;
+  /** An incomplete version waiting on outside work: what it waits for (e.g. a farm job). */
+  waitingFor?: string;
 }
 
 export interface ProductSummary {
