@@ -11,7 +11,8 @@ import { connectHub } from '../hub/client.ts';
 const HELP = `usage: dcc-kit hub <start|status|stop|logs> [options]
 
   start [--json]          start the hub, or attach to the one already running; returns once it is ready
-  status [--json]         pid, port, uptime, sessions and traffic of the running hub (exit 1 when none runs)
+  status [--json]         pid, port, local socket, uptime, sessions and traffic of the running hub
+                          (exit 1 when none runs)
   stop [--json]           stop the hub gracefully (pending calls are answered with an error)
   logs [-f] [-n LINES]    print the end of the hub log (<home>/logs/hub.log); -f follows it
 `;
