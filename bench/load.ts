@@ -14,6 +14,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { detectSequences } from '../adapters/harmony/load/sequence.ts';
 import type { UpdateResult } from '../adapters/harmony/load/service.ts';
+import { measureTrips } from './support/harmony-trips.ts';
 import { pipelineRig, type PipelineRig } from '../test/support/pipeline.ts';
 import { frames, publishFiles } from '../test/support/products.ts';
 
@@ -21,16 +22,6 @@ interface Figure { label: string; ratio: number; met?: boolean }
 
 const AYON_TRIP_MS = 100;
 
-function sent(rig: PipelineRig): number {
-  return rig.hub.sessions.list()[0]!.peer!.stats().framesOut;
-}
-
-async function measure<T>(rig: PipelineRig, fn: () => Promise<T>): Promise<{ ms: number; trips: number; value: T }> {
-  const before = sent(rig);
-  const t0 = performance.now();
-  const value = await fn();
-  return { ms: performance.now() - t0, trips: sent(rig) - before, value };
-}
 
 function line(label: string, ours: string, anchor: string, ok: boolean, target: string): void {
   console.log(`${label}: ${ours} vs ${anchor} (target ${target}${ok ? '' : ', MISSED'})`);
@@ -55,14 +46,14 @@ export async function runLoadBench(): Promise<Figure[]> {
     });
     const session = (await rig.client.sessions())[0]!.id;
     const rtts: number[] = [];
-    for (let i = 0; i < 30; i++) rtts.push((await measure(rig, () => rig.client.call(session, '(function (a) { return a; })', i))).ms);
+    for (let i = 0; i < 30; i++) rtts.push((await measureTrips(rig, () => rig.client.call(session, '(function (a) { return a; })', i))).ms);
     rtts.sort((a, b) => a - b);
     const rtt = rtts[15]!;
     const ayonTrip = Math.max(AYON_TRIP_MS, rtt);
     console.log(`one bare call round trip through the hub to the simulator: ${rtt.toFixed(2)} ms (median of 30); AYON's: >= ${AYON_TRIP_MS} ms`);
 
     await publishFiles(rig.store, rig.dir, 'shots/sh010', 'plateLong', 'plate', { name: 'png', ext: 'png' }, frames('plateLong', 1001, 2000));
-    const load = await measure(rig, () => rig.tool<{ data: { beyondScene: number } }>('load.run', { product: 'plateLong' }));
+    const load = await measureTrips(rig, () => rig.tool<{ data: { beyondScene: number } }>('load.run', { product: 'plateLong' }));
     const exposed = await rig.client.call(session, '(function (a) { var c = node.linkedColumn(a, "DRAWING.ELEMENT"); return column.getEntry(c, 1, 1000); })', 'Top/plateLong');
     // What Harmony cannot avoid: copying every frame into the element's folder (as AYON's loader does too).
     const version = (await rig.store.latest('shots/sh010', 'plateLong'))!;
@@ -79,7 +70,7 @@ export async function runLoadBench(): Promise<Figure[]> {
     for (let p = 0; p < 10; p++) await publishFiles(rig.store, rig.dir, 'shots/sh010', `el${p}`, 'image', { name: 'png', ext: 'png' }, frames(`el${p}`, 1, 1));
     for (let i = 0; i < 199; i++) await rig.tool('load.run', { product: `el${i % 10}` });
     await rig.tool('inventory.list');
-    const list = await measure(rig, () => rig.tool<{ id: string; productName: string }[]>('inventory.list'));
+    const list = await measureTrips(rig, () => rig.tool<{ id: string; productName: string }[]>('inventory.list'));
     const okList = list.trips === 1 && list.ms < 50 && list.value.length === 200;
     line(`inventory of ${list.value.length} containers`, `${list.trips} round trip, ${list.ms.toFixed(1)} ms`,
       `AYON ls(): 4 round trips, >= ${(4 * ayonTrip).toFixed(0)} ms`, okList, '1 round trip, < 50 ms');
@@ -87,13 +78,13 @@ export async function runLoadBench(): Promise<Figure[]> {
 
     for (let p = 0; p < 10; p++) await publishFiles(rig.store, rig.dir, 'shots/sh010', `el${p}`, 'image', { name: 'png', ext: 'png' }, frames(`el${p}`, 1, 1, 'v2'));
     const ids = list.value.filter((i) => i.productName.startsWith('el')).slice(0, 50).map((i) => i.id);
-    const update = await measure(rig, () => rig.tool<UpdateResult>('inventory.update', { ids }));
+    const update = await measureTrips(rig, () => rig.tool<UpdateResult>('inventory.update', { ids }));
     const okUpdate = update.value.updated.length === 50 && update.ms < 2000;
     line('update 50 containers', `${update.trips} round trips, ${update.ms.toFixed(0)} ms`,
       `AYON: a scene-data read and write per container, >= ${((50 * 2 * ayonTrip) / 1000).toFixed(0)} s`, okUpdate, '< 2000 ms');
     figures.push({ label: 'update 50 / 2 s', ratio: update.ms / 2000, met: okUpdate });
 
-    const remove = await measure(rig, () => rig.tool<{ removed: string[] }>('inventory.remove', { ids }));
+    const remove = await measureTrips(rig, () => rig.tool<{ removed: string[] }>('inventory.remove', { ids }));
     const okRemove = remove.trips === 2 && remove.value.removed.length === 50;
     line('remove 50 containers', `${remove.trips} round trips, ${remove.ms.toFixed(0)} ms`,
       `AYON: a scene-data read and write per container, >= ${((50 * 2 * ayonTrip) / 1000).toFixed(0)} s`, okRemove, '2 round trips');

@@ -10,6 +10,7 @@
  *   npx node bench/run.ts pipeline
  */
 import type { PublishReport } from '../kit/publish/index.ts';
+import { measureTrips } from './support/harmony-trips.ts';
 import { pipelineRig, type PipelineRig } from '../test/support/pipeline.ts';
 
 interface Figure { label: string; ratio: number; met?: boolean }
@@ -17,16 +18,6 @@ interface Figure { label: string; ratio: number; met?: boolean }
 const teardowns: (() => unknown)[] = [];
 const t = { teardown(fn: () => unknown) { teardowns.push(fn); } };
 
-function sent(rig: PipelineRig): number {
-  return rig.hub.sessions.list()[0]!.peer!.stats().framesOut;
-}
-
-async function measure<T>(rig: PipelineRig, fn: () => Promise<T>): Promise<{ ms: number; trips: number; value: T }> {
-  const before = sent(rig);
-  const t0 = performance.now();
-  const value = await fn();
-  return { ms: performance.now() - t0, trips: sent(rig) - before, value };
-}
 
 async function publishAndWait(rig: PipelineRig, args: Record<string, unknown>): Promise<PublishReport> {
   const { runId } = await rig.tool<{ runId: string }>('publish.run', args);
@@ -47,22 +38,22 @@ export async function runPipelineBench(): Promise<Figure[]> {
     const rig = await pipelineRig(t, { shotContext: '  folder: shots/sh010\n  task: anim\n  frameStart: 1\n  frameEnd: 60\n' });
     const session = (await rig.client.sessions())[0]!.id;
     const rtts: number[] = [];
-    for (let i = 0; i < 30; i++) rtts.push((await measure(rig, () => rig.client.call(session, '(function (a) { return a; })', i))).ms);
+    for (let i = 0; i < 30; i++) rtts.push((await measureTrips(rig, () => rig.client.call(session, '(function (a) { return a; })', i))).ms);
     rtts.sort((a, b) => a - b);
     const rtt = rtts[15]!;
     console.log(`one bare call round trip through the hub to the simulator: ${rtt.toFixed(2)} ms (median of 30)`);
 
-    const imprint = await measure(rig, () => rig.tool('create.run', { creator: 'render', variant: 'Main' }));
+    const imprint = await measureTrips(rig, () => rig.tool('create.run', { creator: 'render', variant: 'Main' }));
     line('imprint (create a render instance)', `${imprint.trips} round trip, ${imprint.ms.toFixed(1)} ms`, 'AYON 2 round trips, >= 200 ms', imprint.trips === 1, '1 round trip');
     figures.push({ label: 'imprint round trips (AYON 2)', ratio: imprint.trips / 2, met: imprint.trips === 1 });
-    const toggle = await measure(rig, () => rig.tool('create.update', { key: 'Top/renderMain', active: false }));
+    const toggle = await measureTrips(rig, () => rig.tool('create.update', { key: 'Top/renderMain', active: false }));
     line('instance update (active)', `${toggle.trips} round trip`, 'AYON 2', toggle.trips === 1, '1 round trip');
 
     for (let i = 2; i <= 20; i++) await rig.tool('create.run', { creator: 'render', variant: `V${i}` });
-    const collect = await measure(rig, () => publishAndWait(rig, { until: 'collect' }));
+    const collect = await measureTrips(rig, () => publishAndWait(rig, { until: 'collect' }));
     line('collect (scene, instances, palettes, audio)', `${collect.trips} round trip`, 'AYON: one call per collector', collect.trips === 1, '1 round trip');
     figures.push({ label: 'collect round trips', ratio: collect.trips, met: collect.trips === 1 });
-    const overhead = await measure(rig, () => publishAndWait(rig, { dryRun: true }));
+    const overhead = await measureTrips(rig, () => publishAndWait(rig, { dryRun: true }));
     const okOverhead = overhead.value.success && overhead.ms < 500;
     line('publish overhead, 20 instances (collect + validate, no render/zip)', `${overhead.ms.toFixed(0)} ms, ${overhead.trips} round trip(s)`,
       `one round trip ${rtt.toFixed(2)} ms; AYON >= ${(20 * 0.2).toFixed(1)} s of imprints alone`, okOverhead, '< 500 ms');

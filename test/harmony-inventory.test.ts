@@ -4,23 +4,12 @@ import path from 'node:path';
 import type { ContainerRecord, InventoryItem, PipelineData } from '../adapters/harmony/pipeline-types.ts';
 import type { UpdateResult } from '../adapters/harmony/load/service.ts';
 import { zipDirectory } from '../kit/archive/index.ts';
-import { pipelineRig, type PipelineRig } from './support/pipeline.ts';
+import { pipelineRig, sceneShape, type PipelineRig } from './support/pipeline.ts';
 import { PNG_1PX, frames, publishFiles, templateZip } from './support/products.ts';
 
 const F = 'shots/sh010';
 const PLT = (name: string) => `ToonBoomAnimationInc PaletteFile 2\nSolid    ${name}    0x0000000000000001 0 0 0 255\n`;
 
-function sceneShape(rig: PipelineRig) {
-  const s = rig.sim.scene!.state;
-  return {
-    nodes: [...s.nodes.keys()].sort(),
-    links: s.links.map((l) => `${l.src}:${l.srcPort}->${l.dst}:${l.dstPort}`).sort(),
-    columns: [...s.columns.keys()].sort(),
-    backdrops: [...(s.backdrops.get('Top') ?? [])].map((b) => b.title.text).sort(),
-    palettes: s.palettes.map((p) => p.file),
-    elements: [...s.elements.values()].map((e) => e.folder).sort(),
-  };
-}
 
 async function harmony<T = unknown>(rig: PipelineRig, fn: string, args?: unknown): Promise<T> {
   return await rig.client.call((await rig.client.sessions())[0]!.id, fn, args) as T;

@@ -2,21 +2,11 @@ import test from 'ava';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { ContainerRecord, InventoryItem, PipelineData } from '../adapters/harmony/pipeline-types.ts';
-import { pipelineRig, type PipelineRig } from './support/pipeline.ts';
+import { pipelineRig, sceneShape, type PipelineRig } from './support/pipeline.ts';
 import { PNG_1PX, frames, publishFiles, templateZip, workfileZip } from './support/products.ts';
 
 const F = 'shots/sh010';
 
-function sceneShape(rig: PipelineRig) {
-  const s = rig.sim.scene!.state;
-  return {
-    nodes: [...s.nodes.keys()].sort(),
-    links: s.links.map((l) => `${l.src}:${l.srcPort}->${l.dst}:${l.dstPort}`).sort(),
-    columns: [...s.columns.keys()].sort(),
-    backdrops: [...(s.backdrops.get('Top') ?? [])].map((b) => b.title.text).sort(),
-    palettes: s.palettes.map((p) => p.file).sort(),
-  };
-}
 
 test('each of the six loaders loads a product in one call and records a container; save and reopen keeps them', async (t) => {
   const rig = await pipelineRig(t);

@@ -94,4 +94,17 @@ export async function pipelineRig(t: T, opts: PipelineRigOptions = {}): Promise<
   };
 }
 
+/** What a scene holds, order aside: to compare a scene before and after (loads, updates, removals). */
+export function sceneShape(rig: PipelineRig) {
+  const s = rig.sim.scene!.state;
+  return {
+    nodes: [...s.nodes.keys()].sort(),
+    links: s.links.map((l) => `${l.src}:${l.srcPort}->${l.dst}:${l.dstPort}`).sort(),
+    columns: [...s.columns.keys()].sort(),
+    backdrops: [...(s.backdrops.get('Top') ?? [])].map((b) => b.title.text).sort(),
+    palettes: s.palettes.map((p) => p.file).sort(),
+    elements: [...s.elements.values()].map((e) => e.folder).sort(),
+  };
+}
+
 export { fs };
