@@ -57,3 +57,40 @@ test('a peer on connectSocket sees the connection end: pending calls fail with t
   t.regex(err!.message, /connection (lost|closed)/);
   t.true(peer.closed);
 });
+
+test('a handler may answer with a DeferredReply: settled before it is returned or later, the first settle wins', async (t) => {
+  const { RpcPeer, DeferredReply } = await import('../kit/protocol/peer.ts');
+  const later: InstanceType<typeof DeferredReply>[] = [];
+  const server = net.createServer((s) => {
+    new RpcPeer(s, {
+      label: 'server',
+      onRequest: (msg) => {
+        const reply = new DeferredReply();
+        if (msg.function === 'early') { reply.resolve('early'); reply.reject(new Error('ignored')); }
+        else if (msg.function === 'fails') setTimeout(() => { reply.reject(new TypeError('it failed')); reply.resolve('ignored'); }, 10);
+        else later.push(reply);
+        return reply;
+      },
+    });
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  t.teardown(() => server.close());
+  const pending = connectSocket({ host: '127.0.0.1', port: (server.address() as net.AddressInfo).port });
+  await new Promise((r) => pending.socket.once('connect', r));
+  const peer = pending.peer({ label: 'client' });
+  t.teardown(() => peer.close('test over'));
+  t.is(await peer.call({ function: 'early' }), 'early');
+  await t.throwsAsync(peer.call({ function: 'fails' }), { message: /it failed/ });
+  const slow = peer.call({ function: 'slow' });
+  await until(() => later.length === 1);
+  later[0]!.resolve({ done: true });
+  t.deepEqual(await slow, { done: true });
+});
+
+async function until(ok: () => boolean): Promise<void> {
+  const deadline = Date.now() + PATIENCE_MS;
+  while (!ok()) {
+    if (Date.now() > deadline) throw new Error('timed out');
+    await new Promise((r) => setTimeout(r, 5));
+  }
+}
