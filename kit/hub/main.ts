@@ -10,6 +10,7 @@ import { hubPaths, acquireHubLock, releaseHubLockSync, writeRuntime, removeRunti
 import { EXIT_ALREADY_RUNNING, EXIT_PORT_TAKEN, probeHub } from './start.ts';
 import { KIT_VERSION } from '../version.ts';
 import { PROTOCOL_VERSION } from '../protocol/messages.ts';
+import { removeOrphanedStaging } from '../publish/staging.ts';
 
 async function main(): Promise<number> {
   const { config } = await loadConfig({ cwd: process.cwd(), env: process.env });
@@ -72,6 +73,8 @@ async function main(): Promise<number> {
       log.error(`web page not started (web.port ${config.web.port}): ${(err as Error).message}`);
     }
   }
+  removeOrphanedStaging(paths.home).then((n) => { if (n) log.info(`removed ${n} publish staging folder(s) left by a hub that was killed`); },
+    (err) => log.warn(`publish staging folders left by a killed hub not removed: ${(err as Error).message}`));
   // Built-in adapters get to tidy up after a killed hub (their modules import their heavy parts lazily).
   const started: Adapter[] = [];
   for (const name of builtInAdapterNames()) {

@@ -4,13 +4,12 @@
  * `publish.event`, and its report stays available for `publish.report`. One run per session at a time.
  */
 import fsp from 'node:fs/promises';
-import os from 'node:os';
-import path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import type { HubServices } from '../../../kit/adapter.ts';
 import { DccKitError, UsageError } from '../../../kit/errors.ts';
 import { runPublish, stageOf, type PublishEvent, type PublishPlugin, type PublishReport, type Stage } from '../../../kit/publish/index.ts';
 import { storeFromConfig } from '../../../kit/store/index.ts';
+import { createStagingDir } from '../../../kit/publish/staging.ts';
 import { pickHarmonySession } from '../pick-session.ts';
 import { commonArgs } from '../session-context.ts';
 import type { HarmonyPublishConfigView, HarmonyRunData } from './data.ts';
@@ -42,7 +41,7 @@ export function startPublish(hub: HubServices, args: unknown, plugins: PublishPl
   RUNS.set(runId, run);
   while (RUNS.size > KEEP_RUNS) RUNS.delete(RUNS.keys().next().value!);
   run.done = (async () => {
-    const staging = await fsp.mkdtemp(path.join(os.tmpdir(), 'dcckit-publish-'));
+    const staging = await createStagingDir(hub.home, runId);
     const config = hub.config as HarmonyPublishConfigView;
     const base: HarmonyRunData = {
       hub, session, config, store: storeFromConfig(config), overrides, staging, runId, simulate: a.simulate === true,
