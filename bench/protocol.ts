@@ -19,11 +19,14 @@
  *   the switches between three processes): the hub's own JavaScript is a few µs of the ~40 µs it spends
  *   (perf: JIT code ~6% of its samples), and the scheduler traces (perf sched_switch) show each writer
  *   preempted by the reader it wakes, so every process needs a second slot to finish its turn: 5 to 6
- *   switches per routed round trip where the two-process raw echo needs 2 and never preempts. That is
- *   why a relay on TCP both ways cannot reach 0.45x here. What does: the local socket (no TCP
- *   stack on the tool's hop), and clients that read with Node's `onread` (kit/protocol/socket.ts: no
- *   Buffer and stream events per read), as the tool and the bench's DCC do. The raw baselines read with
- *   'data' events, as a plain node:net program does.
+ *   switches per routed round trip where the two-process raw echo needs 2 and never preempts. What
+ *   closes most of that gap: the hub runs under SCHED_BATCH (kit/hub/scheduling.ts: a woken hub does not
+ *   preempt the tool or DCC that woke it), which brings a routed round trip to the minimum of 4 switches
+ *   (tool 1, hub 2, DCC 1; A/B in one run: +0.002 to +0.038x, +0.018x on average over four runs); the
+ *   local socket (no TCP stack on the tool's hop); and clients that read with Node's `onread`
+ *   (kit/protocol/socket.ts: no Buffer and stream events per read), as the tool and the bench's DCC do.
+ *   The raw baselines read with 'data' events, as a plain node:net program does; the raw relay keeps the
+ *   default policy.
  * - large payloads (tool -> hub -> DCC echo -> hub -> tool, the same three processes): timed in one hub,
  *   the sizes alternating run by run after one untimed round trip each; the hub's peak RSS is taken in a
  *   fresh hub process per size (two round trips), so one size's heap does not inflate the next one's.

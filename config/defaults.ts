@@ -43,6 +43,7 @@ export function defaultConfig(home: string, machine: MachineIdentity = thisMachi
       maxFrameBytes: 64 * MiB,
       logMaxBytes: 5 * MiB,
       logFiles: 3,
+      scheduling: 'batch',
     },
     adapters: [],
     harmony: {

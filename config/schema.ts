@@ -13,6 +13,8 @@ export interface HubConfig {
   maxFrameBytes: number;
   logMaxBytes: number;
   logFiles: number;
+  /** Linux: the CPU scheduling policy the hub asks for at start (see kit/hub/scheduling.ts). */
+  scheduling: 'batch' | 'normal';
 }
 
 export interface HarmonyWorkfilesConfig {
@@ -163,6 +165,7 @@ export const CONFIG_SCHEMA = {
         maxFrameBytes: bytes('largest accepted frame'),
         logMaxBytes: bytes('hub log size before it is rotated'),
         logFiles: { kind: 'int', min: 1, doc: 'hub log files kept, current one included' },
+        scheduling: { kind: 'enum', values: ['batch', 'normal'], doc: 'Linux: "batch" (SCHED_BATCH) lets the hub never preempt the DCC or tool it wakes, with the same CPU share; "normal" leaves the default policy' },
       },
     },
     adapters: { kind: 'packages', doc: 'npm packages of third-party adapters' },

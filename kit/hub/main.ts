@@ -11,6 +11,7 @@ import { EXIT_ALREADY_RUNNING, EXIT_PORT_TAKEN, probeHub } from './start.ts';
 import { KIT_VERSION } from '../version.ts';
 import { PROTOCOL_VERSION } from '../protocol/messages.ts';
 import { removeOrphanedStaging } from '../publish/staging.ts';
+import { applyHubScheduling } from './scheduling.ts';
 
 async function main(): Promise<number> {
   const { config } = await loadConfig({ cwd: process.cwd(), env: process.env });
@@ -20,6 +21,7 @@ async function main(): Promise<number> {
     return EXIT_ALREADY_RUNNING;
   }
   const log = new RotatingLog(paths.logFile, { maxBytes: config.hub.logMaxBytes, files: config.hub.logFiles });
+  log.info(await applyHubScheduling(config.hub.scheduling));
   const adapters = new AdapterRegistry(config.adapters);
   const hub = new Hub({
     port: config.hub.port,
