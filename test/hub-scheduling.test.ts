@@ -35,6 +35,9 @@ test('by default every thread of the hub runs under SCHED_BATCH, and the log say
   t.not(schedulingPolicyOf(process.pid), SCHEDULING_POLICY.batch, 'the process that started it is left alone');
   const logs = await sb.run(['hub', 'logs', '-n', '50']);
   t.regex(logs.stdout, /scheduling: SCHED_BATCH/);
+  const status = await sb.run(['hub', 'status']);
+  t.regex(status.stdout, /scheduling\s+batch \(SCHED_BATCH/);
+  t.is((await sb.json<{ scheduling: string }>(['hub', 'status', '--json'])).scheduling, 'batch');
 });
 
 test('hub.scheduling: normal leaves the default policy', async (t) => {
@@ -43,6 +46,7 @@ test('hub.scheduling: normal leaves the default policy', async (t) => {
   t.deepEqual([...new Set(threadPolicies(pid))], [SCHEDULING_POLICY.normal]);
   const logs = await sb.run(['hub', 'logs', '-n', '50']);
   t.regex(logs.stdout, /scheduling: normal \(hub\.scheduling\)/);
+  t.regex((await sb.run(['hub', 'status'])).stdout, /scheduling\s+normal/);
 });
 
 test('without chrt on PATH the hub starts anyway and logs why the policy stayed', async (t) => {

@@ -11,7 +11,7 @@ import { connectHub } from '../hub/client.ts';
 const HELP = `usage: dcc-kit hub <start|status|stop|logs> [options]
 
   start [--json]          start the hub, or attach to the one already running; returns once it is ready
-  status [--json]         pid, port, local socket, uptime, sessions and traffic of the running hub
+  status [--json]         pid, port, local socket, scheduling, uptime, sessions and traffic of the running hub
                           (exit 1 when none runs)
   stop [--json]           stop the hub gracefully (pending calls are answered with an error)
   logs [-f] [-n LINES]    print the end of the hub log (<home>/logs/hub.log); -f follows it
@@ -66,6 +66,7 @@ async function status(ctx: CliContext, argv: string[]): Promise<number> {
       ['pid', String(stats.pid)],
       ['port', `127.0.0.1:${stats.port}`],
       ['local socket', typeof stats.socket === 'string' ? `${stats.socket} (tools on this machine)` : 'none (tools use the port)'],
+      ...(typeof stats.scheduling === 'string' ? [['scheduling', stats.scheduling === 'batch' ? 'batch (SCHED_BATCH: a woken hub does not preempt the DCC)' : stats.scheduling]] : []),
       ['version', String(stats.version)],
       ['uptime', `${Math.round(Number(stats.uptimeMs) / 1000)} s`],
       ['sessions', String(stats.sessions)],

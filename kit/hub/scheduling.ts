@@ -29,6 +29,12 @@ export function schedulingPolicyOf(pid: number, tid = pid): number | null {
 
 export const SCHEDULING_POLICY = { normal: SCHED_OTHER, batch: SCHED_BATCH } as const;
 
+/** What `hub status` shows: "batch", "normal", another policy's number, or null where /proc is missing. */
+export function schedulingName(policy: number | null): string | null {
+  if (policy === null) return null;
+  return policy === SCHED_BATCH ? 'batch' : policy === SCHED_OTHER ? 'normal' : `policy ${policy}`;
+}
+
 /**
  * Puts this process under `wanted`. Resolves with what to log: what was set, or why it stayed as it was
  * (not Linux, no `chrt`). Never rejects: the policy is an optimisation, not a condition for running.
