@@ -20,7 +20,7 @@
  *   (perf: JIT code ~6% of its samples), and the scheduler traces (perf sched_switch) show each writer
  *   preempted by the reader it wakes, so every process needs a second slot to finish its turn: 5 to 6
  *   switches per routed round trip where the two-process raw echo needs 2 and never preempts. What
- *   closes most of that gap: the hub runs under SCHED_BATCH (kit/hub/scheduling.ts: a woken hub does not
+ *   closes most of that gap: the hub runs under SCHED_BATCH (kit/scheduling.ts: a woken hub does not
  *   preempt the tool or DCC that woke it), which brings a routed round trip to the minimum of 4 switches
  *   (tool 1, hub 2, DCC 1; A/B in one run: +0.002 to +0.038x, +0.018x on average over four runs); the
  *   local socket (no TCP stack on the tool's hop); and clients that read with Node's `onread`

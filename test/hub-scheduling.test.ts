@@ -5,7 +5,7 @@ import path from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { sandbox, type Sandbox } from './support/cli.ts';
 import { hubPaths } from '../kit/hub/runtime.ts';
-import { schedulingPolicyOf, SCHEDULING_POLICY } from '../kit/hub/scheduling.ts';
+import { schedulingPolicyOf, SCHEDULING_POLICY } from '../kit/scheduling.ts';
 
 const linuxWithChrt = process.platform === 'linux' && spawnSync('chrt', ['--help']).status === 0;
 

@@ -11,7 +11,7 @@ import { EXIT_ALREADY_RUNNING, EXIT_PORT_TAKEN, probeHub } from './start.ts';
 import { KIT_VERSION } from '../version.ts';
 import { PROTOCOL_VERSION } from '../protocol/messages.ts';
 import { removeOrphanedStaging } from '../publish/staging.ts';
-import { applyHubScheduling } from './scheduling.ts';
+import { applyHubScheduling } from '../scheduling.ts';
 
 async function main(): Promise<number> {
   const { config } = await loadConfig({ cwd: process.cwd(), env: process.env });

@@ -11,7 +11,7 @@ import { PROTOCOL_VERSION, type HelloArgs, type RequestMessage, type RequestBody
 import { SessionClosedError } from '../protocol/errors.ts';
 import { DccKitError } from '../errors.ts';
 import { SessionRegistry, describe, type Session, type SessionEvent } from './sessions.ts';
-import { schedulingName, schedulingPolicyOf } from './scheduling.ts';
+import { schedulingName, schedulingPolicyOf } from '../scheduling.ts';
 import type { AdapterRegistry, HubServices, LegacyProtocol, SessionInfo } from '../adapter.ts';
 import { silentLog, type Logger } from './log.ts';
 import { KIT_VERSION } from '../version.ts';

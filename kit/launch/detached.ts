@@ -5,6 +5,7 @@ import fs from 'node:fs';
 import fsp from 'node:fs/promises';
 import path from 'node:path';
 import { checkCwd, spawnFailure } from './executable.ts';
+import { interactiveCommand } from '../scheduling.ts';
 import { LaunchError } from './errors.ts';
 import { mergeEnv } from './env.ts';
 import { tailFile } from './logs.ts';
@@ -71,7 +72,9 @@ export async function launchDetached(opts: DetachedLaunchOptions): Promise<Detac
 
   let child: ChildProcess;
   try {
-    child = spawn(opts.command, args, {
+    // Started by the hub (the web page's Open), this process runs under SCHED_BATCH; the DCC must not.
+    const started = interactiveCommand(opts.command, args);
+    child = spawn(started.command, started.args, {
       detached: true,
       stdio: ['ignore', fd, fd],
       env: mergeEnv(opts.env, { base: opts.baseEnv, platform }),

@@ -35,6 +35,21 @@ export function schedulingName(policy: number | null): string | null {
   return policy === SCHED_BATCH ? 'batch' : policy === SCHED_OTHER ? 'normal' : `policy ${policy}`;
 }
 
+/** True when this process runs under SCHED_BATCH (a hub, or a program the hub started). */
+export function runsBatch(): boolean {
+  return process.platform === 'linux' && schedulingPolicyOf(process.pid) === SCHED_BATCH;
+}
+
+/**
+ * How to start an interactive program (a DCC, a browser) from here: children inherit SCHED_BATCH, and an
+ * artist's application must not run under it, so from a batch process it is started through
+ * `chrt --other 0`, which execs it (same pid) under the default policy. `command` must be a path or a name
+ * known to be on PATH: chrt reports a missing program as exit 127, not as a spawn error.
+ */
+export function interactiveCommand(command: string, args: string[]): { command: string; args: string[] } {
+  return runsBatch() ? { command: 'chrt', args: ['--other', '0', command, ...args] } : { command, args };
+}
+
 /**
  * Puts this process under `wanted`. Resolves with what to log: what was set, or why it stayed as it was
  * (not Linux, no `chrt`). Never rejects: the policy is an optimisation, not a condition for running.
