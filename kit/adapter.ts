@@ -66,7 +66,7 @@ export interface InstallResult {
 export interface LaunchRequest {
   /** Scene/workfile to open, already resolved to an absolute path, or null for a new scene. */
   scene: string | null;
-  /** Run the bundled simulator instead of the real DCC (adapters without one ignore it). */
+  /** Run the bundled simulator instead of the real DCC (only asked of adapters with `hasSimulator`). */
   simulate?: boolean;
   config: unknown;
   hub: { port: number; token: string; home: string };
@@ -107,6 +107,8 @@ export interface Adapter {
   install?(opts: InstallOptions): Promise<InstallResult>;
   uninstall?(opts: InstallOptions): Promise<InstallResult>;
   launchSpec?(req: LaunchRequest): Promise<LaunchSpec>;
+  /** True when launchSpec honours `simulate` (a bundled simulator); `launch --simulate` is refused otherwise. */
+  hasSimulator?: boolean;
   /** Named requests the hub serves to this DCC's sessions. */
   endpoints?: Record<string, Endpoint>;
   /** Named requests tools (CLI, pipeline code) may send to this adapter inside the hub (`hub.adapter`). */

@@ -11,6 +11,7 @@
  * folder from the working directory up to the home directory, the nearer overriding the farther section by
  * section, so a project root sets the store and a shot folder its context.
  */
+import fs from 'node:fs';
 import fsp from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -182,7 +183,13 @@ export async function loadConfig(opts: LoadConfigOptions = {}): Promise<Resolved
   for (const layer of layers) merged.apply(layer.content, layer.file);
   for (const o of overrides) merged.set(o.keyPath, o.value, `env ${o.variable}`);
 
-  return { config: merged.value as DccKitConfig, sources: merged.sources, files: layers.map(l => l.file) };
+  const config = merged.value as DccKitConfig;
+  const homeStat = fs.statSync(config.home, { throwIfNoEntry: false });
+  if (homeStat && !homeStat.isDirectory()) {
+    const source = merged.sources.home;
+    throw new ConfigError(`${source && source !== 'default' ? `${source.startsWith('env ') ? source.slice(4) : source}: ` : ''}home is ${config.home}, which is not a folder: ${whereToChange('home', source)} (dcc-kit keeps its runtime files, logs and work area there)`, { keyPath: 'home', file: source?.startsWith('env ') ? undefined : source });
+  }
+  return { config, sources: merged.sources, files: layers.map(l => l.file) };
 }
 
 /**

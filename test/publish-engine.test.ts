@@ -1,5 +1,5 @@
 import test from 'ava';
-import { runPublish, describeFailure } from '../kit/publish/index.ts';
+import { runPublish, describeFailure, checkSkips } from '../kit/publish/index.ts';
 import type { PublishEvent, PublishPlugin } from '../kit/publish/index.ts';
 
 function collector(names: string[]): PublishPlugin {
@@ -85,4 +85,17 @@ test('a dry run validates and lists what would be extracted; until stops after a
   t.is(broken.stoppedAt, 'extract');
   t.is(ran, 0);
   t.is(broken.results.at(-1)!.error!.hint, 'Check the render log.');
+});
+
+test('checkSkips: only the exact label of an optional plugin may be skipped; the error lists those that may', (t) => {
+  const plugins: PublishPlugin[] = [
+    { label: 'Collect Scene', order: 0, process: () => {} },
+    { label: 'Validate Audio', order: 1, optional: true, process: () => {} },
+  ];
+  t.notThrows(() => checkSkips(plugins, ['Validate Audio']));
+  t.notThrows(() => checkSkips(plugins, []));
+  const err = (skip: string) => t.throws(() => checkSkips(plugins, [skip]), { code: 'USAGE' })!.message;
+  t.is(err('Bogus'), 'no publish plugin is called "Bogus"; the optional plugins are: "Validate Audio"');
+  t.is(err('validate audio'), 'plugin names are exact: "Validate Audio", not "validate audio"; the optional plugins are: "Validate Audio"');
+  t.is(err('Collect Scene'), '"Collect Scene" is not optional and cannot be skipped; the optional plugins are: "Validate Audio"');
 });

@@ -56,6 +56,7 @@ export function usesSimulator(req: Pick<LaunchRequest, 'simulate' | 'config'>): 
 const harmony: Adapter = {
   name: 'harmony',
   displayName: 'Toon Boom Harmony',
+  hasSimulator: true,
   defaultExecutables: defaultHarmonyExecutables,
   install: installHarmony,
   uninstall: uninstallHarmony,

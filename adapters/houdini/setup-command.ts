@@ -51,6 +51,14 @@ function withoutBlock(text: string): { text: string; found: boolean } {
   return { text: text.slice(0, start) + text.slice(end), found: true };
 }
 
+/** A typo in --write must not create folders: the folder has to be there already. */
+function assertFolderExists(file: string): void {
+  const dir = path.dirname(file);
+  if (!fs.statSync(dir, { throwIfNoEntry: false })?.isDirectory()) {
+    throw new HoudiniInstallError(`the folder ${dir} does not exist: create it first (Houdini makes its preference folder, e.g. ~/houdini20.5, when it first starts)`);
+  }
+}
+
 /** Puts our block into a houdini.env (replacing an earlier one, keeping everything else), or takes it out. */
 export async function updateHoudiniEnv(file: string, remove: boolean, platform: NodeJS.Platform = process.platform): Promise<'written' | 'removed' | 'unchanged'> {
   let existing = '';
@@ -64,11 +72,13 @@ export async function updateHoudiniEnv(file: string, remove: boolean, platform: 
   const { text: rest, found } = withoutBlock(existing);
   if (remove) {
     if (!found) return 'unchanged';
-    await writeAtomic(file, rest);
+    // A file that held nothing but our block was made by dcc-kit: it goes, as a package file does.
+    if (rest.trim() === '') await fsp.rm(file);
+    else await writeAtomic(file, rest);
     return 'removed';
   }
   const separator = rest === '' || rest.endsWith('\n') ? '' : eol;
-  await fsp.mkdir(path.dirname(file), { recursive: true });
+  assertFolderExists(file);
   await writeAtomic(file, rest + separator + classicBlock(platform, eol));
   return 'written';
 }
@@ -84,7 +94,7 @@ async function writePackage(file: string, remove: boolean): Promise<'written' | 
     return 'removed';
   }
   if (!file.toLowerCase().endsWith('.json')) throw new UsageError(`${file}: Houdini reads package files only with a .json extension`);
-  await fsp.mkdir(path.dirname(file), { recursive: true });
+  assertFolderExists(file);
   await writeAtomic(file, packageJsonFor());
   return 'written';
 }

@@ -26,7 +26,7 @@ subcommands:
                             keep failing and no render is left to try them
     --timeout <s>           with --wait: give up waiting after this many seconds (exit 1)
     --interval <ms>         time between polls with --wait (default 2000)
-                            A job without a name is named after its file; names may not contain " or \
+                            A job without a name is named after its file; names may not contain " or \\
                             (afserver does not escape them); jobs over farm.maxTasks tasks are refused
   jobs                      list the jobs on the server (Afanasy's system job is left out)
     --user <name>           only the jobs of this user
@@ -144,7 +144,7 @@ export function createFarmCommand(
     let intervalMs = 2000;
     if (values.interval !== undefined) {
       intervalMs = Number(values.interval);
-      if (!Number.isInteger(intervalMs) || intervalMs < 1) throw new UsageError(`--interval must be a whole number of milliseconds, not ${JSON.stringify(values.interval)}`);
+      if (!Number.isInteger(intervalMs) || intervalMs < 1) throw new UsageError(`--interval must be a whole number of milliseconds, 1 or more, not ${JSON.stringify(values.interval)}`);
     }
     let timeoutMs: number | undefined;
     if (values.timeout !== undefined) {

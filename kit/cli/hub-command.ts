@@ -128,7 +128,7 @@ async function logs(ctx: CliContext, argv: string[]): Promise<number> {
   }
   const all = text.split('\n');
   if (all[all.length - 1] === '') all.pop();
-  if (all.length) print(ctx, all.slice(-lines).join('\n'));
+  if (all.length && lines > 0) print(ctx, all.slice(-lines).join('\n'));
   if (!values.follow) return 0;
   let offset = Buffer.byteLength(text);
   await new Promise<void>((resolve) => {

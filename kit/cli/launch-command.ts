@@ -30,10 +30,11 @@ export async function launchDcc(ctx: Pick<CliContext, 'cwd' | 'env'>, dcc: strin
   const registry = new AdapterRegistry(config.adapters, ctx.cwd);
   const adapter = await registry.get(dcc);
   if (!adapter.launchSpec) throw new DccKitError(`the ${adapter.displayName} adapter cannot launch its application`, 'NO_LAUNCH');
+  if (opts.simulate && !adapter.hasSimulator) throw new UsageError(`--simulate: dcc-kit has no ${adapter.displayName} simulator (only Harmony has one)`);
   let scenePath: string | null = null;
   if (scene) {
     scenePath = path.resolve(ctx.cwd, scene);
-    if (!fs.existsSync(scenePath)) throw new DccKitError(`scene not found: ${scenePath}`, 'SCENE_NOT_FOUND');
+    if (!fs.existsSync(scenePath)) throw new DccKitError(`${/\.zip$/i.test(scenePath) ? 'workfile' : 'scene'} not found: ${scenePath}`, 'SCENE_NOT_FOUND');
   }
   if (adapter.prepareLaunch) {
     scenePath = (await adapter.prepareLaunch({

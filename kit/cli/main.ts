@@ -56,6 +56,11 @@ export async function run(argv: string[], ctx: Omit<CliContext, 'argv'>): Promis
       ctx.stdout.write((await known.load()).help);
       return 0;
     }
+    if (topic) {
+      ctx.stderr.write(`dcc-kit help: unknown command "${topic}"; the commands are listed below\n`);
+      ctx.stdout.write(await mainHelp());
+      return 2;
+    }
     ctx.stdout.write(await mainHelp());
     return name ? 0 : 2;
   }
@@ -77,8 +82,9 @@ export async function run(argv: string[], ctx: Omit<CliContext, 'argv'>): Promis
     }
     return await command.run({ ...ctx, argv: rest });
   } catch (err) {
-    const usage = err instanceof UsageError;
     const known = err instanceof DccKitError;
+    // A usage error raised in the hub (a wrong creator, product or attribute) arrives with its code.
+    const usage = err instanceof UsageError || (known && (err as DccKitError).code === 'USAGE');
     const message = known ? await (await import('../config.ts')).withTrueSources((err as Error).message, { cwd: ctx.cwd, env: ctx.env }) : `unexpected error: ${(err as Error)?.stack ?? String(err)}`;
     if (json) ctx.stdout.write(JSON.stringify({ error: { code: known ? (err as DccKitError).code : 'INTERNAL', message } }, null, 2) + '\n');
     ctx.stderr.write(`dcc-kit ${name}: ${message}\n`);

@@ -61,6 +61,9 @@ export const productsCommand: CliCommand = {
       return 0;
     }
     if (positionals.length > 1) throw new UsageError(`unexpected argument "${positionals[1]}"\nusage: ${USAGE}`);
+    for (const only of ['dry-run', 'older-than'] as const) {
+      if (values[only] !== undefined) throw new UsageError(`--${only} goes with prune: dcc-kit products prune --${only}${only === 'older-than' ? ' M' : ''}`);
+    }
     const target = positionals[0]?.replace(/\/+$/, '');
     if (target) {
       const slash = target.lastIndexOf('/');
@@ -81,7 +84,7 @@ export const productsCommand: CliCommand = {
     const products = await store.listProducts(target);
     if (values.json) {
       printJson(ctx, { root: store.root, products });
-      return 0;
+      return target && products.length === 0 ? 1 : 0;
     }
     if (products.length === 0) {
       print(ctx, `no products${target ? ` under ${target}` : ''} in ${store.root}`);

@@ -56,6 +56,7 @@ AYON's, returns no value for a script). To get a value back, call a function exp
     const timeout = values.timeout === undefined ? undefined : Number(values.timeout);
     if (timeout !== undefined && !(timeout > 0)) throw new UsageError('--timeout takes a number of milliseconds above 0');
     let body: { function: string; args?: unknown } | { request: string; args?: unknown } | { script: string };
+    if (typeof values.script === 'string' && typeof values.request === 'string') throw new UsageError(`give --script or --request, not both\n${CALL_USAGE}`);
     if (typeof values.script === 'string') {
       if (rest.length) throw new UsageError(`--script takes no other arguments\n${CALL_USAGE}`);
       body = { script: values.script };

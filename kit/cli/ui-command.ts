@@ -1,7 +1,7 @@
 /** `dcc-kit ui`: opens the hub's web page on a view, or prints its one-time URL. */
 import type { CliCommand, CliContext } from './types.ts';
 import { DccKitError, UsageError } from '../errors.ts';
-import { loadConfig } from '../config.ts';
+import { loadConfig, whereToChange } from '../config.ts';
 import { connectHub } from '../hub/client.ts';
 import { RemoteError } from '../protocol/errors.ts';
 import { openInBrowser } from '../web/browser.ts';
@@ -33,12 +33,15 @@ export const uiCommand: CliCommand = {
   async run(ctx: CliContext): Promise<number> {
     const { values, positionals } = parse(ctx.argv, { url: { type: 'boolean' }, json: { type: 'boolean' }, session: { type: 'string' } }, USAGE);
     const view = positionals[0] ?? 'sessions';
-    if (positionals.length > 1 || !(VIEWS as readonly string[]).includes(view)) throw new UsageError(`unknown view "${positionals.join(' ')}" (views: ${VIEWS.join(', ')})\nusage: ${USAGE}`);
-    const { config } = await loadConfig({ cwd: ctx.cwd, env: ctx.env });
+    if (positionals.length > 1) throw new UsageError(`unexpected argument "${positionals[1]}"\nusage: ${USAGE}`);
+    if (!(VIEWS as readonly string[]).includes(view)) throw new UsageError(`unknown view "${view}" (views: ${VIEWS.join(', ')})\nusage: ${USAGE}`);
+    const { config, sources } = await loadConfig({ cwd: ctx.cwd, env: ctx.env });
     const hub = await connectHub({ home: config.home, env: ctx.env, start: true, callTimeout: config.hub.callTimeout });
     let url: string;
     try {
-      url = (await hub.hubRequest('web.url', { view, session: values.session }) as { url: string }).url;
+      // The page's views take the full id; a prefix or a DCC name is resolved here, and an unknown one refused.
+      const session = values.session === undefined ? undefined : (await hub.session(String(values.session))).id;
+      url = (await hub.hubRequest('web.url', { view, session }) as { url: string }).url;
     } catch (err) {
       if (err instanceof RemoteError && /unknown request "web\.url"/.test(err.message)) {
         throw new DccKitError('the hub serves no web page: set web.enabled: true in .dcckitrc (for the hub\'s folder or your user file) and restart it with dcc-kit hub stop && dcc-kit hub start', 'NO_WEB');
@@ -50,7 +53,8 @@ export const uiCommand: CliCommand = {
     if (values.json) { printJson(ctx, { url }); return 0; }
     if (values.url) { print(ctx, url); return 0; }
     if (!await openInBrowser(url, config.web.browser)) {
-      ctx.stderr.write(`dcc-kit ui: no browser could be started (set web.browser in .dcckitrc). Open this link once:\n`);
+      const why = config.web.browser ? `"${config.web.browser}" failed or could not be started (${whereToChange('web.browser', sources['web.browser'])})` : 'no browser could be started (set web.browser in .dcckitrc)';
+      ctx.stderr.write(`dcc-kit ui: ${why}. Open this link once:\n`);
       print(ctx, url);
       return 1;
     }

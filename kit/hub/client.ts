@@ -8,7 +8,7 @@ import { HubNotRunningError, openPeer } from './connect.ts';
 import { DccKitError } from '../errors.ts';
 import type { SessionInfo } from '../adapter.ts';
 import { homeFromEnv, hubPaths, readRuntime, type RuntimeInfo } from './runtime.ts';
-import { byIdPrefix } from './sessions.ts';
+import { byIdPrefix, shortPrefixHint } from './sessions.ts';
 
 export { HubNotRunningError, NotAHubError, openPeer } from './connect.ts';
 
@@ -145,10 +145,11 @@ export class HubClient extends EventEmitter {
       return list.filter((s) => s.dcc === selector).sort((a, b) => Number(b.connected) - Number(a.connected) || b.joinedAt.localeCompare(a.joinedAt))[0]
         ?? byIdPrefix(list, selector);
     };
-    const found = pick(await this.sessions());
+    const listed = await this.sessions();
+    const found = pick(listed);
     if (found) return new SessionHandle(this, found);
     if (!opts.wait) {
-      throw new DccKitError(`no session "${selector}" is connected. Start one with: dcc-kit launch ${/^[a-z]+$/.test(selector) ? selector : '<dcc>'}`, 'NO_SESSION');
+      throw new DccKitError(`no session "${selector}" is connected${shortPrefixHint(listed, selector)}. Start one with: dcc-kit launch ${/^[a-z]+$/.test(selector) ? selector : '<dcc>'}`, 'NO_SESSION');
     }
     const info = await this.waitForSession((s) => s.id === selector || s.dcc === selector, opts.wait);
     return new SessionHandle(this, info);

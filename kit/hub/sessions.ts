@@ -46,6 +46,13 @@ export function describe(s: Session): SessionInfo {
 /** Shortest id prefix accepted (as git: short prefixes of random hex are too likely to be ambiguous). */
 export const MIN_ID_PREFIX = 4;
 
+/** Said after "no session X is connected" when X is a too-short prefix of a session id. */
+export function shortPrefixHint(list: { id: string }[], selector: string): string {
+  return selector.length > 0 && selector.length < MIN_ID_PREFIX && list.some((s) => s.id.startsWith(selector))
+    ? ` (a session id prefix needs ${MIN_ID_PREFIX} characters or more)`
+    : '';
+}
+
 /**
  * The one session whose id starts with `prefix` (as git takes a unique prefix of a commit id); undefined when
  * none does or the prefix is too short; an error naming the candidates when several do.

@@ -8,6 +8,7 @@
  * that have a repair are repaired and the validators run once more before the decision.
  */
 import { randomUUID } from 'node:crypto';
+import { UsageError } from '../errors.ts';
 import { ORDER, type PluginLog, type PluginRecord, type PluginResult, type PublishContext, type PublishEvent, type PublishInstance,
   type PublishPlugin, type PublishReport, type RunOptions, type Stage } from './types.ts';
 
@@ -47,6 +48,17 @@ class Context implements PublishContext {
 }
 
 interface Step { plugin: PublishPlugin; instance: PublishInstance | undefined }
+
+/** Throws a UsageError when a name to skip is not the label of an optional plugin (naming those that are). */
+export function checkSkips(plugins: PublishPlugin[], skip: string[]): void {
+  const optional = plugins.filter((p) => p.optional).map((p) => p.label);
+  for (const name of skip) {
+    if (optional.includes(name)) continue;
+    const plugin = plugins.find((p) => p.label === name) ?? plugins.find((p) => p.label.toLowerCase() === name.toLowerCase());
+    const why = !plugin ? `no publish plugin is called "${name}"` : plugin.label !== name ? `plugin names are exact: "${plugin.label}", not "${name}"` : `"${name}" is not optional and cannot be skipped`;
+    throw new UsageError(`${why}; the optional plugins are: ${optional.map((l) => `"${l}"`).join(', ') || 'none'}`);
+  }
+}
 
 export async function runPublish(opts: RunOptions): Promise<PublishReport> {
   const runId = opts.runId ?? randomUUID();

@@ -1,3 +1,3 @@
 /** The publish engine (DCC-agnostic): plugins in pyblish order, events, reports. */
-export { runPublish, stageOf, pluginMatches, describeFailure, ORDER } from './engine.ts';
+export { runPublish, checkSkips, stageOf, pluginMatches, describeFailure, ORDER } from './engine.ts';
 export type * from './types.ts';

@@ -1,7 +1,6 @@
 /** Opens a URL in the user's browser: `web.browser` when set, else open / xdg-open / start. */
-import { spawn } from 'node:child_process';
-import { interactiveCommand, runsBatch } from '../scheduling.ts';
-import { resolveExecutable } from '../launch/executable.ts';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { interactiveCommand } from '../scheduling.ts';
 
 export function browserCommand(url: string, configured: string | null, platform: NodeJS.Platform = process.platform): { command: string; args: string[] } {
   if (configured) return { command: configured, args: [url] };
@@ -10,21 +9,19 @@ export function browserCommand(url: string, configured: string | null, platform:
   return { command: 'xdg-open', args: [url] };
 }
 
-/** Resolves true once the browser command started, false when it cannot be run (not installed...). */
-export async function openInBrowser(url: string, configured: string | null): Promise<boolean> {
+/** A browser command that fails (not installed, bad arguments) exits within this time; a working one opens the page. */
+const EARLY_EXIT_MS = 700;
+
+/**
+ * Resolves true once the browser command started and did not fail straight away, false when it cannot be
+ * run or exits with an error within EARLY_EXIT_MS (xdg-open without a browser, a wrong web.browser).
+ */
+export function openInBrowser(url: string, configured: string | null): Promise<boolean> {
   const browser = browserCommand(url, configured);
-  let found = browser.command;
-  if (runsBatch()) {
-    // Started through chrt (see interactiveCommand), a missing browser is no spawn error: look it up first.
-    try {
-      found = await resolveExecutable({ configured: browser.command, key: 'web.browser', displayName: 'the browser' });
-    } catch {
-      return false;
-    }
-  }
-  const { command, args } = interactiveCommand(found, browser.args);
+  // From the hub (SCHED_BATCH) this goes through chrt, which reports a missing browser as exit 127.
+  const { command, args } = interactiveCommand(browser.command, browser.args);
   return new Promise((resolve) => {
-    let child;
+    let child: ChildProcess;
     try {
       child = spawn(command, args, { detached: true, stdio: 'ignore', windowsHide: true });
     } catch {
@@ -33,8 +30,11 @@ export async function openInBrowser(url: string, configured: string | null): Pro
     }
     child.once('error', () => resolve(false));
     child.once('spawn', () => {
-      child.unref();
-      resolve(true);
+      const timer = setTimeout(() => { child.unref(); resolve(true); }, EARLY_EXIT_MS);
+      child.once('exit', (code, signal) => {
+        clearTimeout(timer);
+        resolve(code === 0 && signal === null);
+      });
     });
   });
 }

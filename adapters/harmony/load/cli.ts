@@ -45,6 +45,7 @@ export const loadCommand: CliCommand = {
       json: { type: 'boolean' }, representation: { type: 'string' }, loader: { type: 'string' }, mode: { type: 'string' },
       session: { type: 'string' }, into: { type: 'string' }, list: { type: 'boolean' }, folder: { type: 'string' }, task: { type: 'string' },
     }, USAGE);
+    if (values.mode !== undefined && values.mode !== 'link' && values.mode !== 'import') throw new UsageError(`--mode is link or import (got "${values.mode}")\nusage: ${USAGE}`);
     const { config } = await loadConfig({ cwd: ctx.cwd, env: ctx.env });
     const hub = await connectHub({ home: config.home, env: ctx.env, callTimeout: config.hub.callTimeout });
     try {

@@ -7,7 +7,7 @@ import fsp from 'node:fs/promises';
 import { randomUUID } from 'node:crypto';
 import type { HubServices } from '../../../kit/adapter.ts';
 import { DccKitError, UsageError } from '../../../kit/errors.ts';
-import { runPublish, stageOf, type PublishEvent, type PublishPlugin, type PublishReport, type Stage } from '../../../kit/publish/index.ts';
+import { checkSkips, runPublish, stageOf, type PublishEvent, type PublishPlugin, type PublishReport, type Stage } from '../../../kit/publish/index.ts';
 import { storeFromConfig } from '../../../kit/store/index.ts';
 import { createStagingDir } from '../../../kit/publish/staging.ts';
 import { pickHarmonySession } from '../pick-session.ts';
@@ -36,6 +36,8 @@ export function startPublish(hub: HubServices, args: unknown, plugins: PublishPl
   }
   const until = a.until === undefined ? undefined : String(a.until);
   if (until !== undefined && !['collect', 'validate', 'extract', 'integrate'].includes(until)) throw new UsageError(`until must be collect, validate, extract or integrate (got "${until}")`);
+  const skip = Array.isArray(a.skip) ? a.skip.map(String) : [];
+  checkSkips(plugins, skip);
   const runId = randomUUID();
   const run: Run = { id: runId, session: session.id, state: 'running', report: null, events: [], done: Promise.resolve(null as unknown as PublishReport) };
   RUNS.set(runId, run);
@@ -50,7 +52,7 @@ export function startPublish(hub: HubServices, args: unknown, plugins: PublishPl
     try {
       const report = await runPublish({
         runId, plugins, data: base as unknown as Record<string, unknown>, dryRun: a.dryRun === true, repair: a.repair === true,
-        until: until as Stage | undefined, skip: Array.isArray(a.skip) ? a.skip.map(String) : [],
+        until: until as Stage | undefined, skip,
         onEvent: (event) => {
           run.events.push(event);
           hub.emit('publish.event', { runId, session: session.id, ...stripped(event) });

@@ -148,8 +148,8 @@ export async function simMain(argv: string[]): Promise<number> {
   const exit = (code: number) => { sim.close(); process.exit(code); };
   const item = values.trigger;
   if (item) triggerWhenConnected(sim, item, values['exit-after-trigger'] === true, faultSetup.faults, exit);
-  process.on('SIGTERM', () => exit(0));
-  process.on('SIGINT', () => exit(0));
+  // No SIGTERM/SIGINT handlers: like Harmony, the simulator dies on them at once, even while a script loops
+  // (a JavaScript handler could not run then). The next simulator removes the untitled scene's temp folder.
   // Keep the process alive like a GUI application does.
   setInterval(() => {}, 1 << 30);
   return -1;

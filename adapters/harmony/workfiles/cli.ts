@@ -1,9 +1,10 @@
 /** `dcc-kit workfile open | save | list`: Harmony workfiles from the shell. */
+import fs from 'node:fs';
 import path from 'node:path';
 import type { CliCommand, CliContext } from '../../../kit/cli/types.ts';
 import { parse, print, printJson, table } from '../../../kit/cli/args.ts';
 import { createProgress, formatBytes, formatDuration } from '../../../kit/cli/progress.ts';
-import { UsageError } from '../../../kit/errors.ts';
+import { DccKitError, UsageError } from '../../../kit/errors.ts';
 import { loadConfig } from '../../../kit/config.ts';
 import { connectHub, type HubClient } from '../../../kit/hub/client.ts';
 import { WorkfileSaveFailedError } from './errors.ts';
@@ -211,6 +212,8 @@ async function listCommand(ctx: CliContext, argv: string[]): Promise<number> {
   const dir = path.resolve(ctx.cwd, positionals[0] ?? '.');
   const { config } = await loadConfig({ cwd: ctx.cwd, env: ctx.env });
   const template = config.harmony.workfiles.template;
+  const stat = fs.statSync(dir, { throwIfNoEntry: false });
+  if (!stat?.isDirectory()) throw new DccKitError(`${dir} ${stat ? 'is not a folder' : 'does not exist'}: give the folder that holds the workfiles`, 'NOT_A_FOLDER');
   const versions = await listWorkfiles(dir, template);
   if (values.json) {
     printJson(ctx, versions.map((v) => ({ file: v.file, path: v.path, name: v.name, version: v.version, size: v.size, modified: new Date(v.mtimeMs).toISOString() })));
