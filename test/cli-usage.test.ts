@@ -17,6 +17,8 @@ test('usage errors exit 2 and say what is wrong', async (t) => {
     [['load', 'x', '--mode', 'bogus'], /--mode is link or import \(got "bogus"\)/],
     [['products', '--dry-run'], /--dry-run goes with prune/],
     [['products', '--older-than', '5'], /--older-than goes with prune/],
+    [['publish', '--timeout', '5'], /--timeout goes with --wait/],
+    [['inventory', 'remove', 'abcd1234', '--version', '3'], /--version and --all go with update/],
   ];
   for (const [args, message] of cases) {
     const r = await sb.run(args);

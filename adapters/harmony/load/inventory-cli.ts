@@ -46,6 +46,7 @@ export const inventoryCommand: CliCommand = {
   async run(ctx: CliContext): Promise<number> {
     const { values, positionals } = parse(ctx.argv, { json: { type: 'boolean' }, version: { type: 'string' }, all: { type: 'boolean' }, session: { type: 'string' } }, USAGE);
     const [verb, ...ids] = positionals;
+    if (verb !== 'update' && (values.version !== undefined || values.all)) throw new UsageError(`--version and --all go with update\nusage: ${USAGE}`);
     const { config } = await loadConfig({ cwd: ctx.cwd, env: ctx.env });
     const hub = await connectHub({ home: config.home, env: ctx.env, callTimeout: config.hub.callTimeout });
     const session = values.session as string | undefined;

@@ -58,6 +58,7 @@ export const publishCommand: CliCommand = {
     if (values.only !== undefined && !['validate', 'collect'].includes(values.only as string)) throw new UsageError(`--only takes validate or collect (got "${values.only}")`);
     const timeoutS = values.timeout === undefined ? undefined : Number(values.timeout);
     if (timeoutS !== undefined && !(timeoutS > 0)) throw new UsageError(`--timeout takes a number of seconds (got "${values.timeout}")`);
+    if (timeoutS !== undefined && !values.wait) throw new UsageError(`--timeout goes with --wait (how long to wait for the farm)\nusage: ${USAGE}`);
     const json = Boolean(values.json);
     const { config } = await loadConfig({ cwd: ctx.cwd, env: ctx.env });
     const hub = await connectHub({ home: config.home, env: ctx.env, callTimeout: config.hub.callTimeout });
