@@ -74,36 +74,87 @@ test('a Harmony menu item opens the page on its view in the configured browser',
   if (batchHub) t.regex(line, /policy=0$/);
 });
 
-test('the page\'s Open starts Harmony on the workfile, under the default scheduling policy though the hub runs batch', async (t) => {
+test('the page\'s Open starts Harmony on a version of the session\'s workfile, under the default scheduling policy though the hub runs batch; other zips are refused', async (t) => {
   const sb = sandbox();
   t.teardown(() => sb.cleanup());
+  t.teardown(() => sb.run(['hub', 'stop']));
   fs.writeFileSync(path.join(sb.env.HOME!, '.dcckitrc'), 'harmony:\n  executable: simulator\n');
-  const src = path.join(sb.dir, 'src', 'sh010_anim_v001');
-  SimScene.createDefault(src, 'sh010_anim_v001');
-  const zip = path.join(sb.dir, 'shots', 'sh010_anim_v001.zip');
-  fs.mkdirSync(path.dirname(zip), { recursive: true });
-  await zipDirectory(src, zip);
+  const shots = path.join(sb.dir, 'shots');
+  fs.mkdirSync(shots, { recursive: true });
+  for (const name of ['sh010_anim_v001', 'sh010_anim_v002']) {
+    const src = path.join(sb.dir, 'src', name);
+    SimScene.createDefault(src, name);
+    await zipDirectory(src, path.join(shots, `${name}.zip`));
+  }
+  // A zip outside the session's workfile folder, beside a .dcckitrc naming another program to start.
+  const elsewhere = path.join(sb.dir, 'elsewhere');
+  fs.mkdirSync(elsewhere);
+  fs.copyFileSync(path.join(shots, 'sh010_anim_v001.zip'), path.join(elsewhere, 'sh010_anim_v001.zip'));
+  fs.writeFileSync(path.join(elsewhere, '.dcckitrc'), `harmony:\n  executable: ${JSON.stringify(path.join(elsewhere, 'not-harmony.sh'))}\n`);
+
+  type Listed = { id: string; pid: number; dcc: string; scene: string | null };
+  const first = await sb.json<{ pid: number; session: { id: string } }>(['launch', 'harmony', path.join(shots, 'sh010_anim_v001.zip'), '--json']);
+  t.teardown(() => { try { process.kill(first.pid, 'SIGKILL'); } catch { /* gone */ } });
   const printed = await sb.run(['ui', 'workfiles', '--url']);
   t.is(printed.code, 0, printed.stderr);
   const url = new URL(printed.stdout.trim());
-  const first = await fetch(url, { redirect: 'manual' });
-  const cookie = (first.headers.get('set-cookie') ?? '').split(';')[0]!;
-  const opened = await post(url.origin, '/api/workfile/open', cookie, { zip, dcc: 'harmony' });
+  const cookie = ((await fetch(url, { redirect: 'manual' })).headers.get('set-cookie') ?? '').split(';')[0]!;
+  const page = await (await fetch(`${url.origin}/workfiles?session=${first.session.id}`, { headers: { cookie } })).text();
+  t.regex(page, /sh010_anim_v002\.zip/, 'the versions list shows v002');
+
+  const refused = await post(url.origin, '/api/workfile/open', cookie, { session: first.session.id, zip: path.join(elsewhere, 'sh010_anim_v001.zip') });
+  t.regex(refused.body, /is not one of this session&#39;s workfile versions|is not one of this session's workfile versions/);
+  const opened = await post(url.origin, '/api/workfile/open', cookie, { session: first.session.id, zip: path.join(shots, 'sh010_anim_v002.zip') });
   t.is(opened.status, 200);
-  t.regex(opened.body, /Opening sh010_anim_v001\.zip in a new harmony/);
-  type Listed = { pid: number; dcc: string; scene: string | null };
-  let harmony: Listed | undefined;
-  for (const deadline = Date.now() + PATIENCE_MS * 2; !harmony && Date.now() < deadline; await new Promise((r) => setTimeout(r, 100))) {
-    harmony = (await sb.json<Listed[]>(['sessions', '--json'])).find((s) => s.dcc === 'harmony');
+  t.regex(opened.body, /Opening sh010_anim_v002\.zip in a new harmony/);
+  let second: Listed | undefined;
+  for (const deadline = Date.now() + PATIENCE_MS * 2; !second && Date.now() < deadline; await new Promise((r) => setTimeout(r, 100))) {
+    second = (await sb.json<Listed[]>(['sessions', '--json'])).find((s) => s.dcc === 'harmony' && /sh010_anim_v002/.test(s.scene ?? ''));
   }
-  if (!harmony) { t.fail('the launched Harmony never connected'); return; }
-  t.teardown(() => { try { process.kill(harmony.pid, 'SIGKILL'); } catch { /* gone */ } });
-  t.regex(harmony.scene ?? '', /sh010_anim_v001/);
+  if (!second) { t.fail('the Harmony opened from the page never connected'); return; }
+  t.teardown(() => { try { process.kill(second.pid, 'SIGKILL'); } catch { /* gone */ } });
   if (batchHub) {
     const hub = JSON.parse(fs.readFileSync(hubPaths(sb.env.DCC_KIT_HOME!).runtimeFile, 'utf8')) as { pid: number };
     t.is(schedulingPolicyOf(hub.pid), SCHEDULING_POLICY.batch);
-    t.is(schedulingPolicyOf(harmony.pid), SCHEDULING_POLICY.normal);
+    t.is(schedulingPolicyOf(second.pid), SCHEDULING_POLICY.normal);
   }
-  const refused = await post(url.origin, '/api/workfile/open', cookie, { zip: 'relative.zip' });
-  t.regex(refused.body, /open needs the absolute path of a \.zip workfile/);
+  const logs = await sb.run(['hub', 'logs', '-n', '200']);
+  t.notRegex(logs.stdout, /web: opening .* failed/);
+
+  // A version that cannot be opened (a damaged archive): the page hears why, once the launch has failed.
+  fs.writeFileSync(path.join(shots, 'sh010_anim_v003.zip'), 'not a zip');
+  const stream = await fetch(`${url.origin}/events`, { headers: { cookie } });
+  const reader = stream.body!.getReader();
+  let received = '';
+  const bad = await post(url.origin, '/api/workfile/open', cookie, { session: first.session.id, zip: path.join(shots, 'sh010_anim_v003.zip') });
+  t.regex(bad.body, /Opening sh010_anim_v003\.zip/);
+  const deadline = Date.now() + PATIENCE_MS * 2;
+  while (!/event: web\.launch\ndata: .*\n/.test(received) && Date.now() < deadline) {
+    const { value, done } = await reader.read();
+    if (done) break;
+    received += Buffer.from(value).toString('utf8');
+  }
+  void reader.cancel();
+  const event = JSON.parse(/event: web\.launch\ndata: (.*)\n/.exec(received)?.[1] ?? '{}') as { ok?: boolean; message?: string; zip?: string };
+  t.false(event.ok);
+  t.is(event.zip, path.join(shots, 'sh010_anim_v003.zip'));
+  t.regex(event.message ?? '', /sh010_anim_v003\.zip/);
+  t.regex((await sb.run(['hub', 'logs', '-n', '200'])).stdout, /web: opening .*sh010_anim_v003\.zip failed/);
+
+  // Bad requests get an answer, not a 500; what they echo is cut short.
+  const json = (body: string) => fetch(`${url.origin}/api/publish`, { method: 'POST', body, headers: { cookie, origin: url.origin, 'content-type': 'application/json' } });
+  t.is((await json('{bad')).status, 400);
+  t.is((await json('null')).status, 400);
+  t.is((await json('[1]')).status, 400);
+  t.regex(await (await json('null')).text(), /must be a JSON object of fields/);
+  t.regex((await post(url.origin, '/api/publish', cookie, { session: 'nope' })).body, /no session &quot;nope&quot; is connected|no session "nope" is connected/);
+  t.regex((await post(url.origin, '/api/publish', cookie, { session: first.session.id.slice(0, 2) })).body, /no session .* is connected/, 'a 2-character prefix does not pick a session');
+  t.regex((await post(url.origin, '/api/inventory', cookie, { session: first.session.id, action: 'bogus', ids: 'x' })).body, /action is update, updateAll or remove/);
+  const long = await post(url.origin, '/api/create', cookie, { session: first.session.id, creator: 'x'.repeat(100_000) });
+  t.true(long.body.length < 2000, `a 100 KB value is not echoed whole (${long.body.length} characters)`);
+  const huge = await post(url.origin, '/api/create', cookie, { session: first.session.id, variant: 'x'.repeat(2 * 1024 * 1024) });
+  t.is(huge.status, 413);
+  const noslash = await (await fetch(`${url.origin}/frag/load?session=${first.session.id}&product=noslash`, { headers: { cookie } })).text();
+  t.regex(noslash, /is not a product: products are named folder\/product/);
+  t.notRegex((await sb.run(['hub', 'logs', '-n', '200'])).stdout, /SyntaxError|MaxListeners/);
 });

@@ -77,6 +77,17 @@ export const APP_JS = `
     save = { fraction: 0, text: 'Not saved: ' + (d.error && d.error.message), cls: 'bad' };
     showSave();
   });
+  // The page's Open: the launch outlives its request, so how it went arrives as an event.
+  on('web.launch', function (d) {
+    var toast = document.getElementById('toast');
+    if (!toast) return;
+    var p = document.createElement('p');
+    var file = String(d.zip).split(/[\\\\/]/).pop();
+    p.className = d.ok ? 'ok' : 'bad';
+    p.textContent = d.ok ? 'Opened ' + file + ' in a new ' + d.dcc + '.' : 'Could not open ' + file + ': ' + d.message;
+    toast.innerHTML = '';
+    toast.appendChild(p);
+  });
   document.body.addEventListener('htmx:afterSwap', showSave);
   document.body.addEventListener('htmx:afterSettle', showSave);
   function text(tag, cls, s) { var el = document.createElement(tag); if (cls) el.className = cls; el.textContent = s; return el; }

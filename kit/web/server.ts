@@ -12,6 +12,7 @@ import { createAdaptorServer, type ServerType } from '@hono/node-server';
 import { Hono, type Context } from 'hono';
 import { getCookie, setCookie } from 'hono/cookie';
 import { streamSSE } from 'hono/streaming';
+import { bodyLimit } from 'hono/body-limit';
 import type { Hub } from '../hub/server.ts';
 import { PACKAGE_ROOT } from '../package-root.ts';
 import { WebAccess } from './access.ts';
@@ -30,6 +31,30 @@ function toast(kind: 'ok' | 'bad' | 'muted', text: string | Html): string {
   return h`<p class="${kind}">${text}</p>`.text;
 }
 
+/** What a form may be: the page's forms are a few KiB; anything far larger is not from it. */
+const MAX_BODY_BYTES = 1024 * 1024;
+/** An error echoes what was sent; a long value is cut in the message. */
+const MAX_ECHO_CHARS = 400;
+
+function clip(text: string): string {
+  return text.length > MAX_ECHO_CHARS ? `${text.slice(0, MAX_ECHO_CHARS)}… (${text.length} characters)` : text;
+}
+
+class BadRequest extends Error {}
+
+/** A form body, or a JSON object body; anything else is a BadRequest. */
+async function readBody(c: Context): Promise<Record<string, unknown>> {
+  if (!(c.req.header('content-type') ?? '').includes('application/json')) return await c.req.parseBody({ all: true }) as Record<string, unknown>;
+  let body: unknown;
+  try {
+    body = await c.req.json();
+  } catch (err) {
+    throw new BadRequest(`the request body is not JSON: ${(err as Error).message}`);
+  }
+  if (body === null || typeof body !== 'object' || Array.isArray(body)) throw new BadRequest('the request body must be a JSON object of fields');
+  return body as Record<string, unknown>;
+}
+
 function field(body: Record<string, unknown>, key: string): string | undefined {
   const v = body[key];
   if (Array.isArray(v)) return typeof v[0] === 'string' ? v[0] : undefined;
@@ -46,10 +71,39 @@ export class WebServer {
 
   constructor(hub: Hub) {
     this.hub = hub;
+    // Every open page's event stream listens on the hub: more than Node's default 10 is normal, not a leak.
+    hub.setMaxListeners(0);
     this.htmx = fs.readFileSync(require.resolve('htmx.org/dist/htmx.min.js'), 'utf8');
   }
 
   get port(): number { return this.access.port; }
+
+  /**
+   * Starts `dcc-kit launch <dcc> <zip>` for the page's Open, in the zip's folder (its project settings), and
+   * tells the page how it went (`web.launch`: ok, or the launch's error), since that takes longer than the
+   * request that asked for it.
+   */
+  private launchWorkfile(dcc: string, zip: string): void {
+    const child = spawn(process.execPath, [path.join(PACKAGE_ROOT, 'bin', 'dcc-kit.js'), 'launch', dcc, zip, '--json'], {
+      cwd: path.dirname(zip), detached: true, stdio: ['ignore', 'pipe', 'pipe'], windowsHide: true,
+    });
+    let out = '';
+    const keep = (chunk: Buffer) => { if (out.length < 64 * 1024) out += chunk.toString('utf8'); };
+    child.stdout!.on('data', keep);
+    child.stderr!.on('data', () => {}); // the same error is in the --json output on stdout
+    const failed = (message: string) => {
+      this.hub.log.warn(`web: opening ${zip} failed: ${message}`);
+      this.hub.broadcast('web.launch', { ok: false, dcc, zip, message });
+    };
+    child.on('error', (err) => failed(err.message));
+    child.on('close', (code) => {
+      let parsed: { error?: { message?: string }; session?: { id?: string } } = {};
+      try { parsed = JSON.parse(out); } catch { /* reported below */ }
+      if (code === 0) this.hub.broadcast('web.launch', { ok: true, dcc, zip, session: parsed.session?.id ?? null });
+      else failed(parsed.error?.message ?? `dcc-kit launch exited with ${code}`);
+    });
+    child.unref();
+  }
 
   /** A page URL with a fresh one-time token (for a menu item or `dcc-kit ui`). */
   url(view: string = 'sessions', session?: string | null): string {
@@ -157,19 +211,21 @@ export class WebServer {
     }
 
     const act = (route: string, fn: (body: Record<string, unknown>, c: Context) => Promise<string>) => {
-      app.post(route, async (c) => {
-        const type = c.req.header('content-type') ?? '';
-        const body = type.includes('application/json') ? await c.req.json() as Record<string, unknown> : await c.req.parseBody({ all: true }) as Record<string, unknown>;
+      app.post(route, bodyLimit({
+        maxSize: MAX_BODY_BYTES,
+        onError: (c) => c.html(toast('bad', `the request is larger than ${MAX_BODY_BYTES / 1024 / 1024} MiB`), 413),
+      }), async (c) => {
         try {
-          return c.html(await fn(body, c));
+          return c.html(await fn(await readBody(c), c));
         } catch (err) {
-          return c.html(toast('bad', (err as Error).message));
+          return c.html(toast('bad', clip((err as Error).message)), err instanceof BadRequest ? 400 : 200);
         }
       });
     };
     const sessionOf = (body: Record<string, unknown>) => {
-      const s = chooseSession(this.hub.sessionInfo(), field(body, 'session'));
-      if (!s) throw new Error('no session is connected');
+      const wanted = field(body, 'session');
+      const s = chooseSession(this.hub.sessionInfo(), wanted);
+      if (!s) throw new Error(wanted ? `no session "${wanted}" is connected (a session id, or 4 characters or more of one)` : 'no session is connected');
       return s;
     };
 
@@ -179,13 +235,15 @@ export class WebServer {
       return toast('muted', `Harmony saved the scene; zipping ${t.dest}${t.state === 'queued' ? ' (after the zip already running)' : ''}…`);
     });
     act('/api/workfile/open', async (body) => {
+      // Only a version the session's workfile list shows: the page never asks for another file, and a zip
+      // elsewhere would bring its folder's .dcckitrc (which names the program to start).
+      const s = sessionOf(body);
       const zip = field(body, 'zip');
-      const dcc = field(body, 'dcc') ?? 'harmony';
-      if (!zip || !path.isAbsolute(zip) || !zip.endsWith('.zip')) throw new Error('open needs the absolute path of a .zip workfile');
-      const child = spawn(process.execPath, [path.join(PACKAGE_ROOT, 'bin', 'dcc-kit.js'), 'launch', dcc, zip], { cwd: path.dirname(zip), detached: true, stdio: 'ignore' });
-      child.on('error', (err) => this.hub.log.warn(`web: could not launch ${zip}: ${err.message}`));
-      child.unref();
-      return toast('muted', `Opening ${path.basename(zip)} in a new ${dcc}…`);
+      if (!zip) throw new Error('open needs the workfile (zip) to open');
+      const list = await this.hub.adapterCall(s.dcc, 'workfile.list', { session: s.id }) as { versions: { path: string }[] };
+      if (!list.versions.some((v) => v.path === zip)) throw new Error(`${clip(zip)} is not one of this session's workfile versions: open one from the list`);
+      this.launchWorkfile(s.dcc, zip);
+      return toast('muted', `Opening ${path.basename(zip)} in a new ${s.dcc}…`);
     });
     act('/api/create', async (body) => {
       const s = sessionOf(body);
@@ -216,7 +274,8 @@ export class WebServer {
     });
     act('/api/load', async (body) => {
       const s = sessionOf(body);
-      const c = await this.hub.adapterCall(s.dcc, 'load.run', { session: s.id, product: field(body, 'product'), version: Number(field(body, 'version')), representation: field(body, 'representation') }) as { product: string; version: number; nodes: string[] };
+      const version = field(body, 'version') || undefined; // a number or "latest"; none = latest
+      const c = await this.hub.adapterCall(s.dcc, 'load.run', { session: s.id, product: field(body, 'product'), version, representation: field(body, 'representation') }) as { product: string; version: number; nodes: string[] };
       return toast('ok', `Loaded ${c.product} v${c.version}: ${c.nodes.join(', ')}`);
     });
     act('/api/inventory', async (body) => {
@@ -224,6 +283,7 @@ export class WebServer {
       const raw = body.ids;
       const ids = (Array.isArray(raw) ? raw : raw === undefined ? [] : [raw]).map(String);
       const action = field(body, 'action') ?? 'update';
+      if (!['update', 'updateAll', 'remove'].includes(action)) throw new Error(`action is update, updateAll or remove (got "${clip(action)}")`);
       if (action === 'remove') {
         if (!ids.length) throw new Error('select the containers to remove');
         const r = await this.hub.adapterCall(s.dcc, 'inventory.remove', { session: s.id, ids }) as { removed: string[] };

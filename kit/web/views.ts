@@ -4,6 +4,7 @@
  * tool endpoint name; what an adapter does not offer is said on the page, never a dead button.
  */
 import type { SessionInfo } from '../adapter.ts';
+import { byIdPrefix } from '../hub/sessions.ts';
 import { storeFromConfig } from '../store/index.ts';
 import { formatBytes } from '../cli/progress.ts';
 import { h, vals, type Html } from './html.ts';
@@ -44,8 +45,15 @@ async function tryView(fn: () => Promise<Html>): Promise<Html> {
   }
 }
 
+/** The session asked for (its id, or a unique prefix of 4 characters or more), else the first connected one. */
 export function chooseSession(list: SessionInfo[], wanted: string | undefined): SessionInfo | null {
-  if (wanted) return list.find((s) => s.id === wanted) ?? list.find((s) => s.id.startsWith(wanted)) ?? null;
+  if (wanted) {
+    try {
+      return list.find((s) => s.id === wanted) ?? byIdPrefix(list, wanted) ?? null;
+    } catch {
+      return null; // ambiguous prefix: the page never sends one
+    }
+  }
   return list.find((s) => s.connected) ?? list[0] ?? null;
 }
 
@@ -69,6 +77,7 @@ export function page(req: ViewRequest, sessions: SessionInfo[], body: Html): Htm
 
 function needSession(req: ViewRequest): Html | null {
   if (req.session) return null;
+  if (req.query.session) return h`<p class="notice">No session "${req.query.session}" is connected: pick one above.</p>`;
   return h`<p class="notice">No DCC session is connected. Start one: <code>dcc-kit launch harmony &lt;workfile.zip&gt;</code></p>`;
 }
 
@@ -115,7 +124,7 @@ async function workfilesView(req: ViewRequest, data: ViewData): Promise<Html> {
 <h2>Versions</h2>
 ${list.versions.length ? h`<table><thead><tr><th scope="col">Version</th><th scope="col">File</th><th scope="col">Size</th><th scope="col">Saved</th><th scope="col"><span class="muted">Open</span></th></tr></thead><tbody>
 ${list.versions.map((v) => h`<tr><td>v${v.version}</td><td>${v.file}</td><td>${formatBytes(v.size)}</td><td>${new Date(v.mtimeMs).toLocaleString()}</td>
-<td><button class="secondary" hx-post="/api/workfile/open" hx-vals='${vals({ zip: v.path, dcc: s.dcc })}' hx-target="#toast" aria-label="Open ${v.file}">Open</button></td></tr>`)}
+<td><button class="secondary" hx-post="/api/workfile/open" hx-vals='${vals({ session: s.id, zip: v.path })}' hx-target="#toast" aria-label="Open ${v.file}">Open</button></td></tr>`)}
 </tbody></table>` : h`<p class="muted">No saved versions beside the workfile.</p>`}`;
 }
 
@@ -161,7 +170,9 @@ async function loadView(req: ViewRequest, data: ViewData): Promise<Html> {
   const products = await store.listProducts(req.query.all ? undefined : folder);
   const picked = req.query.product;
   let detail: Html = h``;
-  if (picked) {
+  if (picked && picked.lastIndexOf('/') <= 0) {
+    detail = h`<p class="notice">"${picked}" is not a product: products are named folder/product (e.g. shots/sh010/renderMain).</p>`;
+  } else if (picked) {
     const slash = picked.lastIndexOf('/');
     const versions = (await store.listVersions(picked.slice(0, slash), picked.slice(slash + 1))).filter((v) => v.complete).reverse();
     detail = h`<h2>${picked}</h2>
