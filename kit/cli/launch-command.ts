@@ -85,8 +85,19 @@ Starts (or attaches to) the hub, starts the DCC with the dcc-kit startup scripts
 its session said hello. The executable comes from .dcckitrc (<dcc>.executable) or the default
 install locations. A Harmony workfile .zip is extracted to the work area first (the local copy is reused
 when it is newer; --fresh extracts again). A workfile whose local copy is open in another Harmony is
-refused, since both would save over each other; --force opens it anyway. --simulate runs the bundled Harmony simulator instead of Harmony (also used when
-harmony.executable is "simulator"). The DCC's output goes to a log under <home>/logs/.
+refused, since both would save over each other. The DCC's output goes to a log under <home>/logs/.
+
+options:
+  --simulate     run the bundled Harmony simulator instead of Harmony (also used when harmony.executable
+                 is "simulator"); refused for a DCC without a simulator
+  --fresh        extract the workfile again, even when the local copy is newer
+  --force        open a workfile whose local copy is open in another Harmony
+  --timeout MS   how long to wait for the session's hello (default <dcc>.launchTimeout, 30000)
+  --json         print {pid, session, logFile, hub} as JSON
+  --help, -h     this help
+
+exit status: 0 the session said hello, 1 failure (executable not found, damaged workfile, no hello in
+time), 2 usage
 `,
   async run(ctx) {
     const { values, positionals } = parse(ctx.argv, { simulate: { type: 'boolean' }, fresh: { type: 'boolean' }, force: { type: 'boolean' }, timeout: { type: 'string' }, json: { type: 'boolean' } }, USAGE);
