@@ -25,7 +25,8 @@ publish that is running, or was killed, or a render waiting for its farm job) is
                                      is kept (the hub completes it, after a restart too)
 
 options:
-  --json            print JSON
+  --json            print JSON: {root, products: [...]} for a listing, [versions...] for one product,
+                    {dryRun, removed, kept} for prune
   --dry-run         prune: say what would be removed, remove nothing
   --older-than M    prune: minutes after which another host's reservation counts as dead (default 60)
   --help, -h        this help
