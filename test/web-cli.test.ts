@@ -134,6 +134,8 @@ test('the page\'s Open starts Harmony on a version of the session\'s workfile, u
     if (done) break;
     received += Buffer.from(value).toString('utf8');
   }
+  t.is((await sb.json<{ pages: number }>(['hub', 'status', '--json'])).pages, 1, 'hub status counts the open page');
+  t.regex((await sb.run(['hub', 'status'])).stdout, /connections\s+\d+ \(and 1 open web page\)/);
   void reader.cancel();
   const event = JSON.parse(/event: web\.launch\ndata: (.*)\n/.exec(received)?.[1] ?? '{}') as { ok?: boolean; message?: string; zip?: string };
   t.false(event.ok);

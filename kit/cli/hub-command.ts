@@ -70,7 +70,7 @@ async function status(ctx: CliContext, argv: string[]): Promise<number> {
       ['version', String(stats.version)],
       ['uptime', `${Math.round(Number(stats.uptimeMs) / 1000)} s`],
       ['sessions', String(stats.sessions)],
-      ['connections', String(stats.connections)],
+      ['connections', `${stats.connections}${typeof stats.pages === 'number' && stats.pages > 0 ? ` (and ${stats.pages} open web page${stats.pages === 1 ? '' : 's'})` : ''}`],
       ['frames in/out', `${stats.framesIn} / ${stats.framesOut}`],
       ['bytes in/out', `${stats.bytesIn} / ${stats.bytesOut}`],
       ['runtime file', paths.runtimeFile],

@@ -177,6 +177,8 @@ export class Hub extends EventEmitter {
       sessions: this.sessions.list().length,
       connections: this.peers.size,
       tools: this.tools.size,
+      /** Open web pages (each holds one event stream). */
+      pages: this.listenerCount('broadcast'),
       ...totals,
       rssBytes: process.memoryUsage().rss,
       maxRssBytes: process.resourceUsage().maxRSS * 1024,
