@@ -2,7 +2,7 @@
  * The hub's CPU scheduling policy (Linux). Under the default policy a process that is woken usually preempts
  * the one that woke it: the DCC writes a reply, the hub wakes and takes the CPU before the DCC has gone back
  * to waiting, and the DCC needs another turn just to finish. On a busy machine every routed call costs
- * extra context switches that way (measured on one CPU: 5.6 per round trip through the hub instead of 4),
+ * extra context switches that way (measured on one CPU: 5.3 to 5.8 per round trip through the hub instead of 4),
  * and the switches land in the artist's DCC. SCHED_BATCH changes only that: a woken hub does not preempt;
  * it runs when the current process waits or its slice ends, with the same CPU share as before. No privilege
  * is needed. Node has no call for it, so the hub asks util-linux's `chrt` to set it on all its threads
