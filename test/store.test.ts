@@ -91,7 +91,7 @@ test('a publisher killed before its manifest leaves an incomplete version: never
   await new Promise((resolve) => child.once('exit', resolve));
   t.false(fs.existsSync(path.join(copied, MANIFEST)));
   t.is((await store.latest('shots/sh030', 'bg'))!.version, 1);
-  t.deepEqual((await store.listProducts())[0], { folder: 'shots/sh030', product: 'bg', productType: 'render', latest: 1, versions: 2, incomplete: 1 });
+  t.deepEqual((await store.listProducts())[0], { folder: 'shots/sh030', product: 'bg', productType: 'render', latest: 1, versions: 2, incomplete: 1, damaged: 0 });
   await t.throwsAsync(store.resolve({ folder: 'shots/sh030', product: 'bg', version: 2 }), { instanceOf: VersionNotFoundError, message: /incomplete/ });
   const dry = await store.prune({ dryRun: true });
   t.deepEqual(dry.removed.map((v) => v.version), [2]);
@@ -159,4 +159,33 @@ test('a template with the product type in the path lists and resolves the same w
   t.true(fs.existsSync(path.join(dir, 'store/assets/char/bob/publish/template/rig/v0002/version.json')));
   t.is((await store.resolve(parseProductRef('assets/char/bob/rig'))).version, 2);
   t.like((await store.listProducts('assets'))[0], { folder: 'assets/char/bob', product: 'rig', latest: 2 });
+});
+
+test('a finished version whose manifest is damaged is listed as such: never latest or loaded, and prune never removes it', async (t) => {
+  const dir = tmp(t);
+  const files = sources(dir, 2);
+  const root = path.join(dir, 'store');
+  for (let i = 0; i < 4; i++) t.is((await runChild([root, 'shots/sh040', 'bg', ...files])).code, 0);
+  const store = new ProductStore({ root });
+  const manifestOf = (v: number) => path.join(store.versionPath('shots/sh040', 'bg', v), MANIFEST);
+  fs.appendFileSync(manifestOf(2), 'junk');
+  fs.writeFileSync(manifestOf(3), 'null');
+  fs.writeFileSync(manifestOf(4), '{"schema":1}');
+  // Old enough that prune would take an incomplete version of a publisher on another host.
+  const old = new Date(Date.now() - 3 * 3600_000);
+  for (const v of [2, 3, 4]) fs.utimesSync(store.versionPath('shots/sh040', 'bg', v), old, old);
+
+  const versions = await store.listVersions('shots/sh040', 'bg');
+  t.deepEqual(versions.map((v) => [v.version, v.complete, Boolean(v.damaged)]), [[1, true, false], [2, false, true], [3, false, true], [4, false, true]]);
+  t.regex(versions[1]!.damaged!, /version\.json is not valid JSON/);
+  t.regex(versions[2]!.damaged!, /not a JSON object/);
+  t.regex(versions[3]!.damaged!, /"folder" is missing/);
+  t.is((await store.latest('shots/sh040', 'bg'))!.version, 1, 'latest skips damaged versions');
+  t.like((await store.listProducts())[0], { latest: 1, versions: 4, incomplete: 0, damaged: 3 });
+  await t.throwsAsync(store.resolve({ folder: 'shots/sh040', product: 'bg', version: 2 }), { instanceOf: VersionNotFoundError, message: /version 2 is damaged: version\.json is not valid JSON.*Use another version/ });
+  const pruned = await store.prune();
+  t.deepEqual(pruned.removed, []);
+  t.deepEqual(pruned.kept.map((k) => k.version.version).sort(), [2, 3, 4]);
+  t.regex(pruned.kept[0]!.reason, /finished publish whose version\.json .*remove the folder by hand/);
+  for (const v of [2, 3, 4]) t.true(fs.readdirSync(store.versionPath('shots/sh040', 'bg', v)).length >= 3, `v${v}'s files are still there`);
 });

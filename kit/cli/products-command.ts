@@ -76,7 +76,7 @@ export const productsCommand: CliCommand = {
         }
         const rows = versions.map((v) => {
           const files = v.manifest?.representations.flatMap((r) => r.files) ?? [];
-          return [`v${v.version}`, v.complete ? 'complete' : v.waitingFor ? `waiting for ${v.waitingFor}` : 'INCOMPLETE', v.manifest?.representations.map((r) => r.name).join(',') ?? '', String(files.length), formatBytes(files.reduce((s, f) => s + f.size, 0)), v.manifest?.user ?? '', v.manifest?.time ?? '', v.path];
+          return [`v${v.version}`, v.complete ? 'complete' : v.damaged ? `DAMAGED: ${v.damaged}` : v.waitingFor ? `waiting for ${v.waitingFor}` : 'INCOMPLETE', v.manifest?.representations.map((r) => r.name).join(',') ?? '', String(files.length), formatBytes(files.reduce((s, f) => s + f.size, 0)), v.manifest?.user ?? '', v.manifest?.time ?? '', v.path];
         });
         print(ctx, table([['VERSION', 'STATE', 'REPRESENTATIONS', 'FILES', 'SIZE', 'USER', 'TIME', 'PATH'], ...rows]));
         return 0;
@@ -91,7 +91,7 @@ export const productsCommand: CliCommand = {
       print(ctx, `no products${target ? ` under ${target}` : ''} in ${store.root}`);
       return target ? 1 : 0;
     }
-    const rows = products.map((p) => [`${p.folder}/${p.product}`, p.productType ?? '?', p.latest === null ? 'none complete' : `v${p.latest}`, String(p.versions), p.incomplete ? `${p.incomplete} incomplete` : '']);
+    const rows = products.map((p) => [`${p.folder}/${p.product}`, p.productType ?? '?', p.latest === null ? 'none complete' : `v${p.latest}`, String(p.versions), [p.incomplete ? `${p.incomplete} incomplete` : '', p.damaged ? `${p.damaged} DAMAGED` : ''].filter(Boolean).join(', ')]);
     print(ctx, `store: ${store.root}\n` + table([['PRODUCT', 'TYPE', 'LATEST', 'VERSIONS', ''], ...rows]));
     return 0;
   },

@@ -77,14 +77,43 @@ function writeErrorFor(err: unknown, what: string): StoreWriteError {
   return new StoreWriteError(`cannot write to the product store (${what}): ${e.message}`, err);
 }
 
-async function readManifest(dir: string): Promise<VersionManifest | null> {
+type ManifestRead = { manifest: VersionManifest } | { damaged: string } | null;
+
+/** What a manifest must hold for the store, loaders and the inventory to use it. */
+function manifestProblem(m: unknown): string | null {
+  if (m === null || typeof m !== 'object' || Array.isArray(m)) return 'it is not a JSON object';
+  const v = m as Record<string, unknown>;
+  for (const key of ['folder', 'product', 'productType'] as const) if (typeof v[key] !== 'string') return `"${key}" is missing or not text`;
+  if (!Number.isInteger(v.version)) return '"version" is missing or not a whole number';
+  if (!Array.isArray(v.representations)) return '"representations" is missing or not a list';
+  for (const r of v.representations as unknown[]) {
+    const rep = r as Record<string, unknown> | null;
+    if (!rep || typeof rep.name !== 'string' || !Array.isArray(rep.files)) return 'a representation lacks its "name" or "files"';
+  }
+  return null;
+}
+
+/**
+ * A version's manifest: null when there is none (the version is incomplete), `damaged` when there is one the
+ * store cannot use (cut short, edited by hand). A damaged version is a finished publish: never latest, never
+ * loaded, never pruned.
+ */
+async function readManifest(dir: string): Promise<ManifestRead> {
+  let text: string;
   try {
-    return JSON.parse(await fsp.readFile(path.join(dir, MANIFEST), 'utf8')) as VersionManifest;
+    text = await fsp.readFile(path.join(dir, MANIFEST), 'utf8');
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
-    if (err instanceof SyntaxError) return null;
-    throw err;
+    return { damaged: `${MANIFEST} cannot be read: ${(err as Error).message}` };
   }
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch (err) {
+    return { damaged: `${MANIFEST} is not valid JSON (${(err as Error).message})` };
+  }
+  const problem = manifestProblem(parsed);
+  return problem ? { damaged: `${MANIFEST} is not a dcc-kit manifest: ${problem}` } : { manifest: parsed as VersionManifest };
 }
 
 export class ProductStore {
@@ -127,9 +156,11 @@ export class ProductStore {
   }
 
   private async info(folder: string, product: string, version: number, dir: string): Promise<VersionInfo> {
-    const manifest = await readManifest(dir);
+    const read = await readManifest(dir);
+    const manifest = read && 'manifest' in read ? read.manifest : null;
     const info: VersionInfo = { folder, product, version, path: dir, complete: manifest !== null, manifest };
-    if (!manifest) {
+    if (read && 'damaged' in read) info.damaged = read.damaged;
+    else if (!manifest) {
       const waiting = await fsp.readFile(path.join(dir, AWAITING), 'utf8').then((t) => (JSON.parse(t) as { what?: unknown }).what, () => undefined);
       if (typeof waiting === 'string') info.waitingFor = waiting;
     }
@@ -177,7 +208,8 @@ export class ProductStore {
         productType: latest?.manifest?.productType ?? null,
         latest: latest?.version ?? null,
         versions: versions.length,
-        incomplete: versions.length - complete.length,
+        incomplete: versions.filter((v) => !v.complete && !v.damaged).length,
+        damaged: versions.filter((v) => v.damaged).length,
       };
     }).sort((a, b) => `${a.folder}/${a.product}`.localeCompare(`${b.folder}/${b.product}`));
   }
@@ -202,7 +234,8 @@ export class ProductStore {
       return last as VersionInfo & { manifest: VersionManifest };
     }
     const hit = versions.find((v) => v.version === ref.version);
-    if (!hit) throw new VersionNotFoundError(`${name} has no version ${ref.version} (versions: ${versions.map((v) => v.version + (v.complete ? '' : ' incomplete')).join(', ')})`);
+    if (!hit) throw new VersionNotFoundError(`${name} has no version ${ref.version} (versions: ${versions.map((v) => v.version + (v.complete ? '' : v.damaged ? ' damaged' : ' incomplete')).join(', ')})`);
+    if (hit.damaged) throw new VersionNotFoundError(`${name} version ${ref.version} is damaged: ${hit.damaged}. Use another version, or publish again`);
     if (!hit.complete) throw new VersionNotFoundError(`${name} version ${ref.version} is incomplete (no ${MANIFEST}): its publish is running or was killed; use another version`);
     return hit as VersionInfo & { manifest: VersionManifest };
   }
@@ -246,7 +279,7 @@ export class ProductStore {
   async adopt(init: { folder: string; product: string; productType: string; version: number }): Promise<VersionWriter> {
     const dir = this.versionPath(init.folder, init.product, init.version, init.productType);
     if (!fs.existsSync(dir)) throw new VersionNotFoundError(`${init.folder}/${init.product} version ${init.version} is gone (${dir})`);
-    if (await readManifest(dir)) throw new StoreError(`${init.folder}/${init.product} version ${init.version} is already complete`);
+    if (await readManifest(dir) !== null) throw new StoreError(`${init.folder}/${init.product} version ${init.version} is already complete`);
     const held = await fsp.readFile(path.join(dir, RESERVATION), 'utf8').then((t) => JSON.parse(t) as { pid?: number; host?: string }, () => ({} as { pid?: number; host?: string }));
     if (held.host === os.hostname() && typeof held.pid === 'number' && held.pid !== process.pid && processAlive(held.pid)) {
       throw new StoreError(`${init.folder}/${init.product} version ${init.version} is being completed by process ${held.pid}`, 'VERSION_BUSY');
@@ -266,6 +299,10 @@ export class ProductStore {
     const kept: { version: VersionInfo; reason: string }[] = [];
     for (const v of await this.allVersions()) {
       if (v.complete) continue;
+      if (v.damaged) {
+        kept.push({ version: v, reason: `it is a finished publish whose ${v.damaged}; repair that file or remove the folder by hand` });
+        continue;
+      }
       const why = await liveReason(v.path, olderThan);
       if (why) {
         kept.push({ version: v, reason: why });

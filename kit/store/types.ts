@@ -55,6 +55,8 @@ export interface VersionInfo {
   manifest: VersionManifest | null;
   /** An incomplete version waiting on outside work: what it waits for (e.g. a farm job). */
   waitingFor?: string;
+  /** Set when its manifest exists but cannot be used (not JSON, fields missing): why. Never latest, loaded or pruned. */
+  damaged?: string;
 }
 
 export interface ProductSummary {
@@ -64,7 +66,10 @@ export interface ProductSummary {
   /** Latest complete version, or null when none is complete. */
   latest: number | null;
   versions: number;
+  /** Versions without a manifest (a publish running, killed, or waiting for its farm job). */
   incomplete: number;
+  /** Versions whose manifest is damaged. */
+  damaged: number;
 }
 
 /** `folder/product@version` as typed on the CLI; folder may be omitted (taken from the context). */

@@ -184,7 +184,7 @@ ${versions.map((v) => h`<tr><td>v${v.version}</td><td><div class="row">${v.manif
   return h`<h2>Products ${req.query.all ? 'in the store' : folder ? `of ${folder}` : ''}</h2>
 <p class="muted">Store: ${store.root}. <a href="/load?session=${s.id}${req.query.all ? '' : '&all=1'}">${req.query.all ? 'Only this shot' : 'Every folder'}</a></p>
 ${products.length ? h`<table><thead><tr><th scope="col">Product</th><th scope="col">Type</th><th scope="col">Latest</th><th scope="col">Versions</th></tr></thead><tbody>
-${products.map((p) => h`<tr><td><a href="/load?session=${s.id}&product=${encodeURIComponent(`${p.folder}/${p.product}`)}${req.query.all ? '&all=1' : ''}">${p.folder}/${p.product}</a></td><td>${p.productType ?? '?'}</td><td>${p.latest === null ? 'none complete' : `v${p.latest}`}</td><td>${p.versions}${p.incomplete ? ` (${p.incomplete} incomplete)` : ''}</td></tr>`)}
+${products.map((p) => h`<tr><td><a href="/load?session=${s.id}&product=${encodeURIComponent(`${p.folder}/${p.product}`)}${req.query.all ? '&all=1' : ''}">${p.folder}/${p.product}</a></td><td>${p.productType ?? '?'}</td><td>${p.latest === null ? 'none complete' : `v${p.latest}`}</td><td>${p.versions}${p.incomplete ? ` (${p.incomplete} incomplete)` : ''}${p.damaged ? h` <span class="bad">(${p.damaged} damaged)</span>` : ''}</td></tr>`)}
 </tbody></table>` : h`<p class="muted">No products here yet.</p>`}
 ${detail}`;
 }
