@@ -99,3 +99,16 @@ test('checkSkips: only the exact label of an optional plugin may be skipped; the
   t.is(err('validate audio'), 'plugin names are exact: "Validate Audio", not "validate audio"; the optional plugins are: "Validate Audio"');
   t.is(err('Collect Scene'), '"Collect Scene" is not optional and cannot be skipped; the optional plugins are: "Validate Audio"');
 });
+
+test('describeFailure names the plugin that stopped a repaired run, not the validator the repair fixed', async (t) => {
+  let fps = 25;
+  const plugins: PublishPlugin[] = [
+    collector(['renderMain']),
+    { label: 'Validate Scene Settings', order: 1, repair: () => { fps = 24; }, process: () => { if (fps !== 24) throw new Error(`fps is ${fps}`); } },
+    { label: 'Integrate', order: 3, process: () => {} },
+    { label: 'Version Up', order: 3.9, process: () => { throw new Error('no Harmony session is connected'); } },
+  ];
+  const report = await runPublish({ plugins, repair: true });
+  t.false(report.success);
+  t.is(describeFailure(report), 'Version Up failed: no Harmony session is connected.');
+});

@@ -187,7 +187,9 @@ function jsonSafe(v: unknown): unknown {
 
 /** The first failure of a report as one line an artist can act on. */
 export function describeFailure(report: PublishReport): string | null {
-  const failed = report.results.find((r) => !r.success);
+  // A validator that failed, was repaired and passed on its second run is not the failure to report.
+  const results = report.results;
+  const failed = results.find((r, i) => !r.success && !results.slice(i + 1).some((later) => later.success && later.plugin === r.plugin && later.instance === r.instance));
   if (!failed) return null;
   const who = failed.instance ? ` on ${failed.instance}` : '';
   const next = failed.error?.hint ? ` ${failed.error.hint}` : failed.repairable ? ' It can be repaired: publish with --repair (or press Repair).' : '';

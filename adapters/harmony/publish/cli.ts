@@ -126,8 +126,10 @@ export const publishCommand: CliCommand = {
       }
       const farmFailed = [...farm.values()].filter((f) => f.state !== 'integrated');
       if (!json) {
+        // What was integrated before a later plugin failed is published all the same: say so, or the artist
+        // publishes again and makes duplicates.
+        for (const p of report.published) print(ctx, `published ${p.product} v${p.version}  ${p.path}`);
         if (report.success) {
-          for (const p of report.published) print(ctx, `published ${p.product} v${p.version}  ${p.path}`);
           for (const j of (report.context.farmJobs ?? []) as { jobId: number; product: string; version: number }[]) {
             if (!farm.has(j.jobId)) print(ctx, `farm job ${j.jobId} renders ${j.product} v${j.version} (integrated when done; dcc-kit farm job ${j.jobId})`);
           }
