@@ -50,6 +50,13 @@ test('failures exit 1 in --json mode as without it; hub logs -n 0 prints no line
     const r = await sb.run(['products', 'shots/nope', ...(json ? ['--json'] : [])]);
     t.is(r.code, 1, `products shots/nope${json ? ' --json' : ''}`);
   }
+  const notAFolder = path.join(sb.dir, 'store-file');
+  fs.writeFileSync(notAFolder, '');
+  fs.writeFileSync(path.join(sb.env.HOME!, '.dcckitrc'), `publish:\n  root: ${JSON.stringify(notAFolder)}\n`);
+  const rootIsFile = await sb.run(['products']);
+  t.is(rootIsFile.code, 1);
+  t.regex(rootIsFile.stderr, /the product store .*store-file is not a folder: change publish\.root in .*\.dcckitrc/);
+  fs.rmSync(path.join(sb.env.HOME!, '.dcckitrc'));
   await sb.json(['hub', 'start', '--json']);
   t.teardown(() => sb.run(['hub', 'stop']));
   const none = await sb.run(['hub', 'logs', '-n', '0']);

@@ -1,7 +1,9 @@
 /** `dcc-kit products`: what the product store holds; `products prune` removes dead incomplete versions. */
 import type { CliCommand, CliContext } from './types.ts';
-import { UsageError } from '../errors.ts';
-import { loadConfig } from '../config.ts';
+import fs from 'node:fs';
+import fsp from 'node:fs/promises';
+import { DccKitError, UsageError } from '../errors.ts';
+import { loadConfig, whereToChange } from '../config.ts';
 import { storeFromConfig } from '../store/index.ts';
 import { formatBytes } from './progress.ts';
 import { parse, print, printJson, table } from './args.ts';
@@ -40,8 +42,17 @@ export const productsCommand: CliCommand = {
   help: HELP,
   async run(ctx: CliContext): Promise<number> {
     const { values, positionals } = parse(ctx.argv, { json: { type: 'boolean' }, 'dry-run': { type: 'boolean' }, 'older-than': { type: 'string' } }, USAGE);
-    const { config } = await loadConfig({ cwd: ctx.cwd, env: ctx.env });
+    const { config, sources } = await loadConfig({ cwd: ctx.cwd, env: ctx.env });
     const store = storeFromConfig(config);
+    // A store root that is a file or cannot be read must not look like an empty store.
+    try {
+      if (!(await fsp.stat(store.root)).isDirectory()) throw new DccKitError(`the product store ${store.root} is not a folder: ${whereToChange('publish.root', sources['publish.root'])}`, 'STORE_ROOT');
+      await fsp.access(store.root, fs.constants.R_OK | fs.constants.X_OK);
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      if (err instanceof DccKitError) throw err;
+      if (code !== 'ENOENT') throw new DccKitError(`the product store ${store.root} cannot be read (${code ?? (err as Error).message}): check that publish.root is reachable`, 'STORE_ROOT');
+    }
     if (positionals[0] === 'prune') {
       if (positionals.length > 1) throw new UsageError(`unexpected argument "${positionals[1]}"\nusage: ${USAGE}`);
       let olderThanMs: number | undefined;
