@@ -59,3 +59,35 @@ test('by the menu: Publish... publishes and tells the artist; Set Scene Settings
   t.regex(rig.sim.messages.find((m) => /published /.test(m.text))!.text, /shots\/sh010\/renderMain v1/);
   t.is((await rig.store.latest('shots/sh010', 'renderMain'))!.version, 1);
 });
+
+test('a hub killed during a publish: the CLI says what happened and what to do, and nothing the run left is latest', async (t) => {
+  const sb = sandbox();
+  t.teardown(() => sb.cleanup());
+  const shot = path.join(sb.dir, 'proj', 'shots', 'sh050');
+  fs.mkdirSync(path.join(shot, 'work'), { recursive: true });
+  const store = path.join(sb.dir, 'store');
+  fs.writeFileSync(path.join(sb.dir, 'proj', '.dcckitrc'), `context:\n  project: demo\n  fps: 24\npublish:\n  root: ${store}\nweb:\n  enabled: false\n`);
+  // Enough frames that the render is still running when the hub is killed.
+  fs.writeFileSync(path.join(shot, '.dcckitrc'), 'context:\n  folder: shots/sh050\n  task: comp\n  frameStart: 1001\n  frameEnd: 1400\n');
+  const src = path.join(sb.dir, 'src', 'sh050_comp_v001');
+  SimScene.createDefault(src, 'sh050_comp_v001');
+  const zip = path.join(shot, 'work', 'sh050_comp_v001.zip');
+  await zipDirectory(src, zip);
+  const launched = await sb.json<{ pid: number }>(['launch', 'harmony', zip, '--simulate', '--json'], { cwd: shot });
+  t.teardown(() => { try { process.kill(launched.pid, 'SIGKILL'); } catch { /* gone */ } });
+  t.is((await sb.run(['create', 'render', 'Main'], { cwd: shot })).code, 0);
+  const hubPid = (JSON.parse(fs.readFileSync(path.join(sb.env.DCC_KIT_HOME!, 'run', 'hub.json'), 'utf8')) as { pid: number }).pid;
+
+  const publishing = sb.run(['publish', '--repair'], { cwd: shot, timeout: PATIENCE_MS * 4 });
+  const logs = path.join(sb.env.DCC_KIT_HOME!, 'logs', 'hub.log');
+  await until(() => /publish [0-9a-f-]+: session/.test(fs.readFileSync(logs, 'utf8')), PATIENCE_MS * 2, 'the publish to start in the hub');
+  await new Promise((r) => setTimeout(r, 300));
+  process.kill(hubPid, 'SIGKILL');
+  const r = await publishing;
+  t.is(r.code, 1, r.stdout);
+  t.regex(r.stderr, /the hub stopped during the publish \(run [0-9a-f-]+\).*dcc-kit hub start.*dcc-kit products prune/);
+  t.notRegex(r.stderr, /unexpected error/);
+  // Nothing the killed run left is latest.
+  const listed = await sb.run(['products', '--json'], { cwd: shot });
+  for (const p of (JSON.parse(listed.stdout) as { products: { product: string; latest: number | null }[] }).products) t.is(p.latest, null, `${p.product} has no complete version`);
+});

@@ -1,6 +1,7 @@
 /** `dcc-kit publish`: runs the publish in the hub and follows it plugin by plugin. */
 import type { CliCommand, CliContext } from '../../../kit/cli/types.ts';
-import { UsageError } from '../../../kit/errors.ts';
+import { DccKitError, UsageError } from '../../../kit/errors.ts';
+import { SessionClosedError } from '../../../kit/protocol/errors.ts';
 import { loadConfig } from '../../../kit/config.ts';
 import { connectHub } from '../../../kit/hub/client.ts';
 import { parse, print } from '../../../kit/cli/args.ts';
@@ -103,7 +104,10 @@ export const publishCommand: CliCommand = {
       let report: PublishReport | null = null;
       try {
         for (;;) {
-          const status = await hub.adapter('harmony', 'publish.report', { runId }) as { state: string; report: PublishReport | null };
+          const status = await hub.adapter('harmony', 'publish.report', { runId }).catch((err: unknown) => {
+            if (!(err instanceof SessionClosedError)) throw err;
+            throw new DccKitError(`the hub stopped during the publish (run ${runId}): ${err.message}. Nothing half-written becomes latest; start it again (dcc-kit hub start), check dcc-kit products, and remove what the run left with dcc-kit products prune`, 'HUB_LOST');
+          }) as { state: string; report: PublishReport | null };
           if (status.report) { report = status.report; break; }
           await new Promise<void>((resolve) => { settle = resolve; setTimeout(resolve, 1000); });
           settle = null;
