@@ -1,6 +1,7 @@
 import test from 'ava';
 import type { InstanceRecord, PipelineData } from '../adapters/harmony/pipeline-types.ts';
 import { pipelineRig } from './support/pipeline.ts';
+import { assertVariant } from '../adapters/harmony/create/creators.ts';
 
 test('a render instance is a WRITE node fed by the composite, recorded in the one pipeline metadata entry; active follows enable both ways; remove deletes the node', async (t) => {
   const rig = await pipelineRig(t);
@@ -53,4 +54,12 @@ test('Create... with the web page off makes a render instance (Main, then Main2)
     t.regex(rig.sim.messages.at(-1)!.text, new RegExp(`created the render instance ${name} \\(WRITE node Top/${name}\\) for shots/sh010`));
   }
   t.deepEqual((await rig.tool<InstanceRecord[]>('create.instances')).map((i) => i.key).sort(), ['Top/renderMain', 'Top/renderMain2']);
+});
+
+test('assertVariant: a variant too long says so, with its length; a bad character says what is allowed', (t) => {
+  t.notThrows(() => assertVariant('char_A'));
+  t.notThrows(() => assertVariant('x'.repeat(64)));
+  t.throws(() => assertVariant('x'.repeat(65)), { code: 'USAGE', message: /at most 64 characters \(it has 65\)/ });
+  t.throws(() => assertVariant('x'.repeat(500)), { message: /^"x{80}…" is not a valid variant/ });
+  t.throws(() => assertVariant('my variant'), { message: /use letters, digits and "_"/ });
 });

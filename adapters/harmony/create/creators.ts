@@ -62,7 +62,8 @@ export function creatorAttributes(creator: CreatorInfo, given: Record<string, un
 
 export function assertVariant(variant: string): void {
   if (!/^[A-Za-z0-9][A-Za-z0-9_]*$/.test(variant) || variant.length > 64) {
-    throw new UsageError(`"${variant}" is not a valid variant: use letters, digits and "_" (e.g. Main, BG, char_A)`);
+    const shown = variant.length > 80 ? `${variant.slice(0, 80)}…` : variant;
+    throw new UsageError(`"${shown}" is not a valid variant: ${variant.length > 64 ? `at most 64 characters (it has ${variant.length})` : 'use letters, digits and "_" (e.g. Main, BG, char_A)'}`);
   }
 }
 
