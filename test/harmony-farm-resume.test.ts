@@ -5,12 +5,11 @@ import path from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { sandbox } from './support/cli.ts';
 import { AfanasyDouble } from './support/afanasy-double.ts';
-import { SimScene } from '../adapters/harmony/simulator/dom/index.ts';
-import { zipDirectory } from '../kit/archive/index.ts';
 import { hubPaths } from '../kit/hub/runtime.ts';
 import { AWAITING, MANIFEST } from '../kit/store/index.ts';
 import { until } from './support/harmony.ts';
 import { PATIENCE_MS } from './support/patience.ts';
+import { shotOnDisk } from './support/pipeline.ts';
 
 test('a hub killed while the farm renders: the next hub completes the render version when the job is done', async (t) => {
   // Tasks run only when the test says so (runUntilIdle), as a farm busy with other work would.
@@ -23,20 +22,16 @@ test('a hub killed while the farm renders: the next hub completes the render ver
   t.teardown(() => farm.close());
   const sb = sandbox();
   t.teardown(() => sb.cleanup());
-  const store = path.join(sb.dir, 'store');
-  const shot = path.join(sb.dir, 'proj', 'shots', 'sh030');
-  fs.mkdirSync(path.join(shot, 'work'), { recursive: true });
-  fs.writeFileSync(path.join(sb.dir, 'proj', '.dcckitrc'), [
-    'context:', '  project: demo', '  fps: 24',
-    'publish:', `  root: ${store}`,
-    'farm:', '  afanasy:', '    host: 127.0.0.1', `    port: ${farm.port}`,
-    'web:', '  enabled: false', '',
-  ].join('\n'));
-  fs.writeFileSync(path.join(shot, '.dcckitrc'), 'context:\n  folder: shots/sh030\n  task: comp\n  frameStart: 1001\n  frameEnd: 1012\n');
-  const src = path.join(sb.dir, 'src', 'sh030_comp_v001');
-  SimScene.createDefault(src, 'sh030_comp_v001');
-  const zip = path.join(shot, 'work', 'sh030_comp_v001.zip');
-  await zipDirectory(src, zip);
+  const { shot, zip, store } = await shotOnDisk(sb.dir, {
+    shot: 'sh030', workfile: 'sh030_comp_v001',
+    projectRc: (root) => [
+      'context:', '  project: demo', '  fps: 24',
+      'publish:', `  root: ${root}`,
+      'farm:', '  afanasy:', '    host: 127.0.0.1', `    port: ${farm.port}`,
+      'web:', '  enabled: false', '',
+    ].join('\n'),
+    shotRc: 'context:\n  folder: shots/sh030\n  task: comp\n  frameStart: 1001\n  frameEnd: 1012\n',
+  });
   const launched = await sb.json<{ pid: number }>(['launch', 'harmony', zip, '--simulate', '--json'], { cwd: shot });
   t.teardown(() => { try { process.kill(launched.pid, 'SIGKILL'); } catch { /* gone */ } });
   const created = await sb.run(['create', 'render', 'Farm', '--attr', 'target=farm'], { cwd: shot });

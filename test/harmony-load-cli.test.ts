@@ -1,27 +1,19 @@
 import test from 'ava';
-import fs from 'node:fs';
-import path from 'node:path';
 import { sandbox } from './support/cli.ts';
-import { SimScene } from '../adapters/harmony/simulator/dom/index.ts';
-import { zipDirectory } from '../kit/archive/index.ts';
 import { ProductStore } from '../kit/store/index.ts';
 import { frames, publishFiles } from './support/products.ts';
-import { pipelineRig } from './support/pipeline.ts';
+import { pipelineRig, shotOnDisk } from './support/pipeline.ts';
 import { until } from './support/harmony.ts';
 import { PATIENCE_MS } from './support/patience.ts';
 
 test('by the CLI: load a product, list the inventory, update it to the latest version, remove it', async (t) => {
   const sb = sandbox();
   t.teardown(() => sb.cleanup());
-  const shot = path.join(sb.dir, 'proj', 'shots', 'sh030');
-  fs.mkdirSync(path.join(shot, 'work'), { recursive: true });
-  const root = path.join(sb.dir, 'store');
-  fs.writeFileSync(path.join(sb.dir, 'proj', '.dcckitrc'), `publish:\n  root: ${root}\nweb:\n  enabled: false\n`);
-  fs.writeFileSync(path.join(shot, '.dcckitrc'), 'context:\n  folder: shots/sh030\n');
-  const src = path.join(sb.dir, 'src', 'sh030_v001');
-  SimScene.createDefault(src, 'sh030_v001');
-  const zip = path.join(shot, 'work', 'sh030_v001.zip');
-  await zipDirectory(src, zip);
+  const { shot, zip, store: root } = await shotOnDisk(sb.dir, {
+    shot: 'sh030', workfile: 'sh030_v001',
+    projectRc: (store) => `publish:\n  root: ${store}\nweb:\n  enabled: false\n`,
+    shotRc: 'context:\n  folder: shots/sh030\n',
+  });
   const store = new ProductStore({ root });
   await publishFiles(store, sb.dir, 'shots/sh030', 'plateMain', 'plate', { name: 'png', ext: 'png' }, frames('plateMain', 1001, 1004));
   const launched = await sb.json<{ pid: number }>(['launch', 'harmony', zip, '--simulate', '--json'], { cwd: shot });

@@ -2,23 +2,18 @@ import test from 'ava';
 import fs from 'node:fs';
 import path from 'node:path';
 import { sandbox } from './support/cli.ts';
-import { SimScene } from '../adapters/harmony/simulator/dom/index.ts';
-import { zipDirectory } from '../kit/archive/index.ts';
-import { pipelineRig } from './support/pipeline.ts';
+import { pipelineRig, shotOnDisk } from './support/pipeline.ts';
 import { until } from './support/harmony.ts';
 import { PATIENCE_MS } from './support/patience.ts';
 
 test('by the CLI: launch a shot workfile, create a render instance, publish with --repair (JSON events), list the products', async (t) => {
   const sb = sandbox();
   t.teardown(() => sb.cleanup());
-  const shot = path.join(sb.dir, 'proj', 'shots', 'sh020');
-  fs.mkdirSync(path.join(shot, 'work'), { recursive: true });
-  fs.writeFileSync(path.join(sb.dir, 'proj', '.dcckitrc'), `context:\n  project: demo\n  fps: 25\npublish:\n  root: ${path.join(sb.dir, 'store')}\nweb:\n  enabled: false\n`);
-  fs.writeFileSync(path.join(shot, '.dcckitrc'), 'context:\n  folder: shots/sh020\n  task: comp\n  frameStart: 1001\n  frameEnd: 1008\n  handleStart: 2\n  handleEnd: 2\n');
-  const src = path.join(sb.dir, 'src', 'sh020_comp_v001');
-  SimScene.createDefault(src, 'sh020_comp_v001');
-  const zip = path.join(shot, 'work', 'sh020_comp_v001.zip');
-  await zipDirectory(src, zip);
+  const { shot, zip } = await shotOnDisk(sb.dir, {
+    shot: 'sh020', workfile: 'sh020_comp_v001',
+    projectRc: (store) => `context:\n  project: demo\n  fps: 25\npublish:\n  root: ${store}\nweb:\n  enabled: false\n`,
+    shotRc: 'context:\n  folder: shots/sh020\n  task: comp\n  frameStart: 1001\n  frameEnd: 1008\n  handleStart: 2\n  handleEnd: 2\n',
+  });
   const launched = await sb.json<{ pid: number }>(['launch', 'harmony', zip, '--simulate', '--json'], { cwd: shot });
   t.teardown(() => { try { process.kill(launched.pid, 'SIGKILL'); } catch { /* gone */ } });
 
@@ -63,16 +58,12 @@ test('by the menu: Publish... publishes and tells the artist; Set Scene Settings
 test('a hub killed during a publish: the CLI says what happened and what to do, and nothing the run left is latest', async (t) => {
   const sb = sandbox();
   t.teardown(() => sb.cleanup());
-  const shot = path.join(sb.dir, 'proj', 'shots', 'sh050');
-  fs.mkdirSync(path.join(shot, 'work'), { recursive: true });
-  const store = path.join(sb.dir, 'store');
-  fs.writeFileSync(path.join(sb.dir, 'proj', '.dcckitrc'), `context:\n  project: demo\n  fps: 24\npublish:\n  root: ${store}\nweb:\n  enabled: false\n`);
-  // Enough frames that the render is still running when the hub is killed.
-  fs.writeFileSync(path.join(shot, '.dcckitrc'), 'context:\n  folder: shots/sh050\n  task: comp\n  frameStart: 1001\n  frameEnd: 1400\n');
-  const src = path.join(sb.dir, 'src', 'sh050_comp_v001');
-  SimScene.createDefault(src, 'sh050_comp_v001');
-  const zip = path.join(shot, 'work', 'sh050_comp_v001.zip');
-  await zipDirectory(src, zip);
+  const { shot, zip } = await shotOnDisk(sb.dir, {
+    shot: 'sh050', workfile: 'sh050_comp_v001',
+    projectRc: (store) => `context:\n  project: demo\n  fps: 24\npublish:\n  root: ${store}\nweb:\n  enabled: false\n`,
+    // Enough frames that the render is still running when the hub is killed.
+    shotRc: 'context:\n  folder: shots/sh050\n  task: comp\n  frameStart: 1001\n  frameEnd: 1400\n',
+  });
   const launched = await sb.json<{ pid: number }>(['launch', 'harmony', zip, '--simulate', '--json'], { cwd: shot });
   t.teardown(() => { try { process.kill(launched.pid, 'SIGKILL'); } catch { /* gone */ } });
   t.is((await sb.run(['create', 'render', 'Main'], { cwd: shot })).code, 0);

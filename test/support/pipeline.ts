@@ -108,3 +108,21 @@ export function sceneShape(rig: PipelineRig) {
 }
 
 export { fs };
+
+/**
+ * A project on disk for CLI tests: `<dir>/proj/.dcckitrc` (what `projectRc` returns for the store root
+ * `<dir>/store`), `<dir>/proj/shots/<shot>/.dcckitrc` (`shotRc`), and the simulator workfile
+ * `<shot>/work/<workfile>.zip`.
+ */
+export async function shotOnDisk(dir: string, opts: { shot: string; workfile: string; projectRc: (store: string) => string; shotRc: string }): Promise<{ shot: string; zip: string; store: string }> {
+  const store = path.join(dir, 'store');
+  const shot = path.join(dir, 'proj', 'shots', opts.shot);
+  fs.mkdirSync(path.join(shot, 'work'), { recursive: true });
+  fs.writeFileSync(path.join(dir, 'proj', '.dcckitrc'), opts.projectRc(store));
+  fs.writeFileSync(path.join(shot, '.dcckitrc'), opts.shotRc);
+  const src = path.join(dir, 'src', opts.workfile);
+  SimScene.createDefault(src, opts.workfile);
+  const zip = path.join(shot, 'work', `${opts.workfile}.zip`);
+  await zipDirectory(src, zip);
+  return { shot, zip, store };
+}
