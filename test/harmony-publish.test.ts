@@ -2,7 +2,7 @@ import test from 'ava';
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import type { PublishReport } from '../kit/publish/index.ts';
+import { describeFailure, type PublishReport } from '../kit/publish/index.ts';
 import type { VersionManifest } from '../kit/store/index.ts';
 import { pipelineRig, type PipelineRig } from './support/pipeline.ts';
 import { until } from './support/harmony.ts';
@@ -173,4 +173,24 @@ test('the farm server going away while it renders does not cost the render: the 
   await until(() => rig.events.some((e) => e.event === 'publish.farm'), PATIENCE_MS * 3, 'the farm job to be integrated');
   t.is(rig.events.find((e) => e.event === 'publish.farm')!.state, 'integrated');
   t.true(fs.existsSync(path.join(version, 'version.json')));
+});
+
+test('a store the publish could not write to stops it at validation, before anything is rendered', async (t) => {
+  let root = '';
+  const rig = await pipelineRig(t, {
+    configure: (config) => {
+      root = path.join(path.dirname(config.publish.root), 'store-is-a-file');
+      config.publish.root = root;
+    },
+  });
+  fs.writeFileSync(root, '');
+  await rig.tool('create.run', { creator: 'render', variant: 'Main' });
+  const report = await publish(rig, { repair: true });
+  t.false(report.success);
+  t.is(report.stoppedAt, 'validate');
+  t.regex(describeFailure(report)!, /^Validate Product Store failed: /);
+  const failed = report.results.find((r) => !r.success && r.plugin === 'Validate Product Store')!;
+  t.regex(failed.error!.message, /cannot write to the product store: a part of .*store-is-a-file.* is a file, not a folder/);
+  t.false(report.results.some((r) => r.plugin.startsWith('Extract')), 'nothing was extracted');
+  t.deepEqual(fs.readdirSync(path.dirname(root)).filter((n) => n.startsWith('.dcckit-write-check')), []);
 });

@@ -66,6 +66,22 @@ export function parseProductRef(text: string, defaultFolder?: string | null): Pr
   return { folder, product, version };
 }
 
+/**
+ * A recursive mkdir on a read-only file system can fail with ENOENT for the part it could not make; the nearest
+ * folder that exists tells the real reason (no write access, read-only).
+ */
+async function explainMkdirFailure(err: unknown, target: string): Promise<unknown> {
+  if ((err as NodeJS.ErrnoException).code !== 'ENOENT') return err;
+  let dir = path.dirname(target);
+  while (dir !== path.dirname(dir) && !fs.existsSync(dir)) dir = path.dirname(dir);
+  try {
+    await fsp.access(dir, fs.constants.W_OK);
+  } catch (access) {
+    return access;
+  }
+  return err;
+}
+
 function writeErrorFor(err: unknown, what: string): StoreWriteError {
   const e = err as NodeJS.ErrnoException;
   const where = e.path ?? what;
@@ -73,7 +89,7 @@ function writeErrorFor(err: unknown, what: string): StoreWriteError {
     return new StoreWriteError(`cannot write to the product store: no write access to ${where} (${e.code}). Ask for write access, or point publish.root at a folder you can write to`, err);
   }
   if (e.code === 'ENOSPC' || e.code === 'EDQUOT') return new StoreWriteError(`the product store is full (${e.code} writing ${where}); free space and publish again`, err);
-  if (e.code === 'ENOTDIR') return new StoreWriteError(`cannot write to the product store: a part of ${where} is a file, not a folder`, err);
+  if (e.code === 'ENOTDIR' || (e.code === 'EEXIST' && !fs.statSync(where, { throwIfNoEntry: false })?.isDirectory())) return new StoreWriteError(`cannot write to the product store: a part of ${where} is a file, not a folder`, err);
   return new StoreWriteError(`cannot write to the product store (${what}): ${e.message}`, err);
 }
 
@@ -240,6 +256,22 @@ export class ProductStore {
     return hit as VersionInfo & { manifest: VersionManifest };
   }
 
+  /**
+   * Throws StoreWriteError when a publish could not write here (root missing and not creatable, read-only, a
+   * file in the way): publishers call it before long work (a render), so that work is not wasted. Creates the
+   * root when it is missing, as the first publish would, and writes and removes a probe file in it.
+   */
+  async checkWritable(): Promise<void> {
+    const probe = path.join(this.root, `.dcckit-write-check-${process.pid}-${Math.random().toString(36).slice(2, 8)}`);
+    try {
+      await fsp.mkdir(this.root, { recursive: true });
+      await fsp.writeFile(probe, '');
+    } catch (err) {
+      throw writeErrorFor(await explainMkdirFailure(err, this.root), this.root);
+    }
+    await fsp.rm(probe, { force: true });
+  }
+
   /** Reserves the next version number of a product: the folder is created, exclusively. */
   async reserve(init: { folder: string; product: string; productType: string }): Promise<VersionWriter> {
     assertFolderName(init.folder);
@@ -250,7 +282,7 @@ export class ProductStore {
     try {
       await fsp.mkdir(path.dirname(sample), { recursive: true });
     } catch (err) {
-      throw writeErrorFor(err, path.dirname(sample));
+      throw writeErrorFor(await explainMkdirFailure(err, path.dirname(sample)), path.dirname(sample));
     }
     for (let attempt = 0; attempt < 10_000; attempt++, version++) {
       const dir = this.versionPath(init.folder, init.product, version, init.productType);

@@ -101,4 +101,14 @@ export const validateAudio: PublishPlugin = {
   },
 };
 
-export const validators = [validateSceneSettings, validateInstanceContext, validateWriteNodes, validateAudio];
+/** Before any render: a store the integrators could not write to would waste it. */
+export const validateProductStore: PublishPlugin = {
+  label: 'Validate Product Store',
+  order: 1.05,
+  hint: 'Check that publish.root is reachable and writable (a mounted share, your permissions).',
+  async process(ctx) {
+    await data(ctx).store.checkWritable();
+  },
+};
+
+export const validators = [validateSceneSettings, validateProductStore, validateInstanceContext, validateWriteNodes, validateAudio];
