@@ -13,8 +13,8 @@ import fs from 'node:fs';
 
 export type HubScheduling = 'batch' | 'normal';
 
-const SCHED_OTHER = 0;
-const SCHED_BATCH = 3;
+/** Linux's numbers for the policies (sched.h: SCHED_OTHER, SCHED_BATCH), as /proc shows them. */
+export const SCHEDULING_POLICY = { normal: 0, batch: 3 } as const;
 
 /** The policy of a thread or process from /proc (stat field 41), or null where that cannot be read. */
 export function schedulingPolicyOf(pid: number, tid = pid): number | null {
@@ -27,17 +27,15 @@ export function schedulingPolicyOf(pid: number, tid = pid): number | null {
   }
 }
 
-export const SCHEDULING_POLICY = { normal: SCHED_OTHER, batch: SCHED_BATCH } as const;
-
 /** What `hub status` shows: "batch", "normal", another policy's number, or null where /proc is missing. */
 export function schedulingName(policy: number | null): string | null {
   if (policy === null) return null;
-  return policy === SCHED_BATCH ? 'batch' : policy === SCHED_OTHER ? 'normal' : `policy ${policy}`;
+  return policy === SCHEDULING_POLICY.batch ? 'batch' : policy === SCHEDULING_POLICY.normal ? 'normal' : `policy ${policy}`;
 }
 
 /** True when this process runs under SCHED_BATCH (a hub, or a program the hub started). */
 export function runsBatch(): boolean {
-  return process.platform === 'linux' && schedulingPolicyOf(process.pid) === SCHED_BATCH;
+  return process.platform === 'linux' && schedulingPolicyOf(process.pid) === SCHEDULING_POLICY.batch;
 }
 
 /**
@@ -64,7 +62,7 @@ export function applyHubScheduling(wanted: HubScheduling): Promise<string> {
         resolve(`scheduling: SCHED_BATCH not set (${why}); the default policy stays`);
         return;
       }
-      resolve(schedulingPolicyOf(process.pid) === SCHED_BATCH
+      resolve(schedulingPolicyOf(process.pid) === SCHEDULING_POLICY.batch
         ? 'scheduling: SCHED_BATCH (a woken hub does not preempt the DCC or tool that woke it; hub.scheduling: normal turns this off)'
         : 'scheduling: chrt ran but the policy is not SCHED_BATCH; the default policy stays');
     });
