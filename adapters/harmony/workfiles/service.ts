@@ -21,6 +21,7 @@ import { isOriginRecord, readOrigin, updateOrigin, writeOrigin } from './origin.
 import { pruneLocalCopies, type RetentionResult } from './retention.ts';
 import { cleanSaveLeftovers, rememberSaveDir } from './save-dirs.ts';
 import { SaveQueue, type SaveJob, type SaveOutcome } from './save-queue.ts';
+import { checkDestination, describeSession, type ArchiveWriter } from './save-guard.ts';
 import { snapshotProject } from './snapshot.ts';
 import { compileTemplate } from './template.ts';
 import { reserveNextVersion, type Reservation } from './versions.ts';
@@ -34,6 +35,8 @@ export interface SaveRequest {
   to?: string;
   /** Archive what symlinks leading outside the project folder point to (refused otherwise). */
   followOutsideLinks?: boolean;
+  /** Overwrite the archive even when another session saves to it or it changed on disk since (save-guard.ts). */
+  force?: boolean;
 }
 
 export interface SaveTicket {
@@ -78,6 +81,8 @@ export class WorkfileService {
   /** In-hub callers waiting for a save's archive (publish), by save id. */
   private readonly written = new Map<string, { resolve(dest: string): void; reject(err: Error): void }>();
   private pruneTimer: NodeJS.Timeout | null = null;
+  /** Who wrote each archive last through this hub, to name them when another session finds it changed. */
+  private readonly writers = new Map<string, ArchiveWriter>();
 
   constructor(hub: HubServices, opts: WorkfileServiceOptions = {}) {
     this.hub = hub;
@@ -162,6 +167,14 @@ export class WorkfileService {
     // A save asked from Harmony's menu shows its error there anyway; one asked by a tool is told to the artist.
     const tellErrors = caller === null;
     try {
+      if (req.force) {
+        this.hub.log.info(`workfiles: ${session.id} saves to ${dest} with --force (no check of other sessions or changes on disk)`);
+      } else {
+        await checkDestination({
+          dest, session, projectDir, origin, sessions: this.hub.sessions(), lastWriter: this.writers.get(dest),
+          writing: this.queue.jobsFor(dest).map((j) => ({ session: j.session, projectDir: j.projectDir })),
+        });
+      }
       await this.harmonySave(session, projectDir, dest, tellErrors);
       let snapshot;
       try {
@@ -178,7 +191,7 @@ export class WorkfileService {
       ).catch((err) => this.hub.log.warn(`workfiles: cannot record the destination in ${projectDir}: ${(err as Error).message}`));
       const id = `save-${process.pid}-${++this.counter}-${Date.now().toString(36)}`;
       const overwrites = !reservation && (await fsp.stat(dest).then((st) => st.isFile(), () => false));
-      const job: SaveJob = { ids: [id], dest, snapshot, session: session.id, projectDir, reservation, overwrites };
+      const job: SaveJob = { ids: [id], dest, snapshot, session: session.id, projectDir, reservation, overwrites, label: describeSession(session, dest) };
       const { state, superseded } = this.queue.enqueue(job);
       reservation = undefined; // the queue releases it now
       this.hub.log.info(`workfiles: ${session.id} saved ${projectDir}; archiving to ${dest} (${state}, ${formatBytes(snapshot.bytes)})`);
@@ -247,6 +260,7 @@ export class WorkfileService {
     if (outcome.ok) {
       const st = await fsp.stat(job.dest).catch(() => null);
       const rec = await readOrigin(job.projectDir);
+      if (st) this.writers.set(job.dest, { session: job.session ?? '', label: job.label ?? 'this hub', at: new Date(st.mtimeMs).toISOString(), mtimeMs: st.mtimeMs, size: st.size });
       if (rec && rec.zip === job.dest && st) {
         await updateOrigin(job.projectDir, { zipMtimeMs: st.mtimeMs, zipSize: st.size, sceneMtimeMs: job.snapshot.sceneMtimeMs }).catch(() => null);
       }
