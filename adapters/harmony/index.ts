@@ -106,6 +106,7 @@ const harmony: Adapter = {
     const { workfileService } = await import('./workfiles/service.ts');
     await workfileService(hub).idle();
   },
+  createsScene: (scenePath: string) => scenePath.toLowerCase().endsWith('.zip'),
   async prepareLaunch(req: PrepareLaunchRequest) {
     const { prepareHarmonyLaunch } = await import('./workfiles/prepare-launch.ts');
     return prepareHarmonyLaunch(req, usesSimulator(req));

@@ -34,7 +34,7 @@ export async function launchDcc(ctx: Pick<CliContext, 'cwd' | 'env'>, dcc: strin
   let scenePath: string | null = null;
   if (scene) {
     scenePath = path.resolve(ctx.cwd, scene);
-    if (!fs.existsSync(scenePath)) throw new DccKitError(`${/\.zip$/i.test(scenePath) ? 'workfile' : 'scene'} not found: ${scenePath}`, 'SCENE_NOT_FOUND');
+    if (!fs.existsSync(scenePath) && !adapter.createsScene?.(scenePath)) throw new DccKitError(`${/\.zip$/i.test(scenePath) ? 'workfile' : 'scene'} not found: ${scenePath}`, 'SCENE_NOT_FOUND');
   }
   if (adapter.prepareLaunch) {
     scenePath = (await adapter.prepareLaunch({
