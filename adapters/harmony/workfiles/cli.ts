@@ -7,6 +7,7 @@ import { createProgress, formatBytes, formatDuration } from '../../../kit/cli/pr
 import { DccKitError, UsageError } from '../../../kit/errors.ts';
 import { loadConfig } from '../../../kit/config.ts';
 import { connectHub, type HubClient } from '../../../kit/hub/client.ts';
+import { sessionInCwd } from '../cli-session.ts';
 import { WorkfileSaveFailedError } from './errors.ts';
 import type { SaveTicket } from './service.ts';
 import { listWorkfiles } from './versions.ts';
@@ -170,7 +171,8 @@ async function saveCommand(ctx: CliContext, argv: string[]): Promise<number> {
     if (values['follow-outside-links']) args.followOutsideLinks = true;
     if (values.force) args.force = true;
     if (to) args.to = to;
-    if (typeof values.session === 'string') args.session = values.session;
+    const session = await sessionInCwd(hub, config, typeof values.session === 'string' ? values.session : undefined);
+    if (session) args.session = session;
     const ticket = await hub.adapter('harmony', 'workfile.save', args, { timeout: SAVE_REQUEST_TIMEOUT }) as SaveTicket;
     asked = ticket;
     if (!watcher) {

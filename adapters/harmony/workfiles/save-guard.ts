@@ -43,7 +43,7 @@ function thisUser(): string {
   try { return os.userInfo().username; } catch { return process.env.USER ?? process.env.USERNAME ?? 'unknown'; }
 }
 
-/** `session 1a2b3c4d (pid 42, sh010/anim, sh010_anim_v008) of user ann on host ws12`. */
+/** `session 1a2b3c4d (pid 42, shots/sh010/anim, sh010_anim_v008.zip) of user ann on host ws12`. */
 export function describeSession(s: SessionInfo, workfile?: string | null): string {
   const n = s.notes as { folder?: unknown; task?: unknown; workfile?: unknown } | undefined;
   const file = workfile ?? (typeof n?.workfile === 'string' ? n.workfile : null);

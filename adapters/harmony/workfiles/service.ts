@@ -21,6 +21,7 @@ import { isOriginRecord, readOrigin, updateOrigin, writeOrigin } from './origin.
 import { pruneLocalCopies, type RetentionResult } from './retention.ts';
 import { cleanSaveLeftovers, rememberSaveDir } from './save-dirs.ts';
 import { SaveQueue, type SaveJob, type SaveOutcome } from './save-queue.ts';
+import { sessionLabel } from '../session-label.ts';
 import { checkDestination, describeSession, type ArchiveWriter } from './save-guard.ts';
 import { snapshotProject } from './snapshot.ts';
 import { compileTemplate } from './template.ts';
@@ -132,8 +133,8 @@ export class WorkfileService {
     const live = harmony.filter((s) => s.connected);
     if (live.length === 1) return live[0]!;
     if (live.length === 0) throw new WorkfileSessionError('No Harmony session is connected, so there is nothing to save. Start one with: dcc-kit launch harmony <workfile.zip>');
-    throw new WorkfileSessionError(`${live.length} Harmony sessions are connected: choose one with --session `
-      + `(${live.map((s) => `${s.id}: ${s.scene ?? 'no scene'}`).join('; ')}).`);
+    throw new WorkfileSessionError(`${live.length} Harmony sessions are connected: choose one with --session, or run the command in the shot's folder `
+      + `(${live.map(sessionLabel).join('; ')}).`);
   }
 
   /** Saves a session's scene: returns once Harmony saved and the snapshot is taken; the zip runs on. */
@@ -189,6 +190,7 @@ export class WorkfileService {
         ? updateOrigin(projectDir, origin.zip === dest ? { usedAt } : { zip: dest, zipMtimeMs: null, zipSize: null, source: 'workfile', usedAt })
         : writeOrigin(projectDir, { format: 1, zip: dest, zipMtimeMs: null, zipSize: null, sceneMtimeMs: null, source: 'workfile', usedAt })
       ).catch((err) => this.hub.log.warn(`workfiles: cannot record the destination in ${projectDir}: ${(err as Error).message}`));
+      if (origin?.zip !== dest) this.hub.annotate(session.id, { workfile: dest });
       const id = `save-${process.pid}-${++this.counter}-${Date.now().toString(36)}`;
       const overwrites = !reservation && (await fsp.stat(dest).then((st) => st.isFile(), () => false));
       const job: SaveJob = { ids: [id], dest, snapshot, session: session.id, projectDir, reservation, overwrites, label: describeSession(session, dest) };
