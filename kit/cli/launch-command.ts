@@ -10,6 +10,8 @@ import { connectHub } from '../hub/client.ts';
 import { launchDetached } from '../launch.ts';
 import { isDescendantOf } from '../process.ts';
 import { createProgress } from './progress.ts';
+import { warnWebProblem } from './hub-command.ts';
+import type { RuntimeInfo } from '../hub/runtime.ts';
 
 const USAGE = 'dcc-kit launch <dcc> [scene | workfile.zip] [--simulate] [--fresh] [--force] [--timeout MS] [--json]';
 
@@ -21,7 +23,7 @@ export interface LaunchOutcome {
   session: SessionInfo;
   pid: number;
   logFile: string;
-  hub: { pid: number; port: number; started: boolean };
+  hub: { pid: number; port: number; started: boolean; web?: RuntimeInfo['web'] };
 }
 
 /** Starts or attaches to the hub, starts the DCC, and resolves once its session said hello. */
@@ -63,7 +65,7 @@ export async function launchDcc(ctx: Pick<CliContext, 'cwd' | 'env'>, dcc: strin
     const exited = app.exited.then((status) => { throw Object.assign(new Error(), { exitStatus: status }); });
     try {
       const session = await Promise.race([joined, exited]);
-      return { session, pid: app.pid, logFile: app.logFile, hub: { pid: info.pid, port: info.port, started } };
+      return { session, pid: app.pid, logFile: app.logFile, hub: { pid: info.pid, port: info.port, started, ...(info.web ? { web: info.web } : {}) } };
     } catch (err) {
       const tail = (await app.tail(15)).join('\n');
       const status = (err as { exitStatus?: { code: number | null; signal: string | null } }).exitStatus;
@@ -115,6 +117,7 @@ time), 2 usage
     } finally {
       progress?.done();
     }
+    if (out.hub.started) warnWebProblem(ctx, out.hub);
     if (values.json) printJson(ctx, out);
     else print(ctx, `${dcc} is ready: session ${out.session.id}, pid ${out.pid}${out.session.scene ? `, scene ${out.session.scene}` : ''}\nlog: ${out.logFile}\nhub: ${out.hub.started ? 'started' : 'attached'}, 127.0.0.1:${out.hub.port}`);
     return 0;
