@@ -11,6 +11,9 @@ import path from 'node:path';
 import { sandbox } from './support/cli.ts';
 import { extractZip, zipDirectory } from '../kit/archive/index.ts';
 import { SimScene } from '../adapters/harmony/simulator/dom/index.ts';
+import { workRig } from './support/workfiles.ts';
+import { simEnv, startSim, until } from './support/harmony.ts';
+import { PATIENCE_MS } from './support/patience.ts';
 
 interface Launched { pid: number; session: { id: string } }
 
@@ -84,4 +87,19 @@ test('two sessions saving to one archive: each is refused naming the other; --fo
   // And a save to v009 (its own, unchanged since) goes through.
   const plain = await sb.run(['workfile', 'save', '--session', a.session.id], { cwd: shots });
   t.is(plain.code, 0, plain.stderr);
+});
+
+test('the menu\'s Workfiles... says the same in Harmony: the other session and the choices; nothing is written', async (t) => {
+  const r = await workRig(t);
+  // A second local copy of the same workfile (as a --force open or a copy saved elsewhere would make), in a second Harmony.
+  const second = path.join(r.workArea, 'sh010_anim_v001-second');
+  await fsp.cp(r.copy, second, { recursive: true });
+  const sim2 = startSim(t, simEnv(r.hub, r.dir), {}, r.dir);
+  sim2.open(path.join(second, 'sh010_anim_v001.xstage'));
+  await until(() => r.hub.services.sessions().filter((s) => s.connected).length === 2, PATIENCE_MS, 'the second session');
+  t.true(r.sim.triggerMenu('Workfiles...'));
+  await until(() => r.sim.messages.length > 0, PATIENCE_MS, 'a message in Harmony');
+  t.regex(r.sim.messages[0]!.text, /Workfiles\.\.\.\nsh010_anim_v001\.zip is also the workfile of session [0-9a-f]{8} \(pid \d+, [^)]*sh010_anim_v001\.zip\) of user \S+ on host \S+/);
+  t.regex(r.sim.messages[0]!.text, /Nothing was saved\. Choose: save as a new version[\s\S]*"Save as a new version"[\s\S]*dcc-kit workfile save --force, or the page's "Overwrite anyway"/);
+  t.true(await r.untouched());
 });
