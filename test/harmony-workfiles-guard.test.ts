@@ -12,6 +12,7 @@ import { sandbox } from './support/cli.ts';
 import { extractZip, zipDirectory } from '../kit/archive/index.ts';
 import { SimScene } from '../adapters/harmony/simulator/dom/index.ts';
 import { workRig } from './support/workfiles.ts';
+import { WebServer } from '../kit/web/server.ts';
 import { simEnv, startSim, until } from './support/harmony.ts';
 import { PATIENCE_MS } from './support/patience.ts';
 
@@ -102,4 +103,38 @@ test('the menu\'s Workfiles... says the same in Harmony: the other session and t
   t.regex(r.sim.messages[0]!.text, /Workfiles\.\.\.\nsh010_anim_v001\.zip is also the workfile of session [0-9a-f]{8} \(pid \d+, [^)]*sh010_anim_v001\.zip\) of user \S+ on host \S+/);
   t.regex(r.sim.messages[0]!.text, /Nothing was saved\. Choose: save as a new version[\s\S]*"Save as a new version"[\s\S]*dcc-kit workfile save --force, or the page's "Overwrite anyway"/);
   t.true(await r.untouched());
+});
+
+/** A form POST to the page, with the cookie of its one-time link and its own Origin. */
+async function pagePost(web: WebServer, route: string, form: Record<string, string>): Promise<string> {
+  const link = new URL(web.url('workfiles'));
+  const first = await fetch(link, { redirect: 'manual' });
+  const cookie = String(first.headers.get('set-cookie')).split(';')[0]!;
+  const res = await fetch(`http://127.0.0.1:${web.port}${route}`, {
+    method: 'POST', body: new URLSearchParams(form),
+    headers: { Cookie: cookie, Origin: `http://127.0.0.1:${web.port}`, 'Content-Type': 'application/x-www-form-urlencoded' },
+  });
+  return res.text();
+}
+
+test('the page\'s Save in a conflict says the same and offers "Save as a new version" and "Overwrite anyway"', async (t) => {
+  const r = await workRig(t);
+  const second = path.join(r.workArea, 'sh010_anim_v001-second');
+  await fsp.cp(r.copy, second, { recursive: true });
+  const sim2 = startSim(t, simEnv(r.hub, r.dir), {}, r.dir);
+  sim2.open(path.join(second, 'sh010_anim_v001.xstage'));
+  await until(() => r.hub.services.sessions().filter((s) => s.connected).length === 2, PATIENCE_MS, 'the second session');
+  const web = new WebServer(r.hub);
+  await web.listen();
+  t.teardown(() => web.close());
+  const mine = r.hub.services.sessions().find((s) => s.scene?.startsWith(r.copy + path.sep))!;
+  const refused = await pagePost(web, '/api/workfile/save', { session: mine.id });
+  t.regex(refused, /sh010_anim_v001\.zip is also the workfile of session [0-9a-f]{8}/);
+  t.regex(refused, /hx-vals='\{&quot;session&quot;:&quot;[0-9a-f-]+&quot;,&quot;versionUp&quot;:true\}'[^>]*>Save as a new version</);
+  t.regex(refused, /hx-vals='\{&quot;session&quot;:&quot;[0-9a-f-]+&quot;,&quot;force&quot;:true\}'[^>]*>Overwrite anyway</);
+  t.true(await r.untouched());
+  const forced = await pagePost(web, '/api/workfile/save', { session: mine.id, force: 'true' });
+  t.regex(forced, /Harmony saved the scene; zipping .*sh010_anim_v001\.zip/);
+  await until(() => r.events.some((e) => e.event === 'workfile.saved'), PATIENCE_MS, 'the forced save');
+  t.false(await r.untouched());
 });
