@@ -86,7 +86,10 @@ export const launchCommand: CliCommand = {
 Starts (or attaches to) the hub, starts the DCC with the dcc-kit startup scripts, and returns once
 its session said hello. The executable comes from .dcckitrc (<dcc>.executable) or the default
 install locations. A Harmony workfile .zip is extracted to the work area first (the local copy is reused
-when it is newer; --fresh extracts again). A workfile whose local copy is open in another Harmony is
+when it is newer; --fresh extracts again); one that does not exist yet is made first (from
+harmony.workfiles.templateScene, or the simulator's new scene), its scene named after it. Without a scene,
+in a folder whose context has a folder and a task, Harmony gets that shot's workfile there (its highest
+version, or version 1 made at once, named by harmony.workfiles.template). A workfile whose local copy is open in another Harmony is
 refused, since both would save over each other. The DCC's output goes to a log under <home>/logs/.
 
 options:

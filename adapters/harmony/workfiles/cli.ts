@@ -45,9 +45,13 @@ save   Asks Harmony to save, snapshots the project folder and writes the archive
 list   Lists the workfile versions in a folder (default: the current one), newest first, with size and date.
 
 Started without a workfile, dcc-kit launch harmony opens the workfile of the current folder saved last (at
-its highest version) when harmony.workfiles.openLatest is true; otherwise a new scene: the simulator gets a
-copy of its scene template, real Harmony makes its own new scene (save it with: dcc-kit workfile save --to
-<file.zip>).
+its highest version) when harmony.workfiles.openLatest is true; else, when the folder's context has a folder
+and a task, that shot's workfile in the folder (named by harmony.workfiles.template, e.g.
+{folder_name}_{task}_v{version:03}.zip), made as version 1 when there is none, from
+harmony.workfiles.templateScene (a workfile .zip or project folder) or the simulator's new scene; otherwise a
+new scene: the simulator gets a copy of its scene template, real Harmony makes its own new scene (save it
+with: dcc-kit workfile save --to <file.zip>). open (and launch) of a .zip that does not exist makes it the
+same way, the scene inside named after it.
 Old local copies are removed by harmony.workfiles.keepLocalCopies and maxLocalAgeDays, never while open.
 `;
 
