@@ -13,6 +13,7 @@ import { extractZip, zipDirectory } from '../kit/archive/index.ts';
 import { SimScene } from '../adapters/harmony/simulator/dom/index.ts';
 import { workRig } from './support/workfiles.ts';
 import { WebServer } from '../kit/web/server.ts';
+import { readOrigin, writeOrigin } from '../adapters/harmony/workfiles/origin.ts';
 import { simEnv, startSim, until } from './support/harmony.ts';
 import { PATIENCE_MS } from './support/patience.ts';
 
@@ -140,4 +141,23 @@ test('the page\'s Save in a conflict says the same and offers "Save as a new ver
   t.regex(forced, /Harmony saved the scene; zipping .*sh010_anim_v001\.zip/);
   await until(() => r.events.some((e) => e.event === 'workfile.saved'), PATIENCE_MS, 'the forced save');
   t.false(await r.untouched());
+});
+
+test('a hub killed between the rename and its record: the copy still knows its own archive (pendingZip); someone else\'s is refused', async (t) => {
+  const r = await workRig(t);
+  const first = await r.save();
+  t.is((await r.outcome(first.id)).event, 'workfile.saved');
+  const rec = (await readOrigin(r.copy))!;
+  t.is(rec.pendingZip, null, 'a finished save clears its note');
+  const st = fs.statSync(r.zip);
+  // As a hub killed after the rename leaves it: the record still describes the previous archive, the note the new one.
+  await writeOrigin(r.copy, { ...rec, zipMtimeMs: st.mtimeMs - 5000, zipSize: st.size + 1, pendingZip: { zip: r.zip, mtimeMs: st.mtimeMs, size: st.size } });
+  const second = await r.save();
+  t.is((await r.outcome(second.id)).event, 'workfile.saved');
+  // Without the note the same archive is someone else's: refused.
+  const now = fs.statSync(r.zip);
+  await writeOrigin(r.copy, { ...(await readOrigin(r.copy))!, zipMtimeMs: now.mtimeMs - 5000, pendingZip: null });
+  const err = await t.throwsAsync(r.save());
+  t.regex(err!.message, /sh010_anim_v001\.zip changed on disk since this scene was opened from it or last saved it/);
+  t.regex(err!.message, /It was written at \S+ by session [0-9a-f]{8}/);
 });

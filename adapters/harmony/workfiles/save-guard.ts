@@ -89,6 +89,9 @@ export async function checkDestination(c: DestinationCheck): Promise<void> {
   const st = await fsp.stat(dest).catch(() => null);
   if (!st?.isFile()) return;
   if (c.origin.zipMtimeMs === st.mtimeMs && c.origin.zipSize === st.size) return;
+  // This copy's own save, renamed into place by a hub that died before it could record it.
+  const pending = c.origin.pendingZip;
+  if (pending && path.resolve(pending.zip) === dest && pending.mtimeMs === st.mtimeMs && pending.size === st.size) return;
   const by = c.lastWriter && c.lastWriter.mtimeMs === st.mtimeMs && c.lastWriter.size === st.size
     ? ` It was written at ${c.lastWriter.at} by ${c.lastWriter.label}.`
     : ` It was modified at ${new Date(st.mtimeMs).toISOString()} (${st.size} bytes) by someone else (another session, user or host).`;

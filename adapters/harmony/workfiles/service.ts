@@ -96,7 +96,15 @@ export class WorkfileService {
     this.queue = new SaveQueue({
       // The snapshot's links lead into the project folder (fs.cp makes them absolute); the project itself was
       // checked for links leading outside it when the snapshot was taken (snapshot.ts).
-      zip: (job, onProgress) => zipDirectory(job.snapshot.dir, job.dest, { onProgress, exclude: isOriginRecord, threads: this.opts.zipThreads, followOutsideLinks: true }),
+      zip: (job, onProgress) => zipDirectory(job.snapshot.dir, job.dest, {
+        onProgress, exclude: isOriginRecord, threads: this.opts.zipThreads, followOutsideLinks: true,
+        // What is about to replace the archive, noted in the copy's record: a hub killed before onDone still
+        // leaves the copy able to tell its own archive from someone else's (save-guard.ts).
+        beforeRename: async (temp) => {
+          const st = await fsp.stat(temp);
+          await updateOrigin(job.projectDir, { pendingZip: { zip: job.dest, mtimeMs: st.mtimeMs, size: st.size } }).catch(() => null);
+        },
+      }),
       progress: (job, p) => this.onProgress(job, p),
       superseded: (dropped, by) => this.hub.emit('workfile.superseded', { ids: dropped.ids, by: by.ids[by.ids.length - 1]!, dest: by.dest }),
       done: (job, outcome) => this.onDone(job, outcome),
@@ -264,7 +272,7 @@ export class WorkfileService {
       const rec = await readOrigin(job.projectDir);
       if (st) this.writers.set(job.dest, { session: job.session ?? '', label: job.label ?? 'this hub', at: new Date(st.mtimeMs).toISOString(), mtimeMs: st.mtimeMs, size: st.size });
       if (rec && rec.zip === job.dest && st) {
-        await updateOrigin(job.projectDir, { zipMtimeMs: st.mtimeMs, zipSize: st.size, sceneMtimeMs: job.snapshot.sceneMtimeMs }).catch(() => null);
+        await updateOrigin(job.projectDir, { zipMtimeMs: st.mtimeMs, zipSize: st.size, sceneMtimeMs: job.snapshot.sceneMtimeMs, pendingZip: null }).catch(() => null);
       }
       const s = outcome.summary;
       this.hub.log.info(`workfiles: wrote ${job.dest} (${formatBytes(s.bytesOut)} from ${formatBytes(s.bytesIn)}, ${Math.round(s.ms)} ms)`);
