@@ -12,9 +12,12 @@ import fs from 'node:fs';
 import fsp from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { DccKitError } from '../errors.ts';
 import { KIT_VERSION } from '../version.ts';
 import { copyAndHash, CopyFailedError } from './copy-pool.ts';
+import { StoreError, ProductNotFoundError, VersionNotFoundError, StoreWriteError } from './errors.ts';
+import { DAMAGED_MARK, readDamagedMark } from './version-files.ts';
+
+export { StoreError, ProductNotFoundError, VersionNotFoundError, StoreWriteError };
 import { VersionTemplate, assertFolderName, assertProductName } from './template.ts';
 import type { FileToIntegrate, ProductRef, ProductSummary, Representation, VersionInfo, VersionManifest } from './types.ts';
 
@@ -28,19 +31,6 @@ export const RESERVATION = '.dcckit-reserved';
  */
 export const AWAITING = '.dcckit-awaiting.json';
 const AWAIT_LIMIT_MS = 14 * 24 * 60 * 60_000;
-
-export class StoreError extends DccKitError {
-  constructor(message: string, code = 'STORE', options?: { cause?: unknown }) { super(message, code, options); }
-}
-export class ProductNotFoundError extends StoreError {
-  constructor(message: string) { super(message, 'PRODUCT_NOT_FOUND'); }
-}
-export class VersionNotFoundError extends StoreError {
-  constructor(message: string) { super(message, 'VERSION_NOT_FOUND'); }
-}
-export class StoreWriteError extends StoreError {
-  constructor(message: string, cause?: unknown) { super(message, 'STORE_WRITE', { cause }); }
-}
 
 export interface StoreOptions {
   root: string;
@@ -174,6 +164,9 @@ export class ProductStore {
   private async info(folder: string, product: string, version: number, dir: string): Promise<VersionInfo> {
     const read = await readManifest(dir);
     const manifest = read && 'manifest' in read ? read.manifest : null;
+    // A complete version found damaged at a load (files changed or outside it) carries a mark.
+    const marked = manifest ? await readDamagedMark(dir) : null;
+    if (marked !== null) return { folder, product, version, path: dir, complete: false, manifest: null, damaged: `marked damaged (${DAMAGED_MARK}): ${marked}` };
     const info: VersionInfo = { folder, product, version, path: dir, complete: manifest !== null, manifest };
     if (read && 'damaged' in read) info.damaged = read.damaged;
     else if (!manifest) {
@@ -413,7 +406,7 @@ export class VersionWriter {
     const seen = new Set<string>();
     for (const f of files) {
       const rel = f.path.replace(/\\/g, '/');
-      if (rel === '' || rel.startsWith('/') || rel.split('/').some((p) => p === '..' || p === '' || p === '.') || rel === MANIFEST || rel === RESERVATION || rel === AWAITING) {
+      if (rel === '' || rel.startsWith('/') || rel.split('/').some((p) => p === '..' || p === '' || p === '.') || rel === MANIFEST || rel === RESERVATION || rel === AWAITING || rel === DAMAGED_MARK) {
         throw new StoreError(`cannot integrate ${f.source} as "${f.path}": the destination must be a plain relative path inside the version`);
       }
       if (seen.has(rel)) throw new StoreError(`two files would be integrated as "${rel}" in ${this.product} v${this.version}`);
