@@ -47,6 +47,9 @@ export function chooseRepresentation(manifest: VersionManifest, loader: LoaderIn
   return r;
 }
 
+/** Limits for unzipping template and workfile products: the workfile opener's (harmony.workfiles). */
+export interface ZipLimits { maxBytes?: number; maxRatio?: number }
+
 export interface PreparedLoad {
   /** Arguments for dcckit.load.load / update (besides the container). */
   args: Record<string, unknown>;
@@ -58,7 +61,7 @@ export interface PreparedLoad {
 
 /** Lists and checks the files on the Node side, so the ES5 side does everything in one call. */
 export async function prepare(loader: LoaderInfo, version: VersionInfo & { manifest: VersionManifest }, rep: Representation,
-  opts: { staging: () => Promise<string>; mode?: string; productName: string; outdated?: boolean }): Promise<PreparedLoad> {
+  opts: { staging: () => Promise<string>; mode?: string; productName: string; outdated?: boolean; zip?: ZipLimits }): Promise<PreparedLoad> {
   // Each file resolved inside its version and checked against its sha256 (kit/store): Harmony gets the checked
   // copies, or for a palette link the checked store file; containers record the store file.
   const linked = loader.name === 'palette' && (opts.mode ?? 'link') === 'link';
@@ -110,7 +113,7 @@ export async function prepare(loader: LoaderInfo, version: VersionInfo & { manif
     case 'workfile': {
       const dir = path.join(await opts.staging(), 'product');
       const { extractZip } = await import('../../../kit/archive/index.ts');
-      await extractZip(files[0]!, dir);
+      await extractZip(files[0]!, dir, { maxBytes: opts.zip?.maxBytes, maxRatio: opts.zip?.maxRatio, maxRatioSetting: 'harmony.workfiles.maxCompressionRatio' });
       let tpl = dir;
       if (loader.name === 'template') {
         const found = (await fsp.readdir(dir)).find((n) => n.endsWith('.tpl'));
