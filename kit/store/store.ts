@@ -378,6 +378,8 @@ function processAlive(pid: number): boolean {
   }
 }
 
+export interface CommitMeta { source: string | null; context: Record<string, unknown>; user?: string; host?: string; data?: Record<string, unknown> }
+
 /** A reserved version being filled. */
 export class VersionWriter {
   readonly folder: string;
@@ -388,6 +390,9 @@ export class VersionWriter {
   private readonly representations: Representation[] = [];
   readonly store: ProductStore;
   private done = false;
+  private committed = false;
+  /** The manifest written by prepareCommit, waiting for its rename. */
+  private prepared: string | null = null;
 
   constructor(store: ProductStore, init: { folder: string; product: string; productType: string; version: number; dir: string }) {
     this.store = store;
@@ -448,8 +453,20 @@ export class VersionWriter {
   }
 
   /** Writes `version.json` (atomically, last): the version is complete and may become latest. */
-  async commit(meta: { source: string | null; context: Record<string, unknown>; user?: string; host?: string; data?: Record<string, unknown> }): Promise<VersionManifest> {
+  async commit(meta: CommitMeta): Promise<VersionManifest> {
+    const manifest = await this.prepareCommit(meta);
+    await this.finishCommit();
+    return manifest;
+  }
+
+  /**
+   * The first half of commit(), where anything can fail (a full disk): the manifest is written and synced beside
+   * its final name. Nothing is visible yet; finishCommit() makes it so, abort() gives it up. A publish of several
+   * products prepares them all before it finishes any (kit/publish: all of a publish's products or none).
+   */
+  async prepareCommit(meta: CommitMeta): Promise<VersionManifest> {
     if (this.done) throw new StoreError(`version ${this.version} of ${this.product} is already committed`);
+    if (this.prepared) throw new StoreError(`version ${this.version} of ${this.product} is already prepared`);
     const manifest: VersionManifest = {
       schema: 1,
       folder: this.folder,
@@ -474,16 +491,41 @@ export class VersionWriter {
       } finally {
         await fh.close();
       }
-      await fsp.rename(tmp, path.join(this.dir, MANIFEST));
-      await syncDir(this.dir);
     } catch (err) {
       await fsp.rm(tmp, { force: true }).catch(() => {});
       throw writeErrorFor(err, path.join(this.dir, MANIFEST));
     }
+    this.prepared = tmp;
+    return manifest;
+  }
+
+  /** The second half of commit(): the prepared manifest takes its name; the version is complete. */
+  async finishCommit(): Promise<void> {
+    if (this.done) throw new StoreError(`version ${this.version} of ${this.product} is already committed`);
+    const tmp = this.prepared;
+    if (!tmp) throw new StoreError(`version ${this.version} of ${this.product} has no prepared manifest (prepareCommit first)`);
+    try {
+      await fsp.rename(tmp, path.join(this.dir, MANIFEST));
+      await syncDir(this.dir);
+    } catch (err) {
+      throw writeErrorFor(err, path.join(this.dir, MANIFEST));
+    }
+    this.prepared = null;
     this.done = true;
+    this.committed = true;
     await fsp.rm(path.join(this.dir, RESERVATION), { force: true }).catch(() => {});
     await fsp.rm(path.join(this.dir, AWAITING), { force: true }).catch(() => {});
-    return manifest;
+  }
+
+  /**
+   * Takes back a version this writer committed moments ago, when a publish it belongs to could not commit its
+   * other products: the version is removed as if it had never been. (A version committed by an earlier run is
+   * never touched.) Before a commit it is abort().
+   */
+  async discard(): Promise<void> {
+    if (!this.committed) return this.abort();
+    await fsp.rm(path.join(this.dir, MANIFEST), { force: true });
+    await fsp.rm(this.dir, { recursive: true, force: true });
   }
 
   /** Gives the number up: removes the reserved folder and what was copied. */
