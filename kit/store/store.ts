@@ -14,6 +14,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { KIT_VERSION } from '../version.ts';
 import { copyAndHash, CopyFailedError } from './copy-pool.ts';
+import { describeDisk } from './disk.ts';
 import { StoreError, ProductNotFoundError, VersionNotFoundError, StoreWriteError } from './errors.ts';
 import { DAMAGED_MARK, readDamagedMark } from './version-files.ts';
 
@@ -31,6 +32,10 @@ export const RESERVATION = '.dcckit-reserved';
  */
 export const AWAITING = '.dcckit-awaiting.json';
 const AWAIT_LIMIT_MS = 14 * 24 * 60 * 60_000;
+/** Longest name of one folder or file (bytes) on the file systems a store lives on. */
+const NAME_MAX = 255;
+/** Longest version folder path (bytes): PATH_MAX 4096 less room for the files in it. */
+const PATH_FIT = 4000;
 
 export interface StoreOptions {
   root: string;
@@ -72,13 +77,18 @@ async function explainMkdirFailure(err: unknown, target: string): Promise<unknow
   return err;
 }
 
-function writeErrorFor(err: unknown, what: string): StoreWriteError {
+function writeErrorFor(err: unknown, what: string, root?: string): StoreWriteError {
   const e = err as NodeJS.ErrnoException;
-  const where = e.path ?? what;
+  // A copy's error names its source (copyFile's path); a full disk is always the destination's.
+  const where = e.code === 'ENOSPC' || e.code === 'EDQUOT' ? what : e.path ?? what;
   if (e.code === 'EACCES' || e.code === 'EPERM' || e.code === 'EROFS') {
     return new StoreWriteError(`cannot write to the product store: no write access to ${where} (${e.code}). Ask for write access, or point publish.root at a folder you can write to`, err);
   }
-  if (e.code === 'ENOSPC' || e.code === 'EDQUOT') return new StoreWriteError(`the product store is full (${e.code} writing ${where}); free space and publish again`, err);
+  if (e.code === 'ENOSPC' || e.code === 'EDQUOT') {
+    const full = e.code === 'EDQUOT' ? 'over your disk quota' : 'full';
+    return new StoreWriteError(`the product store at ${root ?? where} is ${full} (${e.code} writing ${where}; ${describeDisk(where)}). `
+      + 'Free space there, or point publish.root at another disk, and publish again', err);
+  }
   if (e.code === 'ENOTDIR' || (e.code === 'EEXIST' && !fs.statSync(where, { throwIfNoEntry: false })?.isDirectory())) return new StoreWriteError(`cannot write to the product store: a part of ${where} is a file, not a folder`, err);
   return new StoreWriteError(`cannot write to the product store (${what}): ${e.message}`, err);
 }
@@ -252,30 +262,54 @@ export class ProductStore {
   /**
    * Throws StoreWriteError when a publish could not write here (root missing and not creatable, read-only, a
    * file in the way): publishers call it before long work (a render), so that work is not wasted. Creates the
-   * root when it is missing, as the first publish would, and writes and removes a probe file in it.
+   * root when it is missing, as the first publish would, and writes and removes a probe file in it. The products
+   * given are checked to fit the file system's name limits (assertPathFits).
    */
-  async checkWritable(): Promise<void> {
+  async checkWritable(products: { folder: string; product: string; productType: string }[] = []): Promise<void> {
+    for (const p of products) this.assertPathFits(p);
     const probe = path.join(this.root, `.dcckit-write-check-${process.pid}-${Math.random().toString(36).slice(2, 8)}`);
     try {
       await fsp.mkdir(this.root, { recursive: true });
       await fsp.writeFile(probe, '');
     } catch (err) {
-      throw writeErrorFor(await explainMkdirFailure(err, this.root), this.root);
+      throw writeErrorFor(await explainMkdirFailure(err, this.root), this.root, this.root);
     }
     await fsp.rm(probe, { force: true });
   }
 
-  /** Reserves the next version number of a product: the folder is created, exclusively. */
-  async reserve(init: { folder: string; product: string; productType: string }): Promise<VersionWriter> {
+  /**
+   * Throws when a product's version folder could not be made on a usual file system: a name part over 255 bytes
+   * (NAME_MAX of ext4, XFS, NTFS, SMB shares) or the whole path over 4,000 bytes (PATH_MAX 4096, less room for
+   * the files). Publishers check it at validation, so a long folder name does not fail after the render.
+   */
+  assertPathFits(init: { folder: string; product: string; productType: string }): void {
     assertFolderName(init.folder);
     assertProductName(init.product);
+    const dir = this.versionPath(init.folder, init.product, 99_999, init.productType);
+    const rel = path.relative(this.root, dir);
+    for (const part of rel.split(path.sep)) {
+      const bytes = Buffer.byteLength(part);
+      if (bytes > NAME_MAX) {
+        throw new StoreError(`${init.folder}/${init.product} cannot be published: the folder name "${part.slice(0, 40)}…" is ${bytes} bytes long, `
+          + `more than the ${NAME_MAX} a file system allows for one name. Use a shorter folder (context.folder) or product name`, 'STORE_NAME_TOO_LONG');
+      }
+    }
+    if (Buffer.byteLength(dir) > PATH_FIT) {
+      throw new StoreError(`${init.folder}/${init.product} cannot be published: its version folder ${dir.slice(0, 60)}… is ${Buffer.byteLength(dir)} bytes long, `
+        + `more than ${PATH_FIT} (file systems allow 4096 for a whole path). Use a shorter folder or product name, or a shorter publish.root`, 'STORE_NAME_TOO_LONG');
+    }
+  }
+
+  /** Reserves the next version number of a product: the folder is created, exclusively. */
+  async reserve(init: { folder: string; product: string; productType: string }): Promise<VersionWriter> {
+    this.assertPathFits(init);
     const existing = await this.listVersions(init.folder, init.product);
     let version = (existing.at(-1)?.version ?? 0) + 1;
     const sample = this.versionPath(init.folder, init.product, version, init.productType);
     try {
       await fsp.mkdir(path.dirname(sample), { recursive: true });
     } catch (err) {
-      throw writeErrorFor(await explainMkdirFailure(err, path.dirname(sample)), path.dirname(sample));
+      throw writeErrorFor(await explainMkdirFailure(err, path.dirname(sample)), path.dirname(sample), this.root);
     }
     for (let attempt = 0; attempt < 10_000; attempt++, version++) {
       const dir = this.versionPath(init.folder, init.product, version, init.productType);
@@ -283,14 +317,14 @@ export class ProductStore {
         await fsp.mkdir(dir);
       } catch (err) {
         if ((err as NodeJS.ErrnoException).code === 'EEXIST') continue;
-        throw writeErrorFor(err, dir);
+        throw writeErrorFor(err, dir, this.root);
       }
       const marker = { pid: process.pid, host: os.hostname(), time: new Date().toISOString() };
       try {
         await fsp.writeFile(path.join(dir, RESERVATION), JSON.stringify(marker));
       } catch (err) {
         await fsp.rm(dir, { recursive: true, force: true }).catch(() => {});
-        throw writeErrorFor(err, dir);
+        throw writeErrorFor(err, dir, this.root);
       }
       return new VersionWriter(this, { ...init, version, dir });
     }
@@ -310,7 +344,7 @@ export class ProductStore {
       throw new StoreError(`${init.folder}/${init.product} version ${init.version} is being completed by process ${held.pid}`, 'VERSION_BUSY');
     }
     const marker = { pid: process.pid, host: os.hostname(), time: new Date().toISOString() };
-    await fsp.writeFile(path.join(dir, RESERVATION), JSON.stringify(marker)).catch((err) => { throw writeErrorFor(err, dir); });
+    await fsp.writeFile(path.join(dir, RESERVATION), JSON.stringify(marker)).catch((err) => { throw writeErrorFor(err, dir, this.root); });
     return new VersionWriter(this, { ...init, dir });
   }
 
@@ -421,7 +455,7 @@ export class VersionWriter {
     try {
       for (const d of dirs) await fsp.mkdir(d, { recursive: true });
     } catch (err) {
-      throw writeErrorFor(err, this.dir);
+      throw writeErrorFor(err, this.dir, this.store.root);
     }
     let filesDone = 0;
     let bytesDone = 0;
@@ -435,10 +469,11 @@ export class VersionWriter {
         try {
           r = await copyAndHash(f.source, path.join(this.dir, f.path));
         } catch (err) {
-          if (err instanceof CopyFailedError && err.path === f.source) {
+          const code = (err as NodeJS.ErrnoException).code;
+          if (err instanceof CopyFailedError && err.path === f.source && code !== 'ENOSPC' && code !== 'EDQUOT') {
             throw new StoreError(`cannot read ${f.source} to integrate it (${err.code ?? err.message}): ${err.message}`, 'STORE_SOURCE', { cause: err });
           }
-          throw writeErrorFor(err, path.join(this.dir, f.path));
+          throw writeErrorFor(err, path.join(this.dir, f.path), this.store.root);
         }
         out[i] = { path: f.path.replace(/\\/g, '/'), size: r.size, sha256: r.sha256 };
         filesDone++;
@@ -493,7 +528,7 @@ export class VersionWriter {
       }
     } catch (err) {
       await fsp.rm(tmp, { force: true }).catch(() => {});
-      throw writeErrorFor(err, path.join(this.dir, MANIFEST));
+      throw writeErrorFor(err, path.join(this.dir, MANIFEST), this.store.root);
     }
     this.prepared = tmp;
     return manifest;
@@ -508,7 +543,7 @@ export class VersionWriter {
       await fsp.rename(tmp, path.join(this.dir, MANIFEST));
       await syncDir(this.dir);
     } catch (err) {
-      throw writeErrorFor(err, path.join(this.dir, MANIFEST));
+      throw writeErrorFor(err, path.join(this.dir, MANIFEST), this.store.root);
     }
     this.prepared = null;
     this.done = true;
