@@ -13,7 +13,7 @@ import { DccKitError } from '../errors.ts';
 import { SessionRegistry, describe, shortPrefixHint, type Session, type SessionEvent } from './sessions.ts';
 import { schedulingName, schedulingPolicyOf } from '../scheduling.ts';
 import type { AdapterRegistry, HubServices, LegacyProtocol, SessionInfo } from '../adapter.ts';
-import { silentLog, type Logger } from './log.ts';
+import { SourceLimitedLog, silentLog, type Logger } from './log.ts';
 import { KIT_VERSION } from '../version.ts';
 
 export interface HubOptions {
@@ -76,6 +76,8 @@ export class Hub extends EventEmitter {
   readonly token: string;
   readonly sessions: SessionRegistry;
   readonly log: Logger;
+  /** Refused connections, logged up to 10 per source per 10 s, then counted. */
+  private readonly refusals: SourceLimitedLog;
   private readonly opts: Required<Pick<HubOptions, 'callTimeout' | 'pingInterval' | 'maxFrameBytes' | 'helloTimeout' | 'stallTimeout'>>;
   private readonly server: net.Server;
   /** Connections open that have not said hello yet, with when they connected (bounded: see PRE_HELLO_SOFT_CAP). */
@@ -114,6 +116,7 @@ export class Hub extends EventEmitter {
       stallTimeout: opts.stallTimeout ?? 60_000,
     };
     this.log = opts.log ?? silentLog;
+    this.refusals = new SourceLimitedLog(this.log);
     this.adapters = opts.adapters;
     this.sessions = new SessionRegistry(opts.reconnectGrace);
     this.sessions.on('event', (ev: SessionEvent) => this.onSessionEvent(ev));
@@ -225,7 +228,10 @@ export class Hub extends EventEmitter {
     const helloTimer = setTimeout(() => {
       if (!greeted) this.reject(peer, `no hello within ${this.opts.helloTimeout} ms`);
     }, this.opts.helloTimeout);
-    peer.on('protocol-error', (reason: string) => this.log.warn(`${peer.label}: dropped: ${reason}`));
+    peer.on('protocol-error', (reason: string) => {
+      if (greeted) this.log.warn(`${peer.label}: dropped: ${reason}`);
+      else this.refusals.warn(this.sourceOf(peer), 'connections refused', `${peer.label}: dropped: ${reason}`);
+    });
     peer.on('unmatched-reply', () => {
       if (!greeted) this.reject(peer, 'a reply arrived before hello');
     });
@@ -275,8 +281,13 @@ export class Hub extends EventEmitter {
     this.reject(oldest, `${waiting} connections were waiting to say hello; this one the longest (${idleMs} ms)`);
   }
 
+  /** Where a connection comes from, for the per-source limit on logged refusals. */
+  private sourceOf(peer: RpcPeer): string {
+    return peer.socket.remoteAddress ?? 'the local socket';
+  }
+
   private reject(peer: RpcPeer, reason: string): void {
-    this.log.warn(`${peer.label}: refused: ${reason}`);
+    this.refusals.warn(this.sourceOf(peer), 'connections refused', `${peer.label}: refused: ${reason}`);
     setImmediate(() => { peer.close(`refused: ${reason}`); peer.socket.destroy(); });
   }
 
@@ -578,6 +589,7 @@ export class Hub extends EventEmitter {
   async stop(reason = 'stopped'): Promise<void> {
     if (this.stopping) return;
     this.stopping = true;
+    this.refusals.flush('connections refused');
     this.log.info(`hub stopping: ${reason}`);
     for (const state of this.tools.values()) {
       for (const cancel of state.inflight) cancel(new HubError(`the hub is stopping (${reason})`, 'HUB_STOPPING'));
