@@ -10,6 +10,7 @@ import { displayTaskName } from '../farm/status.ts';
 import { parse, print, printJson, table } from './args.ts';
 import { createProgress } from './progress.ts';
 import type { CliCommand, CliContext } from './types.ts';
+import { own } from '../own.ts';
 
 const HELP = `usage: dcc-kit farm <subcommand> [options]
 
@@ -373,7 +374,7 @@ export function createFarmCommand(
         pause: (c, g, a) => operate(c, g, a, 'pause'),
         start: (c, g, a) => operate(c, g, a, 'start'),
       };
-      const handler = handlers[sub];
+      const handler = own(handlers, sub);
       if (!handler) throw new UsageError(`unknown farm subcommand ${JSON.stringify(sub)}\nusage: ${USAGE}`);
       return handler(ctx, async () => new AfanasyClient(await getSettings(ctx)), rest);
     },

@@ -15,6 +15,7 @@ import { schedulingName, schedulingPolicyOf } from '../scheduling.ts';
 import type { AdapterRegistry, HubServices, LegacyProtocol, SessionInfo } from '../adapter.ts';
 import { SourceLimitedLog, silentLog, type Logger } from './log.ts';
 import { KIT_VERSION } from '../version.ts';
+import { own } from '../own.ts';
 
 export interface HubOptions {
   port?: number;
@@ -388,7 +389,7 @@ export class Hub extends EventEmitter {
       }
     }
     const adapter = this.adapters ? await this.adapters.find(session.dcc) : null;
-    const endpoint = adapter?.endpoints?.[name];
+    const endpoint = own(adapter?.endpoints, name);
     if (!endpoint) {
       const known = ['ping', 'hub.stats', 'session.event', ...Object.keys(adapter?.endpoints ?? {})];
       throw new UnknownRequestError(name, known);
@@ -479,7 +480,7 @@ export class Hub extends EventEmitter {
   async adapterCall(adapterName: string, endpointName: string, args: unknown): Promise<unknown> {
     if (!this.adapters) throw new HubError('this hub has no adapters', 'NO_ADAPTER');
     const adapter = await this.adapters.get(adapterName);
-    const endpoint = adapter.toolEndpoints?.[endpointName];
+    const endpoint = own(adapter.toolEndpoints, endpointName);
     if (!endpoint) throw new UnknownRequestError(`${adapterName}/${endpointName}`, Object.keys(adapter.toolEndpoints ?? {}).map((k) => `${adapterName}/${k}`));
     return endpoint(args, { session: null, hub: this.services });
   }
