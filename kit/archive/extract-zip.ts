@@ -14,6 +14,7 @@ import { openZipFile } from './inspect-zip.ts';
 import { ProgressReporter, type ProgressCallback } from './progress.ts';
 import { releaseTemp, tempPathBeside } from './temp-files.ts';
 import { leasePool, type PoolLease } from './worker-pool.ts';
+import { currentUmask, extractedDirMode, extractedFileMode } from './modes.ts';
 import { readZipDirectory, type CentralEntry } from './zip-reader.ts';
 
 export const DEFAULT_MAX_BYTES = 20 * 1024 ** 3;
@@ -143,7 +144,7 @@ export async function extractZip(zipPath: string, destDir: string, opts: Extract
     const files = dir.entries.filter(e => !e.isDirectory);
     const targetOf = (e: CentralEntry): EntryTarget | undefined => e.isDirectory ? undefined : {
       target: path.join(temp!, ...segments[e.index]!),
-      mode: e.unixMode !== undefined ? (e.unixMode & 0o777) | 0o600 : 0o644,
+      mode: extractedFileMode(e.unixMode),
       mtimeMs: restoreMtimes ? e.mtime.getTime() : undefined,
     };
     const progress = new ProgressReporter(opts.onProgress);
@@ -154,8 +155,9 @@ export async function extractZip(zipPath: string, destDir: string, opts: Extract
     await runReadJobs(pool, jobs, progress, signal, zipPath, afterwards, what);
 
     // Folder modes and times last (deepest first): writing files changes a folder's mtime.
+    const umask = currentUmask();
     for (const { entry, abs } of explicitDirs.sort((a, b) => b.abs.length - a.abs.length)) {
-      if (entry.unixMode !== undefined) await fsp.chmod(abs, (entry.unixMode & 0o777) | 0o700);
+      if (entry.unixMode !== undefined) await fsp.chmod(abs, extractedDirMode(entry.unixMode, umask));
       if (restoreMtimes) await fsp.utimes(abs, entry.mtime, entry.mtime);
     }
     if (signal?.aborted) throw aborted();
