@@ -12,6 +12,7 @@ import fsp from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { copyVerifying, hashInWorker } from './copy-pool.ts';
+import { describeDisk } from './disk.ts';
 import { StoreError } from './errors.ts';
 import type { Representation, RepresentationFile, VersionInfo } from './types.ts';
 
@@ -175,8 +176,10 @@ export async function filesForLoad(version: VersionRef, rep: Representation, opt
         try {
           got = await copyVerifying(real, dest);
         } catch (err) {
-          if ((err as { path?: string }).path === dest) throw err;
-          throw cannotRead(real, err);
+          if ((err as { path?: string }).path !== dest) throw cannotRead(real, err);
+          const code = (err as NodeJS.ErrnoException).code;
+          const full = code === 'ENOSPC' || code === 'EDQUOT' ? `: ${describeDisk(dest)}` : '';
+          throw new StoreError(`cannot copy ${real} into the load's staging folder ${opts.copyTo} (${code ?? (err as Error).message})${full}. Nothing was loaded`, 'LOAD_STAGING', { cause: err });
         }
         const problem = checkHash(version, entry, got);
         if (problem) await refuse(version, problem);
