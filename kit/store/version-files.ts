@@ -115,12 +115,11 @@ export async function resolveVersionFile(version: VersionRef, rel: string): Prom
 const verifiedLinks = new Map<string, string>();
 const VERIFIED_LINKS_MAX = 10_000;
 
-function checkHash(version: VersionRef, entry: RepresentationFile, got: { size: number; sha256: string }): string | null {
+function checkHash(entry: RepresentationFile, got: { size: number; sha256: string }): string | null {
   if (typeof entry.sha256 !== 'string' || !/^[0-9a-f]{64}$/i.test(entry.sha256)) return `its manifest records no valid sha256 for "${entry.path}"`;
   if (got.size !== entry.size || got.sha256 !== entry.sha256.toLowerCase()) {
     return `"${entry.path}" changed after it was published (${got.size} bytes, sha256 ${got.sha256.slice(0, 12)}…; the manifest says ${entry.size} bytes, sha256 ${String(entry.sha256).slice(0, 12)}…)`;
   }
-  void version;
   return null;
 }
 
@@ -130,7 +129,7 @@ async function verifyLinked(version: VersionRef, entry: RepresentationFile, real
   const key = `${real}\0${st.size}\0${st.mtimeMs}\0${st.ino}\0${st.dev}`;
   if (verifiedLinks.get(key) === entry.sha256) return;
   const got = await hashInWorker(real).catch((err) => { throw cannotRead(real, err); });
-  const problem = checkHash(version, entry, got);
+  const problem = checkHash(entry, got);
   if (problem) return refuse(version, problem);
   if (verifiedLinks.size >= VERIFIED_LINKS_MAX) verifiedLinks.delete(verifiedLinks.keys().next().value!);
   verifiedLinks.set(`${real}\0${got.stat.size}\0${got.stat.mtimeMs}\0${got.stat.ino}\0${got.stat.dev}`, entry.sha256);
@@ -181,7 +180,7 @@ export async function filesForLoad(version: VersionRef, rep: Representation, opt
           const full = code === 'ENOSPC' || code === 'EDQUOT' ? `: ${describeDisk(dest)}` : '';
           throw new StoreError(`cannot copy ${real} into the load's staging folder ${opts.copyTo} (${code ?? (err as Error).message})${full}. Nothing was loaded`, 'LOAD_STAGING', { cause: err });
         }
-        const problem = checkHash(version, entry, got);
+        const problem = checkHash(entry, got);
         if (problem) await refuse(version, problem);
         files[i] = dest;
       } catch (err) {
