@@ -378,8 +378,9 @@ function globToRegExp(glob: string, caseSensitive: boolean): RegExp {
 
 /** Qt's QDir over the real file system, '/'-separated as Qt returns paths (OpenHarmony lists its files with it). */
 export class QDir {
-  static readonly Filters = DIR_FILTER;
-  static readonly SortFlags = DIR_SORT;
+  /** Qt Script exposes QFlags types as functions: `QDir.Filters(QDir.Dirs | QDir.NoDotAndDotDot)` is the number. */
+  static readonly Filters = Object.assign((flags: unknown) => Number(flags) | 0, DIR_FILTER);
+  static readonly SortFlags = Object.assign((flags: unknown) => Number(flags) | 0, DIR_SORT);
   private dir: string;
   private filters: number = DIR_FILTER.NoFilter;
   private names: string[] = [];

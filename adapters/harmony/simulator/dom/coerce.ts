@@ -102,6 +102,13 @@ function qtTypeName(kind: ParamKind): string {
   }
 }
 
+const ARITY = new WeakMap<object, { min: number; max: number }>();
+
+/** The parameters a native method takes (required, all); undefined for a function not made by native(). */
+export function nativeArity(fn: unknown): { min: number; max: number } | undefined {
+  return typeof fn === 'function' ? ARITY.get(fn) : undefined;
+}
+
 /**
  * Wraps an implementation as a Harmony native method. `signature` lists parameter kinds, optional ones
  * ending with `?` ("String,int,String,int,bool?,bool?"). Optional parameters that were not passed arrive as
@@ -125,5 +132,6 @@ export function native<A extends unknown[], R>(
     return realm.out(impl(...(converted as A)));
   };
   Object.defineProperty(fn, 'name', { value: shortName });
+  ARITY.set(fn, { min: required, max: params.length });
   return fn;
 }

@@ -21,13 +21,15 @@ import type { DomContext, SimHost } from './api/context.ts';
 import { createCopyPasteApi } from './api/copypaste.ts';
 import { createDrawingApi, createElementApi } from './api/element.ts';
 import {
-  createAboutApi, createExporterApi, createMessageApis, createPermanentFileClass, createPreferencesApi, createSoundApi,
+  createAboutApi, createExporterApi, createFileMapperApi, createMessageApis, createPermanentFileClass, createPreferencesApi, createSoundApi,
   createSpecialFolders, createViewApi,
 } from './api/misc.ts';
 import { createNodeApi } from './api/node.ts';
 import { createPaletteApi } from './api/palettes.ts';
 import { createFrameApi, createSceneApi } from './api/scene.ts';
 import { createSelectionApi } from './api/selection.ts';
+import { completeGlobals } from './api/documented-rest.ts';
+import { completeDocumented } from './modelling.ts';
 import type { SimScene } from './scene.ts';
 
 export type { SimHost } from './api/context.ts';
@@ -66,7 +68,7 @@ export function createHarmonyGlobals(scene: SimScene, host: SimHost, opts: Harmo
     },
   };
   const messages = createMessageApis(ctx);
-  return {
+  const globals: Record<string, Record<string, unknown>> = {
     node: createNodeApi(ctx),
     column: createColumnApi(ctx),
     element: createElementApi(ctx),
@@ -84,10 +86,14 @@ export function createHarmonyGlobals(scene: SimScene, host: SimHost, opts: Harmo
     MessageLog: messages.MessageLog,
     MessageBox: messages.MessageBox,
     System: messages.System,
-    PermanentFile: createPermanentFileClass(),
-    ColorRGBA,
-    specialFolders: createSpecialFolders(ctx),
+    PermanentFile: createPermanentFileClass() as unknown as Record<string, unknown>,
+    ColorRGBA: ColorRGBA as unknown as Record<string, unknown>,
+    specialFolders: createSpecialFolders(ctx) as Record<string, unknown>,
     preferences: createPreferencesApi(ctx),
+    fileMapper: createFileMapperApi(ctx),
   };
+  completeGlobals(ctx, globals, host);
+  completeDocumented(globals, host);
+  return globals;
 }
 

@@ -44,6 +44,9 @@ export const NODE_TYPES: Record<string, NodeTypeDef> = {
     ports: fixed(1, 1),
     attrs: [
       { keyword: 'DRAWING.ELEMENT', type: 'ELEMENT', value: '', linkable: true },
+      // The synched layer shown (Harmony 22+); "" is the element's own drawings.
+      { keyword: 'DRAWING.ELEMENT.LAYER', type: 'STRING', value: '', linkable: false },
+      bool('CAN_ANIMATE', true),
       bool('READ_TRANSPARENCY', false),
       dbl('OPACITY', '100'),
       {

@@ -5,7 +5,9 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { hostObject, native, toQString } from '../coerce.ts';
+import { knownPreference } from '../prefs.ts';
 import type { DomContext } from './context.ts';
 
 const slash = (p: string): string => p.split('\\').join('/');
@@ -227,12 +229,18 @@ export function createSpecialFolders(ctx: DomContext): object {
   });
 }
 
-/** preferences.getBool/getInt/getDouble/getString/getColor return the default unless set in this session. */
+/**
+ * preferences.getBool/getInt/getDouble/getString/getColor: the value set in this session, else Harmony's default
+ * for a preference Harmony has (KNOWN_PREFERENCES), else the default the script passed.
+ */
 export function createPreferencesApi(ctx: DomContext): Record<string, unknown> {
   const { realm } = ctx;
   const values = new Map<string, unknown>();
-  const getter = (kind: string) => native(realm, `preferences.get${kind}`, 'String,any', (name: string, fallback: unknown) =>
-    (values.has(name) ? values.get(name) : fallback));
+  const getter = (kind: string) => native(realm, `preferences.get${kind}`, 'String,any?', (name: string, fallback: unknown) => {
+    if (values.has(name)) return values.get(name);
+    const known = knownPreference(name);
+    return known !== undefined && known.type === kind.toLowerCase() ? known.value : fallback;
+  });
   const setter = (kind: string) => native(realm, `preferences.set${kind}`, 'String,any', (name: string, value: unknown): void => {
     values.set(name, value);
   });
@@ -242,4 +250,16 @@ export function createPreferencesApi(ctx: DomContext): Record<string, unknown> {
     out[`set${kind}`] = setter(kind);
   }
   return out;
+}
+
+/** fileMapper: Harmony's path translation. Outside a database installation every path is already native. */
+export function createFileMapperApi(ctx: DomContext): Record<string, unknown> {
+  const { realm } = ctx;
+  return {
+    toNativePath: native(realm, 'fileMapper.toNativePath', 'String', (p: string) => p),
+    toScenePath: native(realm, 'fileMapper.toScenePath', 'String', (p: string) => p),
+    fileURLToPath: native(realm, 'fileMapper.fileURLToPath', 'String', (p: string) => {
+      try { return p.startsWith('file:') ? slash(fileURLToPath(p)) : p; } catch { return p; }
+    }),
+  };
 }

@@ -1,0 +1,110 @@
+/**
+ * How far the simulator models each documented member of Harmony's scripting objects, and what a script
+ * meets when it calls one the simulator does not model:
+ *  - full: behaves as documented (the default for a member the simulator defines);
+ *  - partial: defined, with documented behaviour left out (PARTIAL says what);
+ *  - stub: defined, records the call and returns Harmony's neutral value (made with recordedStub);
+ *  - not simulated: documented but not defined: calling it throws NotSimulated (completeDocumented).
+ * A name that is not documented at all stays undefined, so calling it is the usual TypeError.
+ * Nothing here wraps the defined members: their calls cost what they did.
+ */
+import { DOCUMENTED_API, documentedMembers } from '../documented-api.ts';
+import { native, type Realm } from './coerce.ts';
+
+export type ModelStatus = 'full' | 'partial' | 'stub' | 'not simulated';
+
+/** Thrown by a documented member the simulator does not model; prints as "NotSimulated: ...". */
+export class NotSimulatedError extends Error {
+  readonly member: string;
+  constructor(member: string) {
+    super(`${member} is documented in Harmony 24 but not modelled by dcc-kit's simulator`);
+    this.name = 'NotSimulated';
+    this.member = member;
+  }
+}
+
+/** Where calls to stubs and unmodelled members are reported (the simulator lists them at exit). */
+export interface CallRecorder {
+  record?(kind: 'not simulated' | 'stub', member: string): void;
+}
+
+const STUBS = new WeakSet<object>();
+const NOT_SIMULATED = new WeakSet<object>();
+
+export function isRecordedStub(fn: unknown): boolean {
+  return typeof fn === 'function' && STUBS.has(fn);
+}
+
+export function isNotSimulated(fn: unknown): boolean {
+  return typeof fn === 'function' && NOT_SIMULATED.has(fn);
+}
+
+/** A member that records its call and returns `result()` (Harmony's neutral value) without modelling more. */
+export function recordedStub(realm: Realm, recorder: CallRecorder | undefined, member: string, signature: string, result: () => unknown = () => undefined): (...args: unknown[]) => unknown {
+  const fn = native(realm, member, signature, () => {
+    recorder?.record?.('stub', member);
+    return result();
+  });
+  STUBS.add(fn);
+  return fn;
+}
+
+/** Members that are defined but leave documented behaviour out, and what. */
+export const PARTIAL: Readonly<Record<string, string>> = {
+  'node.getMatrix': 'identity matrix: no transformation stack is evaluated',
+  'node.getPivot': 'the origin: drawing pivots are not modelled',
+  'node.width': 'a fixed node size in the Node View (Harmony sizes nodes by their name)',
+  'node.height': 'a fixed node size in the Node View',
+  'node.getCameras': 'CAMERA nodes only (the simulator adds none by itself)',
+  'scene.closeScene': 'forgets nothing: the simulator keeps the scene open until the process ends',
+  'scene.closeSceneAndOpen': 'opens the new scene in the same process only through the simulator (returns false from a script)',
+  'scene.toOGL': 'a linear field-to-OpenGL mapping from the scene units, without camera',
+  'scene.fromOGL': 'a linear OpenGL-to-field mapping from the scene units, without camera',
+  'column.getDrawingType': 'K (key) for every exposed drawing: drawing types are not stored',
+  'element.modify': 'changes the element record; existing drawing files are not converted',
+  'exporter.exportToQuicktime': 'writes a placeholder .mov (QuickTime header and a description), no frames',
+  'render.renderScene': 'emits frameReady with a generated image path per frame; pixels are the batch renderer\'s generated frames',
+  'render.renderSceneAll': 'as renderScene, over the scene\'s start..stop range',
+  'copyPaste.pasteNewNodes': 'pastes nodes, links, columns, elements and backdrops; paste-special options other than extendScene are ignored',
+  'copyPaste.paste': 'pastes into the selection\'s group as pasteNewNodes',
+  'Drawing.getPivot': 'the origin: drawing pivots are not modelled',
+  'view.viewList': 'one Node View (View0) on group Top',
+  'Timeline.numLayers': 'one layer per node with a drawing or peg, in node order (no timeline ordering)',
+  'MessageBox.information': 'batch form: logged, answered with the default button (0) at once',
+  'MessageBox.warning': 'batch form: logged, answered with the default button (0) at once',
+  'MessageBox.critical': 'batch form: logged, answered with the default button (0) at once',
+  'Action.perform': 'performs the responder-less scene actions the simulator knows (see Action.getActionList); others are recorded and return',
+  'preferences.getColor': 'returns the session value or the default passed: Harmony\'s colour preferences are not listed',
+};
+
+/** Harmony's global objects and sub-modules the simulator defines, with every documented member. */
+export function completeDocumented(globals: Record<string, unknown>, recorder: CallRecorder | undefined): void {
+  for (const objectName of Object.keys(DOCUMENTED_API)) {
+    let target: Record<string, unknown> = globals;
+    for (const part of objectName.split('.')) {
+      let next = target[part];
+      if (next === undefined || next === null) {
+        next = {};
+        target[part] = next;
+      }
+      target = next as Record<string, unknown>;
+    }
+    for (const m of documentedMembers(objectName)) {
+      if (m.name in target) continue;
+      const member = `${objectName}.${m.name}`;
+      const fail = (): never => {
+        recorder?.record?.('not simulated', member);
+        throw new NotSimulatedError(member);
+      };
+      if (m.kind === 'method') {
+        const fn = function (): never { return fail(); };
+        Object.defineProperty(fn, 'name', { value: m.name });
+        NOT_SIMULATED.add(fn);
+        Object.defineProperty(target, m.name, { value: fn, writable: true, configurable: true, enumerable: false });
+      } else {
+        NOT_SIMULATED.add(fail);
+        Object.defineProperty(target, m.name, { get: fail, configurable: true, enumerable: false });
+      }
+    }
+  }
+}
