@@ -492,7 +492,7 @@ export function completeGlobals(ctx: DomContext, g: Record<string, Api>, recorde
   });
 
   // ---- exporter ----
-  const exportDir = () => slash(path.join(ctx.tempDir(), 'export'));
+  const exportDir = () => slash(path.join(ctx.tempDir(), 'export'));  // where exportToQuicktime writes without a destination
   const quicktime = g.exporter!.exportToQuicktime as (...a: unknown[]) => boolean;
   add('exporter', {
     getExportDir: def('exporter', 'getExportDir', '', () => exportDir()),

@@ -60,7 +60,7 @@ export function createViewApi(ctx: DomContext): Record<string, unknown> {
     type: fn('type', 'String', (v: string) => (v === 'View0' ? 'Node View' : '')),
     group: fn('group', 'String', (v: string) => (v === 'View0' && scene.state.nodes.has('Top') ? 'Top' : '')),
     currentView: fn('currentView', '', () => 'View0'),
-    viewList: fn('viewList', '', () => ['View0']),
+    viewList: fn('viewList', 'bool?', () => ['View0']),
   };
 }
 
@@ -99,8 +99,10 @@ export function createExporterApi(ctx: DomContext): Record<string, unknown> {
   const { realm, scene } = ctx;
   return {
     exportToQuicktime: native(
-      realm, 'exporter.exportToQuicktime', 'String,int,int,bool,int,int,String,String?,bool?,int?',
-      (codec: string, start: number, end: number, withSound: boolean, resX: number, resY: number, dst: string, display?: string) => {
+      realm, 'exporter.exportToQuicktime', 'String,int?,int?,bool?,int?,int?,String?,String?,bool?,int?',
+      (codec: string, start: number = -1, end: number = -1, withSound: boolean = true, resX: number = -1, resY: number = -1, dstArg?: string, display?: string) => {
+        // Without a destination Harmony writes into the export folder (exporter.getExportDir()).
+        const dst = dstArg ?? path.join(ctx.tempDir(), 'export', `${scene.sceneName}.mov`);
         const s = scene.state.settings;
         const first = start < 0 ? s.startFrame : start;
         const last = end < 0 ? s.stopFrame : end;
@@ -135,7 +137,7 @@ export function createExporterApi(ctx: DomContext): Record<string, unknown> {
 export function createMessageApis(ctx: DomContext): Record<string, Record<string, unknown>> {
   const { realm, host } = ctx;
   const box = (kind: 'information' | 'warning' | 'critical') =>
-    native(realm, `MessageBox.${kind}`, 'String,any?,any?,any?,String?', (text: string): number => {
+    native(realm, `MessageBox.${kind}`, 'String,any?,any?,any?,String?,String?', (text: string): number => {
       host.messageBox(kind, text);
       return 0;
     });
