@@ -388,7 +388,7 @@ export function createQtBindings(scope: QtScope, app: QtApplication) {
     QCoreApplication: app.coreApplicationFor(scope),
     QApplication: app.applicationFor(scope),
     QMainWindow, QMenuBar, QMenu, QAction,
-    QWidget, QDialog, QLabel, QPushButton, QVBoxLayout: QBoxLayout, QHBoxLayout: QBoxLayout,
+    QWidget, QDialog, QLabel, QPushButton, QMessageBox, QVBoxLayout: QBoxLayout, QHBoxLayout: QBoxLayout,
   };
   if (scope.host.hasQDataStream) bindings.QDataStream = class QDataStream { constructor() { /* present before 21.1 */ } };
   return bindings;
@@ -545,6 +545,21 @@ export const QLabel = widgetClass(QWidget, (self, [text]) => { self.text = text 
 });
 export const QPushButton = widgetClass(QLabel, (self) => { Object.assign(self, { clicked: noSignal(), pressed: noSignal(), released: noSignal(), toggled: noSignal() }); }, {
   setIcon: nothing, setIconSize: nothing, setFlat: nothing, setCheckable: nothing,
+});
+/** QMessageBox: nobody answers a headless message box, so exec() and the static helpers return the default button. */
+const MESSAGE_BUTTONS = { Ok: 0x400, Save: 0x800, Open: 0x2000, Yes: 0x4000, No: 0x10000, Abort: 0x40000, Retry: 0x80000, Ignore: 0x100000, Close: 0x200000, Cancel: 0x400000, NoButton: 0 };
+export const QMessageBox = Object.assign(widgetClass(QDialog, (self, [, title, text, buttons]) => {
+  Object.assign(self, { windowTitle: title === undefined ? '' : String(title), text: text === undefined ? '' : String(text), __default: Number(buttons) || MESSAGE_BUTTONS.Ok });
+  self.__buttons = [QPushButton.call(Object.create(QPushButton.prototype), 'OK')];
+}, {
+  exec() { return this.__default; }, buttons() { return (this.__buttons as unknown[]).slice(); }, setText(t) { this.text = String(t); },
+  setInformativeText(t) { this.informativeText = String(t); }, setStandardButtons(b) { this.__default = Number(b) || MESSAGE_BUTTONS.Ok; }, setIcon: nothing,
+  addButton(b) { (this.__buttons as unknown[]).push(b); return b; },
+}), MESSAGE_BUTTONS, {
+  information: (_p: unknown, _t: unknown, _x: unknown, buttons?: unknown) => Number(buttons) || MESSAGE_BUTTONS.Ok,
+  warning: (_p: unknown, _t: unknown, _x: unknown, buttons?: unknown) => Number(buttons) || MESSAGE_BUTTONS.Ok,
+  critical: (_p: unknown, _t: unknown, _x: unknown, buttons?: unknown) => Number(buttons) || MESSAGE_BUTTONS.Ok,
+  question: (_p: unknown, _t: unknown, _x: unknown, buttons?: unknown) => (Number(buttons) & MESSAGE_BUTTONS.Yes ? MESSAGE_BUTTONS.Yes : Number(buttons) || MESSAGE_BUTTONS.Yes),
 });
 export const QBoxLayout = widgetClass(null, (self) => { self.__items = []; }, {
   addWidget(w) { (this.__items as unknown[]).push(w); }, addLayout(l) { (this.__items as unknown[]).push(l); },

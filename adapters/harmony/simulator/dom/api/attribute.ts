@@ -29,7 +29,7 @@ export function makeAttribute(ctx: DomContext, nodePath: string, keyword: string
   const a0 = current();
   const kids0 = n0 === undefined ? [] : childKeywords(n0, keyword);
   const full = a0?.keyword ?? (kids0.length > 0 ? kids0[0]!.slice(0, keyword.length) : '');
-  const isValid = () => current() !== undefined || (node() !== undefined && childKeywords(node()!, full).length > 0);
+  const isValid = () => current() !== undefined || (full !== '' && node() !== undefined && childKeywords(node()!, full).length > 0);
   const text = (f: number): string => (current() === undefined ? '' : attrText(scene, nodePath, full, f));
   const asBool = (t: string): boolean => t === 'Y' || (t !== 'N' && t !== '' && Number(t) !== 0 && t !== 'false');
   const asInt = (t: string): number => {
