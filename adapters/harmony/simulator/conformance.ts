@@ -37,15 +37,36 @@ export interface ConformanceRow {
 
 const arityText = (min: number, max: number): string => (min === max ? String(min) : `${min}-${max === Infinity ? 'n' : max}`);
 
-/** Builds the globals of one script engine on a throwaway scene and reads every documented member off them. */
-export function conformanceRows(): ConformanceRow[] {
+/** Runs `read` on the globals of one script engine built on a throwaway scene. */
+function withGlobals<T>(read: (globals: Record<string, unknown>) => T): T {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dcc-kit-conformance-'));
   try {
     const scene = SimScene.createDefault(path.join(dir, 'scene'), 'scene');
     const context = vm.createContext({});
-    const globals = createHarmonyGlobals(scene, {
+    return read(createHarmonyGlobals(scene, {
       env: {}, version: { major: 24, minor: 0 }, applicationPath: path.join(dir, 'app'), log: () => {}, messageBox: () => {}, tempDir: path.join(dir, 'temp'),
-    }, { context }) as Record<string, unknown>;
+    }, { context }) as Record<string, unknown>);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** Every member the simulator defines on each documented global object, documented or not (PaletteObjectManager.Constants...). */
+export function definedMemberNames(): Record<string, string[]> {
+  return withGlobals((globals) => {
+    const out: Record<string, string[]> = {};
+    for (const object of Object.keys(DOCUMENTED_API)) {
+      let target: unknown = globals;
+      for (const part of object.split('.')) target = (target as Record<string, unknown> | undefined)?.[part];
+      if (target !== null && (typeof target === 'object' || typeof target === 'function')) out[object] = Object.getOwnPropertyNames(target);
+    }
+    return out;
+  });
+}
+
+/** Reads every documented member off the globals of a script engine. */
+export function conformanceRows(): ConformanceRow[] {
+  return withGlobals((globals) => {
     const rows: ConformanceRow[] = [];
     for (const object of Object.keys(DOCUMENTED_API)) {
       let target: unknown = globals;
@@ -71,9 +92,7 @@ export function conformanceRows(): ConformanceRow[] {
       }
     }
     return rows;
-  } finally {
-    fs.rmSync(dir, { recursive: true, force: true });
-  }
+  });
 }
 
 /** The status of every documented `Object.member`, for --check. */
