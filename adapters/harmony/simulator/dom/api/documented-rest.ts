@@ -601,12 +601,17 @@ export function completeGlobals(ctx: DomContext, g: Record<string, Api>, recorde
   });
 
   // ---- MessageLog / System ----
+  // getLog() returns what was logged in this engine; a long session keeps the last MAX_LOG_LINES.
+  const MAX_LOG_LINES = 10_000;
   const logLines: string[] = [];
   let debug = false;
   const ml = g.MessageLog!;
   const wrapLog = (name: 'trace' | 'debug' | 'error', prefix: string) => {
     const inner = ml[name] as (s: unknown) => void;
-    ml[name] = native(realm, `MessageLog.${name}`, 'String', (s: string): void => { logLines.push(prefix + s); inner(s); });
+    ml[name] = native(realm, `MessageLog.${name}`, 'String', (s: string): void => {
+      if (logLines.push(prefix + s) > MAX_LOG_LINES) logLines.splice(0, logLines.length - MAX_LOG_LINES);
+      inner(s);
+    });
   };
   wrapLog('trace', ''); wrapLog('debug', '[debug] '); wrapLog('error', '[error] ');
   ml.isDebug = native(realm, 'MessageLog.isDebug', '', () => debug);
