@@ -88,14 +88,16 @@ export async function runOpenharmonyBench(): Promise<BenchResult[]> {
       console.log('include of OpenHarmony: skipped (set OPENHARMONY_PATH to a checkout of github.com/cfourney/OpenHarmony to measure it)');
     } else {
       const cold = { simulated: simulatorInclude(sim, entry), baseline: baselineInclude(entry) };
-      console.log(`include of OpenHarmony, first in this process (cold: files read, code compiled): simulator ${formatMs(cold.simulated)}, node:vm with no-op globals ${formatMs(cold.baseline)}`);
+      const coldMet = cold.simulated < 500;
+      console.log(`include of OpenHarmony, first in this process (cold: files read, code compiled): simulator ${formatMs(cold.simulated)} vs node:vm with no-op globals ${formatMs(cold.baseline)} = ${(cold.simulated / cold.baseline).toFixed(2)}x (target < 500 ms)${coldMet ? '' : '  MISSED'}`);
+      results.push({ label: 'include of OpenHarmony, cold', ratio: cold.simulated / 500, target: { max: 1 }, met: coldMet });
       const simulated: number[] = [];
       const baseline: number[] = [];
       for (let i = 0; i < RUNS; i++) { simulated.push(simulatorInclude(sim, entry)); baseline.push(baselineInclude(entry)); }
       const s = median(simulated);
       const b = median(baseline);
       const met = s < 500;
-      console.log(`include of OpenHarmony in a fresh scene engine, median of ${RUNS}: simulator ${formatMs(s)} vs node:vm with no-op globals ${formatMs(b)} = ${(s / b).toFixed(2)}x (target < 500 ms)${met ? '' : '  MISSED'}`);
+      console.log(`include of OpenHarmony in each new scene engine after that, median of ${RUNS}: simulator ${formatMs(s)} vs node:vm with no-op globals ${formatMs(b)} = ${(s / b).toFixed(2)}x (target < 500 ms)${met ? '' : '  MISSED'}`);
       results.push({ label: 'include of OpenHarmony', ratio: s / 500, target: { max: 1 }, met });
     }
     sim.open(null);
