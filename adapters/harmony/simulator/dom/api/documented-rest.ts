@@ -600,26 +600,7 @@ export function completeGlobals(ctx: DomContext, g: Record<string, Api>, recorde
     }),
   });
 
-  // ---- MessageLog / System ----
-  // getLog() returns what was logged in this engine; a long session keeps the last MAX_LOG_LINES.
-  const MAX_LOG_LINES = 10_000;
-  const logLines: string[] = [];
-  let debug = false;
-  const ml = g.MessageLog!;
-  const wrapLog = (name: 'trace' | 'debug' | 'error', prefix: string) => {
-    const inner = ml[name] as (s: unknown) => void;
-    ml[name] = native(realm, `MessageLog.${name}`, 'String', (s: string): void => {
-      if (logLines.push(prefix + s) > MAX_LOG_LINES) logLines.splice(0, logLines.length - MAX_LOG_LINES);
-      inner(s);
-    });
-  };
-  wrapLog('trace', ''); wrapLog('debug', '[debug] '); wrapLog('error', '[error] ');
-  ml.isDebug = native(realm, 'MessageLog.isDebug', '', () => debug);
-  add('MessageLog', {
-    setDebug: def('MessageLog', 'setDebug', 'bool', (b: boolean): void => { debug = b; }),
-    getLog: def('MessageLog', 'getLog', '', () => logLines.join('\n')),
-    clearLog: def('MessageLog', 'clearLog', '', (): void => { logLines.length = 0; }),
-  });
+  // ---- System ----
   add('System', { processOneEvent: def('System', 'processOneEvent', '', (): void => { /* events run on Node's loop between calls */ }) });
 
   // ---- specialFolders: a simulated installation under the application path ----

@@ -141,12 +141,23 @@ export function createMessageApis(ctx: DomContext): Record<string, Record<string
       host.messageBox(kind, text);
       return 0;
     });
+  // getLog() returns what was logged in this engine; a long session keeps the last MAX_LOG_LINES.
+  const MAX_LOG_LINES = 10_000;
+  const logLines: string[] = [];
+  let debug = false;
+  const keep = (line: string): string => {
+    if (logLines.push(line) > MAX_LOG_LINES) logLines.splice(0, logLines.length - MAX_LOG_LINES);
+    return line;
+  };
   return {
     MessageLog: {
-      trace: native(realm, 'MessageLog.trace', 'String', (s: string): void => host.log(s)),
-      debug: native(realm, 'MessageLog.debug', 'String', (s: string): void => host.log(`[debug] ${s}`)),
-      error: native(realm, 'MessageLog.error', 'String', (s: string): void => host.log(`[error] ${s}`)),
-      isDebug: native(realm, 'MessageLog.isDebug', '', () => false),
+      trace: native(realm, 'MessageLog.trace', 'String', (s: string): void => host.log(keep(s))),
+      debug: native(realm, 'MessageLog.debug', 'String', (s: string): void => host.log(keep(`[debug] ${s}`))),
+      error: native(realm, 'MessageLog.error', 'String', (s: string): void => host.log(keep(`[error] ${s}`))),
+      isDebug: native(realm, 'MessageLog.isDebug', '', () => debug),
+      setDebug: native(realm, 'MessageLog.setDebug', 'bool', (b: boolean): void => { debug = b; }),
+      getLog: native(realm, 'MessageLog.getLog', '', () => logLines.join('\n')),
+      clearLog: native(realm, 'MessageLog.clearLog', '', (): void => { logLines.length = 0; }),
     },
     MessageBox: { information: box('information'), warning: box('warning'), critical: box('critical') },
     System: {
