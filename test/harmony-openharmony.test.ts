@@ -42,7 +42,11 @@ withOpenHarmony('OpenHarmony loads unmodified from a startup script, and its DOM
     backdrop: { isBackdrop: true, title: 'Rig', body: 'the rig', nodes: ['Char', 'CharPeg'], count: 1 },
     palettes: { name: 'StudioColours', count: 1, names: ['StudioColours'] },
     files: { read: 'hello', exists: true, listed: true, folderExists: true },
-    nodesAfter: ['Top/Char', 'Top/CharPeg', 'Top/Composite', 'Top/Display', 'Top/Write'],
+    animation: { type: 'BEZIER', keys: [1, 5], at3: '15' },
+    timeline: { layers: ['Top/CharPeg', 'Top/Char'], charIndex: 1 },
+    group: { path: 'Top/Props', children: ['Multiport-In', 'Multiport-Out', 'Renamed'], renamed: 'Top/Props/Renamed' },
+    layout: true,
+    nodesAfter: ['Top/Char', 'Top/CharPeg', 'Top/Composite', 'Top/Display', 'Top/Props', 'Top/Props/Multiport-In', 'Top/Props/Multiport-Out', 'Top/Props/Renamed', 'Top/Write'],
     reads: ['Char'],
     scene: { length: 60, resolution: [1920, 1080], framerate: 24 },
   });

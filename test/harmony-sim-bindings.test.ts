@@ -182,3 +182,49 @@ test('dialogs: nobody answers in the simulator, so QMessageBox gives its default
   t.deepEqual(out, { box: true, text: 'Text', question: true, dialog: false, widgetIsQWidget: true });
   t.true(lines.includes('[Dialog] Publish: Publish now? (no user in the simulator: cancelled)'));
 });
+
+test('func reads and writes a function column\'s points; the simulated install\'s TB_orderNetworkUp.js lays nodes out', (t) => {
+  const { s } = sim(t);
+  const out = s.evaluate(`(function () {
+    column.add("px", "BEZIER");
+    func.setBezierPoint("px", 1, 10, 0, 0, 0, 0, false, "SMOOTH");
+    func.setBezierPoint("px", 5, 20, 0, 0, 0, 0, false, "SMOOTH");
+    var peg = node.add("Top", "P", "PEG", 0, 0, 0);
+    node.linkAttr(peg, "POSITION.X", "px");
+    var read = node.add("Top", "D", "READ", 0, 0, 0);
+    node.link(peg, 0, read, 0);
+    include(specialFolders.resource + "/scripts/TB_orderNetworkUp.js");
+    TB_orderNetworkUpBatchFromList([peg, read]);
+    return { n: func.numberOfPoints("px"), points: [[func.pointX("px", 0), func.pointY("px", 0)], [func.pointX("px", 1), func.pointY("px", 1)]],
+      at3: node.getTextAttr(peg, 3, "POSITION.X"), notCurve: func.numberOfPoints("nope"), pegAbove: node.coordY(peg) < node.coordY(read) };
+  })()`);
+  t.deepEqual(out, { n: 2, points: [[1, 10], [5, 20]], at3: '15', notCurve: 0, pegAbove: true });
+});
+
+test('compositionOrder lists the timeline layers from the display: composite inputs in port order, parents before children', (t) => {
+  const { s } = sim(t);
+  const out = s.evaluate(`(function () {
+    var peg = node.add("Top", "CharPeg", "PEG", 0, 0, 0);
+    var body = node.add("Top", "Body", "READ", 0, 0, 0);
+    var bg = node.add("Top", "BG", "READ", 0, 0, 0);
+    node.link(peg, 0, body, 0);
+    node.link(body, 0, "Top/Composite", 0, false, true);
+    node.link(bg, 0, "Top/Composite", 1, false, true);
+    return compositionOrder.buildCompositionOrderForDisplay("Top/Display").map(function (c) { return [c.node, c.depth(), c.numChildren()]; });
+  })()`);
+  t.deepEqual(out, [['Top/CharPeg', 0, 1], ['Top/Body', 1, 0], ['Top/BG', 0, 0]]);
+  t.deepEqual(s.evaluate('compositionOrder.buildDefaultCompositionOrder().length'), 3);
+});
+
+test('groups get their multiport modules on request; node.add with no type reserves Harmony\'s name for a node', (t) => {
+  const { s } = sim(t);
+  const out = s.evaluate(`(function () {
+    var g = node.add("Top", "Props", "GROUP", 0, 0, 0);
+    var mpi = node.getGroupInputModule(g, "Multiport-In", 0, 0, 0);
+    var again = node.getGroupInputModule(g, "Other", 0, 0, 0);
+    var probe = node.add("Top", "Composite", "", 0, 0, 0);
+    var removed = node.deleteNode(probe);
+    return { mpi: mpi, again: again, mpo: node.getGroupOutputModule(g, "", 0, 0, 0), probe: probe, removed: removed, top: node.getGroupInputModule("Top", "", 0, 0, 0) };
+  })()`);
+  t.deepEqual(out, { mpi: 'Top/Props/Multiport-In', again: 'Top/Props/Multiport-In', mpo: 'Top/Props/Multi-Port-Out', probe: 'Top/Composite_1', removed: true, top: '' });
+});

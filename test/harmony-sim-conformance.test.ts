@@ -46,15 +46,15 @@ test('a documented member the simulator does not model throws NotSimulated, an u
   sim.open(null);
   const caught = sim.evaluate(`(function () {
     var out = {};
-    try { func.setBezierPoint("c", 1, 1, 0, 0, 0, 0, false, "SMOOTH"); } catch (e) { out.documented = String(e); out.name = e.name; }
-    try { func.setBezierPoint("c"); } catch (e) { out.again = String(e); }
+    try { func.addKeyFramePath3d("c", 1, 0, 0, 0, 0, 0, 0); } catch (e) { out.documented = String(e); out.name = e.name; }
+    try { func.addKeyFramePath3d("c"); } catch (e) { out.again = String(e); }
     try { node.noSuchMember("Top"); } catch (e) { out.undocumented = String(e); out.undocumentedIsTypeError = e instanceof TypeError || e.name === "TypeError"; }
     try { var d = specialFolders.database; out.property = d; } catch (e) { out.property = String(e); }
     out.stub = view.currentToolManager();
     out.resolution = [scene.currentResolutionX(), scene.currentResolutionY()];
     return out;
   })()`) as Record<string, unknown>;
-  t.is(caught.documented, "NotSimulated: func.setBezierPoint is documented in Harmony 24 but not modelled by dcc-kit's simulator");
+  t.is(caught.documented, "NotSimulated: func.addKeyFramePath3d is documented in Harmony 24 but not modelled by dcc-kit's simulator");
   t.is(caught.name, 'NotSimulated');
   t.regex(String(caught.undocumented), /^TypeError: node\.noSuchMember is not a function/);
   t.true(caught.undocumentedIsTypeError);
@@ -67,7 +67,7 @@ test('a documented member the simulator does not model throws NotSimulated, an u
   const report = lines.filter((l) => l.startsWith('[simulator] ') && !l.includes('startup script'));
   t.deepEqual(report, [
     "[simulator] 1 documented Harmony member(s) the simulator does not model were called (each threw NotSimulated):",
-    '[simulator]   func.setBezierPoint x2',
+    '[simulator]   func.addKeyFramePath3d x2',
     '[simulator] 1 member(s) the simulator only records were called (nothing modelled):',
     '[simulator]   view.currentToolManager x1',
   ]);

@@ -29,6 +29,8 @@ import { createPaletteApi } from './api/palettes.ts';
 import { createFrameApi, createSceneApi } from './api/scene.ts';
 import { createSelectionApi } from './api/selection.ts';
 import { completeGlobals } from './api/documented-rest.ts';
+import { createCompositionOrderApi } from './api/composition.ts';
+import { createFuncApi } from './api/func.ts';
 import { completeDocumented } from './modelling.ts';
 import type { SimScene } from './scene.ts';
 
@@ -91,6 +93,8 @@ export function createHarmonyGlobals(scene: SimScene, host: SimHost, opts: Harmo
     specialFolders: createSpecialFolders(ctx) as Record<string, unknown>,
     preferences: createPreferencesApi(ctx),
     fileMapper: createFileMapperApi(ctx),
+    func: createFuncApi(ctx),
+    compositionOrder: createCompositionOrderApi(ctx),
   };
   completeGlobals(ctx, globals, host);
   completeDocumented(globals, host);

@@ -39,17 +39,52 @@ export function prefsXml(): string {
   return lines.join('\n');
 }
 
+/**
+ * The simulated installation's scripts/TB_orderNetworkUp.js (Harmony ships one; this is dcc-kit's own, ES5):
+ * TB_orderNetworkUpBatchFromList(nodes) lays the nodes out top-down by how many of them feed each one.
+ */
+export const ORDER_NETWORK_SCRIPT = `// dcc-kit simulator: lays out nodes in the Node View, sources at the top.
+function TB_orderNetworkUpBatchFromList(nodes) {
+  var inSet = {};
+  var i, j;
+  for (i = 0; i < nodes.length; i++) inSet[nodes[i]] = true;
+  var level = {};
+  var depthOf = function (n, guard) {
+    if (level[n] !== undefined) return level[n];
+    if (guard > nodes.length) return 0;
+    var d = 0;
+    for (var p = 0; p < node.numberOfInputPorts(n); p++) {
+      var src = node.srcNode(n, p);
+      if (src !== "" && inSet[src]) d = Math.max(d, depthOf(src, guard + 1) + 1);
+    }
+    level[n] = d;
+    return d;
+  };
+  var rows = [];
+  for (i = 0; i < nodes.length; i++) {
+    var d = depthOf(nodes[i], 0);
+    (rows[d] = rows[d] || []).push(nodes[i]);
+  }
+  for (i = 0; i < rows.length; i++) {
+    if (!rows[i]) continue;
+    for (j = 0; j < rows[i].length; j++) node.setCoord(rows[i][j], j * 180 - (rows[i].length - 1) * 90, i * 100);
+  }
+}
+function TB_orderNetworkUp() { TB_orderNetworkUpBatchFromList(node.subNodes(node.root())); }
+`;
+
 const written = new Set<string>();
-/** Makes `<resourceDir>/prefs.xml` hold the known preferences (once per process and folder). */
+/** Makes `<resourceDir>` hold prefs.xml and scripts/TB_orderNetworkUp.js as the simulator writes them (once per process and folder). */
 export function ensureResources(resourceDir: string): void {
   if (written.has(resourceDir)) return;
-  const file = path.join(resourceDir, 'prefs.xml');
-  const text = prefsXml();
-  try {
-    if (fs.readFileSync(file, 'utf8') !== text) throw new Error('stale');
-  } catch {
-    fs.mkdirSync(resourceDir, { recursive: true });
-    writeFileAtomic(file, text);
+  for (const [rel, text] of [['prefs.xml', prefsXml()], [path.join('scripts', 'TB_orderNetworkUp.js'), ORDER_NETWORK_SCRIPT]] as const) {
+    const file = path.join(resourceDir, rel);
+    try {
+      if (fs.readFileSync(file, 'utf8') !== text) throw new Error('stale');
+    } catch {
+      fs.mkdirSync(path.dirname(file), { recursive: true });
+      writeFileAtomic(file, text);
+    }
   }
   written.add(resourceDir);
 }

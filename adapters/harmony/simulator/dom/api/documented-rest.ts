@@ -110,10 +110,11 @@ export function completeGlobals(ctx: DomContext, g: Record<string, Api>, recorde
       scene.touch();
       return true;
     }),
-    getGroupInputModule: def('node', 'getGroupInputModule', 'String,String,int,int,int', (grp: string) =>
-      childrenOf(scene, grp).find((p) => nodeOf(p)!.type === 'MULTIPORT_IN') ?? ''),
-    getGroupOutputModule: def('node', 'getGroupOutputModule', 'String,String,int,int,int', (grp: string) =>
-      childrenOf(scene, grp).find((p) => nodeOf(p)!.type === 'MULTIPORT_OUT') ?? ''),
+    // The group's multiport module, made on first request as Harmony does (name, position as given).
+    getGroupInputModule: def('node', 'getGroupInputModule', 'String,String,int,int,int', (grp: string, name: string, x: number, y: number, z: number) =>
+      groupPort(grp, 'MULTIPORT_IN', name || 'Multi-Port-In', x, y, z)),
+    getGroupOutputModule: def('node', 'getGroupOutputModule', 'String,String,int,int,int', (grp: string, name: string, x: number, y: number, z: number) =>
+      groupPort(grp, 'MULTIPORT_OUT', name || 'Multi-Port-Out', x, y, z)),
     addCompositeToGroup: def('node', 'addCompositeToGroup', 'String', () => false),
     groupAtNetworkBuilding: def('node', 'groupAtNetworkBuilding', 'String', () => false),
     isSupportingCache: def('node', 'isSupportingCache', 'String', (p: string) => nodeOf(p) !== undefined && nodeOf(p)!.type !== 'GROUP'),
@@ -128,6 +129,10 @@ export function completeGlobals(ctx: DomContext, g: Record<string, Api>, recorde
     setOutlineMode: stub('node', 'setOutlineMode', 'String,bool', () => false),
     explodeElementSymbolsInGroups: stub('node', 'explodeElementSymbolsInGroups', 'String,bool,bool,String?', () => false),
   });
+  function groupPort(grp: string, type: 'MULTIPORT_IN' | 'MULTIPORT_OUT', name: string, x: number, y: number, z: number): string {
+    if (!isGroupPath(scene, grp) || grp === ROOT) return '';
+    return childrenOf(scene, grp).find((p) => nodeOf(p)!.type === type) ?? addNode(scene, grp, name, type, x, y, z);
+  }
   function moveInto(p: string, grp: string): string {
     const n = nodeOf(p);
     if (n === undefined || !isGroupPath(scene, grp) || p === ROOT || grp === p || grp.startsWith(`${p}/`)) return '';
