@@ -66,6 +66,8 @@ test('a documented member the simulator does not model throws NotSimulated, an u
   sim.close();
   const report = lines.filter((l) => l.startsWith('[simulator] ') && !l.includes('startup script'));
   t.deepEqual(report, [
+    '[simulator] func.addKeyFramePath3d was called: documented in Harmony 24, not modelled by the simulator (NotSimulated thrown)',
+    '[simulator] view.currentToolManager was called: the simulator only records it (docs/SIMULATOR.md)',
     "[simulator] 1 documented Harmony member(s) the simulator does not model were called (each threw NotSimulated):",
     '[simulator]   func.addKeyFramePath3d x2',
     '[simulator] 1 member(s) the simulator only records were called (nothing modelled):',

@@ -113,8 +113,15 @@ export class HarmonySimulator extends EventEmitter {
       userScriptsDir: userScriptsDir(this.env, this.version.major),
       record: (kind, member) => {
         const entry = this.unmodelledCalls.get(member);
-        if (entry) entry.count++;
-        else this.unmodelledCalls.set(member, { kind, count: 1 });
+        if (entry) {
+          entry.count++;
+          return;
+        }
+        this.unmodelledCalls.set(member, { kind, count: 1 });
+        // Said at once too: a simulator that is killed never gets to list them at exit.
+        this.log(kind === 'not simulated'
+          ? `[simulator] ${member} was called: documented in Harmony 24, not modelled by the simulator (NotSimulated thrown)`
+          : `[simulator] ${member} was called: the simulator only records it (docs/SIMULATOR.md)`);
       },
     };
   }
