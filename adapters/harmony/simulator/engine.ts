@@ -111,20 +111,23 @@ export class HarmonySimulator extends EventEmitter {
         this.emit('message', { kind, text });
       },
       userScriptsDir: userScriptsDir(this.env, this.version.major),
-      record: (kind, member) => {
-        const entry = this.unmodelledCalls.get(member);
-        if (entry) {
-          entry.count++;
-          return;
-        }
-        this.unmodelledCalls.set(member, { kind, count: 1 });
-        // Said at once too: a simulator that is killed never gets to list them at exit.
-        this.log(kind === 'not simulated'
-          ? `[simulator] ${member} was called: documented in Harmony 24, not modelled by the simulator (NotSimulated thrown)`
-          : `[simulator] ${member} was called: the simulator only records it (docs/SIMULATOR.md)`);
-      },
+      record: this.recordCall,
     };
   }
+
+  /** Where the DOM reports calls to stubs and unmodelled members; one function for all this simulator's engines. */
+  private readonly recordCall = (kind: 'not simulated' | 'stub', member: string): void => {
+    const entry = this.unmodelledCalls.get(member);
+    if (entry) {
+      entry.count++;
+      return;
+    }
+    this.unmodelledCalls.set(member, { kind, count: 1 });
+    // Said at once too: a simulator that is killed never gets to list them at exit.
+    this.log(kind === 'not simulated'
+      ? `[simulator] ${member} was called: documented in Harmony 24, not modelled by the simulator (NotSimulated thrown)`
+      : `[simulator] ${member} was called: the simulator only records it (docs/SIMULATOR.md)`);
+  };
 
   /** The log lines close() writes: every call to an unmodelled member or a stub, with how often. */
   unmodelledReport(): string[] {
@@ -182,7 +185,10 @@ export class HarmonySimulator extends EventEmitter {
     });
     const context = vm.createContext({});
     const globals = createHarmonyGlobals(this.scene!, this.host(), { context });
-    Object.assign(context, createEngineGlobals((line) => this.log(line)), globals, createQtBindings(scope, this.app));
+    Object.assign(context, createEngineGlobals((line) => this.log(line)));
+    // Copied as they are: the DOM's objects are built the first time a script uses them.
+    Object.defineProperties(context, Object.getOwnPropertyDescriptors(globals));
+    Object.assign(context, createQtBindings(scope, this.app));
     context.include = (file: unknown) => this.include(String(file));
     this.scope = scope;
     this.context = context;

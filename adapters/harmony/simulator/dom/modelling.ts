@@ -28,15 +28,16 @@ export interface CallRecorder {
   record?(kind: 'not simulated' | 'stub', member: string): void;
 }
 
-const STUBS = new WeakSet<object>();
-const NOT_SIMULATED = new WeakSet<object>();
+/** What a member is, as a property on its function (not a WeakSet: engines, and their functions, come and go). */
+const MODEL = Symbol('harmony simulator model status');
+type Marked = Record<symbol, ModelStatus | undefined>;
 
 export function isRecordedStub(fn: unknown): boolean {
-  return typeof fn === 'function' && STUBS.has(fn);
+  return typeof fn === 'function' && (fn as unknown as Marked)[MODEL] === 'stub';
 }
 
 export function isNotSimulated(fn: unknown): boolean {
-  return typeof fn === 'function' && NOT_SIMULATED.has(fn);
+  return typeof fn === 'function' && (fn as unknown as Marked)[MODEL] === 'not simulated';
 }
 
 /** A member that records its call and returns `result()` (Harmony's neutral value) without modelling more. */
@@ -45,7 +46,7 @@ export function recordedStub(realm: Realm, recorder: CallRecorder | undefined, m
     recorder?.record?.('stub', member);
     return result();
   });
-  STUBS.add(fn);
+  (fn as unknown as Marked)[MODEL] = 'stub';
   return fn;
 }
 
@@ -96,11 +97,46 @@ export const PARTIAL: Readonly<Record<string, string>> = {
   'preferences.getColor': 'returns the session value or the default passed: Harmony\'s colour preferences are not listed',
 };
 
-/** Harmony's global objects and sub-modules the simulator defines, with every documented member. */
-export function completeDocumented(globals: Record<string, unknown>, recorder: CallRecorder | undefined): void {
-  for (const objectName of Object.keys(DOCUMENTED_API)) {
-    let target: Record<string, unknown> = globals;
-    for (const part of objectName.split('.')) {
+const MEMBERS = new Map(Object.keys(DOCUMENTED_API).map((o) => [o, documentedMembers(o)]));
+
+/**
+ * The throwing functions of the documented members the simulator does not model, made once per recorder
+ * (one per simulator) and shared by its engines: they hold no engine state.
+ */
+const throwers = new WeakMap<object, Map<string, () => never>>();
+const NO_RECORDER = {};
+function thrower(recorder: CallRecorder | undefined, member: string, name: string): () => never {
+  const key = recorder?.record ?? NO_RECORDER;
+  let byMember = throwers.get(key);
+  if (byMember === undefined) throwers.set(key, (byMember = new Map()));
+  let fn = byMember.get(member);
+  if (fn === undefined) {
+    const record = recorder?.record;
+    fn = function (): never {
+      record?.('not simulated', member);
+      throw new NotSimulatedError(member);
+    };
+    Object.defineProperty(fn, 'name', { value: name });
+    (fn as unknown as Marked)[MODEL] = 'not simulated';
+    byMember.set(member, fn);
+  }
+  return fn;
+}
+
+/** The documented global objects (top-level names: "Drawing" for Drawing.query). */
+export function documentedObjects(): string[] {
+  return [...new Set([...MEMBERS.keys()].map((k) => k.split('.')[0]!))];
+}
+
+/**
+ * Gives the global object `name` (and its documented sub-modules, Drawing.query...) every documented member
+ * it lacks, as a function that throws NotSimulated.
+ */
+export function completeDocumented(name: string, object: Record<string, unknown>, recorder: CallRecorder | undefined): void {
+  for (const [objectName, members] of MEMBERS) {
+    if (objectName !== name && !objectName.startsWith(`${name}.`)) continue;
+    let target: Record<string, unknown> = object;
+    for (const part of objectName.split('.').slice(1)) {
       let next = target[part];
       if (next === undefined || next === null) {
         next = {};
@@ -108,22 +144,12 @@ export function completeDocumented(globals: Record<string, unknown>, recorder: C
       }
       target = next as Record<string, unknown>;
     }
-    for (const m of documentedMembers(objectName)) {
+    for (const m of members) {
       if (m.name in target) continue;
-      const member = `${objectName}.${m.name}`;
-      const fail = (): never => {
-        recorder?.record?.('not simulated', member);
-        throw new NotSimulatedError(member);
-      };
-      if (m.kind === 'method') {
-        const fn = function (): never { return fail(); };
-        Object.defineProperty(fn, 'name', { value: m.name });
-        NOT_SIMULATED.add(fn);
-        Object.defineProperty(target, m.name, { value: fn, writable: true, configurable: true, enumerable: false });
-      } else {
-        NOT_SIMULATED.add(fail);
-        Object.defineProperty(target, m.name, { get: fail, configurable: true, enumerable: false });
-      }
+      const fn = thrower(recorder, `${objectName}.${m.name}`, m.name);
+      Object.defineProperty(target, m.name, m.kind === 'method'
+        ? { value: fn, writable: true, configurable: true, enumerable: false }
+        : { get: fn, configurable: true, enumerable: false });
     }
   }
 }

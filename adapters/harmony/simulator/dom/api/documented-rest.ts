@@ -26,16 +26,28 @@ function signal(): Api {
   });
 }
 
-export function completeGlobals(ctx: DomContext, g: Record<string, Api>, recorder: CallRecorder | undefined): void {
+/** Adds members to one global object when it is built (objects are built on first use in a script engine). */
+export type Extenders = Map<string, Array<(target: Api) => void>>;
+
+/**
+ * The extensions of each global object. `g` is the engine's globals (objects are built on first access, so
+ * an extension may use another object at call time, or its own `target` at build time).
+ */
+export function globalExtensions(ctx: DomContext, g: Record<string, Api>, recorder: CallRecorder | undefined): Extenders {
   const { scene, realm, host } = ctx;
   const st = () => scene.state;
   const stub = (obj: string, name: string, sig: string, result: () => unknown = () => undefined) =>
     recordedStub(realm, recorder, `${obj}.${name}`, sig, result);
   const def = (obj: string, name: string, sig: string, impl: (...a: never[]) => unknown) => native(realm, `${obj}.${name}`, sig, impl as (...a: unknown[]) => unknown);
-  const add = (obj: string, members: Api): void => {
-    const target = (g[obj] ??= {});
-    for (const [k, v] of Object.entries(members)) if (!(k in target)) target[k] = v;
+  const extenders: Extenders = new Map();
+  const extend = (obj: string, fn: (target: Api) => void): void => {
+    const list = extenders.get(obj) ?? [];
+    list.push(fn);
+    extenders.set(obj, list);
   };
+  const add = (obj: string, members: (target: Api) => Api): void => extend(obj, (target) => {
+    for (const [k, v] of Object.entries(members(target))) if (!(k in target)) target[k] = v;
+  });
   const nodeOf = (p: string) => st().nodes.get(p);
 
   // ---- node ----
@@ -47,7 +59,7 @@ export function completeGlobals(ctx: DomContext, g: Record<string, Api>, recorde
   };
   const NODE_WIDTH = 120;
   const NODE_HEIGHT = 32;
-  add('node', {
+  add('node', () => ({
     noNode: def('node', 'noNode', '', () => ''),
     equals: def('node', 'equals', 'String,String', (a: string, b: string) => a === b && nodeOf(a) !== undefined),
     width: def('node', 'width', 'String', (p: string) => (nodeOf(p) === undefined ? 0 : NODE_WIDTH)),
@@ -128,7 +140,7 @@ export function completeGlobals(ctx: DomContext, g: Record<string, Api>, recorde
     setGlobalToDisplayAll: stub('node', 'setGlobalToDisplayAll', ''),
     setOutlineMode: stub('node', 'setOutlineMode', 'String,bool', () => false),
     explodeElementSymbolsInGroups: stub('node', 'explodeElementSymbolsInGroups', 'String,bool,bool,String?', () => false),
-  });
+  }));
   function groupPort(grp: string, type: 'MULTIPORT_IN' | 'MULTIPORT_OUT', name: string, x: number, y: number, z: number): string {
     if (!isGroupPath(scene, grp) || grp === ROOT) return '';
     return childrenOf(scene, grp).find((p) => nodeOf(p)!.type === type) ?? addNode(scene, grp, name, type, x, y, z);
@@ -158,7 +170,7 @@ export function completeGlobals(ctx: DomContext, g: Record<string, Api>, recorde
   const colOf = (c: string) => st().columns.get(c);
   const columnColors = new Map<string, unknown>();
   const exposuresOf = (c: string) => colOf(c)?.exposures ?? {};
-  add('column', {
+  add('column', () => ({
     getPos: def('column', 'getPos', 'String', (c: string) => [...st().columns.keys()].indexOf(c)),
     move: def('column', 'move', 'String,int', (c: string, pos: number) => {
       const entries = [...st().columns.entries()];
@@ -253,10 +265,10 @@ export function completeGlobals(ctx: DomContext, g: Record<string, Api>, recorde
     getImageBlock: stub('column', 'getImageBlock', 'String,int,int', () => null),
     lineTestFill: stub('column', 'lineTestFill', 'String,int,int,String,bool', () => false),
     update: stub('column', 'update', ''),
-  });
+  }));
 
   // ---- frame ----
-  add('frame', {
+  add('frame', () => ({
     setNumberOf: def('frame', 'setNumberOf', 'int', (n: number) => {
       const s = st().settings;
       if (n < 1) return false;
@@ -266,7 +278,7 @@ export function completeGlobals(ctx: DomContext, g: Record<string, Api>, recorde
       scene.touch();
       return true;
     }),
-  });
+  }));
 
   // ---- scene ----
   const settings = () => st().settings;
@@ -276,7 +288,7 @@ export function completeGlobals(ctx: DomContext, g: Record<string, Api>, recorde
     NTSC: [720, 540], PAL: [768, 576], Film_1_33: [1920, 1440],
   };
   const unitsToOGL = (v: number, units: number): number => v / (units / 2);
-  add('scene', {
+  add('scene', () => ({
     // The camera resolution: the simulator has no cameras with their own resolution, so it is the scene's.
     currentResolutionX: def('scene', 'currentResolutionX', '', () => settings().resX),
     currentResolutionY: def('scene', 'currentResolutionY', '', () => settings().resY),
@@ -347,12 +359,12 @@ export function completeGlobals(ctx: DomContext, g: Record<string, Api>, recorde
     closeSceneAndOpenOffline: stub('scene', 'closeSceneAndOpenOffline', 'String', () => false),
     setDefaultTexturePixelDensityforBitmapDrawings: stub('scene', 'setDefaultTexturePixelDensityforBitmapDrawings', 'double?'),
     setDefaultTexturePixelDensityforVectorDrawings: stub('scene', 'setDefaultTexturePixelDensityforVectorDrawings', 'double?'),
-  });
+  }));
 
   // ---- selection ----
   const colSel: string[] = [];
   let frameRange = { start: 1, count: 1 };
-  add('selection', {
+  add('selection', () => ({
     addColumnToSelection: def('selection', 'addColumnToSelection', 'String', (c: string) => { if (colOf(c) === undefined) return false; if (!colSel.includes(c)) colSel.push(c); return true; }),
     addDrawingColumnToSelection: def('selection', 'addDrawingColumnToSelection', 'String', (c: string) => { if (colOf(c)?.type !== 'DRAWING') return false; if (!colSel.includes(c)) colSel.push(c); return true; }),
     extendSelectionWithColumn: def('selection', 'extendSelectionWithColumn', 'String', (c: string) => { if (colOf(c) === undefined) return false; if (!colSel.includes(c)) colSel.push(c); return true; }),
@@ -377,10 +389,10 @@ export function completeGlobals(ctx: DomContext, g: Record<string, Api>, recorde
     removeWaypointFromSelection: stub('selection', 'removeWaypointFromSelection', 'String', () => false),
     selectedWaypoints: def('selection', 'selectedWaypoints', '', () => []),
     selectedWaypoint: def('selection', 'selectedWaypoint', 'int', () => ''),
-  });
+  }));
 
   // ---- element ----
-  add('element', {
+  add('element', () => ({
     renameById: def('element', 'renameById', 'int,String', (id: number, name: string) => {
       const el = st().elements.get(id);
       if (el === undefined || name === '') return false;
@@ -395,11 +407,11 @@ export function completeGlobals(ctx: DomContext, g: Record<string, Api>, recorde
       scene.touch();
       return true;
     }),
-  });
+  }));
 
   // ---- Drawing ----
   const metadata = new Map<string, unknown>();
-  add('Drawing', {
+  add('Drawing', () => ({
     getMetaData: def('Drawing', 'getMetaData', 'any', (a: unknown) => metadata.get(JSON.stringify([(a as { drawing?: unknown })?.drawing, (a as { owner?: unknown })?.owner])) ?? null),
     setMetaData: def('Drawing', 'setMetaData', 'any', (a: unknown): void => {
       const o = a as { drawing?: unknown; owner?: unknown; data?: unknown };
@@ -408,10 +420,10 @@ export function completeGlobals(ctx: DomContext, g: Record<string, Api>, recorde
     getModificationCounter: def('Drawing', 'getModificationCounter', 'any', () => 0),
     getPivot: def('Drawing', 'getPivot', 'any', () => ({ x: 0, y: 0 })),
     setPivot: stub('Drawing', 'setPivot', 'any'),
-  });
+  }));
 
   // ---- DrawingTools: vector and bitmap editing; the pipeline parts read drawings' colours ----
-  add('DrawingTools', {
+  add('DrawingTools', () => ({
     allArts: 15, underlayArt: 1, colourArt: 2, lineArt: 4, overlayArt: 8,
     getDrawingUsedColors: def('DrawingTools', 'getDrawingUsedColors', 'any', () => []),
     getDrawingUsedColorsWithSource: def('DrawingTools', 'getDrawingUsedColorsWithSource', 'any', () => []),
@@ -419,30 +431,29 @@ export function completeGlobals(ctx: DomContext, g: Record<string, Api>, recorde
     setCurrentDrawingFromColumnName: stub('DrawingTools', 'setCurrentDrawingFromColumnName', 'String,int?', () => false),
     setCurrentDrawingFromNodeName: stub('DrawingTools', 'setCurrentDrawingFromNodeName', 'String,int?', () => false),
     setCurrentArt: stub('DrawingTools', 'setCurrentArt', 'int', () => false),
-  });
+  }));
   for (const [name, sig] of [
     ['changeDrawingBitmapLayerResolution', 'any,any,any?'], ['changeDrawingVectorLayerResolution', 'any,any,any?'], ['clearArt', 'any'],
     ['computeBreakingTriangles', 'any?'], ['convertPencilToBrush', 'any?,any?'], ['extractCenterline', 'any?,any?,any?'], ['flatten', 'any'],
     ['optimize', 'any'], ['recolorDrawing', 'any,any'], ['vectorize', ''], ['createLayers', 'any'], ['deleteLayers', 'any'],
     ['deleteStrokes', 'any'], ['eraseLayers', 'any'], ['modifyLayers', 'any'], ['modifyStrokes', 'any'], ['paintAt', 'any'],
-  ] as const) add('DrawingTools', { [name]: stub('DrawingTools', name, sig, () => false) });
+  ] as const) add('DrawingTools', () => ({ [name]: stub('DrawingTools', name, sig, () => false) }));
 
   // ---- PaletteObjectManager / PaletteManager ----
-  const pom = g.PaletteObjectManager!;
-  const sceneList = () => (pom.getScenePaletteList as () => Api)();
-  add('PaletteObjectManager', {
+  const sceneList = () => (g.PaletteObjectManager!.getScenePaletteList as () => Api)();
+  add('PaletteObjectManager', () => ({
     getNumPaletteLists: def('PaletteObjectManager', 'getNumPaletteLists', '', () => 1),
     getPaletteListByIndex: def('PaletteObjectManager', 'getPaletteListByIndex', 'int', (i: number) => (i === 0 ? sceneList() : null)),
     getPaletteListById: def('PaletteObjectManager', 'getPaletteListById', 'String', (id: string) => (id === 'scene' ? sceneList() : null)),
     getPaletteListByElementId: def('PaletteObjectManager', 'getPaletteListByElementId', 'int', () => sceneList()),
     getPalette: def('PaletteObjectManager', 'getPalette', 'String', (id: string) => (sceneList().getPaletteById as (x: string) => unknown)(id)),
     removePaletteReferencesAndDeleteOnDisk: stub('PaletteObjectManager', 'removePaletteReferencesAndDeleteOnDisk', 'String', () => false),
-  });
+  }));
   const current = { palette: 0, color: 0 };
   const palette = (i: number) => (sceneList().getPaletteByIndex as (x: number) => Api)(i);
   const paletteCount = () => Number(sceneList().numPalettes);
   const colorOf = (i: number) => (palette(current.palette).getColorByIndex as (x: number) => Api)(i);
-  add('PaletteManager', {
+  add('PaletteManager', () => ({
     getNumPalettes: def('PaletteManager', 'getNumPalettes', 'bool?', () => paletteCount()),
     getPaletteId: def('PaletteManager', 'getPaletteId', 'int,bool?', (i: number) => (i < paletteCount() ? palette(i).id : '')),
     getPaletteName: def('PaletteManager', 'getPaletteName', 'int,bool?', (i: number) => (i < paletteCount() ? (palette(i).getName as () => string)() : '')),
@@ -470,7 +481,7 @@ export function completeGlobals(ctx: DomContext, g: Record<string, Api>, recorde
     setCurrentPencilTextureById: stub('PaletteManager', 'setCurrentPencilTextureById', 'String', () => false),
     applyColorSelection: stub('PaletteManager', 'applyColorSelection', ''),
     removeUnusedFiles: stub('PaletteManager', 'removeUnusedFiles', 'any', () => false),
-  });
+  }));
 
   // ---- copyPaste: paste-special switches are remembered; the paste itself uses what pasteNewNodes models ----
   const pasteSpecial: Record<string, unknown> = {};
@@ -481,8 +492,8 @@ export function completeGlobals(ctx: DomContext, g: Record<string, Api>, recorde
     'setPasteSpecialDrawingFileMode', 'setPasteSpecialElementTimingColumnMode', 'setPasteSpecialForcesKeyFrameAtBegAndEnd',
     'setPasteSpecialFullTransfer', 'setPasteSpecialMatchNodeName', 'setPasteSpecialOffsetKeyFrames', 'setPasteSpecialReplaceExpressionColumns',
     'setPasteSpecialTVPreserveName', 'setNumFramesSrc', 'setStartFrameSrc', 'usePasteSpecial',
-  ]) add('copyPaste', { [name]: stub('copyPaste', name, 'any', () => undefined) });
-  add('copyPaste', {
+  ]) add('copyPaste', () => ({ [name]: stub('copyPaste', name, 'any', () => undefined) }));
+  add('copyPaste', () => ({
     setPasteSpecialDefaultCameraName: def('copyPaste', 'setPasteSpecialDefaultCameraName', 'String?', (n?: string): void => { pasteSpecial.camera = n ?? ''; }),
     setPasteSpecialDrawingAutomaticExtendExposure: def('copyPaste', 'setPasteSpecialDrawingAutomaticExtendExposure', 'bool,bool', (a: boolean, b: boolean): void => { pasteSpecial.extend = [a, b]; }),
     useCreateTemplateSpecial: stub('copyPaste', 'useCreateTemplateSpecial', 'bool,bool?,bool?,bool?'),
@@ -494,12 +505,12 @@ export function completeGlobals(ctx: DomContext, g: Record<string, Api>, recorde
     pasteTemplateIntoScene: def('copyPaste', 'pasteTemplateIntoScene', 'String,String,int', (tpl: string, _col: string, f: number) =>
       (g.copyPaste!.pasteTemplateIntoGroup as (...a: unknown[]) => boolean)(tpl, ROOT, f)),
     pasteActionTemplateIntoNode: stub('copyPaste', 'pasteActionTemplateIntoNode', 'String,String,any,bool?', () => false),
-  });
+  }));
 
   // ---- exporter ----
   const exportDir = () => slash(path.join(ctx.tempDir(), 'export'));  // where exportToQuicktime writes without a destination
-  const quicktime = g.exporter!.exportToQuicktime as (...a: unknown[]) => boolean;
-  add('exporter', {
+  const quicktime = (...a: unknown[]): boolean => (g.exporter!.exportToQuicktime as (...x: unknown[]) => boolean)(...a);
+  add('exporter', () => ({
     getExportDir: def('exporter', 'getExportDir', '', () => exportDir()),
     cleanExportDir: def('exporter', 'cleanExportDir', '', (): void => { /* nothing kept between exports */ }),
     exportMovie: def('exporter', 'exportMovie', 'any?', (o?: unknown) => {
@@ -513,7 +524,7 @@ export function completeGlobals(ctx: DomContext, g: Record<string, Api>, recorde
     }),
     exportGIF: stub('exporter', 'exportGIF', 'any?', () => false),
     exportOGLToQuicktime: stub('exporter', 'exportOGLToQuicktime', 'String,String,int?,int?,int?,int?', () => false),
-  });
+  }));
 
   // ---- render: settings are kept; a render emits frameReady / renderFinished for the frames asked ----
   const renderState = { resX: 0, resY: 0, bg: null as unknown, combine: [false, false], field: 0, display: '', white: false, write: true, crop: false, cancelled: false };
@@ -525,7 +536,7 @@ export function completeGlobals(ctx: DomContext, g: Record<string, Api>, recorde
     for (let f = from; f <= to && !renderState.cancelled; f++) (frameReady.emit as (...a: unknown[]) => void)(f, null);
     (renderFinished.emit as () => void)();
   };
-  add('render', {
+  add('render', () => ({
     frameReady, nodeFrameReady, renderFinished,
     setResolution: def('render', 'setResolution', 'int,int', (x: number, y: number): void => { renderState.resX = x; renderState.resY = y; }),
     setResolutionName: def('render', 'setResolutionName', 'String', (n: string): void => { const r = NAMED[n]; if (r) { renderState.resX = r[0]; renderState.resY = r[1]; } }),
@@ -541,12 +552,12 @@ export function completeGlobals(ctx: DomContext, g: Record<string, Api>, recorde
     renderNodes: stub('render', 'renderNodes', 'any,int,int'),
     cancelRender: def('render', 'cancelRender', '', (): void => { renderState.cancelled = true; }),
     disconnect: def('render', 'disconnect', '', (): void => { for (const s of [frameReady, nodeFrameReady, renderFinished]) (s.disconnect as () => void)(); }),
-  });
+  }));
 
   // ---- Timeline: layers are the drawing and peg nodes, in node order ----
   const layers = () => descendantsOf(scene, ROOT).filter((p) => ['READ', 'PEG'].includes(nodeOf(p)!.type));
   const markers: Array<{ frame: number; length: number; type: string; note: string }> = [];
-  add('Timeline', {
+  add('Timeline', () => ({
     numLayers: def('Timeline', 'numLayers', '', () => layers().length),
     layerToNode: def('Timeline', 'layerToNode', 'int', (i: number) => layers()[i] ?? ''),
     layerIsNode: def('Timeline', 'layerIsNode', 'int', (i: number) => layers()[i] !== undefined),
@@ -603,26 +614,26 @@ export function completeGlobals(ctx: DomContext, g: Record<string, Api>, recorde
       m.type = type;
       return true;
     }),
-  });
+  }));
 
   // ---- System ----
-  add('System', { processOneEvent: def('System', 'processOneEvent', '', (): void => { /* events run on Node's loop between calls */ }) });
+  add('System', () => ({ processOneEvent: def('System', 'processOneEvent', '', (): void => { /* events run on Node's loop between calls */ }) }));
 
   // ---- specialFolders: a simulated installation under the application path ----
-  const sf = g.specialFolders!;
   const app = host.applicationPath;
   const extra: Record<string, string> = {
     bin32: app, database: path.join(app, 'database'), etc: path.join(app, 'etc'), htmlHelp: path.join(app, 'help'), lang: path.join(app, 'lang'),
     legacyPlugins: path.join(app, 'plugins', 'legacy'), library: path.join(app, 'library'), platform: app, plugins: path.join(app, 'plugins'),
     root: app, templateLibrary: path.join(app, 'library', 'templates'),
   };
-  for (const [k, v] of Object.entries(extra)) if (!(k in sf)) Object.defineProperty(sf, k, { enumerable: true, get: () => slash(v) });
-  if (!('userConfig' in sf)) Object.defineProperty(sf, 'userConfig', { enumerable: true, get: () => slash(String(sf.config)) });
-  if (!('userLayouts' in sf)) Object.defineProperty(sf, 'userLayouts', { enumerable: true, get: () => slash(path.join(String(sf.config), 'layouts')) });
+  extend('specialFolders', (sf) => {
+    for (const [k, v] of Object.entries(extra)) if (!(k in sf)) Object.defineProperty(sf, k, { enumerable: true, get: () => slash(v) });
+    if (!('userConfig' in sf)) Object.defineProperty(sf, 'userConfig', { enumerable: true, get: () => slash(String(sf.config)) });
+    if (!('userLayouts' in sf)) Object.defineProperty(sf, 'userLayouts', { enumerable: true, get: () => slash(path.join(String(sf.config), 'layouts')) });
+  });
 
   // ---- about ----
-  const about = g.about!;
-  add('about', {
+  add('about', (about) => ({
     advanced: false, essentials: false, stage: false, storyboard: false, macIntelArch: about.macArch === true && process.arch === 'x64', macPpcArch: false,
     binaryPath: about.applicationPath, resourcesPath: slash(path.join(app, 'resources')),
     isControlCenterApp: def('about', 'isControlCenterApp', '', () => false),
@@ -637,12 +648,12 @@ export function completeGlobals(ctx: DomContext, g: Record<string, Api>, recorde
     isStageAdvanced: def('about', 'isStageAdvanced', '', () => false),
     isStageEssentials: def('about', 'isStageEssentials', '', () => false),
     isXsheetMode: def('about', 'isXsheetMode', '', () => false),
-  });
+  }));
 
   // ---- Action: Harmony's menu and toolbar actions ----
   const ACTIONS = ['onActionSave()', 'onActionSaveAll()', 'onActionNewDrawing()', 'onActionSelectAll()', 'onActionDeselectAll()', 'onActionUndo()', 'onActionRedo()'];
   const performed: string[] = [];
-  add('Action', {
+  add('Action', () => ({
     getActionList: def('Action', 'getActionList', 'String', () => ACTIONS.slice()),
     getResponderList: def('Action', 'getResponderList', '', () => ['sceneUI', 'Node View', 'Timeline', 'Drawing']),
     validate: def('Action', 'validate', 'String,String?', (a: string) => ({ isValid: ACTIONS.includes(a), enabled: ACTIONS.includes(a), checked: false })),
@@ -654,18 +665,18 @@ export function completeGlobals(ctx: DomContext, g: Record<string, Api>, recorde
       else recorder?.record?.('stub', `Action.perform("${a}")`);
     }),
     performForEach: def('Action', 'performForEach', 'String,String', (a: string): void => { (g.Action!.perform as (x: string) => void)(a); }),
-  });
+  }));
 
   // ---- view ----
-  add('view', {
+  add('view', () => ({
     column: def('view', 'column', 'String', () => ''),
     viewPosition: def('view', 'viewPosition', 'String', (v: string) => (v === 'View0' ? { x: 0, y: 0, width: 800, height: 600 } : null)),
     currentToolManager: stub('view', 'currentToolManager', 'any?', () => null),
     refreshViews: def('view', 'refreshViews', '', (): void => { /* nothing is drawn */ }),
-  });
+  }));
 
   // ---- sound ----
-  add('sound', {
+  add('sound', () => ({
     soundReady: signal(),
     getSoundtrack: def('sound', 'getSoundtrack', 'int,int', () => (g.sound!.getSoundtrackAll as () => unknown)()),
     copy: stub('sound', 'copy', 'any,any', () => false),
@@ -674,5 +685,6 @@ export function completeGlobals(ctx: DomContext, g: Record<string, Api>, recorde
     setChannelSize: stub('sound', 'setChannelSize', 'int'),
     setFrameRate: stub('sound', 'setFrameRate', 'double'),
     setSampleRate: stub('sound', 'setSampleRate', 'int'),
-  });
+  }));
+  return extenders;
 }
