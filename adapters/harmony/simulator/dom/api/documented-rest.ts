@@ -9,6 +9,7 @@ import path from 'node:path';
 import { hostObject, native } from '../coerce.ts';
 import { addNode, childrenOf, descendantsOf, isGroupPath } from '../graph.ts';
 import { recordedStub, type CallRecorder } from '../modelling.ts';
+import { compositionLayers } from './composition.ts';
 import { ROOT } from '../model.ts';
 import { createDrawing, setEntry } from '../timeline.ts';
 import type { DomContext } from './context.ts';
@@ -554,8 +555,8 @@ export function globalExtensions(ctx: DomContext, g: Record<string, Api>, record
     disconnect: def('render', 'disconnect', '', (): void => { for (const s of [frameReady, nodeFrameReady, renderFinished]) (s.disconnect as () => void)(); }),
   }));
 
-  // ---- Timeline: layers are the drawing and peg nodes, in node order ----
-  const layers = () => descendantsOf(scene, ROOT).filter((p) => ['READ', 'PEG'].includes(nodeOf(p)!.type));
+  // ---- Timeline: the layers are the composition order of the first display ----
+  const layers = () => compositionLayers(ctx, descendantsOf(scene, ROOT).find((p) => nodeOf(p)!.type === 'DISPLAY') ?? '').map((l) => l.node);
   const markers: Array<{ frame: number; length: number; type: string; note: string }> = [];
   add('Timeline', () => ({
     numLayers: def('Timeline', 'numLayers', '', () => layers().length),
