@@ -86,7 +86,7 @@ export const PROCESS_ENUMS = {
   FailedToStart: 0, Crashed: 1, Timedout: 2, ReadError: 3, WriteError: 4, UnknownError: 5,
 } as const;
 
-export function createQProcess(scope: QtScope) {
+export function createQProcess(scope: QtScope): object {
   class QProcess {
     static readonly NotRunning = 0; static readonly Running = 2;
     static readonly SeparateChannels = 0; static readonly MergedChannels = 1;
