@@ -16,7 +16,7 @@ import { AfanasyClient, FarmConnectionError, FarmNoReplyError, FarmTimeoutError,
 import { setTimeout as sleep } from 'node:timers/promises';
 import { AWAITING, ProductStore, type VersionWriter } from '../../../kit/store/index.ts';
 import { JsonJournal } from '../../../kit/journal.ts';
-import { checkFrames, expectedFrames, type WriteOutput } from './batch-render.ts';
+import { checkFrames, expectedFrames, renderOnlyArgs, type WriteOutput } from './batch-render.ts';
 
 export interface FarmRenderRequest {
   hub: HubServices;
@@ -71,7 +71,9 @@ export async function submitFarmRender(req: FarmRenderRequest): Promise<FarmSubm
   await extractZip(req.workfileZip, workDir);
   const xstage = path.join(workDir, `${req.versionName}.xstage`);
   await fsp.access(xstage).catch(() => { throw new Error(`the published workfile ${req.workfileZip} has no ${req.versionName}.xstage`); });
-  const cmd = [req.command.command, ...req.command.prefix, '-batch', '-frames', '@#@', '@#@', xstage].map(quote).join(' ');
+  // The job renders this instance's WRITE node only (Harmony renders every enabled one otherwise).
+  const only = await renderOnlyArgs(workDir, [req.write.path]);
+  const cmd = [req.command.command, ...req.command.prefix, '-batch', '-frames', '@#@', '@#@', ...only, xstage].map(quote).join(' ');
   const name = jobName(`${req.product} v${String(req.writer.version).padStart(3, '0')}`);
   const job = new JobBuilder(name)
     .description(`dcc-kit publish ${req.runId}: ${req.write.path} of ${req.workfileZip}`)
