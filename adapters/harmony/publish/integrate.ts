@@ -62,7 +62,7 @@ export const submitFarm: PublishPlugin = {
     const writer = await d.store.reserve({ folder: rec.folder, product: inst.name, productType: inst.productType });
     try {
       const sub = await submitFarmRender({
-        hub: d.hub, runId: d.runId, settings: { host: a.host, port: a.port, user: a.user, hostName: a.hostName, timeoutMs: a.timeout, maxTasks: d.config.farm.maxTasks },
+        hub: d.hub, runId: d.runId, settings: { host: a.host, port: a.port, user: a.user, hostName: a.hostName, timeoutMs: a.timeout, maxTasks: d.config.farm.maxTasks, maxFrames: d.context.maxFrames },
         writer, workfileZip: zip, versionName: d.scene.versionName, write, frames: d.scene.settings.frames,
         firstFrame: c.frameStart - c.handleStart,
         command: await harmonyBatchCommand(d.config.harmony.executable, d.simulate || d.scene.versionInfo.includes('dcc-kit simulator')),
