@@ -177,7 +177,7 @@ async function watch(hub: HubServices, wait: FarmWait, writer: VersionWriter, cl
     await writer.addFiles('png', 'png', frames.map((f) => ({ source: f.file, path: `${writer.product}.${pad4(wait.firstFrame + f.frame - 1)}.png` })),
       { frameStart: wait.firstFrame, frameEnd: wait.firstFrame + wait.frames - 1, tags: ['review'] });
     await fsp.rm(wait.workDir, { recursive: true, force: true });
-    await writer.commit({ source: wait.source, context: wait.context, data: { farm: { jobId: wait.jobId, name: wait.name } } });
+    await writer.commit({ source: wait.source, context: wait.context, data: { farm: { jobId: wait.jobId, serial: wait.serial, name: wait.name, server: `${wait.settings.host}:${wait.settings.port}` } } });
     hub.log.info(`publish ${wait.runId}: farm job ${wait.jobId} done; ${product} v${writer.version} integrated`);
     hub.emit('publish.farm', { ...base, state: 'integrated', path: writer.dir });
   } catch (err) {

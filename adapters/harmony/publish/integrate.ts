@@ -70,7 +70,7 @@ export const submitFarm: PublishPlugin = {
       });
       instanceData(inst).farmJob = { id: sub.jobId, serial: sub.serial, name: sub.name };
       const farmJobs = ((ctx.data.farmJobs ??= []) as unknown[]);
-      farmJobs.push({ product: `${rec.folder}/${inst.name}`, version: writer.version, jobId: sub.jobId, name: sub.name });
+      farmJobs.push({ product: `${rec.folder}/${inst.name}`, version: writer.version, jobId: sub.jobId, serial: sub.serial, name: sub.name, path: writer.dir });
       log.info(`farm job ${sub.jobId} "${sub.name}" renders ${zip}; ${rec.folder}/${inst.name} v${writer.version} is integrated when it is done`);
     } catch (err) {
       await writer.abort().catch(() => {});
