@@ -98,6 +98,7 @@ export const APP_JS = `
   // they wait in "early" and are shown when it appears.
   var early = {};
   var running = {};
+  var ended = {};
   function runsBox() {
     var box = document.getElementById('publish-runs');
     var main = document.getElementById('main');
@@ -126,7 +127,8 @@ export const APP_JS = `
     if (area && box) area.querySelectorAll('.publish-run').forEach(function (run) {
       var id = run.getAttribute('data-run');
       box.insertBefore(run, box.firstChild);
-      running[id] = true;
+      // Its events may have been shown while it settled in #publish-area, its end included.
+      if (!ended[id]) running[id] = true;
       var waiting = early[id] || [];
       delete early[id];
       waiting.forEach(function (d) { renderPublish(run, d); });
@@ -183,6 +185,7 @@ export const APP_JS = `
       summary.textContent = outcome(d.report);
       run.querySelector('button.dismiss').hidden = false;
       delete running[d.runId];
+      ended[d.runId] = true;
       syncPublishButton();
       refresh('products');
     }

@@ -51,10 +51,17 @@ function versionState(dir: string): 'complete' | 'waiting' | 'gone' {
   return fs.existsSync(dir) ? 'waiting' : 'gone';
 }
 
-function resultLine(r: PluginResult): string {
-  const mark = r.skipped ? '-' : r.success ? 'ok' : 'FAILED';
+/**
+ * One plugin result as a line. With --repair, a validator that failed and has a repair is "found" (the
+ * repair follows, then the validator runs again): only what stays failed is FAILED. A repair's line shows
+ * every change it made.
+ */
+export function resultLine(r: PluginResult, repairing = false): string {
+  const toRepair = repairing && !r.success && r.repairable && r.stage === 'validate';
+  const mark = r.skipped ? '-' : r.success ? (r.plugin.endsWith('(repair)') ? 'fixed' : 'ok') : toRepair ? 'found' : 'FAILED';
   const who = r.instance ? ` [${r.instance}]` : '';
-  const detail = r.success ? (r.records.at(-1)?.msg ? `: ${r.records.at(-1)!.msg}` : '') : `: ${r.error?.message}`;
+  const said = r.plugin.endsWith('(repair)') ? r.records.map((x) => x.msg).join('; ') : r.records.at(-1)?.msg;
+  const detail = r.success ? (said ? `: ${said}` : '') : `: ${r.error?.message}${toRepair ? ' (repairing)' : ''}`;
   return `${mark.padEnd(6)} ${r.plugin}${who} (${r.duration} ms)${detail}`;
 }
 
@@ -92,7 +99,7 @@ export const publishCommand: CliCommand = {
           const { event: _e, session: _s, ...rest } = e;
           print(ctx, JSON.stringify(rest));
         } else if (e.type === 'result') {
-          print(ctx, resultLine(e.result as PluginResult));
+          print(ctx, resultLine(e.result as PluginResult, Boolean(values.repair)));
         } else if (e.type === 'progress' && ctx.interactive) {
           ctx.stderr.write(`\r${String(e.plugin)}${e.instance ? ` [${e.instance}]` : ''}: ${Math.round((e.fraction as number) * 100)}%  \x1b[K`);
         }

@@ -30,7 +30,7 @@ export const validateSceneSettings: PublishPlugin = {
     checkFrameCount(d.context.context, { maxFrames: d.context.maxFrames, source: d.context.maxFramesSource }, d.context.sources);
     const r = await d.hub.call(d.session.id, { request: 'dcckit.publish.applySettings', args: expectedSettings(d.context.context) }) as { changed: { key: string; from: unknown; to: unknown }[]; settings: typeof d.scene.settings };
     d.scene.settings = r.settings;
-    for (const c of r.changed) log.info(`${c.key}: ${JSON.stringify(c.from)} -> ${JSON.stringify(c.to)}`);
+    log.info(r.changed.length ? r.changed.map((c) => `${c.key}: ${JSON.stringify(c.from)} -> ${JSON.stringify(c.to)}`).join(', ') : 'nothing to change');
   },
 };
 
