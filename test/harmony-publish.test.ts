@@ -103,8 +103,9 @@ test('a farm render instance submits one Afanasy job rendering the PUBLISHED wor
   const { AfanasyDouble } = await import('./support/afanasy-double.ts');
   const { spawnSync } = await import('node:child_process');
   const commands: string[] = [];
+  // Tasks run when the test says so (runUntilIdle), after the publish: the double runs them synchronously in
+  // this process, which also hosts the hub.
   const farm = await AfanasyDouble.start({
-    autoRunMs: 50,
     runTask: (task) => {
       commands.push(task.command);
       const r = spawnSync('/bin/sh', ['-c', task.command], { encoding: 'utf8' });
@@ -127,6 +128,7 @@ test('a farm render instance submits one Afanasy job rendering the PUBLISHED wor
   const submitted = farm.requests.map((r) => r.body as { job?: { name: string; blocks: { name: string }[] } }).find((b) => b?.job)!.job!;
   t.is(submitted.name, 'shots/sh010/renderFarm v001');
   t.deepEqual(submitted.blocks.map((b) => b.name), ['renderFarm']);
+  farm.runUntilIdle();
   await until(() => rig.events.some((e) => e.event === 'publish.farm' && e.jobId === jobs[0]!.jobId), PATIENCE_MS * 2, 'the farm job to be integrated');
   const done = rig.events.find((e) => e.event === 'publish.farm')!;
   t.is(done.state, 'integrated', JSON.stringify(done));
@@ -163,9 +165,9 @@ test('the farm server going away while it renders does not cost the render: the 
   const report = await publish(rig, { repair: true });
   t.true(report.success, JSON.stringify(report.results.filter((r) => !r.success)));
   const version = path.join(rig.config.publish.root, 'shots/sh010/renderFarm/v001');
-  // afserver goes down (jobs are kept in its database) for longer than a poll, then comes back.
+  // afserver goes down (jobs are kept in its database) until the hub's poll has found it gone, then comes back.
   await farm.close();
-  await new Promise((r) => setTimeout(r, 2600));
+  await until(() => rig.logs.some((l) => /^warn: farm: still waiting for farm job \d+/.test(l)), PATIENCE_MS * 2, 'the hub to find the farm server gone');
   t.false(rig.events.some((e) => e.event === 'publish.farm'), 'no verdict while the server is away');
   t.true(fs.existsSync(version), 'the reserved version is kept');
   await farm.restart();
