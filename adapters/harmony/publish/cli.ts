@@ -92,6 +92,8 @@ export const publishCommand: CliCommand = {
       const consider = (e: Record<string, unknown>) => {
         if (e.runId !== runId) return;
         if (e.event === 'publish.farm') {
+          // Seen in the store first (a restarted hub), its event may follow: said once.
+          if (farm.has(e.jobId as number)) return;
           farm.set(e.jobId as number, e);
           if (json) print(ctx, JSON.stringify({ type: 'farm', ...e, event: undefined }));
           else print(ctx, e.state === 'integrated' ? `ok     farm job ${e.jobId}: ${e.product} v${e.version} integrated` : `FAILED farm job ${e.jobId}: ${(e.error as { message: string }).message}`);
