@@ -11,9 +11,6 @@ import { PATIENCE_MS } from './support/patience.ts';
 import { page } from '../kit/web/views.ts';
 import { Html } from '../kit/web/html.ts';
 
-/** A CLI run may take long on a busy machine: killed only after twice the suite's patience. */
-const SLOW = { timeout: PATIENCE_MS * 2 };
-
 interface Launched { pid: number; session: { id: string } }
 
 test('two shots, one Harmony each: sessions shows folder/task/workfile; create in a shot folder picks its session; elsewhere the error lists both', async (t) => {
@@ -29,33 +26,33 @@ test('two shots, one Harmony each: sessions shows folder/task/workfile; create i
     fs.mkdirSync(dir, { recursive: true });
     fs.writeFileSync(path.join(dir, '.dcckitrc'), `context:\n  folder: shots/${name}\n  task: anim\n`);
     shots[name] = dir;
-    launched[name] = await sb.json<Launched>(['launch', 'harmony', '--simulate', '--timeout', String(PATIENCE_MS), '--json'], { ...SLOW, cwd: dir });
+    launched[name] = await sb.json<Launched>(['launch', 'harmony', '--simulate', '--timeout', String(PATIENCE_MS), '--json'], { cwd: dir });
     const pid = launched[name]!.pid;
     t.teardown(() => { try { process.kill(pid, 'SIGKILL'); } catch { /* gone */ } });
   }
 
-  const list = await sb.json<Array<{ id: string; folder: string; task: string; workfile: string }>>(['sessions', '--json'], SLOW);
+  const list = await sb.json<Array<{ id: string; folder: string; task: string; workfile: string }>>(['sessions', '--json']);
   const byId = new Map(list.map((s) => [s.id, s]));
   t.like(byId.get(launched.sh010!.session.id), { folder: 'shots/sh010', task: 'anim', workfile: path.join(shots.sh010!, 'sh010_anim_v001.zip') });
   t.like(byId.get(launched.sh020!.session.id), { folder: 'shots/sh020', task: 'anim', workfile: path.join(shots.sh020!, 'sh020_anim_v001.zip') });
-  const tableOut = await sb.run(['sessions'], SLOW);
+  const tableOut = await sb.run(['sessions']);
   t.regex(tableOut.stdout, /FOLDER\s+TASK\s+WORKFILE/);
   t.regex(tableOut.stdout, new RegExp(`${launched.sh020!.session.id}\\s+harmony\\s+\\d+\\s+shots/sh020\\s+anim\\s+sh020_anim_v001\\.zip`));
 
-  const inShot = await sb.run(['create', 'render', 'Main'], { ...SLOW, cwd: shots.sh020 });
+  const inShot = await sb.run(['create', 'render', 'Main'], { cwd: shots.sh020 });
   t.is(inShot.code, 0, inShot.stderr);
   t.regex(inShot.stdout, /created renderMain \(render\) as Top\/renderMain for shots\/sh020 \/ anim/);
-  const instances = await sb.json<{ instances: unknown[] }>(['create', 'list', '--json', '--session', launched.sh010!.session.id], SLOW);
+  const instances = await sb.json<{ instances: unknown[] }>(['create', 'list', '--json', '--session', launched.sh010!.session.id]);
   t.deepEqual(instances.instances, [], 'the other shot\'s scene is untouched');
 
-  const elsewhere = await sb.run(['create', 'render', 'Main'], SLOW);
+  const elsewhere = await sb.run(['create', 'render', 'Main']);
   t.is(elsewhere.code, 1);
   t.regex(elsewhere.stderr, /2 Harmony sessions are connected: choose one with --session, or run the command in the shot's folder/);
   t.regex(elsewhere.stderr, new RegExp(`${launched.sh010!.session.id.slice(0, 8)} shots/sh010/anim sh010_anim_v001\\.zip`));
   t.regex(elsewhere.stderr, new RegExp(`${launched.sh020!.session.id.slice(0, 8)} shots/sh020/anim sh020_anim_v001\\.zip`));
-  const save = await sb.run(['workfile', 'save'], SLOW);
+  const save = await sb.run(['workfile', 'save']);
   t.regex(save.stderr, /shots\/sh010\/anim sh010_anim_v001\.zip/);
-  const saveInShot = await sb.run(['workfile', 'save'], { ...SLOW, cwd: shots.sh010 });
+  const saveInShot = await sb.run(['workfile', 'save'], { cwd: shots.sh010 });
   t.is(saveInShot.code, 0, saveInShot.stderr);
   t.regex(saveInShot.stdout, /saved .*sh010_anim_v001\.zip/);
 });

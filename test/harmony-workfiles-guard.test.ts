@@ -17,9 +17,6 @@ import { readOrigin, writeOrigin } from '../adapters/harmony/workfiles/origin.ts
 import { simEnv, startSim, until } from './support/harmony.ts';
 import { PATIENCE_MS } from './support/patience.ts';
 
-/** A CLI run may take long on a busy machine: killed only after twice the suite's patience. */
-const SLOW = { timeout: PATIENCE_MS * 2 };
-
 interface Launched { pid: number; session: { id: string } }
 
 /** The node names of the Top group in the scene an archive holds. */
@@ -43,33 +40,33 @@ test('two sessions saving to one archive: each is refused naming the other; --fo
   const kill: number[] = [];
   t.teardown(() => { for (const pid of kill) try { process.kill(pid, 'SIGKILL'); } catch { /* gone */ } });
 
-  const a = await sb.json<Launched>(['launch', 'harmony', path.join(shots, 'sh010_anim_v007.zip'), '--simulate', '--timeout', String(PATIENCE_MS), '--json'], SLOW);
+  const a = await sb.json<Launched>(['launch', 'harmony', path.join(shots, 'sh010_anim_v007.zip'), '--simulate', '--timeout', String(PATIENCE_MS), '--json']);
   kill.push(a.pid);
-  const up = await sb.run(['workfile', 'save', '--version-up', '--session', a.session.id], { ...SLOW, cwd: shots });
+  const up = await sb.run(['workfile', 'save', '--version-up', '--session', a.session.id], { cwd: shots });
   t.is(up.code, 0, up.stderr);
   t.true(fs.existsSync(v008));
-  const b = await sb.json<Launched>(['launch', 'harmony', v008, '--simulate', '--timeout', String(PATIENCE_MS), '--json'], SLOW);
+  const b = await sb.json<Launched>(['launch', 'harmony', v008, '--simulate', '--timeout', String(PATIENCE_MS), '--json']);
   kill.push(b.pid);
 
   const add = async (s: Launched, name: string) => {
-    const r = await sb.run(['call', s.session.id, '--script', `node.add('Top', '${name}', 'PEG', 0, 0, 0)`], SLOW);
+    const r = await sb.run(['call', s.session.id, '--script', `node.add('Top', '${name}', 'PEG', 0, 0, 0)`]);
     t.is(r.code, 0, r.stderr);
   };
   await add(a, 'fromA');
   await add(b, 'fromB');
   const before = await fsp.readFile(v008);
 
-  const saveA = await sb.run(['workfile', 'save', '--session', a.session.id], { ...SLOW, cwd: shots });
+  const saveA = await sb.run(['workfile', 'save', '--session', a.session.id], { cwd: shots });
   t.is(saveA.code, 1, saveA.stdout);
   t.regex(saveA.stderr, new RegExp(`sh010_anim_v008\\.zip is also the workfile of session ${b.session.id.slice(0, 8)} \\(pid ${b.pid}, [^)]*sh010_anim_v008[^)]*\\) of user \\S+ on host \\S+`));
   t.regex(saveA.stderr, /Nothing was saved\. Choose: save as a new version \(dcc-kit workfile save --version-up[\s\S]*dcc-kit workfile save --force/);
-  const saveB = await sb.run(['workfile', 'save', '--session', b.session.id], { ...SLOW, cwd: shots });
+  const saveB = await sb.run(['workfile', 'save', '--session', b.session.id], { cwd: shots });
   t.is(saveB.code, 1);
   t.regex(saveB.stderr, new RegExp(`is also the workfile of session ${a.session.id.slice(0, 8)} \\(pid ${a.pid}`));
   t.true((await fsp.readFile(v008)).equals(before), 'refused saves leave the archive as it was');
 
   // B chooses to overwrite.
-  const forced = await sb.run(['workfile', 'save', '--force', '--session', b.session.id], { ...SLOW, cwd: shots });
+  const forced = await sb.run(['workfile', 'save', '--force', '--session', b.session.id], { cwd: shots });
   t.is(forced.code, 0, forced.stderr);
   const afterB = await nodesIn(v008, sb.dir);
   t.true(afterB.includes('Top/fromB'));
@@ -77,20 +74,20 @@ test('two sessions saving to one archive: each is refused naming the other; --fo
 
   // B closes; A is alone on v008 now, but v008 is not what A last matched: refused, naming B's save.
   process.kill(b.pid, 'SIGKILL');
-  const connected = async () => (await sb.json<Array<{ id: string; connected: boolean }>>(['sessions', '--json'], SLOW)).some((s) => s.id === b.session.id && s.connected);
+  const connected = async () => (await sb.json<Array<{ id: string; connected: boolean }>>(['sessions', '--json'])).some((s) => s.id === b.session.id && s.connected);
   for (let waited = 0; await connected(); waited++) t.true(waited < 500, 'the hub never noticed that B is gone');
-  const again = await sb.run(['workfile', 'save', '--session', a.session.id], { ...SLOW, cwd: shots });
+  const again = await sb.run(['workfile', 'save', '--session', a.session.id], { cwd: shots });
   t.is(again.code, 1);
   t.true((await nodesIn(v008, sb.dir)).includes('Top/fromB'));
   t.regex(again.stderr, /sh010_anim_v008\.zip changed on disk since this scene was opened from it or last saved it \([^)]+\)\. It was written at \S+ by session [0-9a-f]{8} \(pid \d+/);
 
   // A keeps both instead: a new version.
-  const keep = await sb.run(['workfile', 'save', '--version-up', '--session', a.session.id], { ...SLOW, cwd: shots });
+  const keep = await sb.run(['workfile', 'save', '--version-up', '--session', a.session.id], { cwd: shots });
   t.is(keep.code, 0, keep.stderr);
   t.true((await nodesIn(path.join(shots, 'sh010_anim_v009.zip'), sb.dir)).includes('Top/fromA'));
   t.true((await nodesIn(v008, sb.dir)).includes('Top/fromB'));
   // And a save to v009 (its own, unchanged since) goes through.
-  const plain = await sb.run(['workfile', 'save', '--session', a.session.id], { ...SLOW, cwd: shots });
+  const plain = await sb.run(['workfile', 'save', '--session', a.session.id], { cwd: shots });
   t.is(plain.code, 0, plain.stderr);
 });
 

@@ -10,9 +10,6 @@ import path from 'node:path';
 import { sandbox } from './support/cli.ts';
 import { PATIENCE_MS } from './support/patience.ts';
 
-/** A CLI run may take long on a busy machine: killed only after twice the suite's patience. */
-const SLOW = { timeout: PATIENCE_MS * 2 };
-
 test('web.port held by a plain server: hub start, launch, hub status and ui name the port and web.port', async (t) => {
   const holder = net.createServer((s) => s.destroy());
   await new Promise<void>((resolve) => holder.listen(0, '127.0.0.1', resolve));
@@ -24,25 +21,25 @@ test('web.port held by a plain server: hub start, launch, hub status and ui name
   fs.writeFileSync(rc, `web:\n  enabled: true\n  port: ${port}\n`);
   const taken = new RegExp(`the web page's port ${port} \\(web\\.port\\) is taken by another program: free it, or change web\\.port in ${rc.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} \\(0 picks a free port\\)`);
 
-  const started = await sb.run(['hub', 'start'], SLOW);
+  const started = await sb.run(['hub', 'start']);
   t.is(started.code, 0, started.stderr);
   t.regex(started.stdout, /hub started/);
   t.regex(started.stderr, /the hub runs, but without its web page/);
   t.regex(started.stderr, taken);
 
-  const status = await sb.run(['hub', 'status'], SLOW);
+  const status = await sb.run(['hub', 'status']);
   t.is(status.code, 0);
   t.regex(status.stdout, /web page\s+not served: the web page's port \d+ \(web\.port\) is taken/);
-  const json = await sb.json<{ web: { error: string } }>(['hub', 'status', '--json'], SLOW);
+  const json = await sb.json<{ web: { error: string } }>(['hub', 'status', '--json']);
   t.regex(json.web.error, taken);
 
-  const ui = await sb.run(['ui', '--url'], SLOW);
+  const ui = await sb.run(['ui', '--url']);
   t.is(ui.code, 1);
   t.regex(ui.stderr, taken);
   t.notRegex(ui.stderr, /web\.enabled/);
 
-  t.is((await sb.run(['hub', 'stop'], SLOW)).code, 0);
-  const launched = await sb.run(['launch', 'harmony', '--simulate', '--timeout', String(PATIENCE_MS), '--json'], SLOW);
+  t.is((await sb.run(['hub', 'stop'])).code, 0);
+  const launched = await sb.run(['launch', 'harmony', '--simulate', '--timeout', String(PATIENCE_MS), '--json']);
   t.is(launched.code, 0, launched.stderr);
   t.teardown(() => { try { process.kill((JSON.parse(launched.stdout) as { pid: number }).pid, 'SIGKILL'); } catch { /* gone */ } });
   t.regex(launched.stderr, taken);
@@ -53,8 +50,8 @@ test('a free web.port: hub status shows the page\'s address and hub start says n
   const sb = sandbox();
   t.teardown(() => sb.cleanup());
   fs.writeFileSync(path.join(sb.env.HOME!, '.dcckitrc'), 'web:\n  enabled: true\n  port: 0\n');
-  const started = await sb.run(['hub', 'start'], SLOW);
+  const started = await sb.run(['hub', 'start']);
   t.is(started.code, 0);
   t.is(started.stderr, '');
-  t.regex((await sb.run(['hub', 'status'], SLOW)).stdout, /web page\s+http:\/\/127\.0\.0\.1:\d+\/ \(open it with dcc-kit ui\)/);
+  t.regex((await sb.run(['hub', 'status'])).stdout, /web page\s+http:\/\/127\.0\.0\.1:\d+\/ \(open it with dcc-kit ui\)/);
 });

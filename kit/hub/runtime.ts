@@ -17,6 +17,8 @@ export interface RuntimeInfo {
   socket?: string;
   /** The web page (web.enabled): the port it serves on, or why it could not start (e.g. its port is taken). */
   web?: { port: number } | { error: string };
+  /** The dcc-kit installation (package folder) the hub runs from. */
+  root?: string;
 }
 
 export interface HubPaths {
