@@ -1,12 +1,12 @@
 """The hub client: connect out, say hello, serve requests, reconnect.
 
-Threads (all daemon, none touches hou):
+Threads (all daemon, none touches the DCC API):
   dcckit-hub-client      connects, reads and decodes frames, answers ping;
   dcckit-hub-writer      one per connection, sends queued frames;
   dcckit-request-<id>    one per request in flight, waits (bounded) for the
                          main thread to run the handler, then queues the reply.
 The client never listens on a socket. The token goes into the hello frame and
-nowhere else (no log line, no hou.session, no file).
+nowhere else (no log line, no DCC session variable, no file).
 """
 
 import itertools
@@ -16,7 +16,8 @@ import socket
 import threading
 import time
 
-from . import endpoint, framing, handlers, log, replies
+from . import endpoint, framing, log, replies
+from .host import lookup
 from .connection import Connection
 
 THREAD_NAME = "dcckit-hub-client"
@@ -72,9 +73,12 @@ class ClientThread(threading.Thread):
 
 
 class Client:
-    def __init__(self, dispatcher, host_info):
+    """host: a dcckit_client.host.Host (the DCC's name, info and requests)."""
+
+    def __init__(self, dispatcher, host):
         self.dispatcher = dispatcher
-        self.host_info = host_info
+        self.host = host
+        self.host_info = host.info
         self.thread = ClientThread(self)
         self._stopping = threading.Event()
         self._lock = threading.Lock()
@@ -187,8 +191,8 @@ class Client:
             if error is not None or not isinstance(message.get("result"), dict):
                 error = error if isinstance(error, dict) else {}
                 self._report_outage(
-                    "the hub on port %d refused this Houdini: %s: %s; retrying"
-                    % (target.port, error.get("name", "Error"), error.get("message", "no reason given"))
+                    "the hub on port %d refused this %s: %s: %s; retrying"
+                    % (target.port, self.host.display_name, error.get("name", "Error"), error.get("message", "no reason given"))
                 )
                 connection.close()
                 return
@@ -223,11 +227,14 @@ class Client:
 
     def _send_hello(self, connection, target, on_reply):
         version, scene = self.host_info.snapshot()
-        args = {"protocol": PROTOCOL, "token": target.token, "role": "dcc", "dcc": "houdini", "pid": os.getpid()}
+        args = {"protocol": PROTOCOL, "token": target.token, "role": "dcc", "dcc": self.host.dcc, "pid": os.getpid()}
         if version is not None:
             args["version"] = version
         if scene is not None:
             args["scene"] = scene
+        extra = self.host.hello_extra() if self.host.hello_extra else None
+        if extra:
+            args.update(extra)
         with self._lock:
             message_id = next(self._ids)
             self._pending[message_id] = on_reply
@@ -235,7 +242,7 @@ class Client:
         return scene
 
     def _report_scene_if_changed(self, hello_scene):
-        # A scene event between the hello and its answer could not be sent (Houdini loads the scene
+        # A scene event between the hello and its answer could not be sent (Houdini, for one, loads the scene
         # given on its command line right after pythonrc.py): catch up so the hub does not keep the old one.
         _, scene = self.host_info.snapshot()
         if scene is not None and scene != hello_scene:
@@ -277,8 +284,8 @@ class Client:
         if name is None:
             kind = "function/script (AYON-style)" if ("function" in message or "script" in message) else "unrecognised"
             error = UnsupportedMessageError(
-                "this Houdini serves named requests only ({message_id, request, args}); "
-                "a %s message is not accepted" % kind
+                "this %s serves named requests only ({message_id, request, args}); "
+                "a %s message is not accepted" % (self.host.display_name, kind)
             )
             connection.send_frame(replies.error_frame(message_id, error))
             return
@@ -286,7 +293,7 @@ class Client:
 
     def _serve_request(self, connection, message_id, name, args):
         try:
-            handler, on_main_thread = handlers.lookup(name)
+            handler, on_main_thread = lookup(self.host, name)
             args = {} if args is None else args
             if not isinstance(args, dict):
                 raise TypeError("%s: args must be a JSON object" % name)
@@ -297,7 +304,8 @@ class Client:
             with self._lock:
                 if self._in_flight >= MAX_IN_FLIGHT:
                     raise BusyError(
-                        "%d requests are already waiting for Houdini's main thread; retry later" % self._in_flight
+                        "%d requests are already waiting for %s's main thread; retry later"
+                        % (self._in_flight, self.host.display_name)
                     )
                 self._in_flight += 1
         except Exception as error:

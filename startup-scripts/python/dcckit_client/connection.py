@@ -1,7 +1,7 @@
 """One TCP connection to the hub: a blocking reader API and a writer thread.
 
 Frames are handed to a queue that a writer thread drains, so no caller (least
-of all Houdini's main thread, which sends scene events) ever blocks on the
+of all the DCC's main thread, which sends scene events) ever blocks on the
 network.
 """
 
