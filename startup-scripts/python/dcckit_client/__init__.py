@@ -65,12 +65,23 @@ def send_event(args):
     return hub_client.send_event(args) if hub_client is not None else False
 
 
-def stop(timeout=2.0):
-    """Disconnect and end the client thread. Returns False if none was running."""
+def send_request(name, args, on_reply=None):
+    """A named request to the hub; on_reply(message) runs on the client thread. False when not connected."""
     hub_client = running_client()
     if hub_client is None:
         return False
-    hub_client.stop(timeout)
+    return hub_client.send_request(name, args, on_reply or (lambda message: None))
+
+
+def stop(timeout=2.0, flush=False):
+    """Disconnect and end the client thread. Returns False if none was running.
+
+    flush: send the replies already queued first (a process about to exit).
+    """
+    hub_client = running_client()
+    if hub_client is None:
+        return False
+    hub_client.stop(timeout, flush)
     return True
 
 

@@ -103,25 +103,33 @@ class Client:
                 "mode": self.dispatcher.mode,
             }
 
-    def stop(self, timeout=2.0):
+    def stop(self, timeout=2.0, flush=False):
+        """flush: send the replies already queued before disconnecting (a process about to exit)."""
         self._stopping.set()
         with self._lock:
             connection = self._connection
         if connection is not None:
-            connection.close()
+            connection.close(timeout if flush else 0.0)
         if self.thread.is_alive() and self.thread is not threading.current_thread():
             self.thread.join(timeout)
 
     def send_event(self, args):
         """Fire-and-forget session.event to the hub; False when not connected."""
+        return self.send_request("session.event", args, self._on_event_reply)
+
+    def send_request(self, name, args, on_reply):
+        """A named request to the hub (e.g. a menu item); on_reply(message) runs on the client thread.
+
+        False when not connected (on_reply is then never called).
+        """
         with self._lock:
             connection = self._connection if self._accepted else None
             if connection is None:
                 return False
             message_id = next(self._ids)
-            self._pending[message_id] = self._on_event_reply
+            self._pending[message_id] = on_reply
         return connection.send_frame(
-            framing.encode({"message_id": message_id, "request": "session.event", "args": args})
+            framing.encode({"message_id": message_id, "request": name, "args": args})
         )
 
     # ---- the connection loop (client thread) ---------------------------------

@@ -58,13 +58,19 @@ class Connection:
             return None
         return self._sock.recv(_READ_SIZE)
 
-    def close(self):
-        """Stop sending and wake the reader. Safe from any thread, any number of times."""
+    def close(self, flush_timeout=0.0):
+        """Stop sending and wake the reader. Safe from any thread, any number of times.
+
+        flush_timeout > 0: first let the writer send what is queued (a reply to a
+        quit request), waiting at most that many seconds.
+        """
         with self._lock:
             if self._closed:
                 return
             self._closed = True
             self._outgoing.put(None)
+        if flush_timeout > 0 and self._writer is not threading.current_thread():
+            self._writer.join(flush_timeout)
         try:
             self._sock.shutdown(socket.SHUT_RDWR)
         except OSError:
