@@ -50,8 +50,8 @@ def _make_dispatcher():
     import bpy
 
     if bpy.app.background:
-        busy = ("nothing served Blender's main thread (a background Blender serves only inside "
-                "dcckit_blender.serve_background())")
+        busy = ("Blender's main thread was busy (with an earlier request; a background Blender serves "
+                "only inside dcckit_blender.serve_background())")
     else:
         busy = "Blender's main thread was busy"
     return _mainthread.Dispatcher(_mainthread.QUEUE, host_name="Blender", busy_reason=busy)
@@ -60,7 +60,10 @@ def _make_dispatcher():
 def _current_file():
     import bpy
 
-    return bpy.data.filepath or None
+    try:
+        return bpy.data.filepath or None
+    except AttributeError:  # during add-on/startup registration bpy.data is restricted; load_post follows
+        return None
 
 
 def _setup_host(host):
