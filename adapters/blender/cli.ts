@@ -4,9 +4,13 @@ import { parse, print, printJson, table } from '../../kit/cli/args.ts';
 import { UsageError } from '../../kit/errors.ts';
 import { connectHub } from '../../kit/hub/client.ts';
 import { loadConfig } from '../../kit/config.ts';
+import type { PublishReport } from '../../kit/publish/index.ts';
 
 const USAGE = `usage: dcc-kit blender save [--version-up] [--to FILE.blend] [--session ID] [--json]
-       dcc-kit blender workfiles [--session ID] [--json]`;
+       dcc-kit blender workfiles [--session ID] [--json]
+       dcc-kit blender create render <variant> [--session ID] [--json]
+       dcc-kit blender instances [--session ID] [--json]
+       dcc-kit blender publish [--repair] [--dry-run] [--timeout MS] [--session ID] [--json]`;
 
 async function hubFor(ctx: CliContext) {
   const { config } = await loadConfig({ cwd: ctx.cwd, env: ctx.env });
@@ -43,6 +47,53 @@ const ACTIONS: Record<string, Action> = {
       hub.close();
     }
   },
+  async create(ctx, argv) {
+    const { values, positionals } = parse(argv, { session: { type: 'string' }, json: { type: 'boolean' } }, USAGE);
+    const [creator, variant, ...extra] = positionals;
+    if (!creator || !variant || extra.length) throw new UsageError(USAGE);
+    const hub = await hubFor(ctx);
+    try {
+      const r = await hub.adapter('blender', 'create.run', { session: values.session, creator, variant }) as { productName: string; folder: string };
+      if (values.json) printJson(ctx, r);
+      else print(ctx, `created ${r.productName} (${r.folder})`);
+      return 0;
+    } finally {
+      hub.close();
+    }
+  },
+  async instances(ctx, argv) {
+    const { values, positionals } = parse(argv, { session: { type: 'string' }, json: { type: 'boolean' } }, USAGE);
+    if (positionals.length) throw new UsageError(USAGE);
+    const hub = await hubFor(ctx);
+    try {
+      const r = await hub.adapter('blender', 'create.instances', { session: values.session }) as { productName: string; productType: string; active: boolean; folder: string }[];
+      if (values.json) printJson(ctx, r);
+      else print(ctx, r.length ? table(r.map((i) => [i.productName, i.productType, i.folder, i.active ? 'active' : 'inactive'])).trimEnd() : 'no instances (the workfile is always published)');
+      return 0;
+    } finally {
+      hub.close();
+    }
+  },
+  async publish(ctx, argv) {
+    const { values, positionals } = parse(argv, { repair: { type: 'boolean' }, 'dry-run': { type: 'boolean' }, timeout: { type: 'string' }, session: { type: 'string' }, json: { type: 'boolean' } }, USAGE);
+    if (positionals.length) throw new UsageError(USAGE);
+    const timeout = values.timeout === undefined ? 3_600_000 : Number(values.timeout);
+    if (!(timeout > 0)) throw new UsageError('--timeout takes milliseconds above 0');
+    const hub = await hubFor(ctx);
+    try {
+      const { runId } = await hub.adapter('blender', 'publish.run', { session: values.session, repair: Boolean(values.repair), dryRun: Boolean(values['dry-run']) }) as { runId: string };
+      const report = await hub.adapter('blender', 'publish.report', { runId, wait: true }, { timeout }) as PublishReport;
+      if (values.json) printJson(ctx, report);
+      else {
+        const lines = report.results.map((r) => `${r.success ? 'ok  ' : r.skipped ? 'skip' : 'FAIL'} ${r.plugin}${r.instance ? ` [${r.instance}]` : ''}${r.error ? `: ${r.error.message}${r.error.hint ? `\n       ${r.error.hint}` : ''}` : ''}`);
+        lines.push(report.success ? `published: ${report.published.map((p) => `${p.product} v${p.version}`).join(', ') || 'nothing (dry run)'}` : `publish failed at ${report.stoppedAt}`);
+        print(ctx, lines.join('\n'));
+      }
+      return report.success ? 0 : 1;
+    } finally {
+      hub.close();
+    }
+  },
 };
 
 export const blenderCommand: CliCommand = {
@@ -56,6 +107,12 @@ Works on the newest connected Blender session (--session ID: another one; dcc-ki
                      (blender.workfileTemplate, e.g. sh020_layout_v002.blend)
   save --to FILE     save as FILE.blend
   workfiles          the open workfile and the versions beside it
+  create render V    a render instance renderV (kept in the .blend's dcckit.pipeline text)
+  instances          the instances of the scene
+  publish            collect -> validate -> extract (a batch Blender renders a saved copy, every frame
+                     checked) -> integrate into the product store (publish.root); then the workfile goes
+                     up a version. --repair sets frame range with handles, fps and resolution from the
+                     context; --dry-run stops after validation. Exit 1 when the publish failed.
 Exit status: 0 done, 1 failure (no Blender connected, Blender refused), 2 usage.
 `,
   async run(ctx) {

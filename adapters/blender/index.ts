@@ -15,6 +15,8 @@ type Module = () => Promise<Record<string, unknown>>;
 const lazy = (load: Module, name: string): Endpoint => async (args, ctx) => ((await load())[name] as Endpoint)(args, ctx);
 
 const workfiles: Module = () => import('./workfile-service.ts');
+const create: Module = async () => (await import('./create.ts')).createEndpoints;
+const publish: Module = async () => (await import('./publish/runs.ts')).publishEndpoints;
 
 const blender: Adapter = {
   name: 'blender',
@@ -27,6 +29,8 @@ const blender: Adapter = {
   toolEndpoints: {
     'workfile.list': lazy(workfiles, 'workfileList'),
     'workfile.save': lazy(workfiles, 'workfileSave'),
+    ...Object.fromEntries(['create.creators', 'create.instances', 'create.run', 'create.update', 'create.remove'].map((n) => [n, lazy(create, n)])),
+    ...Object.fromEntries(['publish.plugins', 'publish.run', 'publish.report'].map((n) => [n, lazy(publish, n)])),
   },
   async prepareLaunch(req: PrepareLaunchRequest) {
     const { prepareBlenderLaunch } = await import('./prepare-launch.ts');
