@@ -10,7 +10,9 @@ const USAGE = `usage: dcc-kit blender save [--version-up] [--to FILE.blend] [--s
        dcc-kit blender workfiles [--session ID] [--json]
        dcc-kit blender create render <variant> [--session ID] [--json]
        dcc-kit blender instances [--session ID] [--json]
-       dcc-kit blender publish [--repair] [--dry-run] [--timeout MS] [--session ID] [--json]`;
+       dcc-kit blender publish [--repair] [--dry-run] [--timeout MS] [--session ID] [--json]
+       dcc-kit blender load <folder/product[@version]> [--representation NAME] [--session ID] [--json]
+       dcc-kit blender inventory [update <id>... | update --all [--version N] | remove <id>...] [--session ID] [--json]`;
 
 async function hubFor(ctx: CliContext) {
   const { config } = await loadConfig({ cwd: ctx.cwd, env: ctx.env });
@@ -94,6 +96,41 @@ const ACTIONS: Record<string, Action> = {
       hub.close();
     }
   },
+  async load(ctx, argv) {
+    const { values, positionals } = parse(argv, { representation: { type: 'string' }, session: { type: 'string' }, json: { type: 'boolean' } }, USAGE);
+    const [product, ...extra] = positionals;
+    if (!product || extra.length) throw new UsageError(USAGE);
+    const hub = await hubFor(ctx);
+    try {
+      const r = await hub.adapter('blender', 'load.run', { session: values.session, product, representation: values.representation }) as { key: string; product: string; version: number; objects: string[] };
+      if (values.json) printJson(ctx, r);
+      else print(ctx, `loaded ${r.product} v${r.version} as ${r.key}: ${r.objects.join(', ')}`);
+      return 0;
+    } finally {
+      hub.close();
+    }
+  },
+  async inventory(ctx, argv) {
+    const { values, positionals } = parse(argv, { all: { type: 'boolean' }, version: { type: 'string' }, session: { type: 'string' }, json: { type: 'boolean' } }, USAGE);
+    const [action, ...ids] = positionals;
+    if (action !== undefined && action !== 'update' && action !== 'remove') throw new UsageError(USAGE);
+    if ((action === 'remove' || (action === 'update' && !values.all)) && !ids.length) throw new UsageError(`${action} needs container ids${action === 'update' ? ' or --all' : ''}\n${USAGE}`);
+    const hub = await hubFor(ctx);
+    try {
+      if (!action) {
+        const items = await hub.adapter('blender', 'inventory.list', { session: values.session }) as { id: string; product: string; version: number; latest: number | null; status: string }[];
+        if (values.json) printJson(ctx, items);
+        else print(ctx, items.length ? table(items.map((i) => [i.id, i.product, `v${i.version}`, i.latest === null ? '-' : `latest v${i.latest}`, i.status])).trimEnd() : 'nothing loaded');
+        return 0;
+      }
+      const r = await hub.adapter('blender', `inventory.${action}`, { session: values.session, ids, all: Boolean(values.all), version: values.version === undefined ? undefined : Number(values.version) }) as { failed?: { id: string; error: string }[] };
+      if (values.json) printJson(ctx, r);
+      else print(ctx, JSON.stringify(r, null, 2));
+      return r.failed?.length ? 1 : 0;
+    } finally {
+      hub.close();
+    }
+  },
 };
 
 export const blenderCommand: CliCommand = {
@@ -109,6 +146,8 @@ Works on the newest connected Blender session (--session ID: another one; dcc-ki
   workfiles          the open workfile and the versions beside it
   create render V    a render instance renderV (kept in the .blend's dcckit.pipeline text)
   instances          the instances of the scene
+  load P[@V]         load a product: images as an image empty + a VSE strip, a .blend linked
+  inventory          what is loaded (current vs latest); update <id>|--all [--version N]; remove <id>
   publish            collect -> validate -> extract (a batch Blender renders a saved copy, every frame
                      checked) -> integrate into the product store (publish.root); then the workfile goes
                      up a version. --repair sets frame range with handles, fps and resolution from the

@@ -17,6 +17,7 @@ const lazy = (load: Module, name: string): Endpoint => async (args, ctx) => ((aw
 const workfiles: Module = () => import('./workfile-service.ts');
 const create: Module = async () => (await import('./create.ts')).createEndpoints;
 const publish: Module = async () => (await import('./publish/runs.ts')).publishEndpoints;
+const load: Module = async () => (await import('./load.ts')).loadEndpoints;
 
 const blender: Adapter = {
   name: 'blender',
@@ -31,6 +32,7 @@ const blender: Adapter = {
     'workfile.save': lazy(workfiles, 'workfileSave'),
     ...Object.fromEntries(['create.creators', 'create.instances', 'create.run', 'create.update', 'create.remove'].map((n) => [n, lazy(create, n)])),
     ...Object.fromEntries(['publish.plugins', 'publish.run', 'publish.report'].map((n) => [n, lazy(publish, n)])),
+    ...Object.fromEntries(['load.loaders', 'load.run', 'inventory.list', 'inventory.update', 'inventory.remove'].map((n) => [n, lazy(load, n)])),
   },
   async prepareLaunch(req: PrepareLaunchRequest) {
     const { prepareBlenderLaunch } = await import('./prepare-launch.ts');

@@ -10,7 +10,7 @@ import os
 
 from dcckit_client import pyexec
 
-from . import pipeline
+from . import containers, pipeline
 
 
 class NotABlendFileError(ValueError):
@@ -140,3 +140,4 @@ REQUESTS = {
     "blender.quit": (quit_blender, False),
 }
 REQUESTS.update(pipeline.REQUESTS)
+REQUESTS.update(containers.REQUESTS)
