@@ -8,7 +8,7 @@ import type { PublishReport } from '../../kit/publish/index.ts';
 
 const USAGE = `usage: dcc-kit blender save [--version-up] [--to FILE.blend] [--session ID] [--json]
        dcc-kit blender workfiles [--session ID] [--json]
-       dcc-kit blender create render <variant> [--session ID] [--json]
+       dcc-kit blender create render <variant> [--attr target=farm] [--session ID] [--json]
        dcc-kit blender instances [--session ID] [--json]
        dcc-kit blender publish [--repair] [--dry-run] [--timeout MS] [--session ID] [--json]
        dcc-kit blender load <folder/product[@version]> [--representation NAME] [--session ID] [--json]
@@ -50,12 +50,18 @@ const ACTIONS: Record<string, Action> = {
     }
   },
   async create(ctx, argv) {
-    const { values, positionals } = parse(argv, { session: { type: 'string' }, json: { type: 'boolean' } }, USAGE);
+    const { values, positionals } = parse(argv, { attr: { type: 'string', multiple: true }, session: { type: 'string' }, json: { type: 'boolean' } }, USAGE);
     const [creator, variant, ...extra] = positionals;
     if (!creator || !variant || extra.length) throw new UsageError(USAGE);
+    const attributes: Record<string, string> = {};
+    for (const kv of (values.attr as string[] | undefined) ?? []) {
+      const eq = kv.indexOf('=');
+      if (eq < 1) throw new UsageError(`--attr takes name=value (got "${kv}")`);
+      attributes[kv.slice(0, eq)] = kv.slice(eq + 1);
+    }
     const hub = await hubFor(ctx);
     try {
-      const r = await hub.adapter('blender', 'create.run', { session: values.session, creator, variant }) as { productName: string; folder: string };
+      const r = await hub.adapter('blender', 'create.run', { session: values.session, creator, variant, attributes }) as { productName: string; folder: string };
       if (values.json) printJson(ctx, r);
       else print(ctx, `created ${r.productName} (${r.folder})`);
       return 0;
@@ -144,7 +150,9 @@ Works on the newest connected Blender session (--session ID: another one; dcc-ki
                      (blender.workfileTemplate, e.g. sh020_layout_v002.blend)
   save --to FILE     save as FILE.blend
   workfiles          the open workfile and the versions beside it
-  create render V    a render instance renderV (kept in the .blend's dcckit.pipeline text)
+  create render V    a render instance renderV (kept in the .blend's dcckit.pipeline text);
+                     --attr target=farm renders it on Afanasy: one job rendering the PUBLISHED .blend,
+                     integrated by the hub when the job is done
   instances          the instances of the scene
   load P[@V]         load a product: images as an image empty + a VSE strip, a .blend linked
   inventory          what is loaded (current vs latest); update <id>|--all [--version N]; remove <id>

@@ -41,7 +41,8 @@ export interface PipelineData {
 }
 
 export const CREATORS = [
-  { name: 'render', label: 'Render', productType: 'render', description: 'The scene rendered by Blender (its camera, engine and output size) to PNG frames over the shot\'s frame range with handles.', automatic: false, attributes: {} },
+  { name: 'render', label: 'Render', productType: 'render', description: 'The scene rendered by Blender (its camera, engine and output size) to PNG frames over the shot\'s frame range with handles.', automatic: false,
+    attributes: { target: { type: 'enum', values: ['local', 'farm'], default: 'local', label: 'Render on' } } },
   { name: 'workfile', label: 'Workfile', productType: 'workfile', description: 'The .blend itself, published with every run.', automatic: true, attributes: {} },
 ];
 
@@ -70,14 +71,18 @@ export const createEndpoints: Record<string, Endpoint> = {
     return Object.values((await pipelineOf(hub, session)).instances);
   },
   'create.run': async (args, { hub }) => {
-    const a = (args ?? {}) as { session?: unknown; creator?: unknown; variant?: unknown };
+    const a = (args ?? {}) as { session?: unknown; creator?: unknown; variant?: unknown; attributes?: unknown };
     if (a.creator !== 'render') throw new UsageError(`unknown creator "${String(a.creator)}": Blender has render (the workfile is published automatically)`);
     const session = pickBlenderSession(hub, a.session);
     const variant = variantOf(a.variant ?? 'Main');
     const productName = `render${variant[0].toUpperCase()}${variant.slice(1)}`;
     assertProductName(productName);
     const { context } = await sessionContext(hub, session);
-    const record: BlenderInstanceRecord = { key: productName, creator: 'render', productName, productType: 'render', active: true, folder: context.folder!, task: context.task, attributes: {} };
+    const given = (a.attributes && typeof a.attributes === 'object' ? a.attributes : {}) as Record<string, unknown>;
+    for (const k of Object.keys(given)) if (k !== 'target') throw new UsageError(`unknown attribute "${k}" for the render creator (it has: target)`);
+    const target = given.target ?? 'local';
+    if (target !== 'local' && target !== 'farm') throw new UsageError(`target must be local or farm (got "${String(target)}")`);
+    const record: BlenderInstanceRecord = { key: productName, creator: 'render', productName, productType: 'render', active: true, folder: context.folder!, task: context.task, attributes: { target } };
     await blenderRequest(hub, session, 'pipeline.set', { section: 'instances', key: record.key, value: record });
     return record;
   },

@@ -14,6 +14,7 @@ import { pipelineOf, type PipelineData, type BlenderInstanceRecord } from '../cr
 import { sceneSettingsOf, type BlendSceneSettings } from '../workfiles.ts';
 import { workfileSave } from '../workfile-service.ts';
 import { renderFrames } from './render.ts';
+import { submitBlenderFarmRender } from './farm.ts';
 
 export interface BlenderRunData {
   hub: HubServices;
@@ -61,7 +62,8 @@ const collectScene: PublishPlugin = {
     ctx.createInstance({ id: 'workfile', name: `workfile${capitalised(d.context.task ?? 'Main')}`, productType: 'workfile', families: ['workfile'], data: {} });
     for (const record of Object.values(d.pipeline.instances)) {
       if (record.productType !== 'render') continue;
-      const inst = ctx.createInstance({ id: record.key, name: record.productName, productType: 'render', families: ['render', 'render.local'], active: record.active, data: {} });
+      const target = record.attributes.target === 'farm' ? 'render.farm' : 'render.local';
+      const inst = ctx.createInstance({ id: record.key, name: record.productName, productType: 'render', families: ['render', target], active: record.active, data: {} });
       idata(inst).record = record;
     }
     log.info(`${d.info.path} (Blender ${d.info.version}), ${ctx.instances.length} instances`);
@@ -165,6 +167,7 @@ const integrate: PublishPlugin = {
   label: 'Integrate Products',
   order: 3,
   instance: true,
+  families: ['workfile', 'render.local'],
   hint: 'Check that publish.root is reachable and writable (dcc-kit config shows it).',
   async process(ctx, instance, log) {
     const d = run(ctx);
@@ -188,6 +191,39 @@ const integrate: PublishPlugin = {
   },
 };
 
+const submitFarm: PublishPlugin = {
+  label: 'Submit Farm Render',
+  order: 3.1,
+  instance: true,
+  families: ['render.farm'],
+  hint: 'Check farm.afanasy in the config (dcc-kit farm jobs tests the connection), and that blender.executable is the Blender the render hosts run.',
+  async process(ctx, instance, log) {
+    const d = run(ctx);
+    const inst = instance!;
+    const rec = idata(inst).record!;
+    const wfInstance = ctx.instances.find((i) => i.productType === 'workfile')!;
+    const wf = d.published.find((p) => p.product === `${d.context.folder}/${wfInstance.name}`);
+    if (!wf) throw new Error('the workfile was not published in this run, and the farm renders the published .blend');
+    const cfg = d.hub.config as { farm: { afanasy: { host: string; port: number; user: string; hostName: string; timeout: number }; maxTasks: number } };
+    const a = cfg.farm.afanasy;
+    const want = sceneSettingsOf(d.context);
+    const writer = await d.store.reserve({ folder: rec.folder, product: inst.name, productType: inst.productType });
+    try {
+      const sub = await submitBlenderFarmRender({
+        hub: d.hub, runId: d.runId, settings: { host: a.host, port: a.port, user: a.user, hostName: a.hostName, timeoutMs: a.timeout, maxTasks: cfg.farm.maxTasks },
+        maxTasks: cfg.farm.maxTasks, writer, blender: blenderConfig(d.hub.config).executable ?? 'blender',
+        blend: path.join(wf.path, `${wfInstance.name}.blend`), first: want.frameStart, last: want.frameEnd,
+        source: d.workfile, context: { ...d.context, task: rec.task ?? d.context.task }, data: { dcc: 'blender', blenderVersion: d.info.version, instance: inst.id },
+      });
+      ((ctx.data.farmJobs ??= []) as unknown[]).push({ product: `${rec.folder}/${inst.name}`, version: writer.version, jobId: sub.jobId, name: sub.name });
+      log.info(`farm job ${sub.jobId} "${sub.name}" renders the published ${wfInstance.name} v${wf.version}; ${rec.folder}/${inst.name} v${writer.version} is integrated when it is done`);
+    } catch (err) {
+      await writer.abort().catch(() => {});
+      throw err;
+    }
+  },
+};
+
 const versionUp: PublishPlugin = {
   label: 'Version Up Workfile',
   order: 3.9,
@@ -198,4 +234,4 @@ const versionUp: PublishPlugin = {
   },
 };
 
-export const BLENDER_PLUGINS: PublishPlugin[] = [collectScene, validateSceneSettings, validateInstances, extractCopy, extractRender, integrate, versionUp];
+export const BLENDER_PLUGINS: PublishPlugin[] = [collectScene, validateSceneSettings, validateInstances, extractCopy, extractRender, integrate, submitFarm, versionUp];
