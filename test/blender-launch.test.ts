@@ -35,6 +35,7 @@ test.serial('launch --background in a shot folder: a session with Blender\'s ver
   t.true(isBlendFile(first), 'a real .blend was saved');
   t.is(await blender.eval('bpy.app.version_string'), '3.4.1');
   t.true(await blender.eval<boolean>('bpy.app.background'));
+  t.false(await blender.eval<boolean>('hasattr(bpy.types, "DCCKIT_MT_menu")'), 'no menu is built without a UI');
   const info = await blender.info();
   t.like(info, { path: first, frameStart: 1000, frameEnd: 1002, fps: 25, resolution: [320, 180], background: true });
   t.deepEqual(await blender.exec('x = bpy.context.scene.frame_end\nprint("end", x)'), { stdout: 'end 1002\n', stderr: '' });
@@ -91,7 +92,7 @@ test.serial('save and version up from the CLI: the next version named from the c
   t.deepEqual(list.versions.map((v) => v.file), ['sh020_layout_v002.blend', 'sh020_layout_v001.blend']);
 });
 
-test.serial('a second Blender on a file that one has open is refused (--force opens it anyway); nothing starts', async (t) => {
+test.serial('a second Blender on a file that one has open is refused, saying --force opens it anyway; nothing starts', async (t) => {
   const open = (await blender.info()).path!;
   const r = await rig.sb.run(['launch', 'blender', open, '--background', '--json'], { cwd: rig.shot });
   t.is(r.code, 1);
@@ -123,6 +124,34 @@ test.serial('bad input: missing or wrong executable, missing file, not a .blend,
   t.is(fake.code, 1);
   t.regex(fake.stderr, /fake\.blend is named \.blend but is not a Blender file/);
   t.is((await hub.sessions()).filter((s) => s.dcc === 'blender').length, 1, 'no other Blender joined');
+});
+
+test.serial('the page shows the Blender session and its views (workfiles, create, load, publish, manage, context)', async (t) => {
+  const id = launched.session.id;
+  const v2 = path.join(rig.shot, 'sh020_layout_v002.blend');
+  t.like(await blender.open(v2), { path: v2 }, 'blend.open (the save --to above moved the session to its copy)');
+  const end = Date.now() + PATIENCE_MS;
+  while ((await hub.sessions()).find((s) => s.id === id)?.scene !== v2 && Date.now() < end) await new Promise((r) => setTimeout(r, 100));
+  const { url } = await rig.sb.json<{ url: string }>(['ui', 'workfiles', '--url', '--session', id, '--json'], { cwd: rig.shot });
+  const first = await fetch(url, { redirect: 'manual' });
+  const cookie = String(first.headers.get('set-cookie')).split(';')[0]!;
+  const base = new URL(url).origin;
+  const view = async (name: string) => {
+    const r = await fetch(`${base}/${name}?session=${id}`, { headers: { Cookie: cookie } });
+    t.is(r.status, 200, name);
+    return r.text();
+  };
+  t.regex(await view('sessions'), new RegExp(`blender</td><td>3\\.4\\.1</td><td>${v2}`));
+  const workfiles = await view('workfiles');
+  t.regex(workfiles, new RegExp(`Saving to <code>${v2}</code>`));
+  t.regex(workfiles, /sh020_layout_v001\.blend/);
+  t.regex(await view('create'), /Render/);
+  t.regex(await view('publish'), /Validate Scene Settings/);
+  t.regex(await view('context'), /shots\/sh020/);
+  t.notRegex(await view('manage'), /not available|error/i);
+  const saved = await fetch(`${base}/api/workfile/save`, { method: 'POST', headers: { Cookie: cookie, Origin: base, 'Content-Type': 'application/x-www-form-urlencoded' }, body: `session=${id}&versionUp=true` });
+  t.regex(await saved.text(), /sh020_layout_v003\.blend/, 'the page\'s Save as a new version');
+  t.is((await blender.info()).path, path.join(rig.shot, 'sh020_layout_v003.blend'));
 });
 
 test.serial('blender.quit ends the background Blender', async (t) => {

@@ -96,9 +96,16 @@ export const createEndpoints: Record<string, Endpoint> = {
     return record;
   },
   'create.remove': async (args, { hub }) => {
-    const a = (args ?? {}) as { session?: unknown; key?: unknown };
+    const a = (args ?? {}) as { session?: unknown; key?: unknown; keys?: unknown };
     const session = pickBlenderSession(hub, a.session);
-    await blenderRequest(hub, session, 'pipeline.set', { section: 'instances', key: String(a.key), value: null });
-    return { removed: String(a.key) };
+    const keys = Array.isArray(a.keys) ? a.keys.map(String) : a.key === undefined ? [] : [String(a.key)];
+    const existing = (await pipelineOf(hub, session)).instances;
+    const removed: string[] = [];
+    for (const key of keys) {
+      if (!existing[key]) continue;
+      await blenderRequest(hub, session, 'pipeline.set', { section: 'instances', key, value: null });
+      removed.push(key);
+    }
+    return { removed };
   },
 };

@@ -18,6 +18,8 @@ const workfiles: Module = () => import('./workfile-service.ts');
 const create: Module = async () => (await import('./create.ts')).createEndpoints;
 const publish: Module = async () => (await import('./publish/runs.ts')).publishEndpoints;
 const load: Module = async () => (await import('./load.ts')).loadEndpoints;
+const scene: Module = async () => (await import('./scene-service.ts')).sceneEndpoints;
+const menu: Module = async () => (await import('./menu.ts')).menuEndpoints;
 
 const blender: Adapter = {
   name: 'blender',
@@ -26,12 +28,13 @@ const blender: Adapter = {
   defaultExecutables: defaultBlenderExecutables,
   install: installBlender,
   uninstall: uninstallBlender,
-  endpoints: {},
+  endpoints: { 'blender.menu.open': lazy(menu, 'blender.menu.open') },
   toolEndpoints: {
     'workfile.list': lazy(workfiles, 'workfileList'),
     'workfile.save': lazy(workfiles, 'workfileSave'),
     ...Object.fromEntries(['create.creators', 'create.instances', 'create.run', 'create.update', 'create.remove'].map((n) => [n, lazy(create, n)])),
-    ...Object.fromEntries(['publish.plugins', 'publish.run', 'publish.report'].map((n) => [n, lazy(publish, n)])),
+    ...Object.fromEntries(['publish.plugins', 'publish.run', 'publish.report', 'publish.repair'].map((n) => [n, lazy(publish, n)])),
+    ...Object.fromEntries(['context.resolve', 'scene.applySettings'].map((n) => [n, lazy(scene, n)])),
     ...Object.fromEntries(['load.loaders', 'load.run', 'inventory.list', 'inventory.update', 'inventory.remove'].map((n) => [n, lazy(load, n)])),
   },
   async prepareLaunch(req: PrepareLaunchRequest) {

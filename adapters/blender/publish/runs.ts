@@ -64,6 +64,16 @@ export const publishEndpoints: Record<string, Endpoint> = {
     entry.done.catch((err) => hub.log.error(`blender publish ${runId}: ${(err as Error).stack ?? err}`));
     return { runId, session: session.id };
   },
+  'publish.repair': async (args, { hub }) => {
+    // The one repairable Blender validator: the scene settings from the context.
+    const a = (args ?? {}) as { runId?: unknown; plugin?: unknown };
+    const entry = RUNS.get(String(a.runId));
+    if (!entry) throw new UsageError(`no publish run ${String(a.runId)} in this hub`);
+    if (a.plugin !== 'Validate Scene Settings') throw new UsageError(`${String(a.plugin)} has no repair`);
+    const { sceneEndpoints } = await import('../scene-service.ts');
+    await sceneEndpoints['scene.applySettings']({ session: entry.session }, { hub, session: null });
+    return { success: true };
+  },
   'publish.report': async (args) => {
     const a = (args ?? {}) as { runId?: unknown; wait?: unknown };
     const entry = RUNS.get(String(a.runId));

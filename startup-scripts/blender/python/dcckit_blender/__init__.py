@@ -147,8 +147,24 @@ def make_first_workfile(path, settings_json=None):
 
 
 def start():
-    """Start the hub client once per process (a second call finds it and starts nothing)."""
-    return _shared.start(_make_host, _make_dispatcher, _setup_host)
+    """Start the hub client once per process (a second call finds it and starts nothing).
+
+    In the GUI the client starts from the first tick of Blender's event loop, so the session says hello
+    only when Blender can run requests (not while its window is still being built).
+    """
+    import bpy
+
+    if bpy.app.background:
+        return _shared.start(_make_host, _make_dispatcher, _setup_host)
+
+    if not bpy.app.timers.is_registered(_start_on_first_tick):
+        bpy.app.timers.register(_start_on_first_tick, first_interval=0.0, persistent=True)
+    return None
+
+
+def _start_on_first_tick():
+    _shared.start(_make_host, _make_dispatcher, _setup_host)
+    return None
 
 
 def stop(timeout=2.0, flush=False):
