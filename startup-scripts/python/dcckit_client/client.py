@@ -3,8 +3,9 @@
 Threads (all daemon, none touches the DCC API):
   dcckit-hub-client      connects, reads and decodes frames, answers ping;
   dcckit-hub-writer      one per connection, sends queued frames;
-  dcckit-request-<id>    one per request in flight, waits (bounded) for the
-                         main thread to run the handler, then queues the reply.
+  dcckit-deadlines       answers requests the main thread did not run or finish
+                         in time (a request the main thread finishes is answered
+                         from there, straight into the socket when it can).
 The client never listens on a socket. The token goes into the hello frame and
 nowhere else (no log line, no DCC session variable, no file).
 """
@@ -17,7 +18,9 @@ import threading
 import time
 
 from . import endpoint, framing, log, replies
+from .deadlines import Deadlines
 from .host import lookup
+from .mainthread import Job
 from .connection import Connection
 
 THREAD_NAME = "dcckit-hub-client"
@@ -89,6 +92,7 @@ class Client:
         self._endpoint = None
         self._in_flight = 0
         self._outage_reported = False
+        self._deadlines = Deadlines()
         self.session = None
 
     # ---- public, any thread ---------------------------------------------------
@@ -106,6 +110,7 @@ class Client:
     def stop(self, timeout=2.0, flush=False):
         """flush: send the replies already queued before disconnecting (a process about to exit)."""
         self._stopping.set()
+        self._deadlines.stop()
         with self._lock:
             connection = self._connection
         if connection is not None:
@@ -319,27 +324,38 @@ class Client:
         except Exception as error:
             connection.send_frame(replies.error_frame(message_id, error))
             return
-        worker = threading.Thread(
-            target=self._serve_on_main_thread,
-            args=(connection, message_id, name, handler, args, timeout),
-            name="dcckit-request-%s" % message_id,
-            daemon=True,
-        )
-        worker.start()
+        # The reply goes out once: from the main thread when the job is done, or from the deadline
+        # thread when it is not done in time (a job not started by then is cancelled).
+        answered = []
+        answer_lock = threading.Lock()
 
-    def _serve_on_main_thread(self, connection, message_id, name, handler, args, timeout):
-        try:
-            try:
-                result = self.dispatcher.call(lambda: handler(args), timeout, name)
-            except BaseException as error:
-                frame = replies.error_frame(message_id, error)
-            else:
-                frame = replies.result_frame(message_id, result)
-            if not connection.send_frame(frame):
-                log.debug("the connection that asked for %s closed before its reply" % name)
-        finally:
+        def answer(frame):
+            with answer_lock:
+                if answered:
+                    return
+                answered.append(True)
             with self._lock:
                 self._in_flight -= 1
+            if not connection.send_frame(frame):
+                log.debug("the connection that asked for %s closed before its reply" % name)
+
+        def on_done(result, error):
+            Deadlines.cancel(deadline)
+            answer(replies.error_frame(message_id, error) if error is not None else replies.result_frame(message_id, result))
+
+        def on_deadline():
+            late = job.expire(timeout, self.dispatcher.busy_reason, self.dispatcher.host_name)
+            if late is not None:
+                answer(replies.error_frame(message_id, late))
+
+        job = Job(lambda: handler(args), name, on_done)
+        deadline = self._deadlines.add(timeout, on_deadline)
+        try:
+            self.dispatcher.start(job)
+        except Exception as error:  # the host could not take the job at all
+            Deadlines.cancel(deadline)
+            job.expire(timeout, self.dispatcher.busy_reason, self.dispatcher.host_name)
+            answer(replies.error_frame(message_id, error))
 
     def _on_event_reply(self, message):
         error = message.get("error")

@@ -13,6 +13,8 @@ import threading
 from . import log
 
 WRITER_NAME = "dcckit-hub-writer"
+# Non-blocking send flag (Linux, macOS); without it every frame goes through the writer thread.
+_DONTWAIT = getattr(socket, "MSG_DONTWAIT", 0)
 _READ_SIZE = 256 * 1024
 
 
@@ -24,6 +26,9 @@ class Connection:
         self._selector.register(sock, selectors.EVENT_READ)
         self._outgoing = queue.Queue()
         self._lock = threading.Lock()
+        # Held while bytes go out; _queued counts frames handed to the writer and not sent yet.
+        self._send_lock = threading.Lock()
+        self._queued = 0
         self._closed = False
         self._writer = threading.Thread(target=self._write_loop, name=WRITER_NAME, daemon=True)
         self._writer.start()
@@ -33,12 +38,34 @@ class Connection:
         return self._closed
 
     def send_frame(self, frame):
-        """Queue an encoded frame; False when the connection is already closed."""
+        """Send an encoded frame without ever blocking; False when the connection is already closed.
+
+        When nothing is waiting for the writer, the frame goes straight into the socket's buffer
+        (non-blocking: one thread wake-up less per reply); whatever does not fit, or anything sent while
+        frames are queued, goes through the writer thread, in order.
+        """
         with self._lock:
             if self._closed:
                 return False
-            self._outgoing.put(frame)
-            return True
+        with self._send_lock:
+            if self._queued == 0 and _DONTWAIT:
+                try:
+                    sent = self._sock.send(frame, _DONTWAIT)
+                except (BlockingIOError, InterruptedError):
+                    sent = 0
+                except OSError as error:
+                    log.debug("write to the hub failed: %s" % error)
+                    self.close()
+                    return False
+                if sent == len(frame):
+                    return True
+                frame = frame[sent:]
+            with self._lock:
+                if self._closed:
+                    return False
+                self._queued += 1
+                self._outgoing.put(frame)
+        return True
 
     def _write_loop(self):
         while True:
@@ -46,7 +73,9 @@ class Connection:
             if frame is None:
                 return
             try:
-                self._sock.sendall(frame)
+                with self._send_lock:
+                    self._sock.sendall(frame)
+                    self._queued -= 1
             except OSError as error:
                 log.debug("write to the hub failed: %s" % error)
                 self.close()

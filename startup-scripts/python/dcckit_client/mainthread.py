@@ -27,9 +27,13 @@ def is_main_thread():
 
 
 class Job:
-    def __init__(self, fn, label):
+    """fn to run on the main thread. on_done(result, error), when given, runs right after it, on the
+    main thread (a reply sent from there saves a thread wake-up)."""
+
+    def __init__(self, fn, label, on_done=None):
         self._fn = fn
         self.label = label
+        self._on_done = on_done
         self._lock = threading.Lock()
         self._state = _PENDING
         self._finished = threading.Event()
@@ -55,6 +59,28 @@ class Job:
         with self._lock:
             self._state = _DONE
         self._finished.set()
+        if self._on_done is not None:
+            self._on_done(self._result, self._error)
+
+    def expire(self, timeout, busy_reason, host_name):
+        """At its deadline: the TimeoutError to answer with (a job not started is cancelled and will
+        never run), or None when it is already done."""
+        with self._lock:
+            state = self._state
+            if state == _PENDING:
+                self._state = _CANCELLED
+        if state == _DONE:
+            return None
+        if state == _PENDING:
+            return TimeoutError(
+                "%s did not start within %gs because %s; it was cancelled and will not run"
+                % (self.label, timeout, busy_reason)
+            )
+        return TimeoutError(
+            "%s did not finish within %gs; it is still running on %s's main thread "
+            "and its result will be discarded (pass a larger args.timeout for long work)"
+            % (self.label, timeout, host_name)
+        )
 
     def wait(self, timeout, busy_reason, host_name):
         """Return the job's result or raise its exception, or TimeoutError."""
@@ -147,6 +173,13 @@ class Dispatcher:
             self._defer(fn)
         else:
             _queue.put(fn)
+
+    def start(self, job):
+        """Hand a Job to the main thread (inline when called on it); its on_done reports the outcome."""
+        if is_main_thread():
+            job.run()
+        else:
+            self.submit(job.run)
 
     def call(self, fn, timeout, label):
         """Run fn on the main thread and return its result, waiting at most timeout s."""
