@@ -5,7 +5,7 @@
  */
 import test from 'ava';
 import { spawn, spawnSync } from 'node:child_process';
-import { blenderShot, connectBlender, stopBlender } from './support/blender.ts';
+import { blenderShot, connectBlender, launchBlender, stopBlender } from './support/blender.ts';
 import { PATIENCE_MS } from './support/patience.ts';
 
 const hasXvfb = spawnSync('sh', ['-c', 'command -v Xvfb'], { encoding: 'utf8' }).status === 0;
@@ -17,8 +17,7 @@ const hasXvfb = spawnSync('sh', ['-c', 'command -v Xvfb'], { encoding: 'utf8' })
   t.teardown(() => xvfb.kill('SIGKILL'));
   const rig = blenderShot();
   t.teardown(() => rig.sb.cleanup());
-  const launched = await rig.sb.json<{ session: { id: string; pid: number; version: string; scene: string | null }; pid: number; logFile: string }>(
-    ['launch', 'blender', '--timeout', String(PATIENCE_MS * 2), '--json'], { cwd: rig.shot, env: { DISPLAY: display } });
+  const launched = await launchBlender(rig.sb, rig.shot, [], { DISPLAY: display });
   const { hub, blender } = await connectBlender(rig.sb, launched);
   t.teardown(async () => { await stopBlender(blender, launched.pid); hub.close(); });
   t.like(launched.session, { version: '3.4.1', scene: `${rig.shot}/sh020_layout_v001.blend` });

@@ -39,7 +39,14 @@ export interface LaunchedBlender {
 
 /** `dcc-kit launch blender --background [file]` in `cwd`; resolves once Blender said hello. */
 export async function launchBackgroundBlender(sb: Sandbox, cwd: string, file?: string): Promise<LaunchedBlender> {
-  return sb.json<LaunchedBlender>(['launch', 'blender', ...(file ? [file] : []), '--background', '--timeout', String(PATIENCE_MS), '--json'], { cwd });
+  return launchBlender(sb, cwd, ['--background', ...(file ? [file] : [])]);
+}
+
+/** `dcc-kit launch blender ARGS --json`, given longer than the sandbox's default to start a Blender on a busy machine. */
+export async function launchBlender(sb: Sandbox, cwd: string, args: string[], env: NodeJS.ProcessEnv = {}): Promise<LaunchedBlender> {
+  const r = await sb.run(['launch', 'blender', ...args, '--timeout', String(PATIENCE_MS * 2), '--json'], { cwd, env, timeout: PATIENCE_MS * 3 });
+  if (r.code !== 0) throw new Error(`dcc-kit launch blender ${args.join(' ')} exited ${r.code}: ${r.stderr}${r.stdout}`);
+  return JSON.parse(r.stdout) as LaunchedBlender;
 }
 
 export async function connectBlender(sb: Sandbox, launched: LaunchedBlender): Promise<{ hub: HubClient; blender: BlenderSession }> {
