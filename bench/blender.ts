@@ -4,8 +4,8 @@
  *    shared dcckit_client), sequential, against the raw node:net AH echo floor (target >= 0.3x);
  *  - launch to ready: `dcc-kit launch blender --background` (hub running) until the session said hello,
  *    against Blender's own start-to-exit `blender -b --factory-startup --python-expr pass` (target <= 1.5x);
- *  - publish overhead: a whole `dcc-kit blender publish` of 3 frames minus the same batch render run by
- *    hand on a copy of the scene (target < 1 s).
+ *  - publish overhead: the wall time of a Blender publish of 3 frames (publish.run to its report, as a tool
+ *    runs it) minus the batch render it ran (target < 1 s); the same render run by hand is printed beside it.
  * Skipped, saying so, when no Blender is on PATH.
  */
 import { execFile, spawn, spawnSync } from 'node:child_process';
@@ -125,26 +125,32 @@ async function publishOverhead(results: BenchResult[]): Promise<void> {
     await runCli(['call', 'blender', '--request', 'python.exec', JSON.stringify({ code: 'bpy.context.scene.render.engine = "BLENDER_WORKBENCH"\nbpy.ops.wm.save_mainfile()' })], env, shot);
     await runCli(['blender', 'create', 'render', 'Main'], env, shot);
     const hub = await connectHub({ home: env.DCC_KIT_HOME, env });
+    const overheads: number[] = [];
     try {
       for (let i = 0; i < 3; i++) {
-        // The anchor: the same batch render the publish runs, on a copy of the same scene.
+        // For reference: the same batch render run by hand on a copy of the same scene.
         const copy = path.join(root, `anchor-${i}.blend`);
         await hub.request('blender', 'blend.save', { path: copy, copy: true });
         const out = path.join(root, `anchor-${i}`);
         const t0 = performance.now();
         await runBlender(['-b', copy, '-o', path.join(out, 'renderMain.####'), '-F', 'PNG', '-x', '1', '-s', '1001', '-e', '1003', '-a']);
         renders.push(performance.now() - t0);
+        // The publish as a tool runs it (no CLI start): its wall time minus the render it ran.
         const t1 = performance.now();
-        await runCli(['blender', 'publish'], env, shot);
-        publishes.push(performance.now() - t1);
+        const { runId } = await hub.adapter('blender', 'publish.run', {}) as { runId: string };
+        const report = await hub.adapter('blender', 'publish.report', { runId, wait: true }, { timeout: 600_000 }) as { success: boolean; results: { plugin: string; duration: number }[] };
+        const wall = performance.now() - t1;
+        if (!report.success) throw new Error('the bench publish failed');
+        publishes.push(wall);
+        overheads.push(wall - report.results.filter((r) => r.plugin === 'Extract Render').reduce((n, r) => n + r.duration, 0));
       }
     } finally {
       await hub.request('blender', 'blender.quit', {}).catch(() => {});
       hub.close();
     }
-    const overhead = median(publishes.map((p, i) => p - renders[i]!));
+    const overhead = median(overheads);
     const met = overhead < 1000;
-    console.log(`blender publish overhead beyond the render, median of 3: ${formatCount(overhead)} ms (publish ${(median(publishes) / 1000).toFixed(2)} s vs the same render by hand ${(median(renders) / 1000).toFixed(2)} s; target < 1000 ms)${met ? '' : '  MISSED'}`);
+    console.log(`blender publish overhead beyond its render, median of 3: ${formatCount(overhead)} ms (publish ${(median(publishes) / 1000).toFixed(2)} s; the same render by hand ${(median(renders) / 1000).toFixed(2)} s; target < 1000 ms)${met ? '' : '  MISSED'}`);
     results.push({ label: 'blender publish overhead', ratio: overhead / 1000, target: { max: 1 }, met });
   } finally {
     await runCli(['hub', 'stop'], env, root).catch(() => '');
