@@ -27,8 +27,13 @@ class Deadlines:
             if self._thread is None or not self._thread.is_alive():
                 self._thread = threading.Thread(target=self._run, name=THREAD_NAME, daemon=True)
                 self._thread.start()
+            # Entries already answered are dropped from the front as they pile up.
+            while len(self._heap) > 256 and self._heap[0][2] is None:
+                heapq.heappop(self._heap)
             heapq.heappush(self._heap, entry)
-            self._cond.notify()
+            # Only a new earliest deadline needs the thread awake (one wake-up less per request).
+            if self._heap[0] is entry:
+                self._cond.notify()
         return entry
 
     @staticmethod
