@@ -164,7 +164,7 @@ Exit status: 0 done, 1 failure (no Blender connected, Blender refused), 2 usage.
 `,
   async run(ctx) {
     const [action, ...rest] = ctx.argv;
-    const fn = action ? ACTIONS[action] : undefined;
+    const fn = action && Object.hasOwn(ACTIONS, action) ? ACTIONS[action] : undefined;
     if (!fn) throw new UsageError(action ? `unknown action "${action}"\n${USAGE}` : USAGE);
     return fn(ctx, rest);
   },

@@ -89,7 +89,8 @@ export const createEndpoints: Record<string, Endpoint> = {
   'create.update': async (args, { hub }) => {
     const a = (args ?? {}) as { session?: unknown; key?: unknown; active?: unknown };
     const session = pickBlenderSession(hub, a.session);
-    const current = (await pipelineOf(hub, session)).instances[String(a.key)];
+    const instances = (await pipelineOf(hub, session)).instances;
+    const current = Object.hasOwn(instances, String(a.key)) ? instances[String(a.key)] : undefined;
     if (!current) throw new UsageError(`no instance "${String(a.key)}" in this scene`);
     const record = { ...current, active: a.active === undefined ? current.active : a.active === true };
     await blenderRequest(hub, session, 'pipeline.set', { section: 'instances', key: record.key, value: record });
@@ -102,7 +103,7 @@ export const createEndpoints: Record<string, Endpoint> = {
     const existing = (await pipelineOf(hub, session)).instances;
     const removed: string[] = [];
     for (const key of keys) {
-      if (!existing[key]) continue;
+      if (!Object.hasOwn(existing, key)) continue;
       await blenderRequest(hub, session, 'pipeline.set', { section: 'instances', key, value: null });
       removed.push(key);
     }
