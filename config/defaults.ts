@@ -75,6 +75,12 @@ export function defaultConfig(home: string, machine: MachineIdentity = thisMachi
       launchTimeout: 60_000,
       callTimeout: 30_000,
     },
+    blender: {
+      executable: null,
+      launchTimeout: 60_000,
+      callTimeout: 30_000,
+      workfileTemplate: '{shot}_{task}_v{version:03}',
+    },
     farm: {
       afanasy: {
         host: '127.0.0.1',

@@ -59,6 +59,14 @@ export interface HoudiniConfig {
   callTimeout: number;
 }
 
+export interface BlenderConfig {
+  executable: string | null;
+  launchTimeout: number;
+  callTimeout: number;
+  /** Name of a workfile from the context: {shot} (the folder's last part), {task}, {version}. */
+  workfileTemplate: string;
+}
+
 export interface AfanasyConfig {
   host: string;
   port: number;
@@ -111,6 +119,7 @@ export interface CoreConfig {
   adapters: string[];
   harmony: HarmonyConfig;
   houdini: HoudiniConfig;
+  blender: BlenderConfig;
   farm: FarmConfig;
   context: ContextConfig;
   publish: PublishConfig;
@@ -212,6 +221,15 @@ export const CONFIG_SCHEMA = {
         hython: { kind: 'path', role: 'executable', nullable: true, doc: 'hython executable, or null to search the usual places' },
         launchTimeout: ms(1, 'wait for a launched Houdini to connect'),
         callTimeout: ms(1, 'default timeout of a call into Houdini'),
+      },
+    },
+    blender: {
+      kind: 'section',
+      fields: {
+        executable: { kind: 'path', role: 'executable', nullable: true, env: 'DCC_KIT_BLENDER_EXECUTABLE', doc: 'Blender executable (any 3.x or 4.x), or null to search PATH and the usual places' },
+        launchTimeout: ms(1, 'wait for a launched Blender to connect'),
+        callTimeout: ms(1, 'default timeout of a call into Blender'),
+        workfileTemplate: { kind: 'text', pattern: /\{version(:0?\d+)?\}/, expected: 'a name with {version}, e.g. {shot}_{task}_v{version:03}', doc: 'workfile name from the context: {shot}, {task}, {version:03} (.blend is added)' },
       },
     },
     farm: {
