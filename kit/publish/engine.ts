@@ -242,7 +242,7 @@ export function describeFailure(report: PublishReport): string | null {
     const next = f.error?.hint ? ` ${f.error.hint}` : f.repairable ? ' It can be repaired: publish with --repair (or press Repair).' : '';
     return `${f.plugin}${who} failed: ${f.error?.message ?? 'unknown error'}.${next}`;
   });
-  if (rolledBack) lines.push(rolledBack);
+  if (rolledBack) lines[lines.length - 1] += ` ${rolledBack}`;
   return lines.join('\n');
 }
 
