@@ -53,6 +53,8 @@ export function defaultConfig(home: string, machine: MachineIdentity = thisMachi
       compat: 'none',
       simulatorVersion: '24.0',
       scripts: [],
+      creators: [],
+      loaders: [],
       applySceneSettings: false,
       workfiles: {
         workArea: path.join(home, 'harmony'),
@@ -73,6 +75,8 @@ export function defaultConfig(home: string, machine: MachineIdentity = thisMachi
       hython: null,
       launchTimeout: 60_000,
       callTimeout: 30_000,
+      creators: [],
+      loaders: [],
     },
     farm: {
       afanasy: {
@@ -99,6 +103,9 @@ export function defaultConfig(home: string, machine: MachineIdentity = thisMachi
     publish: {
       root: path.join(home, 'publish'),
       template: '{folder}/{product}/v{version:03}',
+      plugins: [],
+      disable: [],
+      pluginTimeout: 60_000,
     },
     web: {
       enabled: true,
