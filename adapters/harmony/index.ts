@@ -13,6 +13,8 @@ export { HarmonySimulator } from './simulator/engine.ts';
 export { NotAvailableYetError } from './not-yet.ts';
 export { menuEndpoints } from './menu.ts';
 export type * from './pipeline-types.ts';
+export type { HarmonyCreator } from './create/creator-types.ts';
+export type { HarmonyLoader, LoaderInput, PreparedLoad } from './load/loader-types.ts';
 
 interface HarmonyConfig {
   executable: string | null;

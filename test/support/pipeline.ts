@@ -44,6 +44,8 @@ export interface PipelineRigOptions {
   sim?: SimulatorOptions;
   /** Change the project before it is zipped. */
   prepare?(scene: SimScene): void;
+  /** Before the hub starts: add files to the rig's folder (a .dcckitrc there is layered under the project's). */
+  prepareDir?(dir: string): void;
 }
 
 export async function pipelineRig(t: T, opts: PipelineRigOptions = {}): Promise<PipelineRig> {
@@ -63,7 +65,7 @@ export async function pipelineRig(t: T, opts: PipelineRigOptions = {}): Promise<
   // them from the workfile's folder, whatever folder it was started in.
   await fsp.writeFile(path.join(proj, '.dcckitrc'), JSON.stringify({
     context: { project: 'demo', fps: 24, resolution: [1920, 1080] },
-    publish: config.publish,
+    publish: { root: config.publish.root, template: config.publish.template },
     harmony: { executable: config.harmony.executable, publish: config.harmony.publish },
     farm: config.farm,
   }, null, 2));
@@ -76,6 +78,7 @@ export async function pipelineRig(t: T, opts: PipelineRigOptions = {}): Promise<
   }
   const zip = path.join(work, 'sh010_anim_v001.zip');
   await zipDirectory(src, zip);
+  opts.prepareDir?.(dir);
   const opened = await openWorkfile(zip, { workArea: config.harmony.workfiles.workArea });
   const hub = await startHub(t, { config, home, callTimeout: PATIENCE_MS });
   const sim = startSim(t, simEnv(hub, dir), opts.sim ?? {}, dir);
