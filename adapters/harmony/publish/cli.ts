@@ -141,7 +141,10 @@ export const publishCommand: CliCommand = {
           for (const j of (report.context.farmJobs ?? []) as { jobId: number; product: string; version: number }[]) {
             if (!farm.has(j.jobId)) print(ctx, `farm job ${j.jobId} renders ${j.product} v${j.version} (integrated when done; dcc-kit farm job ${j.jobId})`);
           }
-          if (report.dryRun) print(ctx, 'dry run: nothing was extracted or integrated');
+          if (report.dryRun) {
+            for (const r of report.results.filter((x) => x.skipped)) print(ctx, resultLine(r));
+            print(ctx, 'dry run: nothing was extracted or integrated');
+          }
         } else {
           ctx.stderr.write(`dcc-kit publish: ${describeFailure(report)}\n`);
         }
