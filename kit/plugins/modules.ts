@@ -100,7 +100,6 @@ async function importOnce(file: string, timeoutMs: number): Promise<Record<strin
   let timer: NodeJS.Timeout | undefined;
   const late = new Promise<never>((_, reject) => {
     timer = setTimeout(() => reject(new Error(`did not finish importing within ${Math.round(timeoutMs / 100) / 10} s (a top-level await that never ends?)`)), timeoutMs);
-    timer.unref?.();
   });
   try {
     return await Promise.race([hit.value, late]);
