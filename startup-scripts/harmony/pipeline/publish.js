@@ -127,7 +127,18 @@
     var bd = null;
     for (var i = 0; i < all.length; i++) if (String(all[i].title.text) === args.title) bd = all[i];
     if (!bd) throw new Error('no backdrop titled ' + args.title + ' in ' + ROOT);
-    var inside = Backdrop.nodes(bd);
+    // Nodes a loader brought (a container's) are another product's: never published inside this template,
+    // or a template loaded where it is made would grow with every publish and every update.
+    var loaded = {};
+    var containers = dcckitPipeline.read().containers;
+    for (var id in containers) {
+      if (!containers.hasOwnProperty(id)) continue;
+      for (var n = 0; n < containers[id].nodes.length; n++) loaded[containers[id].nodes[n]] = true;
+    }
+    var within = Backdrop.nodes(bd);
+    var inside = [];
+    for (var k = 0; k < within.length; k++) if (!loaded[within[k]]) inside.push(within[k]);
+    if (!inside.length) throw new Error('the template backdrop ' + args.title + ' holds no nodes of its own: drag the nodes it publishes into it');
     var previousNodes = selection.selectedNodes();
     selection.clearSelection();
     selection.addNodesToSelection(inside);
