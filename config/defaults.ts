@@ -75,8 +75,6 @@ export function defaultConfig(home: string, machine: MachineIdentity = thisMachi
       hython: null,
       launchTimeout: 60_000,
       callTimeout: 30_000,
-      creators: [],
-      loaders: [],
     },
     farm: {
       afanasy: {

@@ -59,8 +59,6 @@ export interface HoudiniConfig {
   hython: string | null;
   launchTimeout: number;
   callTimeout: number;
-  creators: string[];
-  loaders: string[];
 }
 
 export interface AfanasyConfig {
@@ -227,8 +225,6 @@ export const CONFIG_SCHEMA = {
         hython: { kind: 'path', role: 'executable', nullable: true, doc: 'hython executable, or null to search the usual places' },
         launchTimeout: ms(1, 'wait for a launched Houdini to connect'),
         callTimeout: ms(1, 'default timeout of a call into Houdini'),
-        creators: extensionModules('creator'),
-        loaders: extensionModules('loader'),
       },
     },
     farm: {
