@@ -84,3 +84,15 @@ test('a studio validator stops a publish with its own message, named in the repo
   t.like(passed.results.find((r) => r.plugin === 'Validate No Temp Nodes'), { success: true });
   t.is((await rig.store.latest('shots/sh010', 'workfileAnim'))!.version, 1);
 });
+
+test('the Harmony menu without the page: Create... names the studio creator, Load... the studio loader', async (t) => {
+  const rig = await studioRig(t);
+  const before = rig.sim.messages.length;
+  t.true(rig.sim.triggerMenu('Create...'));
+  await until(() => rig.sim.messages.length > before, PATIENCE_MS, 'the Create... message');
+  t.regex(rig.sim.messages.at(-1)!.text, /dcc-kit create render\|template\|layout <variant>\ncreators: render \(Render\), template \(Template\), layout \(Layout peg, studio\)/);
+  const next = rig.sim.messages.length;
+  t.true(rig.sim.triggerMenu('Load...'));
+  await until(() => rig.sim.messages.length > next, PATIENCE_MS, 'the Load... message');
+  t.regex(rig.sim.messages.at(-1)!.text, /loaders: layout \(layout; studio\), imageSequence \(render, plate/);
+});

@@ -71,8 +71,10 @@
     for (var key in data.instances) {
       if (!data.instances.hasOwnProperty(key)) continue;
       var rec = data.instances[key];
-      if (rec.creator === 'render' && rec.node && node.type(rec.node)) {
-        var enabled = node.getEnable(rec.node) === true;
+      // An instance's `active` follows what its creator says of the scene (render: the WRITE node's enable).
+      var c = rec.node && dcckitPipeline.hasCreator(rec.creator) ? dcckitPipeline.creator(rec.creator) : null;
+      if (c && c.isActive && (!c.present || c.present(rec))) {
+        var enabled = c.isActive(rec) === true;
         if (rec.active !== enabled) { rec.active = enabled; changed = true; }
       }
     }
