@@ -116,3 +116,21 @@ test('in the hub: a studio plugin that hangs is cut at publish.pluginTimeout and
   t.is((await rig.tool<unknown[]>('create.creators', {})).length, 3);
   t.false((await publish(rig, { dryRun: true })).success);
 });
+
+test('a studio creator added while Harmony runs: its Harmony half is injected on first use; without one the error says where it goes', async (t) => {
+  let late = '';
+  const rig = await pipelineRig(t, {
+    prepareDir: (dir) => {
+      late = path.join(dir, 'late');
+      fs.mkdirSync(late);
+      fs.writeFileSync(path.join(dir, '.dcckitrc'), 'harmony:\n  creators: [./late]\n');
+    },
+  });
+  fs.writeFileSync(path.join(late, 'note.mjs'), `export default { name: 'note', label: 'Note', family: 'note', harmonyScript: ${JSON.stringify(
+    "dcckitPipeline.registerCreator('note', { create: function (args) { var p = node.add('Top', args.record.productName, 'PEG', 0, 0, 0); args.record.key = p; args.record.node = p; return args.record; } });")} };\n`);
+  fs.writeFileSync(path.join(late, 'bare.mjs'), "export default { name: 'bare', label: 'Bare', family: 'bare' };\n");
+  const rec = await rig.tool<{ key: string }>('create.run', { creator: 'note', variant: 'A' });
+  t.is(rec.key, 'Top/noteA');
+  t.is(rig.sim.scene!.state.nodes.get('Top/noteA')!.type, 'PEG');
+  await t.throwsAsync(rig.tool('create.run', { creator: 'bare', variant: 'A' }), { message: /no creator "bare" is registered in this Harmony .*its Harmony script goes in harmony\.scripts or the record's harmonyScript/ });
+});

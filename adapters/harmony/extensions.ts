@@ -72,3 +72,23 @@ export async function reportHubExtensions(hub: HubServices): Promise<void> {
   if (studio || set.problems.length) hub.log.info(`harmony: ${studio} studio extension(s) loaded in ${Math.round(performance.now() - started)} ms, ${set.problems.length} not loaded`);
   logProblems(hub, set, 'hub start');
 }
+
+/**
+ * Runs `call` (ONE request into Harmony using a creator's or loader's Harmony half); when that half is not in
+ * the scene's engine yet (the studio added the record after the scene opened), injects its `harmonyScript`
+ * and tries once more. Without a harmonyScript the error says where the Harmony half goes.
+ */
+export async function withHarmonyHalf<T>(hub: HubServices, session: SessionInfo, record: { name: string; harmonyScript?: string }, kind: 'creator' | 'loader', call: () => Promise<T>): Promise<T> {
+  try {
+    return await call();
+  } catch (err) {
+    const missing = new RegExp(`no ${kind} "${record.name.replace(/[^\w-]/g, '')}" is registered`).test((err as Error).message);
+    if (!missing || !record.harmonyScript) throw err;
+    const { es5Problem } = await import('./session.ts');
+    const problem = es5Problem(record.harmonyScript);
+    if (problem) throw new Error(`the ${kind} ${record.name}'s harmonyScript is not ES5: ${problem}`);
+    await hub.call(session.id, { script: record.harmonyScript }, { timeout: 60_000 });
+    hub.log.info(`session ${session.id}: the ${kind} ${record.name}'s Harmony half was injected on first use`);
+    return await call();
+  }
+}

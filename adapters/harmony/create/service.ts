@@ -2,7 +2,7 @@
 import type { HubServices } from '../../../kit/adapter.ts';
 import { assertPublishable } from '../../../kit/context.ts';
 import { UsageError } from '../../../kit/errors.ts';
-import { sessionExtensions } from '../extensions.ts';
+import { sessionExtensions, withHarmonyHalf } from '../extensions.ts';
 import { pickHarmonySession } from '../pick-session.ts';
 import type { InstanceRecord } from '../pipeline-types.ts';
 import { commonArgs, sessionContext } from '../session-context.ts';
@@ -26,7 +26,8 @@ export async function createInstance(hub: HubServices, args: unknown): Promise<I
   const record = newInstanceRecord(creator, a.variant, ctx.context.folder, ctx.context.task, attributes);
   const useSelection = a.useSelection !== false;
   const extra = creator.prepare ? await creator.prepare({ config: ctx.config, record, useSelection }) : {};
-  return await hub.call(session.id, { request: 'dcckit.create.run', args: { ...extra, creator: creator.name, record, useSelection } }) as InstanceRecord;
+  return await withHarmonyHalf(hub, session, creator, 'creator',
+    () => hub.call(session.id, { request: 'dcckit.create.run', args: { ...extra, creator: creator.name, record, useSelection } }) as Promise<InstanceRecord>);
 }
 
 export async function listInstances(hub: HubServices, args: unknown): Promise<InstanceRecord[]> {

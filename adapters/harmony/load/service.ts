@@ -12,7 +12,7 @@ import { parseProductRef, storeFromConfig, type ProductStore, type VersionInfo, 
 import { pickHarmonySession } from '../pick-session.ts';
 import type { ContainerRecord, InventoryItem } from '../pipeline-types.ts';
 import { commonArgs, sessionContext } from '../session-context.ts';
-import { sessionExtensions } from '../extensions.ts';
+import { sessionExtensions, withHarmonyHalf } from '../extensions.ts';
 import type { HarmonyLoader } from './loader-types.ts';
 import { GREEN, RED, chooseLoader, chooseRepresentation, prepareLoad, type PreparedLoad } from './loaders.ts';
 
@@ -67,7 +67,8 @@ export async function loadProduct(hub: HubServices, args: unknown): Promise<Cont
       productType: version.manifest.productType, version: version.version, representation: rep.name, nodes: [], backdrop: null,
       source: prepared.source, loadedAt: new Date().toISOString(),
     };
-    return await hub.call(session.id, { request: 'dcckit.load.load', args: { ...prepared.args, container } }, { timeout: 10 * 60_000 }) as ContainerRecord;
+    return await withHarmonyHalf(hub, session, loader, 'loader',
+      () => hub.call(session.id, { request: 'dcckit.load.load', args: { ...prepared.args, container } }, { timeout: 10 * 60_000 }) as Promise<ContainerRecord>);
   });
 }
 
