@@ -9,7 +9,7 @@
 import fs from 'node:fs';
 import fsp from 'node:fs/promises';
 import path from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { isModulePath } from '../../config/schema.ts';
 
 /** One thing that could not be used, for the hub log, `dcc-kit config` and `dcc-kit plugins`. */
@@ -36,8 +36,9 @@ function isExtensionFile(name: string): boolean {
 }
 
 /** The files an entry names: a file, the module files of a folder (sorted, recursively, no node_modules), or a package's entry. */
-export async function filesOf(entry: string, fromDir: string): Promise<{ files: string[]; problem?: string }> {
-  if (!isModulePath(entry)) return packageEntry(entry, fromDir);
+export async function filesOf(given: string, fromDir: string): Promise<{ files: string[]; problem?: string }> {
+  if (!isModulePath(given)) return packageEntry(given, fromDir);
+  const entry = given.startsWith('file:') ? fileURLToPath(given) : given;
   const st = await fsp.stat(entry).catch(() => null);
   if (!st) return { files: [], problem: 'does not exist' };
   if (!st.isDirectory()) {
