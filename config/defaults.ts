@@ -76,6 +76,12 @@ export function defaultConfig(home: string, machine: MachineIdentity = thisMachi
       launchTimeout: 60_000,
       callTimeout: 30_000,
     },
+    blender: {
+      executable: null,
+      launchTimeout: 60_000,
+      callTimeout: 30_000,
+      workfileTemplate: '{shot}_{task}_v{version:03}',
+    },
     farm: {
       afanasy: {
         host: '127.0.0.1',
@@ -84,7 +90,7 @@ export function defaultConfig(home: string, machine: MachineIdentity = thisMachi
         hostName: machine.hostName,
         timeout: 10_000,
       },
-      maxTasks: 1_000_000,
+      maxTasks: 10_000,
     },
     context: {
       project: null,
@@ -97,6 +103,7 @@ export function defaultConfig(home: string, machine: MachineIdentity = thisMachi
       fps: 24,
       resolution: [1920, 1080],
       pixelAspect: 1,
+      maxFrames: 100_000,
     },
     publish: {
       root: path.join(home, 'publish'),

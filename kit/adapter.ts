@@ -11,6 +11,7 @@ import { MODULE_EXT } from './package-root.ts';
 import type { RequestMessage, ReplyMessage } from './protocol/messages.ts';
 import type { CliCommand } from './cli/types.ts';
 import type { PublishPlugin } from './publish/types.ts';
+import { own } from './own.ts';
 
 export interface SessionInfo {
   id: string;
@@ -69,6 +70,8 @@ export interface LaunchRequest {
   scene: string | null;
   /** Run the bundled simulator instead of the real DCC (only asked of adapters with `hasSimulator`). */
   simulate?: boolean;
+  /** Run the DCC without its UI, serving requests until told to quit (only asked of adapters with `hasBackground`). */
+  background?: boolean;
   config: unknown;
   hub: { port: number; token: string; home: string };
   env: NodeJS.ProcessEnv;
@@ -137,6 +140,8 @@ export interface Adapter {
   launchSpec?(req: LaunchRequest): Promise<LaunchSpec>;
   /** True when launchSpec honours `simulate` (a bundled simulator); `launch --simulate` is refused otherwise. */
   hasSimulator?: boolean;
+  /** True when launchSpec honours `background` (a headless DCC serving requests); `launch --background` is refused otherwise. */
+  hasBackground?: boolean;
   /** Named requests the hub serves to this DCC's sessions. */
   endpoints?: Record<string, Endpoint>;
   /** Named requests tools (CLI, pipeline code) may send to this adapter inside the hub (`hub.adapter`). */
@@ -164,6 +169,8 @@ export interface PrepareLaunchRequest {
   /** Absolute path the user gave, or null. */
   scene: string | null;
   simulate: boolean;
+  /** `launch --background` (adapters with `hasBackground`). */
+  background?: boolean;
   fresh?: boolean;
   /** Open even when the workfile's local copy is open elsewhere (a second Harmony on it). */
   force?: boolean;
@@ -181,6 +188,7 @@ export class AdapterError extends DccKitError {
 const BUILT_IN: Record<string, string> = {
   harmony: `../adapters/harmony/index${MODULE_EXT}`,
   houdini: `../adapters/houdini/index${MODULE_EXT}`,
+  blender: `../adapters/blender/index${MODULE_EXT}`,
 };
 
 export function builtInAdapterNames(): string[] {
@@ -236,8 +244,9 @@ export class AdapterRegistry {
   async get(name: string): Promise<Adapter> {
     const cached = this.loaded.get(name);
     if (cached) return cached;
-    if (BUILT_IN[name]) {
-      const mod = await import(new URL(BUILT_IN[name], import.meta.url).href) as { default?: unknown };
+    const builtIn = own(BUILT_IN, name);
+    if (builtIn) {
+      const mod = await import(new URL(builtIn, import.meta.url).href) as { default?: unknown };
       const adapter = validateAdapter(mod.default, `built-in adapter "${name}"`);
       this.loaded.set(name, adapter);
       return adapter;

@@ -15,4 +15,4 @@ export { launchDetached, runBatch, resolveExecutable, ExecutableNotFoundError, B
 export { resolveContext, contextFromConfig, frameRangeWithHandles, type ProjectContext, type ResolvedContext } from './context.ts';
 export { ProductStore, VersionWriter, parseProductRef, storeFromConfig, StoreError, type VersionManifest, type VersionInfo, type ProductSummary, type ProductRef } from './store/index.ts';
 export { composePublishPlugins, extensionSet, loadModules, type ExtensionProblem, type ExtensionSet, type PluginEntry } from './plugins/index.ts';
-export { runPublish, describeFailure, ORDER, type PublishPlugin, type PublishContext, type PublishInstance, type PublishReport, type PublishEvent, type PluginResult } from './publish/index.ts';
+export { runPublish, describeFailure, ORDER, type PublishPlugin, type PublishContext, type PublishInstance, type PublishReport, type PublishEvent, type PluginResult, type StagedWork } from './publish/index.ts';

@@ -10,8 +10,9 @@ import { connectHub } from '../hub/client.ts';
 import { launchDetached } from '../launch.ts';
 import { isDescendantOf } from '../process.ts';
 import { createProgress } from './progress.ts';
+import { own } from '../own.ts';
 
-const USAGE = 'dcc-kit launch <dcc> [scene | workfile.zip] [--simulate] [--fresh] [--force] [--timeout MS] [--json]';
+const USAGE = 'dcc-kit launch <dcc> [scene | workfile.zip] [--simulate] [--background] [--fresh] [--force] [--timeout MS] [--json]';
 
 export class LaunchTimeoutError extends DccKitError {
   constructor(message: string) { super(message, 'LAUNCH_TIMEOUT'); }
@@ -25,12 +26,13 @@ export interface LaunchOutcome {
 }
 
 /** Starts or attaches to the hub, starts the DCC, and resolves once its session said hello. */
-export async function launchDcc(ctx: Pick<CliContext, 'cwd' | 'env'>, dcc: string, scene: string | null, opts: { simulate?: boolean; fresh?: boolean; force?: boolean; timeout?: number; config?: DccKitConfig; onProgress?: (p: { phase: string; bytesDone: number; bytesTotal: number }) => void } = {}): Promise<LaunchOutcome> {
+export async function launchDcc(ctx: Pick<CliContext, 'cwd' | 'env'>, dcc: string, scene: string | null, opts: { simulate?: boolean; background?: boolean; fresh?: boolean; force?: boolean; timeout?: number; config?: DccKitConfig; onProgress?: (p: { phase: string; bytesDone: number; bytesTotal: number }) => void } = {}): Promise<LaunchOutcome> {
   const config = opts.config ?? (await loadConfig({ cwd: ctx.cwd, env: ctx.env })).config;
   const registry = new AdapterRegistry(config.adapters, ctx.cwd);
   const adapter = await registry.get(dcc);
   if (!adapter.launchSpec) throw new DccKitError(`the ${adapter.displayName} adapter cannot launch its application`, 'NO_LAUNCH');
   if (opts.simulate && !adapter.hasSimulator) throw new UsageError(`--simulate: dcc-kit has no ${adapter.displayName} simulator (only Harmony has one)`);
+  if (opts.background && !adapter.hasBackground) throw new UsageError(`--background: ${adapter.displayName} cannot be launched without its UI by dcc-kit`);
   let scenePath: string | null = null;
   if (scene) {
     scenePath = path.resolve(ctx.cwd, scene);
@@ -38,17 +40,17 @@ export async function launchDcc(ctx: Pick<CliContext, 'cwd' | 'env'>, dcc: strin
   }
   if (adapter.prepareLaunch) {
     scenePath = (await adapter.prepareLaunch({
-      scene: scenePath, simulate: Boolean(opts.simulate), fresh: opts.fresh, force: opts.force, config, env: ctx.env, cwd: ctx.cwd, onProgress: opts.onProgress,
+      scene: scenePath, simulate: Boolean(opts.simulate), background: opts.background, fresh: opts.fresh, force: opts.force, config, env: ctx.env, cwd: ctx.cwd, onProgress: opts.onProgress,
     })).scene;
   }
-  const section = (config as unknown as Record<string, { launchTimeout?: number } | undefined>)[dcc];
+  const section = own(config as unknown as Record<string, { launchTimeout?: number } | undefined>, dcc);
   const timeout = opts.timeout ?? section?.launchTimeout ?? 30_000;
   const { info, started } = await ensureHub({ home: config.home, env: ctx.env, cwd: ctx.cwd });
   const hub = await connectHub({ port: info.port, token: info.token });
   try {
     await hub.subscribe();
     const spec = await adapter.launchSpec({
-      scene: scenePath, simulate: opts.simulate, config, env: ctx.env,
+      scene: scenePath, simulate: opts.simulate, background: opts.background, config, env: ctx.env,
       hub: { port: info.port, token: info.token, home: config.home },
     });
     const startedAt = new Date().toISOString();
@@ -90,6 +92,8 @@ refused, since both would save over each other. The DCC's output goes to a log u
 options:
   --simulate     run the bundled Harmony simulator instead of Harmony (also used when harmony.executable
                  is "simulator"); refused for a DCC without a simulator
+  --background   run the DCC without its UI, serving requests until told to quit (Blender: blender -b;
+                 stop it with dcc-kit call blender --request blender.quit)
   --fresh        extract the workfile again, even when the local copy is newer
   --force        open a workfile whose local copy is open in another Harmony
   --timeout MS   how long to wait for the session's hello (default <dcc>.launchTimeout, 30000)
@@ -100,7 +104,7 @@ exit status: 0 the session said hello, 1 failure (executable not found, damaged 
 time), 2 usage
 `,
   async run(ctx) {
-    const { values, positionals } = parse(ctx.argv, { simulate: { type: 'boolean' }, fresh: { type: 'boolean' }, force: { type: 'boolean' }, timeout: { type: 'string' }, json: { type: 'boolean' } }, USAGE);
+    const { values, positionals } = parse(ctx.argv, { simulate: { type: 'boolean' }, background: { type: 'boolean' }, fresh: { type: 'boolean' }, force: { type: 'boolean' }, timeout: { type: 'string' }, json: { type: 'boolean' } }, USAGE);
     const [dcc, scene, ...extra] = positionals;
     if (!dcc || extra.length) throw new UsageError(`usage: ${USAGE}`);
     const timeout = values.timeout === undefined ? undefined : Number(values.timeout);
@@ -109,7 +113,7 @@ time), 2 usage
     let out: LaunchOutcome;
     try {
       out = await launchDcc(ctx, dcc, scene ?? null, {
-        simulate: Boolean(values.simulate), fresh: Boolean(values.fresh), force: Boolean(values.force), timeout,
+        simulate: Boolean(values.simulate), background: Boolean(values.background), fresh: Boolean(values.fresh), force: Boolean(values.force), timeout,
         onProgress: progress ? (p) => { progress.setLabel(p.phase); progress.update(p.bytesDone, p.bytesTotal); } : undefined,
       });
     } finally {

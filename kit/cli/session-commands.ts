@@ -3,6 +3,7 @@ import { parse, parseJsonArg, print, printJson, table } from './args.ts';
 import { UsageError } from '../errors.ts';
 import { loadConfig } from '../config.ts';
 import { connectHub, type HubClient } from '../hub/client.ts';
+import { RemoteError } from '../protocol/errors.ts';
 
 async function client(ctx: CliContext): Promise<{ hub: HubClient; callTimeout: number }> {
   const { config } = await loadConfig({ cwd: ctx.cwd, env: ctx.env });
@@ -70,7 +71,16 @@ AYON's, returns no value for a script). To get a value back, call a function exp
     }
     const { hub } = await client(ctx);
     try {
-      const result = await hub.callRaw(target, body, timeout ? { timeout } : {});
+      let result: unknown;
+      try {
+        result = await hub.callRaw(target, body, timeout ? { timeout } : {});
+      } catch (err) {
+        // An error raised in the DCC: its own traceback (e.g. Python's) is what the user needs.
+        if (!(err instanceof RemoteError) || !err.remoteStack) throw err;
+        if (values.json) printJson(ctx, { error: { code: err.code, name: err.name, message: err.message, stack: err.remoteStack } });
+        ctx.stderr.write(`dcc-kit call: ${err.name}: ${err.message}\n${err.remoteStack.trimEnd()}\n`);
+        return 1;
+      }
       if (values.json) printJson(ctx, { result: result ?? null });
       else print(ctx, JSON.stringify(result ?? null, null, 2));
       return 0;

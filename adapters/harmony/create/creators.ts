@@ -1,4 +1,5 @@
 /** Harmony's creator registry: the built-in records, and naming, attributes and records for any creator. */
+import { didYouMean } from '../../../kit/suggest.ts';
 import { randomUUID } from 'node:crypto';
 import { UsageError } from '../../../kit/errors.ts';
 import type { InstanceRecord } from '../pipeline-types.ts';
@@ -18,7 +19,8 @@ export function productNameFor(creator: HarmonyCreator, variant: string): string
 
 export function creatorNamed(creators: HarmonyCreator[], name: string): HarmonyCreator {
   const c = creators.find((x) => x.name === name);
-  if (!c) throw new UsageError(`unknown creator "${name}" (creators: ${creators.filter((x) => !x.automatic).map((x) => x.name).join(', ')})`);
+  const manual = creators.filter((x) => !x.automatic).map((x) => x.name);
+  if (!c) throw new UsageError(`unknown creator "${name}".${didYouMean(name, manual)} (creators: ${manual.join(', ')})`);
   if (c.automatic) throw new UsageError(`the ${c.name} instance is automatic: every publish includes it`);
   return c;
 }

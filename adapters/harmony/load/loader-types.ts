@@ -1,7 +1,7 @@
 /**
  * A Harmony loader is ONE declarative record (built-in ones are in ./loaders/, a studio's are modules named by
  * `harmony.loaders`): which product types and representations it takes, and a Node-side `prepare` that
- * lists and checks files so its Harmony half does everything in ONE call. The Harmony half is an ES5 object
+ * resolves and checks files so its Harmony half does everything in ONE call. The Harmony half is an ES5 object
  * registered with `dcckitPipeline.registerLoader(name, { load, update, remove?, present? })`: the built-ins'
  * in startup-scripts/harmony/pipeline/load.js, a studio's in `harmonyScript` (or a file of harmony.scripts).
  */
@@ -12,8 +12,10 @@ import type { LoaderInfo } from '../pipeline-types.ts';
 export interface LoaderInput {
   version: VersionInfo & { manifest: VersionManifest };
   representation: Representation;
-  /** The representation's files, absolute, each checked readable. */
+  /** The representation's files, checked against their sha256: copies in the load's staging folder, or the store files themselves for a loader that `readsInPlace`. */
   files: string[];
+  /** The same files in the store (what a container records), in the same order. */
+  storeFiles: string[];
   /** The product's name (what nodes, columns and backdrops are named after). */
   productName: string;
   /** `dcc-kit load --mode` (palettes: link or import); on an update, the mode it was loaded with. */
@@ -24,12 +26,17 @@ export interface LoaderInput {
   scene: string | null;
   /** A temporary folder for this load, removed after the call into Harmony. */
   staging(): Promise<string>;
+  /** Limits for unzipping a product (those of opening a workfile: harmony.workfiles). */
+  zip: ZipLimits;
 }
+
+/** Limits for unzipping template and workfile products: the workfile opener's (harmony.workfiles). */
+export interface ZipLimits { maxBytes?: number; maxRatio?: number }
 
 export interface PreparedLoad {
   /** Arguments for the Harmony half's load / update (besides the container). */
   args: Record<string, unknown>;
-  /** Absolute path recorded as the container's source. */
+  /** The file recorded as the container's source: one of `files` (recorded as its store file) or another path. */
   source: string;
 }
 
@@ -43,6 +50,8 @@ export interface HarmonyLoader extends ExtensionRecord {
   representations: string[];
   /** Its nodes are READs coloured green (latest) or red (outdated) when the scene opens and after updates. */
   colorsReads?: boolean;
+  /** Harmony reads the (checked) store files themselves, not copies (a linked palette); `mode` is --mode. */
+  readsInPlace?(mode?: string): boolean;
   prepare(input: LoaderInput): Promise<PreparedLoad> | PreparedLoad;
   /** ES5 source the hub injects into every scene of a project that uses this loader (registering its Harmony half). */
   harmonyScript?: string;
@@ -62,6 +71,7 @@ export function loaderProblems(value: unknown): string[] {
   if (typeof l.prepare !== 'function') problems.push('prepare must be a function (input) -> { args, source }');
   if (l.harmonyScript !== undefined && typeof l.harmonyScript !== 'string') problems.push('harmonyScript must be a string of ES5');
   if (l.colorsReads !== undefined && typeof l.colorsReads !== 'boolean') problems.push('colorsReads must be true or false');
+  if (l.readsInPlace !== undefined && typeof l.readsInPlace !== 'function') problems.push('readsInPlace must be a function (mode) -> boolean');
   return problems;
 }
 

@@ -1,9 +1,8 @@
 /** Harmony's loader registry: the built-in records, choosing a loader and a representation, and preparing a load. */
-import fsp from 'node:fs/promises';
 import path from 'node:path';
-import type { Representation, VersionInfo, VersionManifest } from '../../../kit/store/index.ts';
+import { filesForLoad, type Representation, type VersionInfo, type VersionManifest } from '../../../kit/store/index.ts';
 import { LoadError } from './errors.ts';
-import type { HarmonyLoader, PreparedLoad } from './loader-types.ts';
+import type { HarmonyLoader, PreparedLoad, ZipLimits } from './loader-types.ts';
 import audio from './loaders/audio.ts';
 import background from './loaders/background.ts';
 import imageSequence, { IMAGE_EXTS } from './loaders/image-sequence.ts';
@@ -12,7 +11,7 @@ import template from './loaders/template.ts';
 import workfile from './loaders/workfile.ts';
 
 export { LoadError, IMAGE_EXTS };
-export type { PreparedLoad };
+export type { PreparedLoad, ZipLimits };
 
 /** The built-in loaders, in default order. A new one is a file in ./loaders/ added here. */
 export const BUILT_IN_LOADERS: HarmonyLoader[] = [imageSequence, background, audio, palette, template, workfile];
@@ -46,26 +45,20 @@ export function chooseRepresentation(manifest: VersionManifest, loader: HarmonyL
   return r;
 }
 
-/** Opens every file (64 at a time): an unreadable one fails the load before Harmony is asked anything. */
-async function assertReadable(files: string[]): Promise<void> {
-  const check = async (f: string) => {
-    try {
-      const h = await fsp.open(f, 'r');
-      await h.close();
-    } catch (err) {
-      throw new LoadError(`cannot read ${f}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
-    }
-  };
-  for (let i = 0; i < files.length; i += 64) await Promise.all(files.slice(i, i + 64).map(check));
-}
-
-/** Lists and checks the files on the Node side, then lets the loader prepare the arguments of its ONE call into Harmony. */
+/**
+ * Resolves and checks the representation's files on the Node side (each inside its version and against its
+ * sha256, kit/store: Harmony gets checked copies, or the checked store files for a loader that reads them in
+ * place, like a linked palette), then lets the loader prepare the arguments of its ONE call into Harmony.
+ * The container records the store file of the loader's source.
+ */
 export async function prepareLoad(loader: HarmonyLoader, version: VersionInfo & { manifest: VersionManifest }, rep: Representation,
-  opts: { staging: () => Promise<string>; mode?: string; productName: string; outdated?: boolean; scene: string | null }): Promise<PreparedLoad> {
-  const files = rep.files.map((f) => path.join(version.path, f.path));
-  await assertReadable(files);
-  return await loader.prepare({
-    version, representation: rep, files, productName: opts.productName, mode: opts.mode, color: opts.outdated ? RED : GREEN,
-    scene: opts.scene, staging: opts.staging,
+  opts: { staging: () => Promise<string>; mode?: string; productName: string; outdated?: boolean; scene: string | null; zip?: ZipLimits }): Promise<PreparedLoad> {
+  const inPlace = loader.readsInPlace?.(opts.mode) === true;
+  const { files, storeFiles } = await filesForLoad(version, rep, inPlace ? {} : { copyTo: path.join(await opts.staging(), 'files') });
+  const prepared = await loader.prepare({
+    version, representation: rep, files, storeFiles, productName: opts.productName, mode: opts.mode, color: opts.outdated ? RED : GREEN,
+    scene: opts.scene, staging: opts.staging, zip: opts.zip ?? {},
   });
+  const i = files.indexOf(prepared.source);
+  return { ...prepared, source: i >= 0 ? storeFiles[i]! : prepared.source };
 }

@@ -8,11 +8,11 @@ import type { HarmonyLoader, LoaderInput } from '../loader-types.ts';
 export async function extractedProduct(input: LoaderInput, tpl: boolean): Promise<{ args: Record<string, unknown>; source: string }> {
   const dir = path.join(await input.staging(), 'product');
   const { extractZip } = await import('../../../../kit/archive/index.ts');
-  await extractZip(input.files[0]!, dir);
+  await extractZip(input.files[0]!, dir, { maxBytes: input.zip.maxBytes, maxRatio: input.zip.maxRatio, maxRatioSetting: 'harmony.workfiles.maxCompressionRatio' });
   let folder = dir;
   if (tpl) {
     const found = (await fsp.readdir(dir)).find((n) => n.endsWith('.tpl'));
-    if (!found) throw new LoadError(`${input.files[0]} holds no .tpl folder`);
+    if (!found) throw new LoadError(`${input.storeFiles[0]} holds no .tpl folder`);
     folder = path.join(dir, found);
   }
   return { args: { tpl: folder, title: input.productName }, source: input.files[0]! };
