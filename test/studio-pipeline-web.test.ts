@@ -35,17 +35,18 @@ test('in Chromium: the studio creator, validator, extractor and loader show in t
   t.regex(await page.locator('tr[data-plugin="Validate No Temp Nodes"]').textContent() ?? '', /validate[\s\S]*studio: .*validate-temp-nodes\.ts/);
   t.regex(await page.locator('tr[data-plugin="Extract Layout"]').textContent() ?? '', /extractlayout[\s\S]*studio: .*extract-layout\.ts/);
   await page.getByRole('button', { name: 'Publish', exact: true }).click();
-  await page.locator('#publish-summary.bad').waitFor();
-  const failed = page.locator('#publish-log li[data-plugin="Validate No Temp Nodes"]');
+  await page.locator('.publish-summary.bad').waitFor();
+  const failed = page.locator('.publish-log li[data-plugin="Validate No Temp Nodes"]');
   t.is(await failed.locator('strong.bad').innerText(), 'failed');
   t.regex(await failed.innerText(), /studio rule: temporary nodes must not be published: Top\/TMP_page Delete the TMP_ nodes/);
 
   await rig.client.call(session, '(function () { node.deleteNode("Top/TMP_page", true, true); return true; })');
   await page.getByRole('button', { name: 'Publish', exact: true }).click();
-  await page.locator('#publish-summary.ok').waitFor();
-  t.regex(await page.locator('#publish-summary').innerText(), /shots\/sh010\/layoutMain v1/);
-  t.is(await page.locator('#publish-log li[data-plugin="Validate No Temp Nodes"] strong.ok').count(), 1);
-  t.is(await page.locator('#publish-log li[data-plugin="Extract Layout"] strong.ok').count(), 1);
+  await page.locator('.publish-summary.ok').waitFor();
+  const passed = page.locator('section.publish-run', { has: page.locator('.publish-summary.ok') });
+  t.regex(await passed.locator('.publish-summary').innerText(), /shots\/sh010\/layoutMain v1/);
+  t.is(await passed.locator('.publish-log li[data-plugin="Validate No Temp Nodes"] strong.ok').count(), 1);
+  t.is(await passed.locator('.publish-log li[data-plugin="Extract Layout"] strong.ok').count(), 1);
 
   await page.goto(`http://127.0.0.1:${web.port}/load?session=${session}&product=${encodeURIComponent('shots/sh010/layoutMain')}`);
   t.regex(await page.locator('tr[data-loader="layout"]').textContent() ?? '', /Layout peglayoutjsonstudio: .*loaders\/layout\.ts/);

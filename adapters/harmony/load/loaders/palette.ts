@@ -6,6 +6,8 @@ import type { HarmonyLoader } from '../loader-types.ts';
 
 const palette: HarmonyLoader = {
   name: 'palette', label: 'Palette (link, or import a copy)', families: ['palette', 'harmony.palette'], representations: ['plt'],
+  // A linked palette is the (checked) store file itself; an import copies it into the scene.
+  readsInPlace: (mode) => (mode ?? 'link') === 'link',
   async prepare({ files, productName, mode = 'link', scene }) {
     if (mode !== 'link' && mode !== 'import') throw new LoadError(`palette mode must be link or import (got "${mode}")`);
     // Harmony's scripting has no portable mkdir: the Node side makes the folder an import copies into.
