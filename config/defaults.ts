@@ -64,6 +64,7 @@ export function defaultConfig(home: string, machine: MachineIdentity = thisMachi
         maxLocalAgeDays: 30,
         maxExtractBytes: 20 * GiB,
         maxCompressionRatio: 100,
+        templateScene: null,
       },
       publish: {
         compositePattern: 'Composite',

@@ -26,6 +26,8 @@ export interface HarmonyWorkfilesConfig {
   maxExtractBytes: number;
   /** Refuse an archive entry (or a whole archive) that inflates more than this many times its stored size. */
   maxCompressionRatio: number;
+  /** The scene a shot's first workfile is made from: a workfile .zip or a Harmony project folder (null: a new scene). */
+  templateScene: string | null;
 }
 
 export interface HarmonyPublishConfig {
@@ -212,12 +214,13 @@ export const CONFIG_SCHEMA = {
           kind: 'section',
           fields: {
             workArea: { kind: 'path', role: 'dir', nullable: false, doc: 'where workfiles are extracted (default <home>/harmony)' },
-            template: { kind: 'text', doc: 'workfile name template' },
+            template: { kind: 'text', doc: 'workfile name template: {name} or {folder_name}/{task}/{project}, and {version:03}' },
             openLatest: { kind: 'bool', doc: 'open the latest workfile when Harmony starts without one' },
             keepLocalCopies: { kind: 'int', min: 0, doc: 'extracted local copies kept per workfile' },
             maxLocalAgeDays: { kind: 'int', min: 0, unit: 'days', doc: 'local copies older than this are removed' },
             maxExtractBytes: bytes('refuse to extract a workfile larger than this'),
             maxCompressionRatio: { kind: 'int', min: 1, doc: 'refuse to extract an entry or archive that inflates more than this many times' },
+            templateScene: { kind: 'path', role: 'dir', nullable: true, doc: 'a workfile .zip or Harmony project folder a shot\'s first workfile is made from (null: a new scene)' },
           },
         },
         publish: {

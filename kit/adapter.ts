@@ -148,6 +148,8 @@ export interface Adapter {
   toolEndpoints?: Record<string, Endpoint>;
   /** Turns what the user asked to open (e.g. a workfile .zip) into the scene the DCC opens, before a launch. */
   prepareLaunch?(req: PrepareLaunchRequest): Promise<{ scene: string | null }>;
+  /** True when prepareLaunch makes this scene path if it does not exist (e.g. a new shot's first workfile). */
+  createsScene?(scenePath: string): boolean;
   /**
    * Runs in the hub when a DCC session said hello: first time (`resumed` false) or again after its script
    * engine was reset (scene switch, reconnect). Calls into the session may start here (e.g. injecting

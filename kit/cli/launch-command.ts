@@ -10,6 +10,8 @@ import { connectHub } from '../hub/client.ts';
 import { launchDetached } from '../launch.ts';
 import { isDescendantOf } from '../process.ts';
 import { createProgress } from './progress.ts';
+import { warnWebProblem } from './hub-command.ts';
+import type { RuntimeInfo } from '../hub/runtime.ts';
 import { own } from '../own.ts';
 
 const USAGE = 'dcc-kit launch <dcc> [scene | workfile.zip] [--simulate] [--background] [--fresh] [--force] [--timeout MS] [--json]';
@@ -22,7 +24,7 @@ export interface LaunchOutcome {
   session: SessionInfo;
   pid: number;
   logFile: string;
-  hub: { pid: number; port: number; started: boolean };
+  hub: { pid: number; port: number; started: boolean; web?: RuntimeInfo['web'] };
 }
 
 /** Starts or attaches to the hub, starts the DCC, and resolves once its session said hello. */
@@ -36,7 +38,7 @@ export async function launchDcc(ctx: Pick<CliContext, 'cwd' | 'env'>, dcc: strin
   let scenePath: string | null = null;
   if (scene) {
     scenePath = path.resolve(ctx.cwd, scene);
-    if (!fs.existsSync(scenePath)) throw new DccKitError(`${/\.zip$/i.test(scenePath) ? 'workfile' : 'scene'} not found: ${scenePath}`, 'SCENE_NOT_FOUND');
+    if (!fs.existsSync(scenePath) && !adapter.createsScene?.(scenePath)) throw new DccKitError(`${/\.zip$/i.test(scenePath) ? 'workfile' : 'scene'} not found: ${scenePath}`, 'SCENE_NOT_FOUND');
   }
   if (adapter.prepareLaunch) {
     scenePath = (await adapter.prepareLaunch({
@@ -65,7 +67,7 @@ export async function launchDcc(ctx: Pick<CliContext, 'cwd' | 'env'>, dcc: strin
     const exited = app.exited.then((status) => { throw Object.assign(new Error(), { exitStatus: status }); });
     try {
       const session = await Promise.race([joined, exited]);
-      return { session, pid: app.pid, logFile: app.logFile, hub: { pid: info.pid, port: info.port, started } };
+      return { session, pid: app.pid, logFile: app.logFile, hub: { pid: info.pid, port: info.port, started, ...(info.web ? { web: info.web } : {}) } };
     } catch (err) {
       const tail = (await app.tail(15)).join('\n');
       const status = (err as { exitStatus?: { code: number | null; signal: string | null } }).exitStatus;
@@ -86,7 +88,10 @@ export const launchCommand: CliCommand = {
 Starts (or attaches to) the hub, starts the DCC with the dcc-kit startup scripts, and returns once
 its session said hello. The executable comes from .dcckitrc (<dcc>.executable) or the default
 install locations. A Harmony workfile .zip is extracted to the work area first (the local copy is reused
-when it is newer; --fresh extracts again). A workfile whose local copy is open in another Harmony is
+when it is newer; --fresh extracts again); one that does not exist yet is made first (from
+harmony.workfiles.templateScene, or the simulator's new scene), its scene named after it. Without a scene,
+in a folder whose context has a folder and a task, Harmony gets that shot's workfile there (its highest
+version, or version 1 made at once, named by harmony.workfiles.template). A workfile whose local copy is open in another Harmony is
 refused, since both would save over each other. The DCC's output goes to a log under <home>/logs/.
 
 options:
@@ -119,6 +124,7 @@ time), 2 usage
     } finally {
       progress?.done();
     }
+    if (out.hub.started) warnWebProblem(ctx, out.hub);
     if (values.json) printJson(ctx, out);
     else print(ctx, `${dcc} is ready: session ${out.session.id}, pid ${out.pid}${out.session.scene ? `, scene ${out.session.scene}` : ''}\nlog: ${out.logFile}\nhub: ${out.hub.started ? 'started' : 'attached'}, 127.0.0.1:${out.hub.port}`);
     return 0;
