@@ -53,6 +53,8 @@ export function defaultConfig(home: string, machine: MachineIdentity = thisMachi
       compat: 'none',
       simulatorVersion: '24.0',
       scripts: [],
+      creators: [],
+      loaders: [],
       applySceneSettings: false,
       workfiles: {
         workArea: path.join(home, 'harmony'),
@@ -107,6 +109,9 @@ export function defaultConfig(home: string, machine: MachineIdentity = thisMachi
     publish: {
       root: path.join(home, 'publish'),
       template: '{folder}/{product}/v{version:03}',
+      plugins: [],
+      disable: [],
+      pluginTimeout: 60_000,
     },
     web: {
       enabled: true,

@@ -46,6 +46,10 @@ export interface HarmonyConfig {
   simulatorVersion: string;
   /** Studio ES5 files or folders injected into every Harmony script engine after the hello, in order. */
   scripts: string[];
+  /** Studio creator modules (files, folders or npm packages), beside the built-in creators. */
+  creators: string[];
+  /** Studio loader modules (files, folders or npm packages), beside the built-in loaders. */
+  loaders: string[];
   /** Launching a workfile applies the context's scene settings (frame range, fps, resolution). */
   applySceneSettings: boolean;
   workfiles: HarmonyWorkfilesConfig;
@@ -101,6 +105,12 @@ export interface ContextConfig {
 export interface PublishConfig {
   root: string;
   template: string;
+  /** Studio publish plugin modules (files, folders or npm packages), run beside the built-in plugins. */
+  plugins: string[];
+  /** Labels of plugins (built-in or studio) that do not run. */
+  disable: string[];
+  /** A studio plugin that has not finished after this many milliseconds fails its result. */
+  pluginTimeout: number;
 }
 
 export interface WebConfig {
@@ -153,7 +163,11 @@ export interface PathSpec extends LeafBase { kind: 'path'; role: 'dir' | 'execut
 export interface BoolSpec extends LeafBase { kind: 'bool' }
 export interface EnumSpec extends LeafBase { kind: 'enum'; values: readonly string[] }
 export interface PackageListSpec extends LeafBase { kind: 'packages' }
-export type LeafSpec = IntSpec | TextSpec | PathSpec | BoolSpec | EnumSpec | PackageListSpec | NumberSpec | SizeSpec | PathListSpec;
+/** npm package names or module/folder paths; a path is resolved against the folder of the file that sets it. */
+export interface ModuleListSpec extends LeafBase { kind: 'modules' }
+/** A list of non-empty strings (names, labels). */
+export interface TextListSpec extends LeafBase { kind: 'textList' }
+export type LeafSpec = IntSpec | TextSpec | PathSpec | BoolSpec | EnumSpec | PackageListSpec | NumberSpec | SizeSpec | PathListSpec | ModuleListSpec | TextListSpec;
 
 /** A section whose fields must be exactly the keys of T (checked by the compiler). */
 export interface SectionSpec<T> {
@@ -164,6 +178,8 @@ interface AnySection { kind: 'section'; fields: Record<string, LeafSpec | AnySec
 
 const ms = (min: number, doc: string): IntSpec => ({ kind: 'int', min, unit: 'milliseconds', doc });
 const bytes = (doc: string): IntSpec => ({ kind: 'int', min: 1, unit: 'bytes', doc });
+/** `<adapter>.creators` / `<adapter>.loaders`: any adapter's section may have them (see kit/plugins). */
+export const extensionModules = (what: 'creator' | 'loader'): ModuleListSpec => ({ kind: 'modules', doc: `studio ${what} modules: files (.ts, .mjs, .js), folders of them, or npm packages` });
 
 export const CONFIG_SCHEMA = {
   kind: 'section',
@@ -191,6 +207,8 @@ export const CONFIG_SCHEMA = {
         compat: { kind: 'enum', values: ['none', 'ayon'], doc: '"ayon" also accepts unmodified AYON Harmony clients (no auth)' },
         simulatorVersion: { kind: 'text', pattern: /^\d+\.\d+$/, expected: 'a version string like "24.0"', doc: 'Harmony version the simulator reports' },
         scripts: { kind: 'pathList', doc: 'studio ES5 script files or folders injected into every Harmony scene, in order' },
+        creators: extensionModules('creator'),
+        loaders: extensionModules('loader'),
         applySceneSettings: { kind: 'bool', doc: 'apply the context (frame range, fps, resolution) when a workfile is launched' },
         workfiles: {
           kind: 'section',
@@ -269,6 +287,9 @@ export const CONFIG_SCHEMA = {
       fields: {
         root: { kind: 'path', role: 'dir', nullable: false, doc: 'publish root folder (default <home>/publish)' },
         template: { kind: 'text', doc: 'version folder template under the root' },
+        plugins: { kind: 'modules', doc: 'studio publish plugin modules: files (.ts, .mjs, .js), folders of them, or npm packages; run beside the built-in plugins' },
+        disable: { kind: 'textList', doc: 'labels of publish plugins (built-in or studio) that do not run, e.g. ["Validate Audio"]' },
+        pluginTimeout: ms(1, 'a studio publish plugin still running after this fails its own result'),
       },
     },
     web: {
@@ -319,6 +340,8 @@ export function describeExpected(spec: LeafSpec): string {
     }
     case 'size': return 'a pair of positive whole numbers [width, height]';
     case 'pathList': return 'a list of paths';
+    case 'modules': return 'a list of module paths, folders or npm package names';
+    case 'textList': return 'a list of names';
     case 'path': {
       const choices = [spec.role === 'executable' ? 'a path to the executable' : 'a path', ...(spec.words ?? []).map(w => JSON.stringify(w))];
       if (spec.nullable) choices.push('null');
@@ -347,6 +370,11 @@ export function describeValue(value: unknown): string {
 const NPM_NAME = /^(?:@[a-z0-9][a-z0-9._~-]*\/)?[a-z0-9][a-z0-9._~-]*$/;
 /** An adapter given as a module path: ./x.mjs, ../x.js, /abs/x.js, C:\x.js, file:///x.js. */
 const MODULE_PATH = /^(\.{1,2}[\\/]|[\\/]|[A-Za-z]:[\\/]|file:)/;
+
+/** A `modules` entry that is a path (resolved against its file's folder), not an npm package name. */
+export function isModulePath(entry: string): boolean {
+  return MODULE_PATH.test(entry) || entry === '~' || entry.startsWith('~/') || entry === '.' || entry === '..';
+}
 
 function isAdapterEntry(name: unknown): name is string {
   return typeof name === 'string' && name.length <= 1024 && (MODULE_PATH.test(name) || (name.length <= 214 && NPM_NAME.test(name)));
@@ -382,6 +410,9 @@ function leafAccepts(spec: LeafSpec, value: unknown): boolean {
       return typeof value === 'string' && spec.values.includes(value);
     case 'packages':
       return Array.isArray(value);
+    case 'modules':
+    case 'textList':
+      return Array.isArray(value) && value.every((v) => typeof v === 'string' && v.trim() !== '');
   }
 }
 
@@ -403,6 +434,14 @@ function leafProblem(spec: LeafSpec, value: unknown, label: string, shown: unkno
       const name = list[i];
       if (!isAdapterEntry(name)) {
         return `${label}[${i}] must be an npm package name like "dcckit-blender" or "@studio/dcckit-nuke", or a module path like "./adapters/blender.mjs" (got ${describeValue(name)})`;
+      }
+    }
+  }
+  if (spec.kind === 'modules') {
+    const list = value as string[];
+    for (let i = 0; i < list.length; i++) {
+      if (!isModulePath(list[i]) && !(list[i].length <= 214 && NPM_NAME.test(list[i]))) {
+        return `${label}[${i}] must be a module or folder path starting with ./, ../ or /, or an npm package name like "@studio/dcckit-plugins" (got ${describeValue(list[i])})`;
       }
     }
   }

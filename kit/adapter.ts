@@ -10,6 +10,7 @@ import { DccKitError } from './errors.ts';
 import { MODULE_EXT } from './package-root.ts';
 import type { RequestMessage, ReplyMessage } from './protocol/messages.ts';
 import type { CliCommand } from './cli/types.ts';
+import type { PublishPlugin } from './publish/types.ts';
 import { own } from './own.ts';
 
 export interface SessionInfo {
@@ -101,6 +102,33 @@ export interface LegacyProtocol {
   asciiOnly: boolean;
 }
 
+/** A creator or loader as every adapter's registry has it: a name (unique per kind), a label, and more of its own. */
+export interface ExtensionRecord {
+  name: string;
+  label: string;
+  /** The module file it is defined in (built-ins may say; studio ones always have it). */
+  source?: string | null;
+}
+
+/** How an adapter takes part in one kind of extension (creators or loaders). */
+export interface ExtensionKind<T extends ExtensionRecord = ExtensionRecord> {
+  /** The adapter's own records, in their default order. */
+  builtIn(): Promise<T[]>;
+  /** What is wrong with a studio module's exported value as a record of this kind (empty: it is one). */
+  check(value: unknown): string[] | Promise<string[]>;
+}
+
+/**
+ * Studio extensions an adapter takes part in (kit/plugins): its built-in publish plugins (studio ones from
+ * `publish.plugins` run beside them), and creators and loaders (studio ones from `<adapter>.creators` and
+ * `<adapter>.loaders`). `dcc-kit plugins` lists them for any adapter that has this.
+ */
+export interface AdapterExtensions {
+  publishPlugins?(): Promise<PublishPlugin[]>;
+  creators?: ExtensionKind;
+  loaders?: ExtensionKind;
+}
+
 export interface Adapter {
   /** Lower-case name used in the CLI, config sections and the hello's `dcc`. */
   name: string;
@@ -135,6 +163,8 @@ export interface Adapter {
   /** Extra `dcc-kit` commands (e.g. `workfile`), loaded when used. */
   commands?: Record<string, { summary: string; load(): Promise<CliCommand> }>;
   legacy?: LegacyProtocol;
+  /** Built-in publish plugins, creators and loaders, and how studio ones are checked (see AdapterExtensions). */
+  extensions?: AdapterExtensions;
 }
 
 export interface PrepareLaunchRequest {

@@ -18,7 +18,7 @@ import path from 'node:path';
 import { cosmiconfig, globalConfigSearchPlaces } from 'cosmiconfig';
 import type { Options, PublicExplorer } from 'cosmiconfig';
 import { ConfigError } from './errors.ts';
-import { CONFIG_LEAVES, assertValidFile, isPlainObject, listedAdapters, readEnvOverrides } from '../config/schema.ts';
+import { CONFIG_LEAVES, assertValidFile, isModulePath, isPlainObject, listedAdapters, readEnvOverrides } from '../config/schema.ts';
 import type { DccKitConfig } from '../config/schema.ts';
 import { DEFAULT_HOME_DIRNAME, defaultConfig, thisMachine } from '../config/defaults.ts';
 import { homeDirFromEnv, isInside, resolveConfigPath, userConfigDir } from '../config/paths.ts';
@@ -132,7 +132,7 @@ function unreadableFileError(err: unknown, searchedFrom: string): ConfigError {
 function withResolvedPaths(content: Record<string, unknown>, baseDir: string, homeDir: string): Record<string, unknown> {
   const copy = copySections(content);
   for (const { keyPath, spec } of CONFIG_LEAVES) {
-    if (spec.kind !== 'path' && spec.kind !== 'pathList') continue;
+    if (spec.kind !== 'path' && spec.kind !== 'pathList' && spec.kind !== 'modules') continue;
     const keys = keyPath.split('.');
     const parent = keys.slice(0, -1).reduce<unknown>((obj, key) => (isPlainObject(obj) ? obj[key] : undefined), copy);
     const last = keys[keys.length - 1];
@@ -141,8 +141,22 @@ function withResolvedPaths(content: Record<string, unknown>, baseDir: string, ho
     if (spec.kind === 'pathList' && Array.isArray(parent[last])) {
       parent[last] = (parent[last] as string[]).map((p) => resolveConfigPath(p, { kind: 'path', role: 'dir', nullable: false, doc: '' }, baseDir, homeDir));
     }
+    if (spec.kind === 'modules' && Array.isArray(parent[last])) parent[last] = resolveModuleEntries(parent[last] as unknown[], baseDir, homeDir);
+  }
+  // Any adapter's section (a third-party one's too) may name studio creators and loaders.
+  for (const section of Object.values(copy)) {
+    if (!isPlainObject(section)) continue;
+    for (const key of ['creators', 'loaders']) {
+      if (Array.isArray(section[key])) section[key] = resolveModuleEntries(section[key] as unknown[], baseDir, homeDir);
+    }
   }
   return copy;
+}
+
+/** Module paths become absolute (against the file's folder); npm package names stay as they are. */
+function resolveModuleEntries(list: unknown[], baseDir: string, homeDir: string): unknown[] {
+  return list.map((p) => (typeof p === 'string' && isModulePath(p) && !p.startsWith('file:')
+    ? resolveConfigPath(p, { kind: 'path', role: 'dir', nullable: false, doc: '' }, baseDir, homeDir) : p));
 }
 
 function copySections(value: Record<string, unknown>): Record<string, unknown> {

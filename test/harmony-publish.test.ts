@@ -39,6 +39,8 @@ test('a local render, a template, a palette and the workfile publish into the st
   await rig.call('dcckit.pipeline.read');
   await rig.client.call((await rig.client.sessions())[0]!.id, 'PaletteObjectManager.getScenePaletteList().addPalette', `${rig.copy}/palette-library/charA`);
   await rig.tool('create.run', { creator: 'render', variant: 'Main' });
+  // A template holds the nodes selected when it is made (with nothing selected it would be an empty backdrop).
+  await rig.client.call((await rig.client.sessions())[0]!.id, '(function () { node.add("Top", "rigPeg", "PEG", 600, 0, 0); selection.clearSelection(); selection.addNodesToSelection(["Top/rigPeg"]); return true; })');
   await rig.tool('create.run', { creator: 'template', variant: 'Rig' });
 
   // The default scene has 60 frames at 1920x1080; the shot has 12 frames: the validator says so, nothing is extracted.

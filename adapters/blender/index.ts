@@ -37,6 +37,8 @@ const blender: Adapter = {
     ...Object.fromEntries(['context.resolve', 'scene.applySettings'].map((n) => [n, lazy(scene, n)])),
     ...Object.fromEntries(['load.loaders', 'load.run', 'inventory.list', 'inventory.update', 'inventory.remove'].map((n) => [n, lazy(load, n)])),
   },
+  // Studio publish plugins (publish.plugins) run beside Blender's; its creators and loaders are its own still.
+  extensions: { publishPlugins: async () => (await import('./publish/plugins.ts')).BLENDER_PLUGINS },
   async prepareLaunch(req: PrepareLaunchRequest) {
     const { prepareBlenderLaunch } = await import('./prepare-launch.ts');
     return prepareBlenderLaunch(req);

@@ -6,6 +6,7 @@ import type { ToolEndpointName } from './pipeline-types.ts';
 import { ayonCompat } from './ayon-compat.ts';
 import { installHarmony, uninstallHarmony } from './install.ts';
 import { HARMONY_SCRIPTS_DIR, SIMULATOR_BIN, defaultHarmonyExecutables } from './paths.ts';
+import { harmonyExtensionKinds } from './extensions.ts';
 import { own } from '../../kit/own.ts';
 
 export { HarmonySession, signature, assertES5 } from './session.ts';
@@ -13,6 +14,8 @@ export { HarmonySimulator } from './simulator/engine.ts';
 export { NotAvailableYetError } from './not-yet.ts';
 export { menuEndpoints } from './menu.ts';
 export type * from './pipeline-types.ts';
+export type { HarmonyCreator } from './create/creator-types.ts';
+export type { HarmonyLoader, LoaderInput, PreparedLoad } from './load/loader-types.ts';
 
 interface HarmonyConfig {
   executable: string | null;
@@ -25,8 +28,9 @@ interface HarmonyConfig {
 const workfiles = () => import('./workfiles/endpoints.ts');
 const workfileTool = (name: string): Endpoint => async (args, ctx) => own((await workfiles()).workfileToolEndpoints, name)!(args, ctx);
 
-type Area = 'create' | 'publish' | 'load';
+type Area = 'create' | 'publish' | 'load' | 'extensions';
 const AREAS: Record<Area, () => Promise<{ endpoints: Record<string, Endpoint> }>> = {
+  extensions: () => import('./extension-endpoints.ts'),
   create: () => import('./create/endpoints.ts'),
   publish: () => import('./publish/endpoints.ts'),
   load: () => import('./load/endpoints.ts'),
@@ -43,6 +47,7 @@ const PIPELINE_TOOLS: Record<ToolEndpointName, Area> = {
   'publish.plugins': 'publish', 'publish.run': 'publish', 'publish.report': 'publish', 'publish.repair': 'publish',
   'load.loaders': 'load', 'load.run': 'load',
   'inventory.list': 'load', 'inventory.update': 'load', 'inventory.remove': 'load',
+  'extensions.list': 'extensions',
 };
 
 function harmonyConfig(config: unknown): HarmonyConfig {
@@ -89,10 +94,10 @@ const harmony: Adapter = {
     await describeSessionWork(hub, session).catch((err) => hub.log.info(`session ${session.id}: no folder/task/workfile noted: ${(err as Error).message}`));
     const { colorOnOpen } = await import('./load/service.ts');
     await colorOnOpen(hub, session).catch((err) => hub.log.warn(`session ${session.id}: could not colour outdated containers: ${(err as Error).message}`));
-    if (cfg.harmony.scripts.length) {
-      const { injectStudioScripts } = await import('./studio-scripts.ts');
-      await injectStudioScripts(session, hub, cfg.harmony.scripts);
-    }
+    // Studio scripts and the Harmony halves of studio creators and loaders: the hub's and the session's project's.
+    const { sessionStudioScripts, injectStudioScripts } = await import('./studio-scripts.ts');
+    const studio = await sessionStudioScripts(session, hub, cfg.harmony.scripts);
+    if (studio.entries.length || studio.inline.length) await injectStudioScripts(session, hub, studio.entries, studio.inline);
     if (cfg.harmony.applySceneSettings && !info.resumed && session.scene) {
       const { sessionScene } = await import('./session-context.ts');
       if (!(await sessionScene(hub, session)).workfile) return;
@@ -105,8 +110,10 @@ const harmony: Adapter = {
   async onHubStart(hub) {
     const { workfileService } = await import('./workfiles/service.ts');
     const { resumeFarmWaits } = await import('./publish/farm.ts');
-    await Promise.all([workfileService(hub).ready(), resumeFarmWaits(hub)]);
+    const { reportHubExtensions } = await import('./extensions.ts');
+    await Promise.all([workfileService(hub).ready(), resumeFarmWaits(hub), reportHubExtensions(hub)]);
   },
+  extensions: harmonyExtensionKinds,
   async onHubStop(hub) {
     const { workfileService } = await import('./workfiles/service.ts');
     await workfileService(hub).idle();

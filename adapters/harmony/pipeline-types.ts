@@ -57,16 +57,23 @@ export interface ContainerRecord {
   loadedAt: string;
 }
 
+/** A creator attribute: what the CLI's --attr, the page's form and the record's `attributes` hold. */
+export interface AttributeDef { type: 'enum' | 'bool' | 'text'; values?: string[]; default: unknown; label: string }
+
 /** A creator as the CLI and the web page show it. */
 export interface CreatorInfo {
   name: string;
   label: string;
+  /** The product type (family) of what it makes. */
   productType: string;
   description: string;
   /** Attribute name -> definition. */
-  attributes: Record<string, { type: 'enum' | 'bool' | 'text'; values?: string[]; default: unknown; label: string }>;
+  attributes: Record<string, AttributeDef>;
   /** Automatic creators (workfile) cannot be run by hand. */
   automatic: boolean;
+  /** The module it is defined in; builtIn false for a studio creator (harmony.creators). */
+  source: string | null;
+  builtIn: boolean;
 }
 
 export interface LoaderInfo {
@@ -74,6 +81,9 @@ export interface LoaderInfo {
   label: string;
   productTypes: string[];
   representations: string[];
+  /** The module it is defined in; builtIn false for a studio loader (harmony.loaders). */
+  source: string | null;
+  builtIn: boolean;
 }
 
 export type InventoryStatus = 'latest' | 'outdated' | 'missing-in-store' | 'nodes-missing';
@@ -90,17 +100,18 @@ export interface InventoryItem extends ContainerRecord {
  * Tool endpoints (names and argument shapes). Results are documented beside each.
  *   context.resolve   { session?, folder?, task? }              -> { context, sources }
  *   scene.applySettings { session? }                            -> { changed: {key, from, to}[] }
- *   create.creators   {}                                         -> CreatorInfo[]
+ *   create.creators   { session? }                               -> CreatorInfo[] (built-in and studio, for the session's project)
  *   create.instances  { session? }                               -> InstanceRecord[]
  *   create.run        { session?, creator, variant, attributes?, useSelection? } -> InstanceRecord
  *   create.update     { session?, key, active?, attributes? }    -> InstanceRecord
  *   create.remove     { session?, keys }                         -> { removed: string[] }
- *   publish.plugins   {}                                         -> { label, order, stage, families, optional, repairable }[]
+ *   publish.plugins   { session? }                               -> PluginEntry[] (kit/plugins: label, order, stage, families, source, builtIn, state...)
  *   publish.run       { session?, dryRun?, until?, repair?, skip?, folder?, task? } -> { runId } (answers at once;
  *                     progress as hub events 'publish.event' carrying a PublishEvent)
  *   publish.report    { runId }                                  -> { state: 'running'|'done', report: PublishReport|null }
  *   publish.repair    { runId, plugin, instanceId? }             -> { success, error? }
- *   load.loaders      {}                                         -> LoaderInfo[]
+ *   load.loaders      { session? }                               -> LoaderInfo[]
+ *   extensions.list   { session? }                               -> { plugins, creators, loaders, problems } (dcc-kit plugins)
  *   load.run          { session?, product, version?, representation?, loader? } -> ContainerRecord
  *   inventory.list    { session? }                               -> InventoryItem[]
  *   inventory.update  { session?, ids?, all?, version? }         -> { updated: {id, from, to}[], unchanged: id[], failed: {id, error}[] }
@@ -110,5 +121,5 @@ export type ToolEndpointName =
   | 'context.resolve' | 'scene.applySettings'
   | 'create.creators' | 'create.instances' | 'create.run' | 'create.update' | 'create.remove'
   | 'publish.plugins' | 'publish.run' | 'publish.report' | 'publish.repair'
-  | 'load.loaders' | 'load.run'
+  | 'load.loaders' | 'load.run' | 'extensions.list'
   | 'inventory.list' | 'inventory.update' | 'inventory.remove';

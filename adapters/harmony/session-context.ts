@@ -41,6 +41,11 @@ export async function sessionContext(hub: HubServices, session: SessionInfo, ove
   return { ...contextFromConfig(loaded, overrides), scene, config: loaded.config };
 }
 
+/** The configuration (with its sources) seen from the session's workfile folder. */
+export async function sessionConfig(hub: HubServices, session: SessionInfo): Promise<ResolvedConfig> {
+  return projectConfig(settingsFolder(await sessionScene(hub, session)));
+}
+
 /**
  * A folder's configuration, read at most once a second: a pipeline action reads it several times (the
  * context, the store, publish settings), and the hub serves many actions; an edited file counts a second later.

@@ -34,8 +34,31 @@ export async function listStudioScripts(entries: string[]): Promise<{ files: str
   return { files, missing };
 }
 
-export async function injectStudioScripts(session: SessionInfo, hub: HubServices, entries: string[]): Promise<StudioScriptResult[]> {
-  if (!entries.length) return [];
+/**
+ * What a session gets: the hub's harmony.scripts, then those of the session's project (its workfile folder's
+ * configuration), then the Harmony halves (`harmonyScript`) of the project's studio creators and loaders.
+ * Problems loading studio extensions are logged here too, once per scene.
+ */
+export async function sessionStudioScripts(session: SessionInfo, hub: HubServices, hubEntries: string[]): Promise<{ entries: string[]; inline: { file: string; source: string }[] }> {
+  const entries = [...hubEntries];
+  let inline: { file: string; source: string }[] = [];
+  try {
+    const { sessionConfig } = await import('./session-context.ts');
+    const { harmonyExtensionsFor, logProblems, studioHarmonyScripts } = await import('./extensions.ts');
+    const resolved = await sessionConfig(hub, session);
+    for (const e of resolved.config.harmony.scripts) if (!entries.includes(e)) entries.push(e);
+    const set = await harmonyExtensionsFor(resolved.config, resolved.sources);
+    logProblems(hub, set, `session ${session.id}`);
+    if (set.problems.length) hub.annotate(session.id, { extensionProblems: set.problems });
+    inline = studioHarmonyScripts(set);
+  } catch (err) {
+    hub.log.warn(`session ${session.id}: its project's studio scripts and extensions were not read: ${(err as Error).message}`);
+  }
+  return { entries, inline };
+}
+
+export async function injectStudioScripts(session: SessionInfo, hub: HubServices, entries: string[], inline: { file: string; source: string }[] = []): Promise<StudioScriptResult[]> {
+  if (!entries.length && !inline.length) return [];
   const { files, missing } = await listStudioScripts(entries);
   const results: StudioScriptResult[] = missing.map((file) => ({ file, ok: false, error: 'does not exist (harmony.scripts)' }));
   const loaded = await hub.call(session.id, { function: `(function () { return typeof ${MARKER} === 'undefined' ? null : ${MARKER}; })` }).catch(() => null);
@@ -50,6 +73,11 @@ export async function injectStudioScripts(session: SessionInfo, hub: HubServices
     }
     const problem = es5Problem(source);
     if (problem) results.push({ file, ok: false, error: problem });
+    else sources.push({ file, source });
+  }
+  for (const { file, source } of inline) {
+    const problem = es5Problem(source);
+    if (problem) results.push({ file, ok: false, error: `harmonyScript: ${problem}` });
     else sources.push({ file, source });
   }
   const names = sources.map((s) => s.file);

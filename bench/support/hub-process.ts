@@ -20,16 +20,23 @@ export interface HubProcess {
   token: string;
   /** The hub's local socket for tools (runtime file), when it has one. */
   socket?: string;
+  /** Its DCC_KIT_HOME (logs/hub.log is there). */
+  home: string;
+  /** The folder it was started in (its .dcckitrc.json). */
+  cwd: string;
   /** Stops the hub (SIGTERM, then SIGKILL after 5 s) and removes its temp home. */
   stop(): Promise<void>;
 }
 
-export async function startHubProcess(opts: { maxFrameBytes?: number } = {}): Promise<HubProcess> {
+/** `config`: more keys for the hub's .dcckitrc; `prepare`: files to write in its folder first (e.g. studio plugins). */
+export async function startHubProcess(opts: { maxFrameBytes?: number; config?: Record<string, unknown>; prepare?: (cwd: string) => Promise<void> } = {}): Promise<HubProcess> {
   const root = await fs.mkdtemp(path.join(os.tmpdir(), 'dcc-kit-bench-'));
   const home = path.join(root, 'home');
   const cwd = path.join(root, 'work');
   await fs.mkdir(cwd, { recursive: true });
+  await opts.prepare?.(cwd);
   await fs.writeFile(path.join(cwd, '.dcckitrc.json'), JSON.stringify({
+    ...opts.config,
     hub: { port: 0, maxFrameBytes: opts.maxFrameBytes ?? DEFAULT_MAX_FRAME_BYTES },
   }));
   const env: NodeJS.ProcessEnv = { ...process.env, HOME: root, XDG_CONFIG_HOME: path.join(root, 'config'), DCC_KIT_HOME: home };
@@ -43,7 +50,7 @@ export async function startHubProcess(opts: { maxFrameBytes?: number } = {}): Pr
     launcher.once('exit', (code) => reject(new Error(`the bench hub launcher exited with ${code} before the hub was ready`)));
   });
   return {
-    pid: info.pid, port: info.port, token: info.token, socket: info.socket,
+    pid: info.pid, port: info.port, token: info.token, socket: info.socket, home, cwd,
     stop: async () => {
       if (isProcessAlive(info.pid)) process.kill(info.pid, 'SIGTERM');
       const deadline = Date.now() + 5000;

@@ -18,7 +18,8 @@ Prints the resolved configuration: every key, its value, and where that value co
 (a file path, "env <VARIABLE>", or "default").
 
 options:
-  --json      print {config, sources, files} as JSON
+  --json      print {config, sources, files} as JSON (and extensionProblems: studio plugin, creator or
+              loader files that could not be loaded, when there are some)
   --help, -h  this help
 
 Where values come from, later ones overriding earlier ones (objects merge key by key, lists replace):
@@ -78,8 +79,13 @@ export const configCommand: CliCommand = {
       return 1;
     }
 
+    // Studio extensions (publish.plugins, <adapter>.creators/.loaders) that name files which cannot be used.
+    const { extensionSetsFor } = await import('../plugins/here.ts');
+    // (An adapter package that does not load is the launch's and the hub's business, not reported here.)
+    const { sets } = await extensionSetsFor(resolved, ctx.cwd);
+    const problems = sets.flatMap((s) => s.problems);
     if (values.json) {
-      printJson(ctx, resolved);
+      printJson(ctx, problems.length ? { ...resolved, extensionProblems: problems } : resolved);
       return 0;
     }
     const rows = [['key', 'value', 'source'], ...leaves(resolved.config).map(([key, value]) => [key, formatValue(value), resolved.sources[key] ?? '?'])];
@@ -87,6 +93,9 @@ export const configCommand: CliCommand = {
       ? `\nfiles (later ones override earlier ones):\n${resolved.files.map(f => `  ${f}\n`).join('')}`
       : '\nno config file found: defaults and environment variables only\n';
     ctx.stdout.write(table(rows) + files);
+    if (problems.length) {
+      ctx.stdout.write(`\nstudio extensions not loaded (the rest works; dcc-kit plugins lists what is in effect):\n${problems.map((p) => `  ${p.file}: ${p.error} (${p.key})`).join('\n')}\n`);
+    }
     return 0;
   },
 };

@@ -16,6 +16,7 @@ const COMMANDS: Record<string, Entry> = {
   farm: { summary: 'submit and manage Afanasy render farm jobs', load: async () => (await import('./farm-entry.ts')).farmCommand },
   context: { summary: 'show the project context and where each value comes from', load: async () => (await import('./context-command.ts')).contextCommand },
   products: { summary: 'list products and versions in the product store (prune incomplete ones)', load: async () => (await import('./products-command.ts')).productsCommand },
+  plugins: { summary: 'list the publish plugins, creators and loaders in effect here (built-in and studio)', load: async () => (await import('./plugins-command.ts')).pluginsCommand },
   ui: { summary: "open the hub's web page on a view (or print its one-time URL)", load: async () => (await import('./ui-command.ts')).uiCommand },
 };
 
@@ -48,13 +49,22 @@ options:
 `;
 }
 
+async function helpOf(command: CliCommand, ctx: Omit<CliContext, 'argv'>): Promise<string> {
+  if (!command.helpFor) return command.help;
+  try {
+    return await command.helpFor(ctx);
+  } catch {
+    return command.help;
+  }
+}
+
 export async function run(argv: string[], ctx: Omit<CliContext, 'argv'>): Promise<number> {
   const [name, ...rest] = argv;
   if (!name || name === '--help' || name === '-h' || name === 'help') {
     const topic = name === 'help' ? rest[0] : undefined;
     const known = topic ? COMMANDS[topic] ?? (await adapterCommands())[topic] : undefined;
     if (known) {
-      ctx.stdout.write((await known.load()).help);
+      ctx.stdout.write(await helpOf(await known.load(), ctx));
       return 0;
     }
     if (topic) {
@@ -78,7 +88,7 @@ export async function run(argv: string[], ctx: Omit<CliContext, 'argv'>): Promis
     const ours = command.passThrough && firstPositional >= 0 ? rest.slice(0, firstPositional) : rest;
     json = ours.includes('--json');
     if (ours.includes('--help') || ours.includes('-h')) {
-      ctx.stdout.write(command.help);
+      ctx.stdout.write(await helpOf(command, ctx));
       return 0;
     }
     return await command.run({ ...ctx, argv: rest });

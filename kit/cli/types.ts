@@ -19,6 +19,8 @@ export interface CliCommand {
   summary: string;
   /** Full help text printed by `dcc-kit <name> --help`. Must be true to what the command accepts. */
   help: string;
+  /** Help that depends on where it runs (e.g. the creators of the current folder's project); `help` when it fails. */
+  helpFor?(ctx: Omit<CliContext, 'argv'>): Promise<string>;
   run(ctx: CliContext): Promise<number>;
   /** Arguments after the first positional belong to something else (a script): --help/--json there are not ours. */
   passThrough?: boolean;

@@ -26,6 +26,24 @@ export function pluginMatches(plugin: PublishPlugin, instance: PublishInstance):
   return families.includes('*') || families.some((f) => instance.families.includes(f));
 }
 
+/** Fails when the plugin has not finished after its `timeout`; what it still does is left to end on its own. */
+async function withinTimeout(work: Promise<unknown>, plugin: PublishPlugin): Promise<unknown> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new PluginTimeoutError(`${plugin.label} did not finish within ${plugin.timeout! / 1000} s${plugin.studio ? ' (publish.pluginTimeout)' : ''}; the publish went on without it`)), plugin.timeout);
+  });
+  work.catch(() => {});
+  try {
+    return await Promise.race([work, late]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+export class PluginTimeoutError extends Error {
+  override name = 'PluginTimeoutError';
+}
+
 function errorOf(err: unknown, hint?: string): PluginResult['error'] {
   const e = err instanceof Error ? err : new Error(String(err));
   return { name: e.name, message: e.message, ...(e.stack ? { stack: e.stack } : {}), ...(hint ? { hint } : {}) };
@@ -119,7 +137,9 @@ export async function runPublish(opts: RunOptions): Promise<PublishReport> {
     let error: PluginResult['error'] = null;
     try {
       if (signal.aborted) throw new Error('the publish was cancelled');
-      await (mode === 'repair' ? plugin.repair!(ctx, instance, log) : plugin.process(ctx, instance, log));
+      // A plugin's own throw (even a synchronous one) or hang fails its result, never the run or the hub.
+      const work = Promise.resolve().then(() => (mode === 'repair' ? plugin.repair!(ctx, instance, log) : plugin.process(ctx, instance, log)));
+      await (plugin.timeout ? withinTimeout(work, plugin) : work);
     } catch (err) {
       error = errorOf(err, plugin.hint);
     }

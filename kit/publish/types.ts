@@ -73,6 +73,14 @@ export interface PublishPlugin {
   optional?: boolean;
   /** What the artist can do to fix a failure; shown with the error. */
   hint?: string;
+  /** Adapters this plugin runs for (e.g. ['harmony']); omitted = every adapter's publish. */
+  hosts?: string[];
+  /** Milliseconds after which a run of this plugin fails its result (studio plugins get publish.pluginTimeout). */
+  timeout?: number;
+  /** The module file the plugin comes from (set by the loader; `dcc-kit plugins` shows it). */
+  source?: string;
+  /** True for a studio plugin (from publish.plugins), false or omitted for a built-in one. */
+  studio?: boolean;
   process(ctx: PublishContext, instance: PublishInstance | undefined, log: PluginLog): unknown | Promise<unknown>;
   /** Fixes what a failed validator found (CLI --repair, the web page's repair button). */
   repair?(ctx: PublishContext, instance: PublishInstance | undefined, log: PluginLog): unknown | Promise<unknown>;

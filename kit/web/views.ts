@@ -137,19 +137,19 @@ ${list.versions.map((v) => h`<tr><td>v${v.version}</td><td>${v.file}</td><td>${f
 </tbody></table>` : h`<p class="muted">No saved versions beside the workfile.</p>`}`;
 }
 
-interface CreatorInfo { name: string; label: string; productType: string; description: string; automatic: boolean; attributes: Record<string, { type: string; values?: string[]; default: unknown; label: string }> }
+interface CreatorInfo { name: string; label: string; productType: string; description: string; automatic: boolean; attributes: Record<string, { type: string; values?: string[]; default: unknown; label: string }>; builtIn?: boolean; source?: string | null }
 interface InstanceRecord { key: string; productName: string; productType: string; active: boolean; folder: string; task: string | null; missing?: boolean; attributes: Record<string, unknown> }
 
 async function createView(req: ViewRequest, data: ViewData): Promise<Html> {
   const s = req.session!;
   const [creators, instances] = await Promise.all([
-    data.adapter(s.dcc, 'create.creators', {}) as Promise<CreatorInfo[]>,
+    data.adapter(s.dcc, 'create.creators', { session: s.id }) as Promise<CreatorInfo[]>,
     data.adapter(s.dcc, 'create.instances', { session: s.id }) as Promise<InstanceRecord[]>,
   ]);
   return h`<h2>Create</h2>
 ${creators.filter((c) => !c.automatic).map((c) => h`<form class="row" hx-post="/api/create" hx-target="#toast" data-after="instances" aria-label="Create ${c.label}">
 <input type="hidden" name="session" value="${s.id}"><input type="hidden" name="creator" value="${c.name}">
-<strong>${c.label}</strong> <span class="muted">${c.description}</span>
+<strong>${c.label}</strong>${c.builtIn === false ? h` <span class="muted" title="${c.source ?? ''}">(studio)</span>` : ''} <span class="muted">${c.description}</span>
 <label for="variant-${c.name}">Variant<input id="variant-${c.name}" name="variant" required pattern="[A-Za-z0-9][A-Za-z0-9_]*" value="Main"></label>
 ${Object.entries(c.attributes).map(([k, a]) => a.type === 'enum'
     ? h`<label for="attr-${c.name}-${k}">${a.label}<select id="attr-${c.name}-${k}" name="attr.${k}">${(a.values ?? []).map((v) => h`<option${v === a.default ? h` selected` : ''}>${v}</option>`)}</select></label>`
@@ -172,9 +172,11 @@ async function sessionStore(s: SessionInfo, data: ViewData) {
   return { ctx, store: storeFromConfig(ctx.config) };
 }
 
+interface LoaderInfo { name: string; label: string; productTypes: string[]; representations: string[]; builtIn?: boolean; source?: string | null }
+
 async function loadView(req: ViewRequest, data: ViewData): Promise<Html> {
   const s = req.session!;
-  const { ctx, store } = await sessionStore(s, data);
+  const [{ ctx, store }, loaders] = await Promise.all([sessionStore(s, data), data.adapter(s.dcc, 'load.loaders', { session: s.id }) as Promise<LoaderInfo[]>]);
   const folder = (ctx.context.folder as string | null) ?? undefined;
   const products = await store.listProducts(req.query.all ? undefined : folder);
   const picked = req.query.product;
@@ -195,14 +197,18 @@ ${versions.map((v) => h`<tr><td>v${v.version}</td><td><div class="row">${v.manif
 ${products.length ? h`<table><thead><tr><th scope="col">Product</th><th scope="col">Type</th><th scope="col">Latest</th><th scope="col">Versions</th></tr></thead><tbody>
 ${products.map((p) => h`<tr><td><a href="/load?session=${s.id}&product=${encodeURIComponent(`${p.folder}/${p.product}`)}${req.query.all ? '&all=1' : ''}">${p.folder}/${p.product}</a></td><td>${p.productType ?? '?'}</td><td>${p.latest === null ? 'none complete' : `v${p.latest}`}</td><td>${p.versions}${p.incomplete ? ` (${p.incomplete} incomplete)` : ''}${p.damaged ? h` <span class="bad">(${p.damaged} damaged)</span>` : ''}</td></tr>`)}
 </tbody></table>` : h`<p class="muted">No products here yet.</p>`}
-${detail}`;
+${detail}
+<details><summary>${loaders.length} loaders</summary><table><thead><tr><th scope="col">Loader</th><th scope="col">Product types</th><th scope="col">Representations</th><th scope="col">From</th></tr></thead><tbody>
+${loaders.map((l) => h`<tr data-loader="${l.name}"><td>${l.label}</td><td>${l.productTypes.join(', ')}</td><td>${l.representations.join(', ')}</td><td class="muted">${l.builtIn === false ? `studio: ${l.source ?? ''}` : 'built-in'}</td></tr>`)}
+</tbody></table></details>`;
 }
 
-interface PluginInfo { label: string; stage: string; families: string[]; optional: boolean; repairable: boolean }
+interface PluginInfo { label: string; stage: string; families: string[]; optional: boolean; repairable: boolean; builtIn?: boolean; source?: string | null; state?: string }
 
 async function publishView(req: ViewRequest, data: ViewData): Promise<Html> {
   const s = req.session!;
-  const plugins = await data.adapter(s.dcc, 'publish.plugins', {}) as PluginInfo[];
+  const all = await data.adapter(s.dcc, 'publish.plugins', { session: s.id }) as PluginInfo[];
+  const plugins = all.filter((p) => (p.state ?? 'active') === 'active');
   return h`<h2>Publish</h2>
 <form class="row" hx-post="/api/publish" hx-target="#publish-area" hx-disabled-elt="find button" data-publish aria-label="Publish">
 <input type="hidden" name="session" value="${s.id}">
@@ -210,8 +216,8 @@ async function publishView(req: ViewRequest, data: ViewData): Promise<Html> {
 <label class="inline" for="repair"><input type="checkbox" id="repair" name="repair" value="true">Repair what validators find</label>
 <button type="submit">Publish</button></form>
 <div id="publish-area"></div>
-<details><summary>${plugins.length} plugins</summary><table><thead><tr><th scope="col">Plugin</th><th scope="col">Stage</th><th scope="col">Families</th><th scope="col">Notes</th></tr></thead><tbody>
-${plugins.map((p) => h`<tr><td>${p.label}</td><td>${p.stage}</td><td>${p.families.join(', ')}</td><td>${p.optional ? 'optional ' : ''}${p.repairable ? 'repairable' : ''}</td></tr>`)}
+<details><summary>${plugins.length} plugins${plugins.some((p) => p.builtIn === false) ? ` (${plugins.filter((p) => p.builtIn === false).length} of the studio)` : ''}</summary><table><thead><tr><th scope="col">Plugin</th><th scope="col">Stage</th><th scope="col">Families</th><th scope="col">Notes</th><th scope="col">From</th></tr></thead><tbody>
+${plugins.map((p) => h`<tr data-plugin="${p.label}"><td>${p.label}</td><td>${p.stage}</td><td>${p.families.join(', ')}</td><td>${p.optional ? 'optional ' : ''}${p.repairable ? 'repairable' : ''}</td><td class="muted">${p.builtIn === false ? `studio: ${p.source ?? ''}` : 'built-in'}</td></tr>`)}
 </tbody></table></details>`;
 }
 

@@ -46,6 +46,8 @@ export interface PipelineRigOptions {
   sim?: SimulatorOptions;
   /** Change the project before it is zipped. */
   prepare?(scene: SimScene): void;
+  /** Before the hub starts: add files to the rig's folder (a .dcckitrc there is layered under the project's). */
+  prepareDir?(dir: string): void;
 }
 
 export async function pipelineRig(t: T, opts: PipelineRigOptions = {}): Promise<PipelineRig> {
@@ -65,7 +67,7 @@ export async function pipelineRig(t: T, opts: PipelineRigOptions = {}): Promise<
   // them from the workfile's folder, whatever folder it was started in.
   await fsp.writeFile(path.join(proj, '.dcckitrc'), JSON.stringify({
     context: { project: 'demo', fps: 24, resolution: [1920, 1080] },
-    publish: config.publish,
+    publish: { root: config.publish.root, template: config.publish.template },
     harmony: { executable: config.harmony.executable, publish: config.harmony.publish },
     farm: config.farm,
   }, null, 2));
@@ -78,6 +80,7 @@ export async function pipelineRig(t: T, opts: PipelineRigOptions = {}): Promise<
   }
   const zip = path.join(work, 'sh010_anim_v001.zip');
   await zipDirectory(src, zip);
+  opts.prepareDir?.(dir);
   const opened = await openWorkfile(zip, { workArea: config.harmony.workfiles.workArea });
   const logs: string[] = [];
   const log = { debug: (m: string) => logs.push(`debug: ${m}`), info: (m: string) => logs.push(`info: ${m}`), warn: (m: string) => logs.push(`warn: ${m}`), error: (m: string) => logs.push(`error: ${m}`) };

@@ -12,6 +12,12 @@ import { storeFromConfig } from '../../../kit/store/index.ts';
 import { createStagingDir } from '../../../kit/publish/staging.ts';
 import { pickBlenderSession } from '../sessions.ts';
 import { BLENDER_PLUGINS } from './plugins.ts';
+import { describeProblems, extensionSet } from '../../../kit/plugins/index.ts';
+
+/** Blender's built-in plugins with the studio's (publish.plugins, publish.disable, publish.pluginTimeout). */
+export function blenderExtensions(config: unknown) {
+  return extensionSet({ adapter: 'blender', extensions: { publishPlugins: async () => BLENDER_PLUGINS }, config });
+}
 
 interface Run { id: string; session: string; state: 'running' | 'done'; report: PublishReport | null; done: Promise<PublishReport> }
 
@@ -30,8 +36,12 @@ function reportOut(report: PublishReport): Omit<PublishReport, 'context'> & { co
 }
 
 export const publishEndpoints: Record<string, Endpoint> = {
-  'publish.plugins': () => BLENDER_PLUGINS.map((p) => ({ label: p.label, order: p.order, stage: stageOf(p.order), families: p.families ?? ['*'], optional: Boolean(p.optional), repairable: typeof p.repair === 'function', instance: Boolean(p.instance) })),
-  'publish.run': (args, { hub }) => {
+  // Studio plugins (publish.plugins, kit/plugins) run beside Blender's own; those with `hosts` run only for theirs.
+  'publish.plugins': async (_args, { hub }) => (await blenderExtensions(hub.config)).pluginEntries,
+  'publish.run': async (args, { hub }) => {
+    const set = await blenderExtensions(hub.config);
+    for (const p of describeProblems(set.problems)) hub.log.warn(`blender publish: studio extension not loaded: ${p}`);
+    const plugins = set.plugins;
     const a = (args ?? {}) as { session?: unknown; dryRun?: unknown; repair?: unknown; until?: unknown; skip?: unknown };
     const session = pickBlenderSession(hub, a.session);
     for (const r of RUNS.values()) {
@@ -40,7 +50,7 @@ export const publishEndpoints: Record<string, Endpoint> = {
     const until = a.until === undefined ? undefined : String(a.until);
     if (until !== undefined && !['collect', 'validate', 'extract', 'integrate'].includes(until)) throw new UsageError(`until must be collect, validate, extract or integrate (got "${until}")`);
     const skip = Array.isArray(a.skip) ? a.skip.map(String) : [];
-    checkSkips(BLENDER_PLUGINS, skip);
+    checkSkips(plugins, skip);
     const runId = randomUUID();
     const entry: Run = { id: runId, session: session.id, state: 'running', report: null, done: Promise.resolve(null as unknown as PublishReport) };
     RUNS.set(runId, entry);
@@ -49,7 +59,7 @@ export const publishEndpoints: Record<string, Endpoint> = {
       const staging = await createStagingDir(hub.home, runId);
       try {
         const report = await runPublish({
-          runId, plugins: BLENDER_PLUGINS, dryRun: a.dryRun === true, repair: a.repair === true, until: until as Stage | undefined, skip,
+          runId, plugins, dryRun: a.dryRun === true, repair: a.repair === true, until: until as Stage | undefined, skip,
           data: { hub, session, store: storeFromConfig(hub.config), staging, runId, published: [] },
           onEvent: (event) => hub.emit('publish.event', { runId, session: session.id, ...forEvent(event) }),
         });
@@ -62,7 +72,7 @@ export const publishEndpoints: Record<string, Endpoint> = {
       }
     })();
     entry.done.catch((err) => hub.log.error(`blender publish ${runId}: ${(err as Error).stack ?? err}`));
-    return { runId, session: session.id };
+    return { runId, session: session.id, problems: describeProblems(set.problems) };
   },
   'publish.repair': async (args, { hub }) => {
     // The one repairable Blender validator: the scene settings from the context.

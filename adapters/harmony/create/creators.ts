@@ -1,54 +1,38 @@
-/** Harmony's creators: what each makes, its product type, naming and attributes. */
+/** Harmony's creator registry: the built-in records, and naming, attributes and records for any creator. */
 import { didYouMean } from '../../../kit/suggest.ts';
 import { randomUUID } from 'node:crypto';
 import { UsageError } from '../../../kit/errors.ts';
-import type { CreatorInfo, InstanceRecord } from '../pipeline-types.ts';
+import type { InstanceRecord } from '../pipeline-types.ts';
+import type { HarmonyCreator } from './creator-types.ts';
+import render from './creators/render.ts';
+import template from './creators/template.ts';
+import workfile from './creators/workfile.ts';
 
-export const CREATORS: CreatorInfo[] = [
-  {
-    name: 'render', label: 'Render', productType: 'render',
-    description: 'A WRITE node fed by the composite; renders PNG frames locally or on the farm',
-    attributes: {
-      target: { type: 'enum', values: ['local', 'farm'], default: 'local', label: 'Render on' },
-      review: { type: 'bool', default: true, label: 'Mark for review' },
-    },
-    automatic: false,
-  },
-  {
-    name: 'template', label: 'Template', productType: 'harmony.template',
-    description: 'A backdrop (the selected one, or a new one) whose nodes publish as a Harmony template',
-    attributes: {},
-    automatic: false,
-  },
-  {
-    name: 'workfile', label: 'Workfile', productType: 'workfile',
-    description: 'The scene itself (always published)',
-    attributes: {},
-    automatic: true,
-  },
-];
+/** The built-in creators, in the order they are listed. A new one is a file in ./creators/ added here. */
+export const BUILT_IN_CREATORS: HarmonyCreator[] = [render, template, workfile];
 
 const capitalize = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
 
-export function productNameFor(creator: CreatorInfo, variant: string): string {
-  const prefix = creator.name === 'template' ? 'template' : creator.productType;
-  return `${prefix}${capitalize(variant)}`;
+export function productNameFor(creator: HarmonyCreator, variant: string): string {
+  return `${creator.productPrefix ?? creator.family}${capitalize(variant)}`;
 }
 
-export function creatorNamed(name: string): CreatorInfo {
-  const c = CREATORS.find((x) => x.name === name);
-  if (!c) throw new UsageError(`unknown creator "${name}".${didYouMean(name, CREATORS.filter((x) => !x.automatic).map((x) => x.name))} (creators: ${CREATORS.filter((x) => !x.automatic).map((x) => x.name).join(', ')})`);
+export function creatorNamed(creators: HarmonyCreator[], name: string): HarmonyCreator {
+  const c = creators.find((x) => x.name === name);
+  const manual = creators.filter((x) => !x.automatic).map((x) => x.name);
+  if (!c) throw new UsageError(`unknown creator "${name}".${didYouMean(name, manual)} (creators: ${manual.join(', ')})`);
   if (c.automatic) throw new UsageError(`the ${c.name} instance is automatic: every publish includes it`);
   return c;
 }
 
 /** Checks and completes the attributes given for a creator (text from the CLI is converted). */
-export function creatorAttributes(creator: CreatorInfo, given: Record<string, unknown>): Record<string, unknown> {
+export function creatorAttributes(creator: HarmonyCreator, given: Record<string, unknown>): Record<string, unknown> {
+  const defs = creator.attributes ?? {};
   const out: Record<string, unknown> = {};
-  for (const [k, def] of Object.entries(creator.attributes)) out[k] = def.default;
+  for (const [k, def] of Object.entries(defs)) out[k] = def.default;
   for (const [k, raw] of Object.entries(given)) {
-    const def = creator.attributes[k];
-    if (!def) throw new UsageError(`the ${creator.name} creator has no attribute "${k}" (attributes: ${Object.keys(creator.attributes).join(', ') || 'none'})`);
+    const def = defs[k];
+    if (!def) throw new UsageError(`the ${creator.name} creator has no attribute "${k}" (attributes: ${Object.keys(defs).join(', ') || 'none'})`);
     let value = raw;
     if (def.type === 'bool' && typeof raw === 'string') {
       if (!['true', 'false', '1', '0', 'yes', 'no'].includes(raw)) throw new UsageError(`${k} must be true or false (got "${raw}")`);
@@ -68,9 +52,9 @@ export function assertVariant(variant: string): void {
   }
 }
 
-export function newInstanceRecord(creator: CreatorInfo, variant: string, folder: string, task: string | null, attributes: Record<string, unknown>): InstanceRecord {
+export function newInstanceRecord(creator: HarmonyCreator, variant: string, folder: string, task: string | null, attributes: Record<string, unknown>): InstanceRecord {
   return {
-    id: randomUUID(), key: '', creator: creator.name, productType: creator.productType, productName: productNameFor(creator, variant),
+    id: randomUUID(), key: '', creator: creator.name, productType: creator.family, productName: productNameFor(creator, variant),
     variant, folder, task, active: true, attributes, node: null,
   };
 }

@@ -2,32 +2,32 @@
 import type { HubServices } from '../../../kit/adapter.ts';
 import { assertPublishable } from '../../../kit/context.ts';
 import { UsageError } from '../../../kit/errors.ts';
+import { sessionExtensions, withHarmonyHalf } from '../extensions.ts';
 import { pickHarmonySession } from '../pick-session.ts';
 import type { InstanceRecord } from '../pipeline-types.ts';
 import { commonArgs, sessionContext } from '../session-context.ts';
 import { assertVariant, creatorAttributes, creatorNamed, newInstanceRecord } from './creators.ts';
 
-interface HarmonyPublishSettings { compositePattern: string }
-
-function publishSettings(hub: HubServices): HarmonyPublishSettings {
-  return (hub.config as { harmony: { publish: HarmonyPublishSettings } }).harmony.publish;
-}
-
+/**
+ * Any creator, built-in or studio: the record is checked and filled here, the creator's `prepare` adds what
+ * its Harmony half needs, and ONE call (`dcckit.create.run`) makes the node and records the instance.
+ */
 export async function createInstance(hub: HubServices, args: unknown): Promise<InstanceRecord> {
   const { session: id, overrides, a } = commonArgs(args);
-  if (typeof a.creator !== 'string') throw new UsageError('create.run needs args.creator (render or template)');
+  if (typeof a.creator !== 'string') throw new UsageError('create.run needs args.creator (dcc-kit create list names them)');
   if (typeof a.variant !== 'string') throw new UsageError('create.run needs args.variant (e.g. Main)');
-  const creator = creatorNamed(a.creator);
+  const session = pickHarmonySession(hub, id, 'create an instance');
+  const extensions = await sessionExtensions(hub, session);
+  const creator = creatorNamed(extensions.creators, a.creator);
   assertVariant(a.variant);
   const attributes = creatorAttributes(creator, (a.attributes ?? {}) as Record<string, unknown>);
-  const session = pickHarmonySession(hub, id, 'create an instance');
   const ctx = await sessionContext(hub, session, overrides);
   assertPublishable(ctx);
   const record = newInstanceRecord(creator, a.variant, ctx.context.folder, ctx.context.task, attributes);
   const useSelection = a.useSelection !== false;
-  const request = creator.name === 'render' ? 'dcckit.create.render' : 'dcckit.create.template';
-  const compositePattern = (ctx.config as unknown as { harmony: HarmonyPublishSettings & { publish: HarmonyPublishSettings } }).harmony.publish.compositePattern ?? publishSettings(hub).compositePattern;
-  return await hub.call(session.id, { request, args: { record, useSelection, compositePattern } }) as InstanceRecord;
+  const extra = creator.prepare ? await creator.prepare({ config: ctx.config, record, useSelection }) : {};
+  return await withHarmonyHalf(hub, session, creator, 'creator',
+    () => hub.call(session.id, { request: 'dcckit.create.run', args: { ...extra, creator: creator.name, record, useSelection } }) as Promise<InstanceRecord>);
 }
 
 export async function listInstances(hub: HubServices, args: unknown): Promise<InstanceRecord[]> {

@@ -9,18 +9,13 @@ import type { ContainerRecord, LoaderInfo } from '../pipeline-types.ts';
 
 const USAGE = 'dcc-kit load <[folder/]product>[@version|@latest] [--representation R] [--loader L] [--mode link|import] [--again] [--session ID] [--json]\n       dcc-kit load --list';
 
-const HELP = `usage: ${USAGE}
+function help(loaders: string): string {
+  return `usage: ${USAGE}
 
 Loads a version of a published product into the connected Harmony scene, in ONE call to Harmony whatever
-the number of frames, and records it as a container (see dcc-kit inventory):
-  imageSequence  render, plate, reference, image, review (png/jpg/jpeg/tga/psd): an element, a drawing
-                 column and a READ node; one drawing per frame exposed on its frame (the first frame of the
-                 sequence on frame 1, gaps left empty); a single image is held for the whole scene
-  background     a layout .json and its layer images: one READ per layer, under a backdrop
-  audio          a SOUND column with the file
-  palette        linked in place (--mode link, default), or copied into the scene's palette-library (--mode import)
-  template       a .tpl (zipped) pasted into Top under a backdrop named after the product
-  workfile       a published workfile's nodes, pasted under a backdrop
+the number of frames, and records it as a container (see dcc-kit inventory). The loaders of this folder's
+project (built-in, and a studio's from harmony.loaders in .dcckitrc):
+${loaders}
 The product is folder/product (e.g. shots/sh010/renderMain) or just product (the folder of the session's
 context); @version picks a version (default: the latest complete one).
 
@@ -37,11 +32,34 @@ options:
 
 exit status: 0 loaded, 1 failure (no such product/version/representation, unreadable files, no Node View), 2 usage
 `;
+}
+
+const BUILT_IN_TEXT = `  imageSequence  render, plate, reference, image, review (png/jpg/jpeg/tga/psd): an element, a drawing
+                 column and a READ node; one drawing per frame exposed on its frame (the first frame of the
+                 sequence on frame 1, gaps left empty); a single image is held for the whole scene
+  background     a layout .json and its layer images: one READ per layer, under a backdrop
+  audio          a SOUND column with the file
+  palette        linked in place (--mode link, default), or copied into the scene's palette-library (--mode import)
+  template       a .tpl (zipped) pasted into Top under a backdrop named after the product
+  workfile       a published workfile's nodes, pasted under a backdrop`;
+
+const HELP = help(BUILT_IN_TEXT);
+
+function loaderLines(loaders: LoaderInfo[]): string {
+  return loaders.map((l) => `  ${l.name.padEnd(14)} ${l.label}: ${l.productTypes.join(', ')} (${l.representations.join('/')})${l.builtIn ? '' : `\n                 studio loader: ${l.source}`}`).join('\n');
+}
 
 export const loadCommand: CliCommand = {
   name: 'load',
   summary: 'load a published product into a Harmony scene',
   help: HELP,
+  async helpFor(ctx) {
+    const resolved = await loadConfig({ cwd: ctx.cwd, env: ctx.env });
+    const { harmonyExtensionsFor } = await import('../extensions.ts');
+    const { loaderInfo } = await import('./loader-types.ts');
+    const set = await harmonyExtensionsFor(resolved.config, resolved.sources, ctx.cwd);
+    return help(loaderLines(set.loaders.map(loaderInfo)));
+  },
   async run(ctx: CliContext): Promise<number> {
     const { values, positionals } = parse(ctx.argv, {
       json: { type: 'boolean' }, representation: { type: 'string' }, loader: { type: 'string' }, mode: { type: 'string' },
@@ -52,9 +70,9 @@ export const loadCommand: CliCommand = {
     const hub = await connectHub({ home: config.home, env: ctx.env, callTimeout: config.hub.callTimeout });
     try {
       if (values.list) {
-        const loaders = await hub.adapter('harmony', 'load.loaders') as LoaderInfo[];
+        const loaders = await hub.adapter('harmony', 'load.loaders', { session: values.session ?? values.into }) as LoaderInfo[];
         if (values.json) printJson(ctx, loaders);
-        else print(ctx, table([['LOADER', 'PRODUCT TYPES', 'REPRESENTATIONS'], ...loaders.map((l) => [l.name, l.productTypes.join(','), l.representations.join(',')])]));
+        else print(ctx, table([['LOADER', 'PRODUCT TYPES', 'REPRESENTATIONS', 'FROM'], ...loaders.map((l) => [l.name, l.productTypes.join(','), l.representations.join(','), l.builtIn ? 'built-in' : `studio ${l.source}`])]));
         return 0;
       }
       if (positionals.length !== 1) throw new UsageError(`name one product to load (e.g. dcc-kit load shots/sh010/renderMain@2)\nusage: ${USAGE}`);

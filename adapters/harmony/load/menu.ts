@@ -6,6 +6,7 @@
 import type { Endpoint } from '../../../kit/adapter.ts';
 import { storeFromConfig } from '../../../kit/store/index.ts';
 import { sessionContext } from '../session-context.ts';
+import { sessionExtensions } from '../extensions.ts';
 import { inventory, updateContainers } from './service.ts';
 
 export const loadMenu: Endpoint = async (_args, ctx) => {
@@ -14,10 +15,12 @@ export const loadMenu: Endpoint = async (_args, ctx) => {
   const store = storeFromConfig(config);
   const products = await store.listProducts(context.folder ?? undefined);
   const lines = products.filter((p) => p.latest !== null).slice(0, 30).map((p) => `  ${p.folder}/${p.product} (${p.productType}) v${p.latest}`);
+  const { loaders } = await sessionExtensions(ctx.hub, session);
+  const loaderText = `\nloaders: ${loaders.map((l) => `${l.name} (${l.families.join(', ')}${l.builtIn ? '' : '; studio'})`).join(', ')}`;
   return {
-    message: lines.length
+    message: (lines.length
       ? `dcc-kit: products${context.folder ? ` of ${context.folder}` : ''} in ${store.root}:\n${lines.join('\n')}\n\nLoad one with the dcc-kit page (web.enabled) or: dcc-kit load <folder/product>[@version]`
-      : `dcc-kit: the store (${store.root}) has no published products${context.folder ? ` for ${context.folder}` : ''} yet.`,
+      : `dcc-kit: the store (${store.root}) has no published products${context.folder ? ` for ${context.folder}` : ''} yet.`) + loaderText,
   };
 };
 

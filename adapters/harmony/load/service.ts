@@ -12,7 +12,9 @@ import { parseProductRef, storeFromConfig, type ProductStore, type VersionInfo, 
 import { pickHarmonySession } from '../pick-session.ts';
 import type { ContainerRecord, InventoryItem } from '../pipeline-types.ts';
 import { commonArgs, sessionContext } from '../session-context.ts';
-import { GREEN, LOADERS, RED, chooseLoader, chooseRepresentation, prepare, type PreparedLoad, type ZipLimits } from './loaders.ts';
+import { sessionExtensions, withHarmonyHalf } from '../extensions.ts';
+import type { HarmonyLoader } from './loader-types.ts';
+import { GREEN, RED, chooseLoader, chooseRepresentation, prepareLoad, type PreparedLoad, type ZipLimits } from './loaders.ts';
 
 type Resolved = VersionInfo & { manifest: VersionManifest };
 
@@ -58,7 +60,8 @@ export async function loadProduct(hub: HubServices, args: unknown): Promise<Cont
   const session = pickHarmonySession(hub, id, 'load');
   const { store, folder, zip } = await sessionStore(hub, session, overrides);
   const version = await resolveRef(store, folder, a.product, a.version);
-  const loader = chooseLoader(version.manifest, typeof a.loader === 'string' ? a.loader : undefined);
+  const { loaders } = await sessionExtensions(hub, session);
+  const loader = chooseLoader(loaders, version.manifest, typeof a.loader === 'string' ? a.loader : undefined);
   const rep = chooseRepresentation(version.manifest, loader, typeof a.representation === 'string' ? a.representation : undefined);
   const latest = await store.latest(version.folder, version.product);
   if (a.again !== true) {
@@ -67,17 +70,17 @@ export async function loadProduct(hub: HubServices, args: unknown): Promise<Cont
       && c.representation === rep.name && c.loader === loader.name && c.missingNodes.length === 0);
     if (same) throw new AlreadyLoadedError(`${same.product} v${same.version} (${same.representation}) is already loaded in this scene (container ${same.id.slice(0, 8)}: ${same.nodes.slice(0, 3).join(', ')}${same.nodes.length > 3 ? ', ...' : ''}); load it once more with --again (args.again: true), or update it with dcc-kit inventory update ${same.id.slice(0, 8)}`);
   }
-  if (loader.name === 'palette' && a.mode === 'import' && session.scene) {
-    await fsp.mkdir(path.join(path.dirname(session.scene), 'palette-library'), { recursive: true });
-  }
   return withStaging(async (staging) => {
-    const prepared = await prepare(loader, version, rep, { staging, zip, mode: typeof a.mode === 'string' ? a.mode : undefined, productName: version.product, outdated: latest !== null && latest.version > version.version });
+    const prepared = await prepareLoad(loader, version, rep, {
+      staging, zip, mode: typeof a.mode === 'string' ? a.mode : undefined, productName: version.product, outdated: latest !== null && latest.version > version.version, scene: session.scene,
+    });
     const container: ContainerRecord = {
       id: randomUUID(), loader: loader.name, product: `${version.folder}/${version.product}`, folder: version.folder, productName: version.product,
       productType: version.manifest.productType, version: version.version, representation: rep.name, nodes: [], backdrop: null,
       source: prepared.source, loadedAt: new Date().toISOString(),
     };
-    return await hub.call(session.id, { request: 'dcckit.load.load', args: { ...prepared.args, container } }, { timeout: 10 * 60_000 }) as ContainerRecord;
+    return await withHarmonyHalf(hub, session, loader, 'loader',
+      () => hub.call(session.id, { request: 'dcckit.load.load', args: { ...prepared.args, container } }, { timeout: 10 * 60_000 }) as Promise<ContainerRecord>);
   });
 }
 
@@ -122,11 +125,11 @@ export async function inventory(hub: HubServices, args: unknown): Promise<Invent
   return withStatus(store, list);
 }
 
-/** READ-node colours telling latest (green) from outdated (red). */
-function colorsFor(items: { loader: string; nodes: string[]; version: number; latest: number | null }[]): Record<string, number[]> {
+/** READ-node colours telling latest (green) from outdated (red), for the containers of loaders that colour their READs. */
+function colorsFor(items: { loader: string; nodes: string[]; version: number; latest: number | null }[], loaders: HarmonyLoader[]): Record<string, number[]> {
   const colors: Record<string, number[]> = {};
   for (const i of items) {
-    if (i.loader !== 'imageSequence' && i.loader !== 'background') continue;
+    if (!loaders.find((l) => l.name === i.loader)?.colorsReads) continue;
     const c = i.latest !== null && i.version < i.latest ? RED : GREEN;
     for (const n of i.nodes) colors[n] = c;
   }
@@ -152,15 +155,15 @@ export interface UpdateResult {
 }
 
 /** Node colour after an update: READ nodes only, red while a newer version exists. */
-function colorAfter(loader: string, version: number, latest: number | null): number[] | null {
-  if (loader !== 'imageSequence' && loader !== 'background') return null;
+function colorAfter(loader: HarmonyLoader, version: number, latest: number | null): number[] | null {
+  if (!loader.colorsReads) return null;
   return latest !== null && version < latest ? RED : GREEN;
 }
 
 export async function updateContainers(hub: HubServices, args: unknown): Promise<UpdateResult> {
   const { session: id, a } = commonArgs(args);
   const session = pickHarmonySession(hub, id, 'update containers');
-  const [{ store, zip }, list] = await Promise.all([sessionStore(hub, session), sceneContainers(hub, session)]);
+  const [{ store, zip }, list, { loaders }] = await Promise.all([sessionStore(hub, session), sceneContainers(hub, session), sessionExtensions(hub, session)]);
   const chosen = pickContainers(list, Array.isArray(a.ids) ? a.ids.map(String) : undefined, a.all === true);
   const target = a.version === undefined || a.version === null ? 'latest' : a.version;
   return withStaging(async (staging) => {
@@ -177,12 +180,12 @@ export async function updateContainers(hub: HubServices, args: unknown): Promise
           unchanged.push(c.id);
           continue;
         }
-        const loader = LOADERS.find((l) => l.name === c.loader);
-        if (!loader) throw new Error(`it was loaded by "${c.loader}", a loader this dcc-kit does not have`);
+        const loader = loaders.find((l) => l.name === c.loader);
+        if (!loader) throw new Error(`it was loaded by "${c.loader}", a loader this project does not have (dcc-kit plugins lists them; a studio loader comes from harmony.loaders)`);
         const rep = version.manifest.representations.find((r) => r.name === c.representation) ?? chooseRepresentation(version.manifest, loader);
         const latest = await store.latest(c.folder, c.productName);
-        const prepared = await prepare(loader, version, rep, { staging, zip, productName: c.productName, mode: (c.data as { mode?: string } | undefined)?.mode });
-        updates.push({ ...prepared.args, id: c.id, version: version.version, representation: rep.name, source: prepared.source, color: colorAfter(c.loader, version.version, latest?.version ?? null) });
+        const prepared = await prepareLoad(loader, version, rep, { staging, zip, productName: c.productName, mode: (c.data as { mode?: string } | undefined)?.mode, scene: session.scene });
+        updates.push({ ...prepared.args, id: c.id, version: version.version, representation: rep.name, source: prepared.source, color: colorAfter(loader, version.version, latest?.version ?? null) });
         plan.push({ id: c.id, from: c.version, to: version.version });
       } catch (err) {
         failed.push({ id: c.id, error: `${c.product} v${c.version}: ${(err as Error).message}` });
@@ -211,7 +214,7 @@ export async function colorOnOpen(hub: HubServices, session: SessionInfo): Promi
   const list = await sceneContainers(hub, session);
   if (!list.length) return 0;
   const items = await withStatus((await sessionStore(hub, session)).store, list);
-  const colors = colorsFor(items);
+  const colors = colorsFor(items, (await sessionExtensions(hub, session)).loaders);
   if (!Object.keys(colors).length) return 0;
   const outdated = items.filter((i) => i.status === 'outdated');
   await hub.call(session.id, { request: 'dcckit.load.colorize', args: { colors } });

@@ -15,7 +15,10 @@ const USAGE = 'dcc-kit publish [--dry-run] [--only validate] [--repair] [--skip 
 
 const HELP = `usage: ${USAGE}
 
-Publishes the connected Harmony scene: collect -> validate -> extract -> integrate (pyblish order).
+Publishes the connected Harmony scene: collect -> validate -> extract -> integrate (pyblish order), with
+the built-in plugins below and the studio's own (publish.plugins in .dcckitrc; publish.disable turns
+plugins off by label). dcc-kit plugins lists every plugin in effect with its file; a studio plugin that
+throws or runs longer than publish.pluginTimeout fails its own result, named in the report.
   collect    the scene (one call), the context of its workfile folder, instances, palettes, audio
   validate   scene settings vs the context (repairable), instance context (repairable), WRITE outputs
              (repairable), audio (optional). Nothing is extracted when a validator fails.
@@ -121,8 +124,9 @@ export const publishCommand: CliCommand = {
       const started = await hub.adapter('harmony', 'publish.run', {
         session: await sessionInCwd(hub, config, values.session as string | undefined), dryRun: values['dry-run'], until: values.only, repair: values.repair, skip: values.skip,
         folder: values.folder, task: values.task,
-      }) as { runId: string };
+      }) as { runId: string; problems?: string[] };
       runId = started.runId;
+      for (const p of started.problems ?? []) ctx.stderr.write(`dcc-kit publish: studio extension not loaded (the other plugins run): ${p}\n`);
       for (const e of seen.splice(0)) consider(e);
       const onSigint = () => {
         ctx.stderr.write(`\ninterrupted: the publish goes on in the hub (run ${runId}); see dcc-kit hub logs\n`);
@@ -189,7 +193,10 @@ export const publishCommand: CliCommand = {
           for (const j of (report.context.farmJobs ?? []) as { jobId: number; product: string; version: number }[]) {
             if (!farm.has(j.jobId)) print(ctx, `farm job ${j.jobId} renders ${j.product} v${j.version} (integrated when done; dcc-kit farm job ${j.jobId})`);
           }
-          if (report.dryRun) print(ctx, 'dry run: nothing was extracted or integrated');
+          if (report.dryRun) {
+            for (const r of report.results.filter((x) => x.skipped)) print(ctx, resultLine(r));
+            print(ctx, 'dry run: nothing was extracted or integrated');
+          }
         } else {
           ctx.stderr.write(`dcc-kit publish: ${describeFailure(report)}\n`);
         }

@@ -53,11 +53,9 @@ export const collectInstances: PublishPlugin = {
     const d = data(ctx);
     const records = Object.values(d.scene.pipeline.instances) as InstanceRecord[];
     for (const record of records) {
-      const families = [record.productType];
-      if (record.creator === 'render') {
-        families.push(`render.${record.attributes.target === 'farm' ? 'farm' : 'local'}`);
-        if (record.attributes.review !== false) families.push('review');
-      }
+      // The instance's creator says which families beyond its product type it has (render: render.farm, review...).
+      const creator = d.creators.find((c) => c.name === record.creator);
+      const families = [record.productType, ...(creator?.families?.(record) ?? [])];
       ctx.createInstance({ id: record.id, name: record.productName, productType: record.productType, families, active: record.active !== false, data: { record } });
     }
     const task = d.context.context.task;

@@ -5,6 +5,7 @@ import type { PublishContext, PublishInstance } from '../../../kit/publish/index
 import type { ProductStore } from '../../../kit/store/index.ts';
 import type { ContextOverrides } from '../../../kit/context.ts';
 import type { InstanceRecord, PipelineData } from '../pipeline-types.ts';
+import type { HarmonyCreator } from '../create/creator-types.ts';
 
 /** The reply of `dcckit.publish.collect` (pipeline/publish.js): the whole scene in one call. */
 export interface CollectedScene {
@@ -36,6 +37,8 @@ export interface HarmonyRunData {
   runId: string;
   /** True when the batch renderer is the bundled simulator. */
   simulate: boolean;
+  /** The creators in effect for the session's project (their `families` give instances their families). */
+  creators: HarmonyCreator[];
 }
 
 export interface HarmonyPublishConfigView {

@@ -2,7 +2,8 @@
 import type { Endpoint } from '../../../kit/adapter.ts';
 import { pickHarmonySession } from '../pick-session.ts';
 import { commonArgs, sessionContext } from '../session-context.ts';
-import { pluginList, publishReport, repairFromRun, startPublish } from './runs.ts';
+import { harmonyExtensions } from '../extensions.ts';
+import { publishReport, repairFromRun, startSessionPublish } from './runs.ts';
 import { applySceneSettings } from './scene-settings.ts';
 
 export const endpoints: Record<string, Endpoint> = {
@@ -12,10 +13,10 @@ export const endpoints: Record<string, Endpoint> = {
     return sessionContext(ctx.hub, s, overrides);
   },
   'scene.applySettings': (args, ctx) => applySceneSettings(ctx.hub, args),
-  'publish.plugins': () => pluginList(),
-  'publish.run': (args, ctx) => {
-    const { runId, session } = startPublish(ctx.hub, args);
-    return { runId, session };
+  'publish.plugins': async (args, ctx) => (await harmonyExtensions(ctx.hub, commonArgs(args).session)).pluginEntries,
+  'publish.run': async (args, ctx) => {
+    const { runId, session, problems } = await startSessionPublish(ctx.hub, args);
+    return { runId, session, problems };
   },
   'publish.report': (args) => publishReport(args),
   'publish.repair': (args, ctx) => repairFromRun(ctx.hub, args),

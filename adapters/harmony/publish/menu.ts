@@ -1,11 +1,11 @@
 /** Publish... without the web page: publishes now and tells the artist how it went. */
 import type { Endpoint } from '../../../kit/adapter.ts';
 import { describeFailure } from '../../../kit/publish/index.ts';
-import { startPublish } from './runs.ts';
+import { startSessionPublish } from './runs.ts';
 
 export const publishMenu: Endpoint = async (_args, ctx) => {
   const session = ctx.session?.id;
-  const { runId, done } = startPublish(ctx.hub, { session });
+  const { runId, done, problems } = await startSessionPublish(ctx.hub, { session });
   // The menu answers at once (Harmony must not wait); the artist is told when the publish ends.
   void done.then((report) => {
     const text = report.success
@@ -15,5 +15,6 @@ export const publishMenu: Endpoint = async (_args, ctx) => {
     return ctx.hub.call(session!, { request: 'dcckit.message', args: { text, kind: report.success ? 'information' : 'warning' } }, { timeout: 60 * 60_000 });
   }, (err) => ctx.hub.call(session!, { request: 'dcckit.message', args: { text: `dcc-kit: the publish failed: ${(err as Error).message}`, kind: 'critical' } }))
     .catch((err) => ctx.hub.log.info(`publish ${runId}: could not tell the artist: ${(err as Error).message}`));
-  return { message: `dcc-kit: publishing (run ${runId.slice(0, 8)}); you will be told when it is done.` };
+  const broken = problems.length ? `\n${problems.length} studio extension(s) could not be loaded (the others run):\n${problems.join('\n')}` : '';
+  return { message: `dcc-kit: publishing (run ${runId.slice(0, 8)}); you will be told when it is done.${broken}` };
 };

@@ -14,21 +14,33 @@ import { pickHarmonySession } from '../pick-session.ts';
 import { commonArgs } from '../session-context.ts';
 import type { HarmonyPublishConfigView, HarmonyRunData } from './data.ts';
 import { HARMONY_PLUGINS } from './plugins.ts';
+import { describeProblems } from '../../../kit/plugins/index.ts';
+import { BUILT_IN_CREATORS } from '../create/creators.ts';
+import type { HarmonyCreator } from '../create/creator-types.ts';
+import { logProblems, sessionExtensions } from '../extensions.ts';
 
 export class PublishBusyError extends DccKitError {
   constructor(message: string) { super(message, 'PUBLISH_BUSY'); }
 }
 
-interface Run { id: string; session: string; state: 'running' | 'done'; report: PublishReport | null; events: PublishEvent[]; done: Promise<PublishReport> }
+interface Run { id: string; session: string; state: 'running' | 'done'; report: PublishReport | null; events: PublishEvent[]; done: Promise<PublishReport>; plugins: PublishPlugin[]; creators: HarmonyCreator[] }
 
 const RUNS = new Map<string, Run>();
 const KEEP_RUNS = 50;
 
-export function pluginList(plugins: PublishPlugin[] = HARMONY_PLUGINS) {
-  return plugins.map((p) => ({ label: p.label, order: p.order, stage: stageOf(p.order), families: p.families ?? ['*'], optional: Boolean(p.optional), repairable: typeof p.repair === 'function', instance: Boolean(p.instance) }));
+/**
+ * Starts a publish of the session with the plugins in effect for its project (built-in and studio,
+ * kit/plugins), answering at once. What could not be loaded is in `problems` (and the hub log).
+ */
+export async function startSessionPublish(hub: HubServices, args: unknown): Promise<{ runId: string; session: string; done: Promise<PublishReport>; problems: string[] }> {
+  const { session: id } = commonArgs(args);
+  const session = pickHarmonySession(hub, id, 'publish');
+  const set = await sessionExtensions(hub, session);
+  logProblems(hub, set, `publish of session ${session.id}`);
+  return { ...startPublish(hub, { ...(args as object), session: session.id }, set.plugins, set.creators), problems: describeProblems(set.problems) };
 }
 
-export function startPublish(hub: HubServices, args: unknown, plugins: PublishPlugin[] = HARMONY_PLUGINS): { runId: string; session: string; done: Promise<PublishReport> } {
+export function startPublish(hub: HubServices, args: unknown, plugins: PublishPlugin[] = HARMONY_PLUGINS, creators: HarmonyCreator[] = BUILT_IN_CREATORS): { runId: string; session: string; done: Promise<PublishReport> } {
   const { session: id, overrides, a } = commonArgs(args);
   const session = pickHarmonySession(hub, id, 'publish');
   for (const r of RUNS.values()) {
@@ -39,14 +51,14 @@ export function startPublish(hub: HubServices, args: unknown, plugins: PublishPl
   const skip = Array.isArray(a.skip) ? a.skip.map(String) : [];
   checkSkips(plugins, skip);
   const runId = randomUUID();
-  const run: Run = { id: runId, session: session.id, state: 'running', report: null, events: [], done: Promise.resolve(null as unknown as PublishReport) };
+  const run: Run = { id: runId, session: session.id, state: 'running', report: null, events: [], done: Promise.resolve(null as unknown as PublishReport), plugins, creators };
   RUNS.set(runId, run);
   while (RUNS.size > KEEP_RUNS) RUNS.delete(RUNS.keys().next().value!);
   run.done = (async () => {
     const staging = await createStagingDir(hub.home, runId);
     const config = hub.config as HarmonyPublishConfigView;
     const base: HarmonyRunData = {
-      hub, session, config, store: storeFromConfig(config), overrides, staging, runId, simulate: a.simulate === true,
+      hub, session, config, store: storeFromConfig(config), overrides, staging, runId, simulate: a.simulate === true, creators,
     };
     hub.log.info(`publish ${runId}: session ${session.id} (${session.scene ?? 'no scene'})${a.dryRun ? ', dry run' : ''}`);
     try {
@@ -97,11 +109,11 @@ export async function repairFromRun(hub: HubServices, args: unknown): Promise<{ 
   if (typeof a.runId !== 'string' || typeof a.plugin !== 'string') throw new UsageError('publish.repair needs args.runId and args.plugin');
   const run = RUNS.get(a.runId);
   if (!run) throw new UsageError(`no publish run ${a.runId} in this hub`);
-  const plugin = HARMONY_PLUGINS.find((p) => p.label === a.plugin);
+  const plugin = run.plugins.find((p) => p.label === a.plugin);
   if (!plugin?.repair) throw new UsageError(`${a.plugin} has no repair`);
   // Repairs need the collected scene: collect again (one call), repair, and validate that plugin.
-  const collectOnly = HARMONY_PLUGINS.filter((p) => stageOf(p.order) === 'collect');
-  const repairRun = startPublish(hub, { session: run.session, until: 'validate', repair: true }, [...collectOnly, plugin]);
+  const collectOnly = run.plugins.filter((p) => stageOf(p.order) === 'collect');
+  const repairRun = startPublish(hub, { session: run.session, until: 'validate', repair: true }, [...collectOnly, plugin], run.creators);
   const report = await repairRun.done;
   const last = [...report.results].reverse().find((r) => r.plugin === plugin.label && (a.instanceId === undefined || r.instanceId === a.instanceId));
   return last?.success ? { success: true } : { success: false, error: { message: last?.error?.message ?? report.results.find((r) => !r.success)?.error?.message ?? 'repair failed' } };

@@ -1,9 +1,10 @@
 /*
- * dcc-kit loaders and scene inventory for Harmony (ES5 only). The Node side lists files, detects sequences
+ * dcc-kit loaders and scene inventory for Harmony (ES5 only). Every loader, built-in or a studio's, is
+ * registered by name (dcckitPipeline.registerLoader, pipeline/metadata.js): { load, update, remove?, present? }. The Node side lists files, detects sequences
  * and resolves versions; each request here makes the nodes AND records the container in the scene's
  * pipeline data (pipeline/metadata.js) in the same call, whatever the number of frames.
  *
- *   dcckit.load.load      { container, loader, ... }                -> the container record
+ *   dcckit.load.load      { container, ...what the loader's Node half prepared } -> the container record
  *   dcckit.load.update    { updates: [{ id, version, color, ... }] } -> { updated: [id...], failed: [{ id, error }] }
  *                         (one undoable step; a container that fails is left exactly as it was)
  *   dcckit.load.remove    { ids: [...] }                             -> { removed: [id...] }
@@ -315,9 +316,9 @@
     return target;
   }
 
-  // ---- per loader ----------------------------------------------------------------------------------
+  // ---- the built-in loaders (a studio's register the same way, from harmony.scripts or harmonyScript) ----
 
-  var loaders = {
+  var builtIn = {
     imageSequence: {
       load: function (a, c) {
         var group = nodeViewGroup();
@@ -399,7 +400,11 @@
         if (column.type(col) === 'SOUND') column.removeSoundColumn(col);
         column.add(col, 'SOUND');
         if (!column.importSound(col, 1, a.file)) throw new Error('Harmony could not import the sound ' + a.file);
-      }
+      },
+      remove: function (c) {
+        if (column.type(c.data.column) === 'SOUND') column.removeSoundColumn(c.data.column);
+      },
+      present: function (c, item) { return column.type(item) === 'SOUND'; }
     },
     palette: {
       load: function (a, c) {
@@ -415,7 +420,12 @@
         c.nodes = [target];
         c.data.file = target;
         c.data.index = index;
-      }
+      },
+      remove: function (c) {
+        var found = findPalette(c.data.file);
+        if (found) paletteList().removePaletteById(found.palette.id);
+      },
+      present: function (c, item) { return findPalette(item) !== null; }
     },
     template: {
       load: function (a, c) {
@@ -435,11 +445,15 @@
       }
     }
   };
-  loaders.workfile = loaders.template;
+  builtIn.workfile = builtIn.template;
+  for (var name in builtIn) if (builtIn.hasOwnProperty(name)) dcckitPipeline.registerLoader(name, builtIn[name]);
 
-  function loaderOf(name) {
-    if (!loaders.hasOwnProperty(name)) throw new Error('unknown loader "' + name + '"');
-    return loaders[name];
+  var loaderOf = dcckitPipeline.loader;
+
+  /** A container's nodes and backdrops go (the default for loaders that make nodes). */
+  function removeNodes(c) {
+    removeContainerBackdrops(c);
+    deleteNodes(c.nodes);
   }
 
   /** Runs fn as one undoable step; a failure undoes what it did, so the scene is unchanged. */
@@ -539,15 +553,9 @@
         for (var i = 0; i < args.ids.length; i++) {
           var c = data.containers.hasOwnProperty(args.ids[i]) ? data.containers[args.ids[i]] : null;
           if (!c) continue;
-          if (c.loader === 'audio') {
-            if (column.type(c.data.column) === 'SOUND') column.removeSoundColumn(c.data.column);
-          } else if (c.loader === 'palette') {
-            var found = findPalette(c.data.file);
-            if (found) paletteList().removePaletteById(found.palette.id);
-          } else {
-            removeContainerBackdrops(c);
-            deleteNodes(c.nodes);
-          }
+          var l = loaderOf(c.loader);
+          if (l.remove) l.remove(c);
+          else removeNodes(c);
           delete data.containers[args.ids[i]];
           removed.push(args.ids[i]);
         }
@@ -556,9 +564,10 @@
     return { removed: removed };
   }
 
+  /** Is a container's item still in the scene? The loader says (palettes, sound columns); else it is a node. */
   function present(c, item) {
-    if (c.loader === 'audio') return column.type(item) === 'SOUND';
-    if (c.loader === 'palette') return findPalette(item) !== null;
+    var l = dcckitPipeline.hasLoader(c.loader) ? loaderOf(c.loader) : null;
+    if (l && l.present) return l.present(c, item);
     return node.type(item) !== '';
   }
 

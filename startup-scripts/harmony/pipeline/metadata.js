@@ -91,5 +91,41 @@ var dcckitPipeline = (function () {
     return out;
   }
 
-  return { name: NAME, read: read, write: write, modify: modify, applyOps: applyOps, empty: empty, allNodes: allNodes };
+  /*
+   * The Harmony halves of creators and loaders, by name. Built-ins register in create.js and load.js; a
+   * studio's register from harmony.scripts or a record's harmonyScript (injected after these modules).
+   *   registerCreator(name, { create(args) -> record with key and node set, present?(rec), isActive?(rec),
+   *                           setActive?(rec, active), remove?(rec) })
+   *   registerLoader(name, { load(args, container), update(args, container), remove?(container), present?(container, item) })
+   */
+  var creators = {};
+  var loaders = {};
+
+  function registered(table, kind, name, impl, needs) {
+    if (typeof name !== 'string' || !name) throw new TypeError('register' + kind + ' needs a name');
+    for (var i = 0; i < needs.length; i++) {
+      if (!impl || typeof impl[needs[i]] !== 'function') throw new TypeError('the ' + kind.toLowerCase() + ' "' + name + '" needs a function ' + needs[i]);
+    }
+    table[name] = impl;
+    return impl;
+  }
+
+  function lookup(table, kind, name) {
+    if (!table.hasOwnProperty(name)) {
+      var known = [];
+      for (var k in table) if (table.hasOwnProperty(k)) known.push(k);
+      throw new Error('no ' + kind + ' "' + name + '" is registered in this Harmony (registered: ' + known.join(', ') + '); its Harmony script goes in harmony.scripts or the record\'s harmonyScript');
+    }
+    return table[name];
+  }
+
+  return {
+    name: NAME, read: read, write: write, modify: modify, applyOps: applyOps, empty: empty, allNodes: allNodes,
+    registerCreator: function (name, impl) { return registered(creators, 'Creator', name, impl, ['create']); },
+    creator: function (name) { return lookup(creators, 'creator', name); },
+    hasCreator: function (name) { return creators.hasOwnProperty(name); },
+    registerLoader: function (name, impl) { return registered(loaders, 'Loader', name, impl, ['load', 'update']); },
+    loader: function (name) { return lookup(loaders, 'loader', name); },
+    hasLoader: function (name) { return loaders.hasOwnProperty(name); }
+  };
 }());

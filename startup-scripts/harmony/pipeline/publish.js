@@ -71,8 +71,10 @@
     for (var key in data.instances) {
       if (!data.instances.hasOwnProperty(key)) continue;
       var rec = data.instances[key];
-      if (rec.creator === 'render' && rec.node && node.type(rec.node)) {
-        var enabled = node.getEnable(rec.node) === true;
+      // An instance's `active` follows what its creator says of the scene (render: the WRITE node's enable).
+      var c = rec.node && dcckitPipeline.hasCreator(rec.creator) ? dcckitPipeline.creator(rec.creator) : null;
+      if (c && c.isActive && (!c.present || c.present(rec))) {
+        var enabled = c.isActive(rec) === true;
         if (rec.active !== enabled) { rec.active = enabled; changed = true; }
       }
     }
@@ -130,7 +132,18 @@
     var bd = null;
     for (var i = 0; i < all.length; i++) if (String(all[i].title.text) === args.title) bd = all[i];
     if (!bd) throw new Error('no backdrop titled ' + args.title + ' in ' + ROOT);
-    var inside = Backdrop.nodes(bd);
+    // Nodes a loader brought (a container's) are another product's: never published inside this template,
+    // or a template loaded where it is made would grow with every publish and every update.
+    var loaded = {};
+    var containers = dcckitPipeline.read().containers;
+    for (var id in containers) {
+      if (!containers.hasOwnProperty(id)) continue;
+      for (var n = 0; n < containers[id].nodes.length; n++) loaded[containers[id].nodes[n]] = true;
+    }
+    var within = Backdrop.nodes(bd);
+    var inside = [];
+    for (var k = 0; k < within.length; k++) if (!loaded[within[k]]) inside.push(within[k]);
+    if (!inside.length) throw new Error('the template backdrop ' + args.title + ' holds no nodes of its own: drag the nodes it publishes into it');
     var previousNodes = selection.selectedNodes();
     selection.clearSelection();
     selection.addNodesToSelection(inside);

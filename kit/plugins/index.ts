@@ -1,0 +1,4 @@
+/** Studio extensions from configuration: publish plugins, creators and loaders (see docs/ARCHITECTURE.md, "Extending dcc-kit"). */
+export { loadModules, describeImportError, type ExtensionProblem, type LoadedExport } from './modules.ts';
+export { composePublishPlugins, publishPluginProblems, pluginEntry, type PluginEntry } from './publish.ts';
+export { extensionSet, describeProblems, type ExtensionSet, type Sourced } from './set.ts';
