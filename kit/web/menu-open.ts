@@ -16,7 +16,10 @@ export function setActiveWebServer(server: WebServer | null): void {
 export async function openViewFromMenu(hub: HubServices, view: string, session: SessionInfo | null): Promise<{ opened: boolean; message?: string }> {
   const web = (hub.config as { web?: { enabled?: boolean; browser?: string | null } } | undefined)?.web;
   if (!active || !web?.enabled) return { opened: false };
-  const opened = await openInBrowser(active.url(view, session?.id), web.browser ?? null);
+  // The browser is given a redirect file, never the link: a command line is readable by every local user.
+  const link = await active.openLink(view, session?.id);
+  const opened = await openInBrowser(link.fileUrl, web.browser ?? null);
+  if (!opened) active.discardLink(link.file);
   if (!opened) hub.log.info(`web: no browser could be started for ${view} (set web.browser); doing it from the menu instead`);
   return { opened };
 }
