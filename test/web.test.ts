@@ -7,6 +7,7 @@ import net from 'node:net';
 import { fileURLToPath } from 'node:url';
 import type { Page } from 'playwright-core';
 import { WebServer } from '../kit/web/server.ts';
+import { STREAM_QUEUE_BYTES } from '../kit/web/event-stream.ts';
 import { pipelineRig, type PipelineRig } from './support/pipeline.ts';
 import { browser, closeBrowser } from './support/browser.ts';
 import { frames, publishFiles } from './support/products.ts';
@@ -147,6 +148,63 @@ test('page access: a link opened through a 0600 redirect file that is gone once 
   t.false(fs.existsSync(unused.file), 'revoking removes unused redirect files');
 });
 
+test('event streams: a page that stops reading is closed once its queue passes the bound; a page that reads gets every event', async (t) => {
+  const { rig, web } = await webRig(t);
+  const port = web.port;
+  const link = new URL(web.url('sessions'));
+  const cookie = String((await raw(port, { path: `${link.pathname}${link.search}` })).headers['set-cookie']).split(';')[0]!;
+  const request = `GET /events HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nCookie: ${cookie}\r\n\r\n`;
+
+  // 20 pages that never read what they are sent.
+  const stalled = await Promise.all(Array.from({ length: 20 }, () => new Promise<net.Socket>((resolve, reject) => {
+    const s = net.connect({ host: '127.0.0.1', port }, () => { s.pause(); s.write(request); resolve(s); });
+    s.on('error', reject);
+  })));
+  t.teardown(() => { for (const s of stalled) s.destroy(); });
+  // One page that reads: it must get every event.
+  let received = 0;
+  let tail = '';
+  const waiters = new Map<number, () => void>();
+  const reader = net.connect({ host: '127.0.0.1', port }, () => reader.write(request));
+  t.teardown(() => reader.destroy());
+  reader.setEncoding('utf8');
+  reader.on('data', (chunk: string) => {
+    const text = tail + chunk;
+    received += text.split('event: test.flood\n').length - 1;
+    tail = text.slice(-24);
+    if (tail.includes('event: test.flood\n')) tail = tail.slice(tail.lastIndexOf('event: test.flood\n') + 1);
+    for (const [n, wake] of waiters) if (received >= n) { waiters.delete(n); wake(); }
+  });
+  const deadline = Date.now() + PATIENCE_MS;
+  while (web.streams.size < 21 && Date.now() < deadline) await new Promise((r) => setImmediate(r));
+  t.is(web.streams.size, 21);
+  const streams = [...web.streams];
+
+  const pad = 'x'.repeat(64 * 1024);
+  const COUNT = 320; // 20 MiB for each page: more than the kernel's socket buffers hold
+  for (let i = 1; i <= COUNT; i++) {
+    rig.hub.broadcast('test.flood', { i, pad });
+    await new Promise<void>((resolve) => { if (received >= i) resolve(); else waiters.set(i, resolve); });
+  }
+  t.is(received, COUNT, 'the page that reads got every event');
+  const peak = Math.max(...streams.map((s) => s.peakQueuedBytes));
+  t.log(`peak queued bytes of a stream: ${peak} (bound ${STREAM_QUEUE_BYTES})`);
+  t.true(peak <= STREAM_QUEUE_BYTES, `a stream's queue reached ${peak} bytes`);
+  t.is(web.streams.size, 1, 'the stalled streams were closed');
+  t.is(rig.hub.stats().pages, 1);
+
+  // A stalled page that reads again finds its stream ended, far short of what was sent.
+  const total = COUNT * pad.length;
+  const got = await Promise.all(stalled.map((s) => new Promise<number>((resolve) => {
+    let n = 0;
+    s.on('data', (d: Buffer) => { n += d.length; if (n > total) resolve(n); });
+    s.on('close', () => resolve(n));
+    s.on('error', () => {});
+    s.resume();
+  })));
+  for (const n of got) t.true(n < total / 2, `a stalled page received ${n} of ${total} bytes`);
+});
+
 test('end to end in Chromium: see the session, save a workfile with live progress, create, publish with per-plugin results, load, update in manage', async (t) => {
   const { rig, web } = await webRig(t);
   const session = (await rig.client.sessions())[0]!.id;
@@ -215,4 +273,11 @@ test('end to end in Chromium: see the session, save a workfile with live progres
     lags.push(got - sent);
   }
   t.log(`event lag hub -> page: ${lags.join(', ')} ms`);
+
+  // A stream the hub closes (a page that fell behind): the page reconnects and hears the hub again.
+  web.closeEventStreams();
+  t.is(web.streams.size, 0);
+  await page.waitForFunction(() => (globalThis as unknown as { dcckitReconnects?: number }).dcckitReconnects === 1);
+  rig.hub.broadcast('hub.ping', { sent: Date.now(), i: 99 });
+  await page.waitForFunction(() => (globalThis as unknown as { dcckitEvents: { event: string; data: { i: number } }[] }).dcckitEvents.some((e) => e.event === 'hub.ping' && e.data.i === 99));
 });

@@ -73,6 +73,18 @@ export const APP_JS = `
       if (el.getAttribute('data-refresh').split(' ').indexOf(topic) >= 0) htmx.trigger(el, 'refresh');
     });
   }
+  // The hub closes the stream of a page that falls behind (and on --revoke); EventSource reconnects by itself.
+  // Events may have been missed meanwhile: what the page shows is reloaded. A refused reconnection (401: the
+  // page's access ended) leaves the stream closed, and the page says so.
+  var streamOpened = false;
+  source.addEventListener('open', function () {
+    if (streamOpened) window.dcckitReconnects = (window.dcckitReconnects || 0) + 1;
+    if (streamOpened) document.querySelectorAll('[data-refresh]').forEach(function (el) { htmx.trigger(el, 'refresh'); });
+    streamOpened = true;
+  });
+  source.addEventListener('error', function () {
+    if (source.readyState === EventSource.CLOSED) accessEnded();
+  });
   function on(name, fn) {
     source.addEventListener(name, function (e) {
       var data = JSON.parse(e.data);

@@ -12,11 +12,11 @@ import type { AddressInfo } from 'node:net';
 import { createAdaptorServer, type ServerType } from '@hono/node-server';
 import { Hono, type Context } from 'hono';
 import { getCookie, setCookie } from 'hono/cookie';
-import { streamSSE } from 'hono/streaming';
 import { bodyLimit } from 'hono/body-limit';
 import type { Hub } from '../hub/server.ts';
 import { PACKAGE_ROOT } from '../package-root.ts';
 import { hubPaths } from '../hub/runtime.ts';
+import { EventStream, STREAM_QUEUE_BYTES } from './event-stream.ts';
 import { CSRF_HEADER, LINK_TTL_MS, WebAccess } from './access.ts';
 import { removeLinkFileSync, removeStaleLinkFiles, writeLinkFile } from './link-file.ts';
 import { APP_CSS, APP_JS } from './assets.ts';
@@ -77,6 +77,8 @@ export class WebServer {
   private server: ServerType | null = null;
   private readonly htmx: string;
   private readonly runDir: string;
+  /** Open pages' event streams. */
+  readonly streams = new Set<EventStream>();
   /** Redirect files of links not yet redeemed, by token, each removed at the link's expiry at the latest. */
   private readonly linkFiles = new Map<string, { file: string; timer: NodeJS.Timeout }>();
 
@@ -162,10 +164,16 @@ export class WebServer {
     for (const [token, entry] of this.linkFiles) if (entry.file === file) this.dropLink(token);
   }
 
+  /** Closes every page's event stream (a live page reconnects, and is asked for its cookie again). */
+  closeEventStreams(): void {
+    for (const stream of [...this.streams]) stream.close();
+  }
+
   /** Ends every page session and unused link (`dcc-kit ui --revoke`); open pages get 401 from then on. */
   revoke(): { sessions: number; links: number } {
     for (const token of [...this.linkFiles.keys()]) this.dropLink(token, false);
     const counts = this.access.revokeAll();
+    this.closeEventStreams(); // their pages were let in by sessions that no longer exist
     this.hub.log.info(`web: revoked ${counts.sessions} page session(s) and ${counts.links} unused link(s)`);
     return counts;
   }
@@ -194,6 +202,7 @@ export class WebServer {
     for (const name of ['web.url', 'web.open', 'web.revoke']) this.hub.toolRequests.delete(name);
     for (const token of [...this.linkFiles.keys()]) this.dropLink(token);
     this.access.revokeAll();
+    this.closeEventStreams();
     const server = this.server;
     this.server = null;
     if (!server) return;
@@ -258,16 +267,22 @@ export class WebServer {
     app.get('/assets/app.css', (c) => c.body(APP_CSS, 200, { 'Content-Type': 'text/css; charset=utf-8' }));
     app.get('/', (c) => c.redirect('/sessions', 303));
 
-    app.get('/events', (c) => streamSSE(c, async (stream) => {
-      const listener = (event: string, data: Record<string, unknown>) => {
-        void stream.writeSSE({ event, data: JSON.stringify(data) }).catch(() => {});
-      };
+    app.get('/events', (c) => {
+      const listener = (event: string, data: Record<string, unknown>) => stream.send(event, data);
+      const keepalive = setInterval(() => stream.comment('keepalive'), 15_000);
+      const stream: EventStream = new EventStream({
+        onEnd: (why) => {
+          clearInterval(keepalive);
+          this.hub.off('broadcast', listener);
+          this.streams.delete(stream);
+          if (why === 'behind') this.hub.log.warn(`web: closed a page's event stream that stopped reading (over ${STREAM_QUEUE_BYTES} bytes unread); the page reconnects`);
+        },
+        disconnect: () => (c.env as { outgoing?: { destroy(): void } }).outgoing?.destroy(),
+      });
+      this.streams.add(stream);
       this.hub.on('broadcast', listener);
-      const keepalive = setInterval(() => { void stream.write(': keepalive\n\n').catch(() => {}); }, 15_000);
-      await new Promise<void>((resolve) => stream.onAbort(() => resolve()));
-      clearInterval(keepalive);
-      this.hub.off('broadcast', listener);
-    }));
+      return c.body(stream.body, 200, { 'Content-Type': 'text/event-stream; charset=utf-8', Connection: 'keep-alive' });
+    });
 
     app.get('/frag/:view', async (c) => {
       const view = c.req.param('view') as View;
