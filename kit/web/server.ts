@@ -9,6 +9,7 @@ import os from 'node:os';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import type { AddressInfo } from 'node:net';
+import type http from 'node:http';
 import { createAdaptorServer, type ServerType } from '@hono/node-server';
 import { Hono, type Context } from 'hono';
 import { getCookie, setCookie } from 'hono/cookie';
@@ -16,6 +17,7 @@ import { bodyLimit } from 'hono/body-limit';
 import type { Hub } from '../hub/server.ts';
 import { PACKAGE_ROOT } from '../package-root.ts';
 import { hubPaths } from '../hub/runtime.ts';
+import { CHECK_INTERVAL_MS, HEADERS_TIMEOUT_MS, IDLE_TIMEOUT_MS, KEEP_ALIVE_TIMEOUT_MS, REQUEST_TIMEOUT_MS, openFileLimit, webConnectionCap } from './connection-limits.ts';
 import { EventStream, STREAM_QUEUE_BYTES } from './event-stream.ts';
 import { CSRF_HEADER, LINK_TTL_MS, WebAccess } from './access.ts';
 import { removeLinkFileSync, removeStaleLinkFiles, writeLinkFile } from './link-file.ts';
@@ -28,6 +30,8 @@ const require = createRequire(import.meta.url);
 export interface WebServerOptions {
   /** 0 = any free port. */
   port?: number;
+  /** Most connections held at once (default web.maxConnections of the hub's config, else 256). */
+  maxConnections?: number;
 }
 
 export interface WebServerSetup {
@@ -180,7 +184,24 @@ export class WebServer {
 
   async listen(opts: WebServerOptions = {}): Promise<number> {
     const app = this.app();
-    const server = createAdaptorServer({ fetch: app.fetch });
+    // Limits applied before any request is read (so before the cookie check): see connection-limits.ts.
+    const server = createAdaptorServer({ fetch: app.fetch, serverOptions: {
+      headersTimeout: HEADERS_TIMEOUT_MS, requestTimeout: REQUEST_TIMEOUT_MS, keepAliveTimeout: KEEP_ALIVE_TIMEOUT_MS,
+      connectionsCheckingInterval: CHECK_INTERVAL_MS,
+    } }) as http.Server;
+    const configured = opts.maxConnections ?? (this.hub.services.config as { web?: { maxConnections?: number } } | undefined)?.web?.maxConnections ?? 256;
+    const fdLimit = openFileLimit();
+    server.maxConnections = webConnectionCap(configured, fdLimit);
+    server.setTimeout(IDLE_TIMEOUT_MS);
+    let dropped = 0;
+    let reported = 0;
+    server.on('drop', () => {
+      dropped++;
+      // One line a minute at most: a flood must not rotate the log away.
+      if (Date.now() - reported < 60_000) return;
+      reported = Date.now();
+      this.hub.log.warn(`web: ${dropped} connection(s) to the page's port closed so far: ${server.maxConnections} are open (web.maxConnections${fdLimit ? `, at most half of ${fdLimit} file descriptors` : ''})`);
+    });
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
       server.listen(opts.port ?? 0, '127.0.0.1', () => { server.off('error', reject); resolve(); });
