@@ -6,6 +6,7 @@ import { loadConfig } from '../../../kit/config.ts';
 import { connectHub } from '../../../kit/hub/client.ts';
 import { parse, print } from '../../../kit/cli/args.ts';
 import { describeFailure, type PluginResult, type PublishReport } from '../../../kit/publish/index.ts';
+import { escapeTerminalText, forTerminal } from '../../../kit/cli/terminal-text.ts';
 
 const USAGE = 'dcc-kit publish [--dry-run] [--only validate] [--repair] [--skip PLUGIN]... [--wait [--timeout S]] [--folder F] [--task T] [--session ID] [--json]';
 
@@ -80,7 +81,7 @@ export const publishCommand: CliCommand = {
         } else if (e.type === 'result') {
           print(ctx, resultLine(e.result as PluginResult));
         } else if (e.type === 'progress' && ctx.interactive) {
-          ctx.stderr.write(`\r${String(e.plugin)}${e.instance ? ` [${e.instance}]` : ''}: ${Math.round((e.fraction as number) * 100)}%  \x1b[K`);
+          ctx.stderr.write(`\r${escapeTerminalText(`${String(e.plugin)}${e.instance ? ` [${e.instance}]` : ''}`)}: ${Math.round((e.fraction as number) * 100)}%  \x1b[K`);
         }
         settle?.();
       };
@@ -139,7 +140,7 @@ export const publishCommand: CliCommand = {
           }
           if (report.dryRun) print(ctx, 'dry run: nothing was extracted or integrated');
         } else {
-          ctx.stderr.write(`dcc-kit publish: ${describeFailure(report)}\n`);
+          ctx.stderr.write(forTerminal(ctx.stderr, `dcc-kit publish: ${describeFailure(report)}\n`));
         }
       }
       return report.success && farmFailed.length === 0 ? 0 : 1;
