@@ -95,7 +95,7 @@ test('more connections waiting for a hello than the cap close the oldest; a clie
   }
   t.teardown(() => { for (const s of sockets) s.destroy(); });
   await until('the 6 oldest waiting connections closed', () => closed.slice(0, 6).every(Boolean));
-  const client = await connectHub({ port: hub.port, token: hub.token });
+  const client = await connectHub({ port: hub.port, token: hub.token, connectTimeout: PATIENCE_MS });
   t.teardown(() => client.close());
   t.truthy(await client.stats());
   t.false(closed.slice(8).some(Boolean), 'newer waiting connections stay until their hello timeout');
