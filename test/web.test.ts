@@ -138,14 +138,28 @@ test('page access: a link opened through a 0600 redirect file that is gone once 
   t.is((await raw(port, { path: `${late.pathname}${late.search}` })).status, 403, 'an expired link is refused');
   web.access.now = Date.now;
 
-  // Revocation: every live session and unused link ends at once.
+  // A redirect file nobody opens goes when its link expires.
+  web.linkTtlMs = 100;
+  const forgotten = await web.openLink('sessions', null);
+  web.linkTtlMs = 5 * 60_000;
+  const deadline = Date.now() + PATIENCE_MS;
+  while (fs.existsSync(forgotten.file) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+  t.false(fs.existsSync(forgotten.file), 'an expired link\'s redirect file is removed');
+
+  // Revocation: every live session, its open event streams and every unused link end at once.
   const fresh = new URL(web.url('sessions'));
   const freshCookie = String((await raw(port, { path: `${fresh.pathname}${fresh.search}` })).headers['set-cookie']).split(';')[0]!;
   const unused = await web.openLink('sessions', null);
   t.is((await raw(port, { cookie: freshCookie })).status, 200);
+  const stream = net.connect({ host: '127.0.0.1', port }, () => stream.write(`GET /events HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nCookie: ${freshCookie}\r\n\r\n`));
+  stream.resume();
+  const streamEnded = new Promise<void>((resolve) => stream.on('close', () => resolve()));
+  while (web.streams.size === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
   t.deepEqual(web.revoke(), { sessions: 1, links: 1 });
   t.is((await raw(port, { cookie: freshCookie })).status, 401, 'a revoked session is refused');
   t.false(fs.existsSync(unused.file), 'revoking removes unused redirect files');
+  await streamEnded;
+  t.is(web.streams.size, 0, 'a revoked session\'s event stream is closed');
 });
 
 test('event streams: a page that stops reading is closed once its queue passes the bound; a page that reads gets every event', async (t) => {

@@ -81,6 +81,8 @@ export class WebServer {
   private server: ServerType | null = null;
   private readonly htmx: string;
   private readonly runDir: string;
+  /** How long a redirect file (and its link) is kept when no browser uses it. */
+  linkTtlMs = LINK_TTL_MS;
   /** Open pages' event streams. */
   readonly streams = new Set<EventStream>();
   /** Redirect files of links not yet redeemed, by token, each removed at the link's expiry at the latest. */
@@ -146,7 +148,7 @@ export class WebServer {
   async openLink(view: string = 'sessions', session?: string | null): Promise<{ file: string; fileUrl: string }> {
     const { url, token } = this.link(view, session);
     const written = await writeLinkFile(this.runDir, url);
-    const timer = setTimeout(() => this.dropLink(token), LINK_TTL_MS);
+    const timer = setTimeout(() => this.dropLink(token), this.linkTtlMs);
     timer.unref();
     this.linkFiles.set(token, { file: written.file, timer });
     return written;
