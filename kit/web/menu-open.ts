@@ -17,7 +17,13 @@ export async function openViewFromMenu(hub: HubServices, view: string, session: 
   const web = (hub.config as { web?: { enabled?: boolean; browser?: string | null } } | undefined)?.web;
   if (!active || !web?.enabled) return { opened: false };
   // The browser is given a redirect file, never the link: a command line is readable by every local user.
-  const link = await active.openLink(view, session?.id);
+  let link: { file: string; fileUrl: string };
+  try {
+    link = await active.openLink(view, session?.id);
+  } catch (err) {
+    hub.log.warn(`web: no link file for ${view} (${(err as Error).message}); doing it from the menu instead`);
+    return { opened: false };
+  }
   const opened = await openInBrowser(link.fileUrl, web.browser ?? null);
   if (!opened) active.discardLink(link.file);
   if (!opened) hub.log.info(`web: no browser could be started for ${view} (set web.browser); doing it from the menu instead`);
