@@ -12,6 +12,8 @@ export interface AfanasySettings {
   hostName: string;
   /** Connect timeout, and the longest wait for reply bytes. Default 10000 ms. */
   timeoutMs: number;
+  /** The longest one request may take in all (a server trickling bytes cannot hold it). Default 3 x timeoutMs. */
+  deadlineMs?: number;
   /**
    * Jobs with more tasks are refused before they are sent (`farm.maxTasks`). Default 1,000,000: afserver
    * 3.4.1 takes a million-task job, but a block of frame_last 1e9 drives it to gigabytes in seconds.

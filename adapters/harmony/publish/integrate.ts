@@ -1,6 +1,7 @@
 /** Harmony's integrators: products into the store (manifest last), farm renders, the workfile's next version. */
 import type { PublishPlugin } from '../../../kit/publish/index.ts';
 import type { PublishReport } from '../../../kit/publish/index.ts';
+import { AfanasyClient } from '../../../kit/farm/index.ts';
 import { workfileService } from '../workfiles/service.ts';
 import { harmonyBatchCommand } from './batch-render.ts';
 import { data, instanceData } from './data.ts';
@@ -30,13 +31,29 @@ export const integrateProducts: PublishPlugin = {
           (p) => log.progress((done + p.filesDone) / total, `${inst.name}: ${done + p.filesDone}/${total} files`));
         done += rep.files.length;
       }
-      await writer.commit({ source: d.workfile, context: { ...d.context.context, task: rec.task ?? d.context.context.task }, data: { runId: d.runId, instance: rec.key, harmonyVersion: d.scene.harmonyVersion } });
     } catch (err) {
       await writer.abort().catch(() => {});
       throw err;
     }
-    (ctx.data.published as PublishReport['published']).push({ product: `${rec.folder}/${inst.name}`, version: writer.version, path: writer.dir });
-    log.info(`${rec.folder}/${inst.name} v${writer.version} (${writer.dir})`);
+    // Staged, not committed: Commit Products completes every product of the run together (or none).
+    const meta = { source: d.workfile, context: { ...d.context.context, task: rec.task ?? d.context.context.task }, data: { runId: d.runId, instance: rec.key, harmonyVersion: d.scene.harmonyVersion } };
+    const product = { product: `${rec.folder}/${inst.name}`, version: writer.version, path: writer.dir };
+    ctx.stage({ label: `${product.product} v${writer.version}`, published: product,
+      prepare: async () => { await writer.prepareCommit(meta); }, finish: () => writer.finishCommit(), rollback: () => writer.discard() });
+    ((ctx.data.staged ??= []) as PublishReport['published']).push(product);
+    log.info(`${rec.folder}/${inst.name} v${writer.version} (${writer.dir}): staged`);
+  },
+};
+
+/** Completes every product the run staged, together: all of a publish's products integrate or none does. */
+export const commitProducts: PublishPlugin = {
+  label: 'Commit Products',
+  order: 3.8,
+  hint: 'Check that publish.root is reachable and has space (dcc-kit config shows it); nothing of this publish was kept.',
+  async process(ctx, _i, log) {
+    await ctx.commitStaged();
+    const published = ctx.data.published as PublishReport['published'];
+    if (published.length) log.info(`committed ${published.map((p) => `${p.product} v${p.version}`).join(', ')}`);
   },
 };
 
@@ -52,9 +69,9 @@ export const submitFarm: PublishPlugin = {
     const rec = instanceData(inst).record;
     const write = d.scene.writes.find((w) => w.path === rec.node);
     if (!write) throw new Error(`the WRITE node ${rec.node} is not in the scene`);
-    const published = (ctx.data.published as PublishReport['published']);
+    const staged = (ctx.data.staged ?? []) as PublishReport['published'];
     const wfInstance = ctx.instances.find((i) => i.productType === 'workfile')!;
-    const wf = published.find((p) => p.product.endsWith(`/${wfInstance.name}`));
+    const wf = staged.find((p) => p.product.endsWith(`/${wfInstance.name}`));
     if (!wf) throw new Error('the workfile was not published in this run, and the farm renders the published workfile');
     const zip = `${wf.path}/${wfInstance.name}.zip`;
     const a = d.config.farm.afanasy;
@@ -68,6 +85,12 @@ export const submitFarm: PublishPlugin = {
         command: await harmonyBatchCommand(d.config.harmony.executable, d.simulate || d.scene.versionInfo.includes('dcc-kit simulator')),
         product: `${rec.folder}/${inst.name}`, context: { ...c }, source: d.workfile,
       });
+      // Completed by the hub when the job is done; if this publish fails, the job is deleted and the version given up.
+      ctx.stage({ label: `${rec.folder}/${inst.name} v${writer.version} (farm job ${sub.jobId})`, prepare: async () => {}, finish: async () => {},
+        rollback: async () => {
+          await new AfanasyClient({ host: a.host, port: a.port, user: a.user, hostName: a.hostName, timeoutMs: a.timeout }).operate({ id: sub.jobId, serial: sub.serial }, 'delete').catch(() => {});
+          await writer.abort();
+        } });
       instanceData(inst).farmJob = { id: sub.jobId, serial: sub.serial, name: sub.name };
       const farmJobs = ((ctx.data.farmJobs ??= []) as unknown[]);
       farmJobs.push({ product: `${rec.folder}/${inst.name}`, version: writer.version, jobId: sub.jobId, name: sub.name });
@@ -92,4 +115,4 @@ export const versionUpWorkfile: PublishPlugin = {
   },
 };
 
-export const integrators = [integrateProducts, submitFarm, versionUpWorkfile];
+export const integrators = [integrateProducts, submitFarm, commitProducts, versionUpWorkfile];

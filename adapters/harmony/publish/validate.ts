@@ -107,7 +107,9 @@ export const validateProductStore: PublishPlugin = {
   order: 1.05,
   hint: 'Check that publish.root is reachable and writable (a mounted share, your permissions).',
   async process(ctx) {
-    await data(ctx).store.checkWritable();
+    // Every product this run would write, so a name too long for the file system is refused before the render.
+    const products = ctx.instances.filter((i) => i.active).map((i) => ({ folder: instanceData(i).record?.folder ?? data(ctx).context.context.folder ?? '', product: i.name, productType: i.productType }));
+    await data(ctx).store.checkWritable(products);
   },
 };
 

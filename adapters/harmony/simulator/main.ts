@@ -3,11 +3,14 @@
  *
  *   dcc-kit-harmony-sim [scene.xstage | project-folder]        open a scene (none: a new default scene)
  *   dcc-kit-harmony-sim -batch -frames A B scene.xstage       render enabled WRITE nodes to PNG and exit
+ *   dcc-kit-harmony-sim --check <script.js | folder>           list the Harmony calls the simulator does not model
  *
  * Simulator-only options: --version 21.1, --trigger "Load..." (after the hub session is up),
  * --exit-after-trigger, --fault split=N|coalesce=MS|delay=MS|drop-after=N|crash-after=N|crash-on=TEXT (repeatable).
  */
+import fs from 'node:fs';
 import { parseArgs } from 'node:util';
+import { checkScripts, formatCheck } from './check.ts';
 import { HarmonySimulator } from './engine.ts';
 import { batchRender, SceneNotFoundError } from './dom/index.ts';
 import type { SocketFaults } from './qt.ts';
@@ -15,6 +18,7 @@ import { FrameDecoder } from '../../../kit/protocol/frame.ts';
 
 export const SIM_HELP = `usage: dcc-kit-harmony-sim [scene.xstage | project-folder] [options]
        dcc-kit-harmony-sim -batch -frames FIRST LAST scene.xstage
+       dcc-kit-harmony-sim --check <script.js | folder> [--json]
 
 A headless stand-in for Toon Boom Harmony: opens the scene (none: a new untitled scene in a temp folder,
 removed on exit), runs TB_sceneOpened.js (a new scene: TB_sceneCreated.js) from
@@ -29,7 +33,14 @@ options:
   --exit-after-trigger   exit 0 once the triggered request has been answered (or, for a client whose
                          requests get no answer, such as AYON's, once the connection is quiet)
   --fault SPEC           split=N | coalesce=MS | delay=MS | drop-after=N | crash-after=N | crash-on=TEXT
+  --check PATH           do not run: read the ES5 scripts in PATH (a .js file or a folder) and list, with
+                         file:line, every use of a Harmony member the simulator models only partly, only
+                         records (stub), does not model (NotSimulated) or that does not exist at all;
+                         exit 0 when everything they call is modelled (partial uses are listed), 1 when
+                         something is not or a file does not parse as ES5, 2 for usage errors; --json for data
   --help                 this help
+
+What the simulator models, member by member: docs/SIMULATOR.md.
 `;
 
 function parseFaults(specs: string[]): { faults: SocketFaults; crashAfter?: number; crashOn?: string } {
@@ -76,6 +87,7 @@ export async function simMain(argv: string[]): Promise<number> {
       options: {
         version: { type: 'string' }, trigger: { type: 'string' }, 'exit-after-trigger': { type: 'boolean' },
         fault: { type: 'string', multiple: true }, help: { type: 'boolean', short: 'h' },
+        check: { type: 'string' }, json: { type: 'boolean' },
       },
     });
   } catch (err) {
@@ -92,6 +104,22 @@ export async function simMain(argv: string[]): Promise<number> {
     return 2;
   }
   const scenePath = positionals[0] ?? null;
+
+  if (values.check !== undefined) {
+    if (positionals.length > 0 || batch) {
+      console.error(`--check takes one script or folder and nothing else\n${SIM_HELP}`);
+      return 2;
+    }
+    if (!fs.existsSync(values.check)) {
+      console.error(`--check ${values.check}: no such file or folder`);
+      return 2;
+    }
+    const result = checkScripts(values.check);
+    const { text, code } = formatCheck(result);
+    if (values.json) process.stdout.write(`${JSON.stringify({ ok: code === 0, files: result.files, findings: result.findings, errors: result.errors }, null, 2)}\n`);
+    else console.log(text);
+    return code;
+  }
 
   if (batch) {
     if (!scenePath) {
