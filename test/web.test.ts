@@ -227,7 +227,7 @@ test('end to end in Chromium: see the session, save a workfile with live progres
   const firstLoad = Date.now() - started;
   t.log(`first page load (token exchange + page + assets): ${firstLoad} ms`);
   t.false(page.url().includes('t='), 'the token left the address bar');
-  await page.waitForFunction(() => !(globalThis as unknown as { location: { hash: string } }).location.hash.includes('csrf'));
+  await page.waitForFunction(() => !(globalThis as unknown as { location: { hash: string } }).location.hash.includes('csrf'), undefined, { polling: 100 });
   await page.getByRole('cell', { name: session.slice(0, 8) }).waitFor();
   await shot(page, 'sessions');
 
@@ -291,7 +291,7 @@ test('end to end in Chromium: see the session, save a workfile with live progres
   // A stream the hub closes (a page that fell behind): the page reconnects and hears the hub again.
   web.closeEventStreams();
   t.is(web.streams.size, 0);
-  await page.waitForFunction(() => (globalThis as unknown as { dcckitReconnects?: number }).dcckitReconnects === 1);
+  await page.waitForFunction(() => (globalThis as unknown as { dcckitReconnects?: number }).dcckitReconnects === 1, undefined, { polling: 100 });
   rig.hub.broadcast('hub.ping', { sent: Date.now(), i: 99 });
   await page.waitForFunction(() => (globalThis as unknown as { dcckitEvents: { event: string; data: { i: number } }[] }).dcckitEvents.some((e) => e.event === 'hub.ping' && e.data.i === 99));
 });
