@@ -40,7 +40,8 @@ async function shot(page: Page, name: string): Promise<void> {
 
 function raw(port: number, opts: { path?: string; method?: string; host?: string; cookie?: string; origin?: string; csrf?: string }): Promise<{ status: number; body: string; headers: http.IncomingHttpHeaders }> {
   return new Promise((resolve, reject) => {
-    const req = http.request({ host: '127.0.0.1', port, path: opts.path ?? '/sessions', method: opts.method ?? 'GET', headers: {
+    // One connection per request (agent: false): a pooled one may be closed by the server's keep-alive timeout just as it is reused.
+    const req = http.request({ host: '127.0.0.1', port, agent: false, path: opts.path ?? '/sessions', method: opts.method ?? 'GET', headers: {
       Host: opts.host ?? `127.0.0.1:${port}`, ...(opts.cookie ? { Cookie: opts.cookie } : {}), ...(opts.origin ? { Origin: opts.origin } : {}),
       ...(opts.csrf ? { 'X-DCCKit-CSRF': opts.csrf } : {}),
       ...(opts.method === 'POST' ? { 'Content-Type': 'application/x-www-form-urlencoded' } : {}),
