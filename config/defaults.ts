@@ -62,6 +62,7 @@ export function defaultConfig(home: string, machine: MachineIdentity = thisMachi
         maxLocalAgeDays: 30,
         maxExtractBytes: 20 * GiB,
         maxCompressionRatio: 100,
+        templateScene: null,
       },
       publish: {
         compositePattern: 'Composite',
@@ -74,6 +75,12 @@ export function defaultConfig(home: string, machine: MachineIdentity = thisMachi
       launchTimeout: 60_000,
       callTimeout: 30_000,
     },
+    blender: {
+      executable: null,
+      launchTimeout: 60_000,
+      callTimeout: 30_000,
+      workfileTemplate: '{shot}_{task}_v{version:03}',
+    },
     farm: {
       afanasy: {
         host: '127.0.0.1',
@@ -82,7 +89,7 @@ export function defaultConfig(home: string, machine: MachineIdentity = thisMachi
         hostName: machine.hostName,
         timeout: 10_000,
       },
-      maxTasks: 1_000_000,
+      maxTasks: 10_000,
     },
     context: {
       project: null,
@@ -95,6 +102,7 @@ export function defaultConfig(home: string, machine: MachineIdentity = thisMachi
       fps: 24,
       resolution: [1920, 1080],
       pixelAspect: 1,
+      maxFrames: 100_000,
     },
     publish: {
       root: path.join(home, 'publish'),

@@ -1,10 +1,12 @@
 import fs from 'node:fs';
+import { PACKAGE_ROOT } from '../package-root.ts';
+import { KIT_VERSION } from '../version.ts';
 import fsp from 'node:fs/promises';
 import type { CliCommand, CliContext } from './types.ts';
 import { parse, print, printJson, table } from './args.ts';
 import { UsageError } from '../errors.ts';
 import { loadConfig } from '../config.ts';
-import { hubPaths, readRuntime, isProcessAlive, sleep } from '../hub/runtime.ts';
+import { hubPaths, readRuntime, isProcessAlive, sleep, type RuntimeInfo } from '../hub/runtime.ts';
 import { ensureHub, probeHub } from '../hub/start.ts';
 import { connectHub } from '../hub/client.ts';
 import { escapeTerminalText, isTerminal } from './terminal-text.ts';
@@ -12,7 +14,8 @@ import { escapeTerminalText, isTerminal } from './terminal-text.ts';
 const HELP = `usage: dcc-kit hub <start|status|stop|logs> [options]
 
   start [--json]          start the hub, or attach to the one already running; returns once it is ready
-  status [--json]         pid, port, local socket, scheduling, uptime, sessions and traffic of the running hub
+  status [--json]         pid, port, local socket, scheduling, installation (folder, version), uptime,
+                          sessions and traffic of the running hub
                           (exit 1 when none runs)
   stop [--json]           stop the hub gracefully (pending calls are answered with an error)
   logs [-f] [-n LINES]    print the end of the hub log (<home>/logs/hub.log); -f follows it
@@ -38,11 +41,17 @@ async function home(ctx: CliContext): Promise<string> {
   return (await loadConfig({ cwd: ctx.cwd, env: ctx.env })).config.home;
 }
 
+/** The hub runs but its web page does not (its port is taken...): said on stderr, the hub is still usable. */
+export function warnWebProblem(ctx: Pick<CliContext, 'stderr'>, info: Pick<RuntimeInfo, 'web'>): void {
+  if (info.web && 'error' in info.web) ctx.stderr.write(`dcc-kit: the hub runs, but without its web page: ${info.web.error}\n`);
+}
+
 async function start(ctx: CliContext, argv: string[]): Promise<number> {
   const { values } = parse(argv, { json: { type: 'boolean' } }, 'dcc-kit hub start [--json]');
   const { info, started } = await ensureHub({ home: await home(ctx), env: ctx.env, cwd: ctx.cwd });
-  if (values.json) printJson(ctx, { started, pid: info.pid, port: info.port });
+  if (values.json) printJson(ctx, { started, pid: info.pid, port: info.port, ...(info.web ? { web: info.web } : {}) });
   else print(ctx, `${started ? 'hub started' : 'attached to the running hub'}: pid ${info.pid}, 127.0.0.1:${info.port}`);
+  warnWebProblem(ctx, info);
   return 0;
 }
 
@@ -59,16 +68,22 @@ async function status(ctx: CliContext, argv: string[]): Promise<number> {
   const client = await connectHub({ port: info.port, token: info.token });
   try {
     const [stats, sessions] = await Promise.all([client.stats(), client.sessions()]);
+    // A global dcc-kit can find a hub a checkout started (or the other way round): say whose hub it is.
+    const installation = { root: info.root ?? null, version: info.version, sameAsThisCommand: info.root === undefined ? null : info.root === PACKAGE_ROOT && info.version === KIT_VERSION };
     if (values.json) {
-      printJson(ctx, { running: true, ...stats, sessionList: sessions });
+      printJson(ctx, { running: true, ...stats, installation, ...(info.web ? { web: info.web } : {}), sessionList: sessions });
       return 0;
     }
+    const whose = info.root === undefined ? `dcc-kit ${info.version} (an older hub: its folder is not recorded)`
+      : `${info.root} (dcc-kit ${info.version})${installation.sameAsThisCommand ? '' : `; this command is ${PACKAGE_ROOT} (dcc-kit ${KIT_VERSION}), another installation`}`;
     print(ctx, table([
       ['pid', String(stats.pid)],
       ['port', `127.0.0.1:${stats.port}`],
       ['local socket', typeof stats.socket === 'string' ? `${stats.socket} (tools on this machine)` : 'none (tools use the port)'],
       ...(typeof stats.scheduling === 'string' ? [['scheduling', stats.scheduling === 'batch' ? 'batch (SCHED_BATCH: a woken hub does not preempt the DCC)' : stats.scheduling]] : []),
+      ...(info.web ? [['web page', 'port' in info.web ? `http://127.0.0.1:${info.web.port}/ (open it with dcc-kit ui)` : `not served: ${info.web.error}`]] : []),
       ['version', String(stats.version)],
+      ['installation', whose],
       ['uptime', `${Math.round(Number(stats.uptimeMs) / 1000)} s`],
       ['sessions', String(stats.sessions)],
       ['connections', `${stats.connections}${typeof stats.pages === 'number' && stats.pages > 0 ? ` (and ${stats.pages} open web page${stats.pages === 1 ? '' : 's'})` : ''}`],

@@ -118,7 +118,7 @@ export class AfanasyClient {
         if (doc.job.name === undefined || (typeof doc.job.name === 'string' && doc.job.name.trim() === '')) doc.job.name = options.defaultName ?? 'dcc-kit job';
       }
     }
-    assertValidJobDocument(doc, { maxTasks: this.settings.maxTasks });
+    assertValidJobDocument(doc, { maxTasks: this.settings.maxTasks, maxFrames: this.settings.maxFrames });
     return doc;
   }
 

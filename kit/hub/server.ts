@@ -10,9 +10,9 @@ import { RpcPeer, DeferredReply } from '../protocol/peer.ts';
 import { PROTOCOL_VERSION, type HelloArgs, type RequestMessage, type RequestBody } from '../protocol/messages.ts';
 import { SessionClosedError } from '../protocol/errors.ts';
 import { DccKitError } from '../errors.ts';
-import { SessionRegistry, describe, shortPrefixHint, type Session, type SessionEvent } from './sessions.ts';
+import { SessionRegistry, describe, shortPrefixHint, startHint, type Session, type SessionEvent } from './sessions.ts';
 import { schedulingName, schedulingPolicyOf } from '../scheduling.ts';
-import type { AdapterRegistry, HubServices, LegacyProtocol, SessionInfo } from '../adapter.ts';
+import { builtInAdapterNames, type AdapterRegistry, type HubServices, type LegacyProtocol, type SessionInfo } from '../adapter.ts';
 import { SourceLimitedLog, silentLog, type Logger } from './log.ts';
 import { KIT_VERSION } from '../version.ts';
 import { own } from '../own.ts';
@@ -497,7 +497,7 @@ export class Hub extends EventEmitter {
     const session = this.sessions.resolve(selector);
     if (session) return session;
     const live = this.sessions.list().map((s) => `${s.dcc} ${s.id}`).join(', ') || 'none';
-    throw new HubError(`no session "${selector}" is connected${shortPrefixHint(this.sessions.list(), selector)} (sessions: ${live}). Start one with: dcc-kit launch ${/^[a-z]+$/.test(selector) ? selector : '<dcc>'}`, 'NO_SESSION');
+    throw new HubError(`no session "${selector}" is connected${shortPrefixHint(this.sessions.list(), selector)} (sessions: ${live}). ${startHint(selector, [...builtInAdapterNames(), ...this.sessions.list().map((s) => s.dcc)])}`, 'NO_SESSION');
   }
 
   /** callSession without an async frame when the DCC is connected (the common case); throws what it cannot route. */

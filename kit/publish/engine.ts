@@ -229,16 +229,21 @@ function jsonSafe(v: unknown): unknown {
   }
 }
 
-/** The first failure of a report as one line an artist can act on. */
+/** Every failure of a report, one line each (all the validators that failed, not only the first). */
 export function describeFailure(report: PublishReport): string | null {
-  // A validator that failed, was repaired and passed on its second run is not the failure to report.
+  // A validator that failed, was repaired and passed on its second run is not a failure to report; one that
+  // failed on both runs is reported once (its last run).
   const results = report.results;
-  const failed = results.find((r, i) => !r.success && !results.slice(i + 1).some((later) => later.success && later.plugin === r.plugin && later.instance === r.instance));
-  if (!failed) return null;
-  const who = failed.instance ? ` on ${failed.instance}` : '';
-  const next = failed.error?.hint ? ` ${failed.error.hint}` : failed.repairable ? ' It can be repaired: publish with --repair (or press Repair).' : '';
-  const rolledBack = report.rolledBack?.length ? ` Nothing was committed: ${report.rolledBack.join(', ')} rolled back.` : '';
-  return `${failed.plugin}${who} failed: ${failed.error?.message ?? 'unknown error'}.${rolledBack}${next}`;
+  const failed = results.filter((r, i) => !r.success && !results.slice(i + 1).some((later) => later.plugin === r.plugin && later.instance === r.instance));
+  if (!failed.length) return null;
+  const rolledBack = report.rolledBack?.length ? `Nothing was committed: ${report.rolledBack.join(', ')} rolled back.` : '';
+  const lines = failed.map((f) => {
+    const who = f.instance ? ` on ${f.instance}` : '';
+    const next = f.error?.hint ? ` ${f.error.hint}` : f.repairable ? ' It can be repaired: publish with --repair (or press Repair).' : '';
+    return `${f.plugin}${who} failed: ${f.error?.message ?? 'unknown error'}.${next}`;
+  });
+  if (rolledBack) lines.push(rolledBack);
+  return lines.join('\n');
 }
 
 export { ORDER };

@@ -8,6 +8,7 @@
  * rename). A version folder without `version.json` is incomplete: listed as such, never latest, and
  * removed by `prune()` once its publisher is gone.
  */
+import { didYouMean } from '../suggest.ts';
 import fs from 'node:fs';
 import fsp from 'node:fs/promises';
 import os from 'node:os';
@@ -244,7 +245,7 @@ export class ProductStore {
     const name = `${ref.folder}/${ref.product}`;
     if (versions.length === 0) {
       const others = (await this.listProducts(ref.folder)).map((p) => p.product);
-      throw new ProductNotFoundError(`no product ${name} in the store (${this.root}). ${others.length ? `${ref.folder} has: ${others.join(', ')}` : `${ref.folder} has no products`}`);
+      throw new ProductNotFoundError(`no product ${name} in the store (${this.root}).${didYouMean(ref.product, others)} ${others.length ? `${ref.folder} has: ${others.join(', ')}` : `${ref.folder} has no products`}`);
     }
     const complete = versions.filter((v) => v.complete);
     if (ref.version === 'latest') {

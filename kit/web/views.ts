@@ -57,6 +57,15 @@ export function chooseSession(list: SessionInfo[], wanted: string | undefined): 
   return list.find((s) => s.connected) ?? list[0] ?? null;
 }
 
+/** `— shots/sh010 / anim — sh010_anim_v003.zip` from what the adapter noted on the session, else the scene's file name. */
+function sessionWhat(s: SessionInfo): string {
+  const n = (s.notes ?? {}) as { folder?: unknown; task?: unknown; workfile?: unknown };
+  const base = (p: string) => p.split(/[\\/]/).pop() ?? p;
+  const shot = typeof n.folder === 'string' ? `${n.folder}${typeof n.task === 'string' ? ` / ${n.task}` : ''}` : null;
+  const file = typeof n.workfile === 'string' ? base(n.workfile) : s.scene ? base(s.scene) : null;
+  return [shot, file].filter(Boolean).map((x) => `— ${x}`).join(' ');
+}
+
 export function page(req: ViewRequest, sessions: SessionInfo[], body: Html): Html {
   const q = req.session ? `?session=${encodeURIComponent(req.session.id)}` : '';
   return h`<!doctype html>
@@ -67,7 +76,7 @@ export function page(req: ViewRequest, sessions: SessionInfo[], body: Html): Htm
 <header><h1>dcc-kit</h1>
 <nav aria-label="Tools"><ul>${VIEWS.map((v) => h`<li><a href="/${v}${q}"${v === req.view ? h` aria-current="page"` : ''}>${TITLES[v]}</a></li>`)}</ul></nav>
 <form class="row" method="get" action="/${req.view}"><label for="session-pick">Session
-<select id="session-pick" name="session">${sessions.length ? sessions.map((s) => h`<option value="${s.id}"${s.id === req.session?.id ? h` selected` : ''}>${s.dcc} ${s.id.slice(0, 8)} ${s.scene ? `— ${s.scene.split('/').pop()}` : ''}${s.connected ? '' : ' (disconnected)'}</option>`) : h`<option value="">no session connected</option>`}</select></label>
+<select id="session-pick" name="session">${sessions.length ? sessions.map((s) => h`<option value="${s.id}"${s.id === req.session?.id ? h` selected` : ''}>${s.dcc} ${s.id.slice(0, 8)} ${sessionWhat(s)}${s.connected ? '' : ' (disconnected)'}</option>`) : h`<option value="">no session connected</option>`}</select></label>
 <noscript><button type="submit">Show</button></noscript></form>
 </header>
 <main id="main" hx-get="/frag/${req.view}${q}" hx-trigger="refresh" data-refresh="${TOPICS[req.view]}">${body}</main>
@@ -195,7 +204,7 @@ async function publishView(req: ViewRequest, data: ViewData): Promise<Html> {
   const s = req.session!;
   const plugins = await data.adapter(s.dcc, 'publish.plugins', {}) as PluginInfo[];
   return h`<h2>Publish</h2>
-<form class="row" hx-post="/api/publish" hx-target="#publish-area" aria-label="Publish">
+<form class="row" hx-post="/api/publish" hx-target="#publish-area" hx-disabled-elt="find button" data-publish aria-label="Publish">
 <input type="hidden" name="session" value="${s.id}">
 <label class="inline" for="dry-run"><input type="checkbox" id="dry-run" name="dryRun" value="true">Dry run (collect and validate only)</label>
 <label class="inline" for="repair"><input type="checkbox" id="repair" name="repair" value="true">Repair what validators find</label>
@@ -206,9 +215,15 @@ ${plugins.map((p) => h`<tr><td>${p.label}</td><td>${p.stage}</td><td>${p.familie
 </tbody></table></details>`;
 }
 
+/**
+ * One publish run's live results. The page's script moves it out of the view (into #publish-runs) so that a
+ * refresh of the view (a session that left, a new product) never takes its outcome off the screen; it stays
+ * until dismissed.
+ */
 export function publishRun(runId: string): Html {
-  return h`<section id="publish-run" data-run="${runId}" aria-live="polite"><h3>Run <code>${runId.slice(0, 8)}</code></h3>
-<p id="publish-progress" class="muted"></p><ol id="publish-log" class="log"></ol><p id="publish-summary" role="status"></p></section>`;
+  return h`<section class="publish-run" data-run="${runId}" aria-live="polite" aria-label="Publish run ${runId.slice(0, 8)}"><h3>Run <code>${runId.slice(0, 8)}</code>
+<button type="button" class="secondary dismiss" hidden>Dismiss</button></h3>
+<p class="publish-progress muted"></p><ol class="publish-log log"></ol><p class="publish-summary" role="status"></p></section>`;
 }
 
 interface InventoryItem { id: string; product: string; loader: string; version: number; latest: number | null; status: string; nodes: string[]; missingNodes: string[]; representation: string }

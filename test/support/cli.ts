@@ -15,7 +15,7 @@ export interface Sandbox {
   dir: string;
   env: NodeJS.ProcessEnv;
   run(args: string[], opts?: { cwd?: string; env?: NodeJS.ProcessEnv; timeout?: number }): Promise<CliResult>;
-  json<T = unknown>(args: string[], opts?: { cwd?: string; env?: NodeJS.ProcessEnv }): Promise<T>;
+  json<T = unknown>(args: string[], opts?: { cwd?: string; env?: NodeJS.ProcessEnv; timeout?: number }): Promise<T>;
   cleanup(): Promise<void>;
 }
 
@@ -35,15 +35,16 @@ export function sandbox(): Sandbox {
   delete env.DCC_KIT_TOKEN;
   const run = (args: string[], opts: { cwd?: string; env?: NodeJS.ProcessEnv; timeout?: number } = {}) =>
     new Promise<CliResult>((resolve) => {
-      // A command that hangs is killed, after a time a busy machine never needs (PATIENCE_MS is per wait; a command may wait twice).
-      execFile(process.execPath, [BIN, ...args], { cwd: opts.cwd ?? home, env: { ...env, ...opts.env }, timeout: opts.timeout ?? PATIENCE_MS * 2 }, (err, stdout, stderr) => {
+      // The command's exit is the event waited for; the timeout only guards against one that hangs, so it is far
+      // beyond what a busy machine needs (a launch took over 30 s at load 40 here).
+      execFile(process.execPath, [BIN, ...args], { cwd: opts.cwd ?? home, env: { ...env, ...opts.env }, timeout: opts.timeout ?? PATIENCE_MS * 4 }, (err, stdout, stderr) => {
         const code = err ? (typeof (err as { code?: unknown }).code === 'number' ? (err as { code: number }).code : 1) : 0;
         resolve({ code, stdout, stderr });
       });
     });
   return {
     dir, env, run,
-    async json<T>(args: string[], opts?: { cwd?: string; env?: NodeJS.ProcessEnv }) {
+    async json<T>(args: string[], opts?: { cwd?: string; env?: NodeJS.ProcessEnv; timeout?: number }) {
       const r = await run(args, opts);
       if (r.code !== 0) throw new Error(`dcc-kit ${args.join(' ')} exited ${r.code}: ${r.stderr}${r.stdout}`);
       return JSON.parse(r.stdout) as T;

@@ -7,7 +7,7 @@ import fsp from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import type { HubServices, SessionInfo } from '../../../kit/adapter.ts';
-import { UsageError } from '../../../kit/errors.ts';
+import { DccKitError, UsageError } from '../../../kit/errors.ts';
 import { parseProductRef, storeFromConfig, type ProductStore, type VersionInfo, type VersionManifest } from '../../../kit/store/index.ts';
 import { pickHarmonySession } from '../pick-session.ts';
 import type { ContainerRecord, InventoryItem } from '../pipeline-types.ts';
@@ -48,6 +48,10 @@ async function resolveRef(store: ProductStore, folder: string | null, ref: strin
   return store.resolve(parsed);
 }
 
+export class AlreadyLoadedError extends DccKitError {
+  constructor(message: string) { super(message, 'ALREADY_LOADED'); }
+}
+
 export async function loadProduct(hub: HubServices, args: unknown): Promise<ContainerRecord> {
   const { session: id, overrides, a } = commonArgs(args);
   if (typeof a.product !== 'string' || !a.product) throw new UsageError('load.run needs args.product ([folder/]product[@version])');
@@ -57,6 +61,12 @@ export async function loadProduct(hub: HubServices, args: unknown): Promise<Cont
   const loader = chooseLoader(version.manifest, typeof a.loader === 'string' ? a.loader : undefined);
   const rep = chooseRepresentation(version.manifest, loader, typeof a.representation === 'string' ? a.representation : undefined);
   const latest = await store.latest(version.folder, version.product);
+  if (a.again !== true) {
+    // Loading what is already in the scene again is rarely meant (a second click, a script run twice): say so.
+    const same = (await sceneContainers(hub, session)).find((c) => c.product === `${version.folder}/${version.product}` && c.version === version.version
+      && c.representation === rep.name && c.loader === loader.name && c.missingNodes.length === 0);
+    if (same) throw new AlreadyLoadedError(`${same.product} v${same.version} (${same.representation}) is already loaded in this scene (container ${same.id.slice(0, 8)}: ${same.nodes.slice(0, 3).join(', ')}${same.nodes.length > 3 ? ', ...' : ''}); load it once more with --again (args.again: true), or update it with dcc-kit inventory update ${same.id.slice(0, 8)}`);
+  }
   if (loader.name === 'palette' && a.mode === 'import' && session.scene) {
     await fsp.mkdir(path.join(path.dirname(session.scene), 'palette-library'), { recursive: true });
   }

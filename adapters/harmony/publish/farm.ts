@@ -16,7 +16,7 @@ import { AfanasyClient, FarmConnectionError, FarmNoReplyError, FarmTimeoutError,
 import { setTimeout as sleep } from 'node:timers/promises';
 import { AWAITING, ProductStore, type VersionWriter } from '../../../kit/store/index.ts';
 import { JsonJournal } from '../../../kit/journal.ts';
-import { checkFrames, expectedFrames, type WriteOutput } from './batch-render.ts';
+import { checkFrames, expectedFrames, renderOnlyArgs, type WriteOutput } from './batch-render.ts';
 
 export interface FarmRenderRequest {
   hub: HubServices;
@@ -71,7 +71,9 @@ export async function submitFarmRender(req: FarmRenderRequest): Promise<FarmSubm
   await extractZip(req.workfileZip, workDir);
   const xstage = path.join(workDir, `${req.versionName}.xstage`);
   await fsp.access(xstage).catch(() => { throw new Error(`the published workfile ${req.workfileZip} has no ${req.versionName}.xstage`); });
-  const cmd = [req.command.command, ...req.command.prefix, '-batch', '-frames', '@#@', '@#@', xstage].map(quote).join(' ');
+  // The job renders this instance's WRITE node only (Harmony renders every enabled one otherwise).
+  const only = await renderOnlyArgs(workDir, [req.write.path]);
+  const cmd = [req.command.command, ...req.command.prefix, '-batch', '-frames', '@#@', '@#@', ...only, xstage].map(quote).join(' ');
   const name = jobName(`${req.product} v${String(req.writer.version).padStart(3, '0')}`);
   const job = new JobBuilder(name)
     .description(`dcc-kit publish ${req.runId}: ${req.write.path} of ${req.workfileZip}`)
@@ -175,7 +177,7 @@ async function watch(hub: HubServices, wait: FarmWait, writer: VersionWriter, cl
     await writer.addFiles('png', 'png', frames.map((f) => ({ source: f.file, path: `${writer.product}.${pad4(wait.firstFrame + f.frame - 1)}.png` })),
       { frameStart: wait.firstFrame, frameEnd: wait.firstFrame + wait.frames - 1, tags: ['review'] });
     await fsp.rm(wait.workDir, { recursive: true, force: true });
-    await writer.commit({ source: wait.source, context: wait.context, data: { farm: { jobId: wait.jobId, name: wait.name } } });
+    await writer.commit({ source: wait.source, context: wait.context, data: { farm: { jobId: wait.jobId, serial: wait.serial, name: wait.name, server: `${wait.settings.host}:${wait.settings.port}` } } });
     hub.log.info(`publish ${wait.runId}: farm job ${wait.jobId} done; ${product} v${writer.version} integrated`);
     hub.emit('publish.farm', { ...base, state: 'integrated', path: writer.dir });
   } catch (err) {

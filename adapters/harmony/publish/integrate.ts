@@ -79,7 +79,7 @@ export const submitFarm: PublishPlugin = {
     const writer = await d.store.reserve({ folder: rec.folder, product: inst.name, productType: inst.productType });
     try {
       const sub = await submitFarmRender({
-        hub: d.hub, runId: d.runId, settings: { host: a.host, port: a.port, user: a.user, hostName: a.hostName, timeoutMs: a.timeout, maxTasks: d.config.farm.maxTasks },
+        hub: d.hub, runId: d.runId, settings: { host: a.host, port: a.port, user: a.user, hostName: a.hostName, timeoutMs: a.timeout, maxTasks: d.config.farm.maxTasks, maxFrames: d.context.maxFrames },
         writer, workfileZip: zip, versionName: d.scene.versionName, write, frames: d.scene.settings.frames,
         firstFrame: c.frameStart - c.handleStart,
         command: await harmonyBatchCommand(d.config.harmony.executable, d.simulate || d.scene.versionInfo.includes('dcc-kit simulator')),
@@ -93,7 +93,7 @@ export const submitFarm: PublishPlugin = {
         } });
       instanceData(inst).farmJob = { id: sub.jobId, serial: sub.serial, name: sub.name };
       const farmJobs = ((ctx.data.farmJobs ??= []) as unknown[]);
-      farmJobs.push({ product: `${rec.folder}/${inst.name}`, version: writer.version, jobId: sub.jobId, name: sub.name });
+      farmJobs.push({ product: `${rec.folder}/${inst.name}`, version: writer.version, jobId: sub.jobId, serial: sub.serial, name: sub.name, path: writer.dir });
       log.info(`farm job ${sub.jobId} "${sub.name}" renders ${zip}; ${rec.folder}/${inst.name} v${writer.version} is integrated when it is done`);
     } catch (err) {
       await writer.abort().catch(() => {});

@@ -1,5 +1,5 @@
 /** Harmony's validators; each that can fix what it finds has a repair. */
-import { frameRangeWithHandles } from '../../../kit/context.ts';
+import { checkFrameCount, frameRangeWithHandles } from '../../../kit/context.ts';
 import type { PublishPlugin } from '../../../kit/publish/index.ts';
 import { data, instanceData } from './data.ts';
 
@@ -26,9 +26,11 @@ export const validateSceneSettings: PublishPlugin = {
   },
   async repair(ctx, _i, log) {
     const d = data(ctx);
+    // Never stretch a scene to a range over context.maxFrames (the context is checked when read; this is the last guard).
+    checkFrameCount(d.context.context, { maxFrames: d.context.maxFrames, source: d.context.maxFramesSource }, d.context.sources);
     const r = await d.hub.call(d.session.id, { request: 'dcckit.publish.applySettings', args: expectedSettings(d.context.context) }) as { changed: { key: string; from: unknown; to: unknown }[]; settings: typeof d.scene.settings };
     d.scene.settings = r.settings;
-    for (const c of r.changed) log.info(`${c.key}: ${JSON.stringify(c.from)} -> ${JSON.stringify(c.to)}`);
+    log.info(r.changed.length ? r.changed.map((c) => `${c.key}: ${JSON.stringify(c.from)} -> ${JSON.stringify(c.to)}`).join(', ') : 'nothing to change');
   },
 };
 

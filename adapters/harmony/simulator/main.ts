@@ -27,6 +27,8 @@ which one ran (or why none did), and serves the scripts' sockets, timers and men
 
 options:
   -batch -frames A B     render frames A..B of every enabled WRITE node to PNG files, then exit
+  -preRenderScript F     with -batch: run the script file F in the scene before rendering (not saved)
+  -preRenderInlineScript S   with -batch: the same with the script text S
   --version X.Y          Harmony version to behave as (default: DCC_KIT_SIM_VERSION or 24.0)
   --trigger ITEM         trigger a script menu item (e.g. "Load..." or "dcc-kit/Load...") once the startup
                          script is connected to the hub (whatever the script: dcc-kit's, AYON's, a studio's)
@@ -80,6 +82,27 @@ export async function simMain(argv: string[]): Promise<number> {
       return 2;
     }
   }
+  // Harmony's batch render runs these in the scene it renders, before rendering (nothing is saved).
+  const preRender: { source: string; filename: string }[] = [];
+  for (const flag of ['-preRenderScript', '-preRenderInlineScript']) {
+    const at = rest.indexOf(flag);
+    if (at < 0) continue;
+    const value = rest[at + 1];
+    if (value === undefined) {
+      console.error(`${flag} takes ${flag === '-preRenderScript' ? 'a script file' : 'a script'}`);
+      return 2;
+    }
+    rest.splice(at, 2);
+    if (flag === '-preRenderInlineScript') preRender.push({ source: value, filename: flag });
+    else {
+      try {
+        preRender.push({ source: fs.readFileSync(value, 'utf8'), filename: value });
+      } catch (err) {
+        console.error(`-preRenderScript ${value}: ${(err as Error).message}`);
+        return 1;
+      }
+    }
+  }
   let parsed;
   try {
     parsed = parseArgs({
@@ -128,7 +151,7 @@ export async function simMain(argv: string[]): Promise<number> {
     }
     try {
       const sceneFrames = frames ?? [1, 1];
-      const { files } = await batchRender(scenePath, sceneFrames[0], sceneFrames[1], { log: (s) => console.log(s) });
+      const { files } = await batchRender(scenePath, sceneFrames[0], sceneFrames[1], { log: (s) => console.log(s), preRender });
       console.log(`Rendered ${files.length} frame(s).`);
       return 0;
     } catch (err) {
