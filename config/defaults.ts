@@ -117,6 +117,7 @@ export function defaultConfig(home: string, machine: MachineIdentity = thisMachi
       enabled: true,
       port: 0,
       browser: null,
+      maxConnections: 256,
     },
   };
 }

@@ -119,6 +119,8 @@ export interface WebConfig {
   port: number;
   /** Command that opens a URL (null: open / xdg-open / start). */
   browser: string | null;
+  /** Most connections the page's port holds at once (lowered to half the hub's file descriptor limit). */
+  maxConnections: number;
 }
 
 /** The sections dcc-kit itself knows. */
@@ -298,6 +300,7 @@ export const CONFIG_SCHEMA = {
         enabled: { kind: 'bool', doc: 'serve the local web page from the hub' },
         port: { kind: 'int', min: 0, max: 65535, env: 'DCC_KIT_WEB_PORT', doc: 'web page port on 127.0.0.1; 0 = any free port' },
         browser: { kind: 'text', nullable: true, env: 'DCC_KIT_BROWSER', doc: 'command that opens a URL in a browser (null: open, xdg-open or start)' },
+        maxConnections: { kind: 'int', min: 1, max: 100000, doc: 'most connections the web page port holds at once; more are closed (never more than half the hub\'s file descriptors, the rest stay for DCCs and tools)' },
       },
     },
   },

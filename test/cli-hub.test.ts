@@ -5,7 +5,9 @@ import path from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { sandbox, BIN } from './support/cli.ts';
 import { connectFakeDcc } from './support/fake-dcc.ts';
-import { hubPaths } from '../kit/hub/runtime.ts';
+import { hubPaths, isProcessAlive } from '../kit/hub/runtime.ts';
+import { until } from './support/harmony.ts';
+import { PATIENCE_MS } from './support/patience.ts';
 
 test('--help lists the commands and --version prints the version', async (t) => {
   const sb = sandbox();
@@ -90,7 +92,7 @@ test('a stale runtime file from a killed hub is detected and replaced', async (t
   t.teardown(() => sb.cleanup());
   const first = await sb.json<{ pid: number }>(['hub', 'start', '--json']);
   process.kill(first.pid, 'SIGKILL');
-  await new Promise((r) => setTimeout(r, 100));
+  await until(() => !isProcessAlive(first.pid), PATIENCE_MS, 'the killed hub to be gone');
   const paths = hubPaths(sb.env.DCC_KIT_HOME!);
   t.true(fs.existsSync(paths.runtimeFile), 'the killed hub left its runtime file');
   const status = await sb.run(['hub', 'status']);

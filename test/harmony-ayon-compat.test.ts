@@ -49,7 +49,7 @@ async function ayonRig(t: T, opts: { config?: unknown; adapters?: AdapterRegistr
   const dir = tempDir(t, 'dcckit-ayon-');
   const hubLog: string[] = [];
   // startHub spreads its options over its own registry, so an `adapters: undefined` key must not be passed.
-  const hub = await startHub(t, { config: opts.config, log: captureLog(hubLog), callTimeout: 5000, ...(opts.adapters ? { adapters: opts.adapters } : {}) });
+  const hub = await startHub(t, { config: opts.config, log: captureLog(hubLog), callTimeout: PATIENCE_MS, ...(opts.adapters ? { adapters: opts.adapters } : {}) });
   const incoming: Buffer[] = [];
   const env = {
     HOME: path.join(dir, 'home'),
@@ -63,7 +63,7 @@ async function ayonRig(t: T, opts: { config?: unknown; adapters?: AdapterRegistr
 }
 
 async function tool(t: T, hub: Hub): Promise<HubClient> {
-  const c = await connectHub({ port: hub.port, token: hub.token, callTimeout: 5000 });
+  const c = await connectHub({ port: hub.port, token: hub.token, connectTimeout: PATIENCE_MS, callTimeout: PATIENCE_MS });
   t.teardown(() => c.close());
   return c;
 }
@@ -279,6 +279,7 @@ test('concurrent calls into an AYON session all complete', async (t) => {
   const c = await tool(t, hub);
   await c.session('harmony', { wait: PATIENCE_MS });
   const echo = '(function (a) { return a; })';
-  const results = await Promise.all([c.call('harmony', echo, 'x'.repeat(100), { timeout: 500 }), c.call('harmony', echo, 'y', { timeout: 500 })]);
+  // A call stuck behind the other (B1) never completes: the calls wait for their answers, not for a time.
+  const results = await Promise.all([c.call('harmony', echo, 'x'.repeat(100), { timeout: PATIENCE_MS }), c.call('harmony', echo, 'y', { timeout: PATIENCE_MS })]);
   t.deepEqual(results, ['x'.repeat(100), 'y']);
 });

@@ -20,13 +20,14 @@ test.after.always(() => fs.rmSync(kitHome, { recursive: true, force: true }));
 
 test('menu requests served while a tool keeps 4 calls in flight under coalesced reads strand no call', async (t) => {
   const dir = tempDir(t, 'dcckit-ayon-');
-  const hub = await startHub(t, { config: { harmony: { compat: 'ayon' } }, callTimeout: 5000 });
+  const hub = await startHub(t, { config: { harmony: { compat: 'ayon' } }, callTimeout: 15_000 });
   const sim = startSim(t, {
     HOME: path.join(dir, 'home'), TOONBOOM_GLOBAL_SCRIPT_LOCATION: FIXTURE_DIR, AYON_HARMONY_PORT: String(hub.port), AYON_MENU_LABEL: 'AYON',
   }, { faults: { coalesceMs: 20 } }, dir);
   sim.open(null);
-  // A stranded call waits until the next frame reaches the client: a short call timeout makes it fail.
-  const c = await connectHub({ port: hub.port, token: hub.token, callTimeout: 1000 });
+  // A stranded call waits until the next frame reaches the client, and none comes (each round waits for all
+  // its calls): it fails at the hub's call timeout (15 s, a margin a loaded machine keeps), not at the tool's.
+  const c = await connectHub({ port: hub.port, token: hub.token, connectTimeout: PATIENCE_MS, callTimeout: PATIENCE_MS });
   t.teardown(() => c.close());
   await c.session('harmony', { wait: PATIENCE_MS });
 

@@ -53,7 +53,7 @@ test('Harmony crashing in the middle of a call rejects the caller at once', asyn
   t.teardown(() => sb.cleanup());
   const hub = await sb.json<{ port: number }>(['hub', 'start', '--json']);
   const info = JSON.parse(fs.readFileSync(hubPaths(sb.env.DCC_KIT_HOME!).runtimeFile, 'utf8'));
-  const client = await connectHub({ port: hub.port, token: info.token });
+  const client = await connectHub({ port: hub.port, token: info.token, connectTimeout: PATIENCE_MS });
   t.teardown(() => client.close());
   // It crashes when a request for node.subNodes arrives, with the call still unanswered.
   const sim = spawn(process.execPath, [SIM, '--fault', 'crash-on=node.subNodes'], {

@@ -104,7 +104,7 @@ test('a library written for Harmony loads as in Harmony (QDir, File, widgets, Ma
   s.open(path.join(dir, 'shot', 'shot.xstage'));
   t.false(s.logLines.some((l) => l.startsWith('[error]')), s.logLines.join('\n'));
   t.true(s.logLines.some((l) => /^\[warning\] include: .*TB_orderNetworkUp\.js not found/.test(l)), 'a missing include is skipped with a warning, as in Harmony');
-  const c = await connectHub({ port: hub.port, token: hub.token, callTimeout: PATIENCE_MS });
+  const c = await connectHub({ port: hub.port, token: hub.token, connectTimeout: PATIENCE_MS, callTimeout: PATIENCE_MS });
   t.teardown(() => c.close());
   await c.session('harmony', { wait: PATIENCE_MS });
   // Called through the hub: $ is reached from a later script through the global object's prototype.

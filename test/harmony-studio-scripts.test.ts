@@ -34,7 +34,7 @@ test('studio scripts are injected in order into every engine; a failing one is r
   const hub = await startHub(t, { config, home: config.home });
   const sim = startSim(t, simEnv(hub, dir), {}, dir);
   sim.open(null);
-  const client = await connectHub({ port: hub.port, token: hub.token, callTimeout: PATIENCE_MS });
+  const client = await connectHub({ port: hub.port, token: hub.token, connectTimeout: PATIENCE_MS, callTimeout: PATIENCE_MS });
   t.teardown(() => client.close());
   const session = await client.session('harmony', { wait: PATIENCE_MS });
   // Called as soon as the session is there: the hub holds tools' calls until the scripts are in.

@@ -13,6 +13,7 @@ import { sandbox } from './support/cli.ts';
 import { connectHub, type HubClient } from '../kit/hub/client.ts';
 import { hubPaths, isProcessAlive, readRuntime } from '../kit/hub/runtime.ts';
 import { listZip, verifyZip, zipDirectory } from '../kit/archive/index.ts';
+import { PATIENCE_MS } from './support/patience.ts';
 import { SimScene } from '../adapters/harmony/simulator/dom/index.ts';
 import type { SaveTicket } from '../adapters/harmony/workfiles/service.ts';
 
@@ -39,7 +40,7 @@ test('SIGKILL of the hub during background zips never leaves a partial archive; 
 
   const connect = async (): Promise<HubClient> => {
     const info = (await readRuntime(hubPaths(home)))!;
-    const client = await connectHub({ port: info.port, token: info.token });
+    const client = await connectHub({ port: info.port, token: info.token, connectTimeout: PATIENCE_MS });
     await client.subscribe();
     await client.session('harmony', { wait: 20_000 });
     return client;

@@ -40,7 +40,7 @@ test('the menu Workfiles... tells the artist it replaced the previous archive an
   const launched = await sb.json<{ pid: number }>(['launch', 'harmony', zip, '--simulate', '--json']);
   t.teardown(() => { try { process.kill(launched.pid, 'SIGKILL'); } catch { /* gone */ } });
   const info = (await readRuntime(hubPaths(sb.env.DCC_KIT_HOME!)))!;
-  const tool = await connectHub({ port: info.port, token: info.token });
+  const tool = await connectHub({ port: info.port, token: info.token, connectTimeout: PATIENCE_MS });
   t.teardown(() => tool.close());
   const seen: { event: string; dest?: string }[] = [];
   tool.on('event', (e: { event: string; dest?: string }) => seen.push(e));

@@ -156,7 +156,7 @@ test('with a hub running, the progress of an extraction reaches subscribed tools
   await writeRuntime(hubPaths(s.config.home), {
     pid: process.pid, port: hub.port, token: hub.token, version: 'test', protocol: 1, startedAt: new Date().toISOString(),
   });
-  const tool = await connectHub({ port: hub.port, token: hub.token });
+  const tool = await connectHub({ port: hub.port, token: hub.token, connectTimeout: PATIENCE_MS });
   t.teardown(() => tool.close());
   const seen: Array<{ event: string; phase?: string; zip?: string; bytesDone?: number; bytesTotal?: number }> = [];
   tool.on('event', (e: (typeof seen)[number]) => { if (e.event === 'workfile.progress') seen.push(e); });

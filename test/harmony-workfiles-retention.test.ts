@@ -93,7 +93,7 @@ test('the hub applies the rule with the scenes of its sessions (workfile.prune)'
   SimScene.createDefault(used, 'sh060_anim_v001');
   const sim = startSim(t, simEnv(hub, dir), {}, dir);
   sim.open(path.join(used, 'sh060_anim_v001.xstage'));
-  const client = await connectHub({ port: hub.port, token: hub.token });
+  const client = await connectHub({ port: hub.port, token: hub.token, connectTimeout: PATIENCE_MS });
   t.teardown(() => client.close());
   await client.session('harmony', { wait: PATIENCE_MS });
   await until(() => hub.sessions.list().some((s) => s.scene?.includes('sh060_anim_v001')), PATIENCE_MS, 'the session scene');

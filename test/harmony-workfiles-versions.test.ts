@@ -10,6 +10,8 @@ import { compileTemplate } from '../adapters/harmony/workfiles/template.ts';
 import { cleanStaleReservations, listWorkfiles, reservationPath, reserveNextVersion } from '../adapters/harmony/workfiles/versions.ts';
 import { SaveQueue, type SaveJob, type SaveOutcome } from '../adapters/harmony/workfiles/save-queue.ts';
 import type { ZipSummary } from '../kit/archive/index.ts';
+import { until } from './support/harmony.ts';
+import { PATIENCE_MS } from './support/patience.ts';
 
 const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'dcckit-wf-versions-'));
 process.env.DCC_KIT_HOME = path.join(scratch, 'home');
@@ -139,7 +141,7 @@ test('the save queue: one zip per archive at a time; the newest waiting save rep
   t.deepEqual(zipped, ['a', 'other']);
   const idle = queue.idle();
   gates.get('a')!();
-  await new Promise((r) => setTimeout(r, 10));
+  await until(() => zipped.length === 3, PATIENCE_MS, 'the waiting save to start');
   t.deepEqual(zipped, ['a', 'other', 'c'], 'the waiting save starts when the running one ends');
   t.true(a.released);
   t.deepEqual(queue.status().find((s) => s.dest === a.dest), { dest: a.dest, running: ['b', 'c'], pending: null });
@@ -147,7 +149,7 @@ test('the save queue: one zip per archive at a time; the newest waiting save rep
   queue.enqueue(f);
   gates.get('c')!();
   gates.get('other')!();
-  await new Promise((r) => setTimeout(r, 10));
+  await until(() => gates.has('fail'), PATIENCE_MS, 'the failing save to start');
   gates.get('fail')!();
   await idle;
   t.deepEqual(done, [{ ids: ['a'], ok: true }, { ids: ['b', 'c'], ok: true }, { ids: ['other'], ok: true }, { ids: ['fail'], ok: false }]);

@@ -23,7 +23,7 @@ async function startHub(t: Teardown, opts: HubOptions = {}): Promise<Hub> {
 }
 
 async function tool(t: Teardown, hub: Hub): Promise<HubClient> {
-  const client = await connectHub({ port: hub.port, token: hub.token });
+  const client = await connectHub({ port: hub.port, token: hub.token, connectTimeout: PATIENCE_MS });
   t.teardown(() => closeClient(client));
   return client;
 }

@@ -4,7 +4,9 @@ import net from 'node:net';
 import path from 'node:path';
 import { sandbox } from './support/cli.ts';
 import { connectFakeDcc } from './support/fake-dcc.ts';
-import { hubPaths, localSocketPath } from '../kit/hub/runtime.ts';
+import { hubPaths, isProcessAlive, localSocketPath } from '../kit/hub/runtime.ts';
+import { until } from './support/harmony.ts';
+import { PATIENCE_MS } from './support/patience.ts';
 import { connectHub } from '../kit/hub/client.ts';
 import { encodeFrame, FrameDecoder } from '../kit/protocol/frame.ts';
 
@@ -60,7 +62,7 @@ test('a socket left by a killed hub is replaced; without one, tools fall back to
   const first = await sb.json<{ pid: number }>(['hub', 'start', '--json']);
   const paths = hubPaths(sb.env.DCC_KIT_HOME!);
   process.kill(first.pid, 'SIGKILL');
-  await new Promise((r) => setTimeout(r, 100));
+  await until(() => !isProcessAlive(first.pid), PATIENCE_MS, 'the killed hub to be gone');
   t.true(fs.existsSync(paths.socketFile!), 'the killed hub left its socket file');
   // A tool reading the stale runtime file finds nobody on the socket nor on the port: a clear error.
   const down = await sb.run(['sessions']);

@@ -30,8 +30,15 @@ async function startHub(t: { teardown(fn: () => unknown): void }, opts: Construc
   return hub;
 }
 
+/** A DCC function that never answers and says when a call to it has arrived. */
+function arrival(): { fn: () => Promise<never>; arrived: Promise<void> } {
+  let arrivedNow: () => void = () => {};
+  const arrived = new Promise<void>((resolve) => { arrivedNow = resolve; });
+  return { fn: () => { arrivedNow(); return new Promise<never>(() => {}); }, arrived };
+}
+
 async function tool(t: { teardown(fn: () => unknown): void }, hub: Hub): Promise<HubClient> {
-  const c = await connectHub({ port: hub.port, token: hub.token });
+  const c = await connectHub({ port: hub.port, token: hub.token, connectTimeout: PATIENCE_MS });
   t.teardown(() => c.close());
   return c;
 }
@@ -76,10 +83,11 @@ test('a call times out with a clear error and the session keeps serving', async 
 
 test('a DCC that dies mid-call rejects the pending call at once', async (t) => {
   const hub = await startHub(t);
-  const dcc = await connectFakeDcc({ port: hub.port, token: hub.token, pid: DEAD_PID });
+  const reached = arrival();
+  const dcc = await connectFakeDcc({ port: hub.port, token: hub.token, pid: DEAD_PID, functions: { never: reached.fn } });
   const c = await tool(t, hub);
-  const pending = c.call('fakedcc', 'never', null, { timeout: 20_000 });
-  await new Promise((r) => setTimeout(r, 50));
+  const pending = c.call('fakedcc', 'never', null, { timeout: PATIENCE_MS });
+  await reached.arrived;
   dcc.peer.socket.destroy();
   const err = await withTimeout(t.throwsAsync(pending), PATIENCE_MS, 'rejection');
   t.regex(err!.message, /connection lost/);
@@ -87,10 +95,11 @@ test('a DCC that dies mid-call rejects the pending call at once', async (t) => {
 
 test('the RPC peer rejects pending calls with SessionClosedError when the hub goes away', async (t) => {
   const hub = await startHub(t);
-  const dcc = await connectFakeDcc({ port: hub.port, token: hub.token });
-  const c = await connectHub({ port: hub.port, token: hub.token });
-  const pending = c.call('fakedcc', 'never', null, { timeout: 20_000 });
-  await new Promise((r) => setTimeout(r, 50));
+  const reached = arrival();
+  const dcc = await connectFakeDcc({ port: hub.port, token: hub.token, functions: { never: reached.fn } });
+  const c = await connectHub({ port: hub.port, token: hub.token, connectTimeout: PATIENCE_MS });
+  const pending = c.call('fakedcc', 'never', null, { timeout: PATIENCE_MS });
+  await reached.arrived;
   c.peer.socket.destroy();
   await t.throwsAsync(pending, { instanceOf: SessionClosedError });
   dcc.peer.close();
@@ -141,7 +150,7 @@ test('waiting for a session resolves when a DCC joins later', async (t) => {
 // --- bad input: each gets an error reply or only its own connection closed; the hub keeps serving ---
 
 async function assertHubStillServes(t: { is(a: unknown, b: unknown): void }, hub: Hub) {
-  const c = await connectHub({ port: hub.port, token: hub.token });
+  const c = await connectHub({ port: hub.port, token: hub.token, connectTimeout: PATIENCE_MS });
   t.is(await c.ping(), 'pong');
   c.close();
 }
@@ -249,10 +258,11 @@ test('a peer that never reads its replies stops being read: the hub does not buf
 
 test('graceful stop answers pending routed calls with an error', async (t) => {
   const hub = await startHub(t);
-  const dcc = await connectFakeDcc({ port: hub.port, token: hub.token });
-  const c = await connectHub({ port: hub.port, token: hub.token });
-  const pending = c.call('fakedcc', 'never', null, { timeout: 20_000 });
-  await new Promise((r) => setTimeout(r, 50));
+  const reached = arrival();
+  const dcc = await connectFakeDcc({ port: hub.port, token: hub.token, functions: { never: reached.fn } });
+  const c = await connectHub({ port: hub.port, token: hub.token, connectTimeout: PATIENCE_MS });
+  const pending = c.call('fakedcc', 'never', null, { timeout: PATIENCE_MS });
+  await reached.arrived;
   await hub.stop('test');
   const err = await t.throwsAsync(pending);
   t.regex(err!.message, /hub is stopping|connection lost/);
@@ -260,31 +270,49 @@ test('graceful stop answers pending routed calls with an error', async (t) => {
 });
 
 test('the hub pings idle peers and drops one that never answers; a live peer stays', async (t) => {
-  // A live peer must answer each ping within the interval: 1 s leaves room on a loaded machine.
-  const hub = await startHub(t, { pingInterval: 1000 });
+  // A ping's reply has a whole interval: 3 s is a margin a loaded machine keeps (a test process stalled for
+  // longer than the interval would see its own live peer dropped).
+  const hub = await startHub(t, { pingInterval: 3000 });
   const dcc = await connectFakeDcc({ port: hub.port, token: hub.token });
   t.teardown(() => dcc.peer.close());
+  let answered = 0;
+  let answeredTwice: () => void = () => {};
+  const twice = new Promise<void>((resolve) => { answeredTwice = resolve; });
+  const serve = dcc.peer.onRequest!;
+  dcc.peer.onRequest = (msg, peer) => {
+    if (msg.request === 'ping' && ++answered >= 2) answeredTwice();
+    return serve(msg, peer);
+  };
   const raw = await rawConnect(hub.port);
   raw.send({ message_id: 1, request: 'hello', args: { protocol: 1, token: hub.token, role: 'tool' } });
   await raw.next();
   const ping = await raw.next() as { request?: string };
   t.is(ping.request, 'ping');
   await withTimeout(raw.closed, PATIENCE_MS, 'a silent peer is closed');
-  await new Promise((r) => setTimeout(r, 2500));
+  // The live peer answered two pings (so it was judged at least once after the silent one was dropped).
+  await withTimeout(twice, PATIENCE_MS, 'the fake DCC answers two pings');
   t.false(dcc.peer.closed, 'the fake DCC answers pings and stays connected');
   t.is((await hub.sessionInfo()).length, 1);
 });
 
 test('a DCC busy with a long call is not dropped by keepalive pings', async (t) => {
-  // Pings every 300 ms (a reply has that long: the tool in this busy test process must make it) during a call of 10 intervals.
+  // Pings every 300 ms during a call of about 10 intervals: none may reach the busy DCC. The call is made by
+  // the hub itself (no tool peer that a loaded test process might not answer in time), and what is checked
+  // is that no ping was sent during the call, not how fast anything answered.
   const hub = await startHub(t, { pingInterval: 300 });
-  const slow = (ms: number) => new Promise((resolve) => setTimeout(() => resolve('done'), ms));
-  const dcc = await connectFakeDcc({ port: hub.port, token: hub.token, functions: { slow: () => slow(3000) } });
+  let pingsDuringCall = 0;
+  let busy = false;
+  const dcc = await connectFakeDcc({ port: hub.port, token: hub.token, functions: {
+    slow: () => { busy = true; return new Promise((resolve) => setTimeout(() => { busy = false; resolve('done'); }, 3000)); },
+  } });
   t.teardown(() => dcc.peer.close());
-  // The fake DCC answers pings even while busy; make it deaf to them to model Harmony's single thread.
+  // Harmony runs calls on its single thread: it cannot answer a ping while busy (this one never would).
   const serve = dcc.peer.onRequest!;
-  dcc.peer.onRequest = (msg, peer) => (msg.request === 'ping' ? new Promise(() => {}) : serve(msg, peer));
-  const c = await tool(t, hub);
-  t.is(await c.call('fakedcc', 'slow', null, { timeout: PATIENCE_MS }), 'done');
-  t.false(dcc.peer.closed);
+  dcc.peer.onRequest = (msg, peer) => {
+    if (msg.request === 'ping' && busy) { pingsDuringCall++; return new Promise(() => {}); }
+    return serve(msg, peer);
+  };
+  t.is(await hub.callSession('fakedcc', { function: 'slow', args: null }, PATIENCE_MS), 'done');
+  t.is(pingsDuringCall, 0, 'no ping was sent to the DCC while it was busy with a call');
+  t.true(hub.sessionInfo().some((s) => s.dcc === 'fakedcc' && s.connected), 'the DCC is still connected');
 });

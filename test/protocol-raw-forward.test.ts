@@ -135,7 +135,7 @@ test('large payloads go through the hub both ways and arrive as values', async (
   const seen: unknown[] = [];
   const dcc = await connectFakeDcc({ port: hub.port, token: hub.token, functions: { keep: (a) => { seen.push(a); return { echoed: a }; } } });
   t.teardown(() => dcc.peer.close());
-  const c = await connectHub({ port: hub.port, token: hub.token });
+  const c = await connectHub({ port: hub.port, token: hub.token, connectTimeout: PATIENCE_MS });
   t.teardown(() => c.close());
   const payload = { text: 'scène ✓ '.repeat(60_000), list: Array.from({ length: 20_000 }, (_, i) => i) };
   t.deepEqual(await c.call('fakedcc', 'keep', payload), { echoed: payload });
@@ -149,9 +149,9 @@ test('a malformed large reply closes the DCC connection only: the tool gets an e
   const dcc = await rawConnect(hub.port);
   dcc.send({ message_id: 1, request: 'hello', args: { protocol: PROTOCOL_VERSION, token: hub.token, role: 'dcc', dcc: 'rawdcc', pid: process.pid } });
   await dcc.next();
-  const c = await connectHub({ port: hub.port, token: hub.token });
+  const c = await connectHub({ port: hub.port, token: hub.token, connectTimeout: PATIENCE_MS });
   t.teardown(() => c.close());
-  const pending = c.call('rawdcc', 'echo', 'x'.repeat(400_000), { timeout: 5000 });
+  const pending = c.call('rawdcc', 'echo', 'x'.repeat(400_000), { timeout: PATIENCE_MS });
   const request = await dcc.next() as { message_id: number; args: string };
   t.is(request.args.length, 400_000);
   const text = `{"message_id":${request.message_id},"reply":true,"result":"${'y'.repeat(400_000)}\u0001"}`;
@@ -172,15 +172,22 @@ test('a raw payload to a peer that must write ASCII is written as escaped JSON',
   const accepted = new Promise<net.Socket>((resolve) => server.once('connection', resolve));
   const socket = net.connect({ port: (server.address() as net.AddressInfo).port, host: '127.0.0.1' });
   const far = await accepted;
-  const frames: Buffer[] = [];
-  far.on('data', (d) => frames.push(d));
+  // Read until the whole frame has arrived (however the write was cut), not for a fixed time.
+  const arrived = new Promise<{ written: Buffer; messages: unknown[] }>((resolve) => {
+    const chunks: Buffer[] = [];
+    far.on('data', (d: Buffer) => {
+      chunks.push(d);
+      const written = Buffer.concat(chunks);
+      const messages = new FrameDecoder().push(written);
+      if (messages.length) resolve({ written, messages });
+    });
+  });
   const peer = new RpcPeer(socket, { ascii: true, callTimeout: 0 });
   t.teardown(() => { peer.close(); far.destroy(); });
   void peer.call({ function: 'f', args: new RawJson([Buffer.from('{"s":"é'), Buffer.from('✓"}')]) }).catch(() => {});
-  await new Promise((r) => setTimeout(r, 50));
-  const written = Buffer.concat(frames);
+  const { written, messages } = await withTimeout(arrived, PATIENCE_MS, 'the frame');
   t.true([...written].every((b) => b < 0x80));
-  t.deepEqual(new FrameDecoder().push(written), [{ message_id: 1, function: 'f', args: { s: 'é✓' } }]);
+  t.deepEqual(messages, [{ message_id: 1, function: 'f', args: { s: 'é✓' } }]);
 });
 
 test('call timeouts share one timer: a short one expires on time behind a long one, and later ones still fire', async (t) => {

@@ -31,7 +31,8 @@ test('a peer on connectSocket: bytes read before it exists reach it, large and s
   const server = await echoServer(t, { message_id: 1, request: 'ping' });
   const pending = connectSocket({ host: '127.0.0.1', port: server.port });
   await new Promise((r) => pending.socket.once('connect', r));
-  await new Promise((r) => setTimeout(r, 50)); // the greeting is read before the peer exists
+  // The greeting is read before the peer exists.
+  await withTimeout(new Promise<void>((r) => { const check = () => (pending.socket.bytesRead > 0 ? r() : setTimeout(check, 5)); check(); }), PATIENCE_MS, 'the greeting');
   const pings: unknown[] = [];
   const peer = pending.peer({ label: 'test', onRequest: (msg) => { pings.push(msg.request); return 'pong'; } });
   t.teardown(() => peer.close('test over'));

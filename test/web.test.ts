@@ -7,6 +7,7 @@ import net from 'node:net';
 import { fileURLToPath } from 'node:url';
 import type { Page } from 'playwright-core';
 import { WebServer } from '../kit/web/server.ts';
+import { STREAM_QUEUE_BYTES } from '../kit/web/event-stream.ts';
 import { pipelineRig, type PipelineRig } from './support/pipeline.ts';
 import { browser, closeBrowser } from './support/browser.ts';
 import { frames, publishFiles } from './support/products.ts';
@@ -37,10 +38,12 @@ async function shot(page: Page, name: string): Promise<void> {
   await page.screenshot({ path: path.join(SHOTS, `${name}.png`), fullPage: true });
 }
 
-function raw(port: number, opts: { path?: string; method?: string; host?: string; cookie?: string; origin?: string }): Promise<{ status: number; body: string; headers: http.IncomingHttpHeaders }> {
+function raw(port: number, opts: { path?: string; method?: string; host?: string; cookie?: string; origin?: string; csrf?: string }): Promise<{ status: number; body: string; headers: http.IncomingHttpHeaders }> {
   return new Promise((resolve, reject) => {
-    const req = http.request({ host: '127.0.0.1', port, path: opts.path ?? '/sessions', method: opts.method ?? 'GET', headers: {
+    // One connection per request (agent: false): a pooled one may be closed by the server's keep-alive timeout just as it is reused.
+    const req = http.request({ host: '127.0.0.1', port, agent: false, path: opts.path ?? '/sessions', method: opts.method ?? 'GET', headers: {
       Host: opts.host ?? `127.0.0.1:${port}`, ...(opts.cookie ? { Cookie: opts.cookie } : {}), ...(opts.origin ? { Origin: opts.origin } : {}),
+      ...(opts.csrf ? { 'X-DCCKit-CSRF': opts.csrf } : {}),
       ...(opts.method === 'POST' ? { 'Content-Type': 'application/x-www-form-urlencoded' } : {}),
     } }, (res) => {
       let body = '';
@@ -59,19 +62,32 @@ test('security: the token URL becomes an HttpOnly SameSite=Strict cookie once; n
   const url = new URL(web.url('sessions'));
   const first = await raw(port, { path: `${url.pathname}${url.search}` });
   t.is(first.status, 303);
-  t.is(first.headers.location, '/sessions');
+  t.regex(first.headers.location ?? '', /^\/sessions#csrf=[\w-]{40,}$/, 'the CSRF secret travels only in the fragment');
+  const csrf = /#csrf=(.*)$/.exec(first.headers.location ?? '')![1]!;
   const cookie = String(first.headers['set-cookie']);
   t.regex(cookie, /HttpOnly/);
   t.regex(cookie, /SameSite=Strict/);
+  t.regex(cookie, /Max-Age=\d+/, 'the cookie expires');
   const value = cookie.split(';')[0]!;
   t.is((await raw(port, { path: `${url.pathname}${url.search}` })).status, 403, 'a token used twice is refused');
-  t.is((await raw(port, { cookie: value })).status, 200);
+  const okPage = await raw(port, { cookie: value });
+  t.is(okPage.status, 200);
+  t.false(okPage.body.includes(csrf), 'a page fetched with the cookie alone does not hold the CSRF secret');
   t.is((await raw(port, { cookie: value, host: `evil.example:${port}` })).status, 421);
   t.is((await raw(port, { cookie: value, host: `127.0.0.1:${port + 1}` })).status, 421);
-  t.is((await raw(port, { method: 'POST', path: '/api/scene-settings', cookie: value, origin: 'http://evil.example' })).status, 403);
-  t.is((await raw(port, { method: 'POST', path: '/api/scene-settings', cookie: value })).status, 403, 'no Origin, no change');
-  t.is((await raw(port, { method: 'POST', path: '/api/scene-settings', cookie: value, origin: 'null' })).status, 403);
-  t.is((await raw(port, { method: 'POST', path: '/api/scene-settings', cookie: value, origin: `http://127.0.0.1:${port}` })).status, 200);
+  t.is((await raw(port, { method: 'POST', path: '/api/scene-settings', cookie: value, csrf, origin: 'http://evil.example' })).status, 403);
+  t.is((await raw(port, { method: 'POST', path: '/api/scene-settings', cookie: value, csrf })).status, 403, 'no Origin, no change');
+  t.is((await raw(port, { method: 'POST', path: '/api/scene-settings', cookie: value, csrf, origin: 'null' })).status, 403);
+  t.is((await raw(port, { method: 'POST', path: '/api/scene-settings', cookie: value, origin: `http://127.0.0.1:${port}` })).status, 403, 'the cookie without the CSRF header changes nothing');
+  t.is((await raw(port, { method: 'POST', path: '/api/scene-settings', cookie: value, origin: `http://127.0.0.1:${port}`, csrf: 'x'.repeat(43) })).status, 403, 'a wrong CSRF header changes nothing');
+  t.is((await raw(port, { method: 'POST', path: '/api/scene-settings', cookie: value, csrf, origin: `http://127.0.0.1:${port}` })).status, 200);
+  // Each redeemed link is its own session: another cookie, another CSRF secret, not accepted for the first.
+  const url2 = new URL(web.url('sessions'));
+  const second = await raw(port, { path: `${url2.pathname}${url2.search}` });
+  t.is(second.status, 303);
+  const value2 = String(second.headers['set-cookie']).split(';')[0]!;
+  t.not(value2, value);
+  t.is((await raw(port, { method: 'POST', path: '/api/scene-settings', cookie: value2, csrf, origin: `http://127.0.0.1:${port}` })).status, 403, 'a CSRF secret is bound to its session');
   t.is((await raw(port, { cookie: 'dcckit_1=wrong' })).status, 401);
   t.is((await raw(port, { cookie: value })).headers['access-control-allow-origin'], undefined, 'no CORS');
   // Not reachable on any other address of this machine.
@@ -86,6 +102,124 @@ test('security: the token URL becomes an HttpOnly SameSite=Strict cookie once; n
   }
 });
 
+test('page access: a link opened through a 0600 redirect file that is gone once redeemed; sessions expire and are revoked', async (t) => {
+  const { web } = await webRig(t);
+  const port = web.port;
+  const link = await web.openLink('publish', null);
+  t.true(link.fileUrl.startsWith('file://'));
+  t.false(link.fileUrl.includes('t='), 'the browser is given a file, not the link');
+  if (process.platform !== 'win32') {
+    t.is(fs.statSync(link.file).mode & 0o777, 0o600);
+    t.is(fs.statSync(path.dirname(link.file)).mode & 0o777, 0o700);
+  }
+  const href = /url=([^"]+)"/.exec(fs.readFileSync(link.file, 'utf8'))![1]!.replace(/&amp;/g, '&');
+  const url = new URL(href);
+  t.is(url.pathname, '/publish');
+  const redeemed = await raw(port, { path: `${url.pathname}${url.search}` });
+  t.is(redeemed.status, 303);
+  t.false(fs.existsSync(link.file), 'the redirect file is removed once its link is used');
+  t.is((await raw(port, { path: `${url.pathname}${url.search}` })).status, 403, 'a redeemed link cannot be redeemed twice');
+  const cookie = String(redeemed.headers['set-cookie']).split(';')[0]!;
+  t.is((await raw(port, { cookie })).status, 200);
+
+  // A link whose browser could not start is dropped with its file.
+  const failed = await web.openLink('sessions', null);
+  const failedHref = new URL(/url=([^"]+)"/.exec(fs.readFileSync(failed.file, 'utf8'))![1]!.replace(/&amp;/g, '&'));
+  web.discardLink(failed.file);
+  t.false(fs.existsSync(failed.file));
+  t.is((await raw(port, { path: `${failedHref.pathname}${failedHref.search}` })).status, 403);
+
+  // Expiry: the page's clock moves past a session's life; its cookie then gets 401 (and the events stream too).
+  const clock = Date.now();
+  web.access.now = () => clock + 13 * 60 * 60_000;
+  t.is((await raw(port, { cookie })).status, 401, 'an expired session is refused');
+  t.is((await raw(port, { cookie, path: '/events' })).status, 401);
+  const late = new URL(web.url('sessions'));
+  web.access.now = () => clock + 13 * 60 * 60_000 + 6 * 60_000;
+  t.is((await raw(port, { path: `${late.pathname}${late.search}` })).status, 403, 'an expired link is refused');
+  web.access.now = Date.now;
+
+  // A redirect file nobody opens goes when its link expires.
+  web.linkTtlMs = 100;
+  const forgotten = await web.openLink('sessions', null);
+  web.linkTtlMs = 5 * 60_000;
+  const deadline = Date.now() + PATIENCE_MS;
+  while (fs.existsSync(forgotten.file) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+  t.false(fs.existsSync(forgotten.file), 'an expired link\'s redirect file is removed');
+
+  // Revocation: every live session, its open event streams and every unused link end at once.
+  const fresh = new URL(web.url('sessions'));
+  const freshCookie = String((await raw(port, { path: `${fresh.pathname}${fresh.search}` })).headers['set-cookie']).split(';')[0]!;
+  const unused = await web.openLink('sessions', null);
+  t.is((await raw(port, { cookie: freshCookie })).status, 200);
+  const stream = net.connect({ host: '127.0.0.1', port }, () => stream.write(`GET /events HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nCookie: ${freshCookie}\r\n\r\n`));
+  stream.resume();
+  const streamEnded = new Promise<void>((resolve) => stream.on('close', () => resolve()));
+  while (web.streams.size === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+  t.deepEqual(web.revoke(), { sessions: 1, links: 1 });
+  t.is((await raw(port, { cookie: freshCookie })).status, 401, 'a revoked session is refused');
+  t.false(fs.existsSync(unused.file), 'revoking removes unused redirect files');
+  await streamEnded;
+  t.is(web.streams.size, 0, 'a revoked session\'s event stream is closed');
+});
+
+test('event streams: a page that stops reading is closed once its queue passes the bound; a page that reads gets every event', async (t) => {
+  const { rig, web } = await webRig(t);
+  const port = web.port;
+  const link = new URL(web.url('sessions'));
+  const cookie = String((await raw(port, { path: `${link.pathname}${link.search}` })).headers['set-cookie']).split(';')[0]!;
+  const request = `GET /events HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nCookie: ${cookie}\r\n\r\n`;
+
+  // 20 pages that never read what they are sent.
+  const stalled = await Promise.all(Array.from({ length: 20 }, () => new Promise<net.Socket>((resolve, reject) => {
+    const s = net.connect({ host: '127.0.0.1', port }, () => { s.pause(); s.write(request); resolve(s); });
+    s.on('error', reject);
+  })));
+  t.teardown(() => { for (const s of stalled) s.destroy(); });
+  // One page that reads: it must get every event.
+  let received = 0;
+  let tail = '';
+  const waiters = new Map<number, () => void>();
+  const reader = net.connect({ host: '127.0.0.1', port }, () => reader.write(request));
+  t.teardown(() => reader.destroy());
+  reader.setEncoding('utf8');
+  reader.on('data', (chunk: string) => {
+    const text = tail + chunk;
+    received += text.split('event: test.flood\n').length - 1;
+    tail = text.slice(-24);
+    if (tail.includes('event: test.flood\n')) tail = tail.slice(tail.lastIndexOf('event: test.flood\n') + 1);
+    for (const [n, wake] of waiters) if (received >= n) { waiters.delete(n); wake(); }
+  });
+  const deadline = Date.now() + PATIENCE_MS;
+  while (web.streams.size < 21 && Date.now() < deadline) await new Promise((r) => setImmediate(r));
+  t.is(web.streams.size, 21);
+  const streams = [...web.streams];
+
+  const pad = 'x'.repeat(64 * 1024);
+  const COUNT = 320; // 20 MiB for each page: more than the kernel's socket buffers hold
+  for (let i = 1; i <= COUNT; i++) {
+    rig.hub.broadcast('test.flood', { i, pad });
+    await new Promise<void>((resolve) => { if (received >= i) resolve(); else waiters.set(i, resolve); });
+  }
+  t.is(received, COUNT, 'the page that reads got every event');
+  const peak = Math.max(...streams.map((s) => s.peakQueuedBytes));
+  t.log(`peak queued bytes of a stream: ${peak} (bound ${STREAM_QUEUE_BYTES})`);
+  t.true(peak <= STREAM_QUEUE_BYTES, `a stream's queue reached ${peak} bytes`);
+  t.is(web.streams.size, 1, 'the stalled streams were closed');
+  t.is(rig.hub.stats().pages, 1);
+
+  // A stalled page that reads again finds its stream ended, far short of what was sent.
+  const total = COUNT * pad.length;
+  const got = await Promise.all(stalled.map((s) => new Promise<number>((resolve) => {
+    let n = 0;
+    s.on('data', (d: Buffer) => { n += d.length; if (n > total) resolve(n); });
+    s.on('close', () => resolve(n));
+    s.on('error', () => {});
+    s.resume();
+  })));
+  for (const n of got) t.true(n < total / 2, `a stalled page received ${n} of ${total} bytes`);
+});
+
 test('end to end in Chromium: see the session, save a workfile with live progress, create, publish with per-plugin results, load, update in manage', async (t) => {
   const { rig, web } = await webRig(t);
   const session = (await rig.client.sessions())[0]!.id;
@@ -94,6 +228,7 @@ test('end to end in Chromium: see the session, save a workfile with live progres
   const firstLoad = Date.now() - started;
   t.log(`first page load (token exchange + page + assets): ${firstLoad} ms`);
   t.false(page.url().includes('t='), 'the token left the address bar');
+  await page.waitForFunction(() => !(globalThis as unknown as { location: { hash: string } }).location.hash.includes('csrf'), undefined, { polling: 100 });
   await page.getByRole('cell', { name: session.slice(0, 8) }).waitFor();
   await shot(page, 'sessions');
 
@@ -153,4 +288,11 @@ test('end to end in Chromium: see the session, save a workfile with live progres
     lags.push(got - sent);
   }
   t.log(`event lag hub -> page: ${lags.join(', ')} ms`);
+
+  // A stream the hub closes (a page that fell behind): the page reconnects and hears the hub again.
+  web.closeEventStreams();
+  t.is(web.streams.size, 0);
+  await page.waitForFunction(() => (globalThis as unknown as { dcckitReconnects?: number }).dcckitReconnects === 1, undefined, { polling: 100 });
+  rig.hub.broadcast('hub.ping', { sent: Date.now(), i: 99 });
+  await page.waitForFunction(() => (globalThis as unknown as { dcckitEvents: { event: string; data: { i: number } }[] }).dcckitEvents.some((e) => e.event === 'hub.ping' && e.data.i === 99));
 });

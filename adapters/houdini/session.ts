@@ -41,6 +41,9 @@ export const DEFAULT_CALL_TIMEOUT = 30_000;
  * Python side's TimeoutError (which says whether the job never started or is still running) reaches
  * the caller before the hub's generic "no reply" error.
  */
+/** How much longer than a call's timeout the hub waits for Houdini's own answer to it. */
+const HUB_GRACE_MS = 5000;
+
 export function houdiniTimeoutSeconds(hubTimeoutMs: number): number {
   const margin = hubTimeoutMs <= 200 ? hubTimeoutMs / 2 : Math.min(1000, Math.max(100, hubTimeoutMs * 0.05));
   return (hubTimeoutMs - margin) / 1000;
@@ -66,10 +69,14 @@ export class HoudiniSession {
   /** Houdini's process id, from its hello. */
   get pid(): number | null { return this.handle.info.pid; }
 
-  /** Sends a named request with `args.timeout` set just below the hub's timeout. */
+  /**
+   * Sends a named request with `args.timeout` set just below `timeout`. The hub itself waits HUB_GRACE_MS
+   * longer: the Python side's TimeoutError is the answer, and the hub's generic "no reply" only when Houdini
+   * does not answer at all (with the same deadline, a loaded machine let the hub's timer win the race).
+   */
   request<T = unknown>(name: HoudiniRequest, args: Record<string, unknown> = {}, opts: HoudiniCallOptions = {}): Promise<T> {
     const timeout = opts.timeout ?? this.callTimeout;
-    return this.handle.request(name, { ...args, timeout: houdiniTimeoutSeconds(timeout) }, { timeout }) as Promise<T>;
+    return this.handle.request(name, { ...args, timeout: houdiniTimeoutSeconds(timeout) }, { timeout: timeout > 0 ? timeout + HUB_GRACE_MS : timeout }) as Promise<T>;
   }
 
   /** Answered by Houdini's socket thread: works while the main thread is busy. */

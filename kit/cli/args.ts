@@ -2,6 +2,7 @@
 import { parseArgs, type ParseArgsOptionsConfig } from 'node:util';
 import { UsageError } from '../errors.ts';
 import type { CliContext } from './types.ts';
+import { forTerminal } from './terminal-text.ts';
 
 export interface Parsed {
   values: Record<string, string | boolean | string[] | undefined>;
@@ -40,8 +41,9 @@ function editDistance(a: string, b: string): number {
   return prev[b.length];
 }
 
+/** Prints a line (or lines) of text; on a terminal, characters it would act on are shown escaped. */
 export function print(ctx: CliContext, text: string): void {
-  ctx.stdout.write(text.endsWith('\n') ? text : text + '\n');
+  ctx.stdout.write(forTerminal(ctx.stdout, text.endsWith('\n') ? text : text + '\n'));
 }
 
 export function printJson(ctx: CliContext, value: unknown): void {

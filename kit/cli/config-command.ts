@@ -4,6 +4,7 @@ import { ConfigError, UsageError } from '../errors.ts';
 import { loadConfig } from '../config.ts';
 import { CONFIG_LEAVES, describeExpected, isPlainObject } from '../../config/schema.ts';
 import { parse, print, printJson, table } from './args.ts';
+import { forTerminal } from './terminal-text.ts';
 
 const USAGE = 'dcc-kit config [--json]';
 
@@ -75,7 +76,7 @@ export const configCommand: CliCommand = {
     } catch (err) {
       if (!(err instanceof ConfigError)) throw err;
       if (values.json) printJson(ctx, { error: { code: err.code, message: err.message, file: err.file ?? null, key: err.keyPath ?? null } });
-      ctx.stderr.write(`dcc-kit config: ${err.message}\n`);
+      ctx.stderr.write(forTerminal(ctx.stderr, `dcc-kit config: ${err.message}\n`));
       return 1;
     }
 
@@ -92,9 +93,9 @@ export const configCommand: CliCommand = {
     const files = resolved.files.length
       ? `\nfiles (later ones override earlier ones):\n${resolved.files.map(f => `  ${f}\n`).join('')}`
       : '\nno config file found: defaults and environment variables only\n';
-    ctx.stdout.write(table(rows) + files);
+    ctx.stdout.write(forTerminal(ctx.stdout, table(rows) + files));
     if (problems.length) {
-      ctx.stdout.write(`\nstudio extensions not loaded (the rest works; dcc-kit plugins lists what is in effect):\n${problems.map((p) => `  ${p.file}: ${p.error} (${p.key})`).join('\n')}\n`);
+      ctx.stdout.write(forTerminal(ctx.stdout, `\nstudio extensions not loaded (the rest works; dcc-kit plugins lists what is in effect):\n${problems.map((p) => `  ${p.file}: ${p.error} (${p.key})`).join('\n')}\n`));
     }
     return 0;
   },

@@ -10,6 +10,7 @@ import { displayTaskName } from '../farm/status.ts';
 import { parse, print, printJson, table } from './args.ts';
 import { createProgress } from './progress.ts';
 import type { CliCommand, CliContext } from './types.ts';
+import { forTerminal } from './terminal-text.ts';
 import { own } from '../own.ts';
 
 const HELP = `usage: dcc-kit farm <subcommand> [options]
@@ -171,7 +172,7 @@ export function createFarmCommand(
     const defaultName = source === '-' ? 'dcc-kit job' : path.basename(where).replace(/\.json$/i, '');
     const named = (doc as { job?: { name?: unknown } }).job;
     if (named && typeof named === 'object' && (named.name === undefined || named.name === '')) {
-      ctx.stderr.write(`dcc-kit farm: the job has no name; it is submitted as "${defaultName}"\n`);
+      ctx.stderr.write(forTerminal(ctx.stderr, `dcc-kit farm: the job has no name; it is submitted as "${defaultName}"\n`));
     }
     const submitted = await client.submit(doc, { defaultName });
     if (!values.wait) {
@@ -265,7 +266,7 @@ export function createFarmCommand(
       if (gaveUp) {
         progress.fail(gaveUp);
         if (values.json) printJson(ctx, { ...submitted, status: 'waiting', error: gaveUp });
-        else ctx.stderr.write(`dcc-kit farm: job ${submitted.id}: ${gaveUp}\n`);
+        else ctx.stderr.write(forTerminal(ctx.stderr, `dcc-kit farm: job ${submitted.id}: ${gaveUp}\n`));
         return 1;
       }
       progress.fail((err as Error).message.split('\n')[0]);
@@ -306,7 +307,7 @@ export function createFarmCommand(
     for (const j of list) {
       rows.push([String(j.id), String(j.serial), j.status, `${j.tasksDone}/${j.tasksTotal}`, String(j.tasksError), String(j.priority), j.userName, j.name]);
     }
-    ctx.stdout.write(table(rows));
+    ctx.stdout.write(forTerminal(ctx.stdout, table(rows)));
     return 0;
   }
 
@@ -332,7 +333,7 @@ export function createFarmCommand(
     const client = await getClient();
     const output = await client.taskOutput(id, block, task);
     if (values.json) printJson(ctx, output);
-    else if (output.output) ctx.stdout.write(output.output.endsWith('\n') ? output.output : output.output + '\n');
+    else if (output.output) print(ctx, output.output); // a render's output, as the farm server sends it
     return 0;
   }
 

@@ -9,6 +9,7 @@ import { loadConfig } from '../config.ts';
 import { hubPaths, readRuntime, isProcessAlive, sleep, type RuntimeInfo } from '../hub/runtime.ts';
 import { ensureHub, probeHub } from '../hub/start.ts';
 import { connectHub } from '../hub/client.ts';
+import { escapeTerminalText, isTerminal } from './terminal-text.ts';
 
 const HELP = `usage: dcc-kit hub <start|status|stop|logs> [options]
 
@@ -157,7 +158,7 @@ async function logs(ctx: CliContext, argv: string[]): Promise<number> {
       fs.readSync(fd, buf, 0, buf.length, offset);
       fs.closeSync(fd);
       offset = size;
-      ctx.stdout.write(buf);
+      ctx.stdout.write(isTerminal(ctx.stdout) ? escapeTerminalText(buf.toString('utf8')) : buf);
     }, 250);
     ctx.stdout.on('error', () => { clearInterval(timer); resolve(); });
   });

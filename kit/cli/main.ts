@@ -2,6 +2,7 @@
 import type { CliCommand, CliContext } from './types.ts';
 import { DccKitError, UsageError } from '../errors.ts';
 import { KIT_VERSION } from '../version.ts';
+import { forTerminal } from './terminal-text.ts';
 import { own } from '../own.ts';
 
 interface Entry { summary: string; load(): Promise<CliCommand> }
@@ -98,7 +99,7 @@ export async function run(argv: string[], ctx: Omit<CliContext, 'argv'>): Promis
     const usage = err instanceof UsageError || (known && (err as DccKitError).code === 'USAGE');
     const message = known ? await (await import('../config.ts')).withTrueSources((err as Error).message, { cwd: ctx.cwd, env: ctx.env }) : `unexpected error: ${(err as Error)?.stack ?? String(err)}`;
     if (json) ctx.stdout.write(JSON.stringify({ error: { code: known ? (err as DccKitError).code : 'INTERNAL', message } }, null, 2) + '\n');
-    ctx.stderr.write(`dcc-kit ${name}: ${message}\n`);
+    ctx.stderr.write(forTerminal(ctx.stderr, `dcc-kit ${name}: ${message}\n`));
     return usage ? 2 : 1;
   }
 }

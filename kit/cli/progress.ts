@@ -11,6 +11,7 @@
  * `plainIntervalMs`, and a last line from done()/fail(). Nothing is drawn after done() or fail().
  */
 import type { Writable } from 'node:stream';
+import { escapeTerminalText } from './terminal-text.ts';
 
 export type ProgressUnit = 'count' | 'bytes';
 
@@ -197,7 +198,7 @@ export class ProgressReporter {
     if (columns && line.length > columns - 1) line = line.slice(0, Math.max(0, columns - 2)) + '…';
     // \r returns to the line start; spaces wipe what a longer previous line left behind.
     const pad = Math.max(0, this.#drawnWidth - line.length);
-    this.#o.stream.write(`\r${line}${' '.repeat(pad)}`);
+    this.#o.stream.write(`\r${escapeTerminalText(line)}${' '.repeat(pad)}`);
     this.#drawnWidth = line.length;
   }
 }

@@ -38,6 +38,35 @@ code { font-size: .95em; }
 export const APP_JS = `
 (function () {
   'use strict';
+  // The session's CSRF secret arrives once, in the fragment of the redirect that set the cookie; it is kept in
+  // this port's storage (other ports' pages cannot read it) and sent with every request that changes something.
+  var CSRF_KEY = 'dcckit-csrf';
+  var csrf = null;
+  var m = /(?:^#|&)csrf=([A-Za-z0-9_-]+)/.exec(location.hash);
+  if (m) {
+    csrf = m[1];
+    try { localStorage.setItem(CSRF_KEY, csrf); } catch (e) { /* storage off: this page only */ }
+    history.replaceState(null, '', location.pathname + location.search);
+  } else {
+    try { csrf = localStorage.getItem(CSRF_KEY); } catch (e) { csrf = null; }
+  }
+  window.dcckitCsrf = function () { return csrf || ''; };
+  document.body.addEventListener('htmx:configRequest', function (e) { e.detail.headers['X-DCCKit-CSRF'] = csrf || ''; });
+  function accessEnded() {
+    var toast = document.getElementById('toast');
+    if (!toast) return;
+    toast.innerHTML = '';
+    var p = document.createElement('p');
+    p.className = 'bad';
+    p.textContent = "This page's access has ended (it lasts a day, ends when the hub stops or with dcc-kit ui --revoke). Open the page again from your DCC's dcc-kit menu or with dcc-kit ui.";
+    toast.appendChild(p);
+  }
+  document.body.addEventListener('htmx:responseError', function (e) {
+    var status = e.detail.xhr.status;
+    if (status === 401 || status === 403) { accessEnded(); return; }
+    var toast = document.getElementById('toast');
+    if (toast && e.detail.xhr.responseText) toast.innerHTML = e.detail.xhr.responseText;
+  });
   var events = window.dcckitEvents = [];
   var source = new EventSource('/events');
   function refresh(topic) {
@@ -45,6 +74,18 @@ export const APP_JS = `
       if (el.getAttribute('data-refresh').split(' ').indexOf(topic) >= 0) htmx.trigger(el, 'refresh');
     });
   }
+  // The hub closes the stream of a page that falls behind (and on --revoke); EventSource reconnects by itself.
+  // Events may have been missed meanwhile: what the page shows is reloaded. A refused reconnection (401: the
+  // page's access ended) leaves the stream closed, and the page says so.
+  var streamOpened = false;
+  source.addEventListener('open', function () {
+    if (streamOpened) window.dcckitReconnects = (window.dcckitReconnects || 0) + 1;
+    if (streamOpened) document.querySelectorAll('[data-refresh]').forEach(function (el) { htmx.trigger(el, 'refresh'); });
+    streamOpened = true;
+  });
+  source.addEventListener('error', function () {
+    if (source.readyState === EventSource.CLOSED) accessEnded();
+  });
   function on(name, fn) {
     source.addEventListener(name, function (e) {
       var data = JSON.parse(e.data);
@@ -170,7 +211,7 @@ export const APP_JS = `
         b.type = 'button';
         b.addEventListener('click', function () {
           b.disabled = true;
-          fetch('/api/publish/repair', { method: 'POST', headers: { 'Content-Type': 'application/json' },
+          fetch('/api/publish/repair', { method: 'POST', headers: { 'Content-Type': 'application/json', 'X-DCCKit-CSRF': csrf || '' },
             body: JSON.stringify({ runId: d.runId, plugin: r.plugin, instanceId: r.instanceId, dcc: run.getAttribute('data-dcc') }) })
             .then(function (res) { return res.text(); }).then(function (html) { document.getElementById('toast').innerHTML = html; });
         });

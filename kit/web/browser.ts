@@ -1,4 +1,8 @@
-/** Opens a URL in the user's browser: `web.browser` when set, else open / xdg-open / start. */
+/**
+ * Opens a URL in the user's browser: `web.browser` when set, else open / xdg-open / start. The URL is on
+ * the browser command's command line, which every local user can read: never pass a secret here (the page's
+ * links go through a redirect file, see link-file.ts).
+ */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { interactiveCommand } from '../scheduling.ts';
 

@@ -5,17 +5,22 @@
  */
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
+import os from 'node:os';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import type { AddressInfo } from 'node:net';
+import type http from 'node:http';
 import { createAdaptorServer, type ServerType } from '@hono/node-server';
 import { Hono, type Context } from 'hono';
 import { getCookie, setCookie } from 'hono/cookie';
-import { streamSSE } from 'hono/streaming';
 import { bodyLimit } from 'hono/body-limit';
 import type { Hub } from '../hub/server.ts';
 import { PACKAGE_ROOT } from '../package-root.ts';
-import { WebAccess } from './access.ts';
+import { hubPaths } from '../hub/runtime.ts';
+import { CHECK_INTERVAL_MS, HEADERS_TIMEOUT_MS, IDLE_TIMEOUT_MS, KEEP_ALIVE_TIMEOUT_MS, REQUEST_TIMEOUT_MS, openFileLimit, webConnectionCap } from './connection-limits.ts';
+import { EventStream, STREAM_QUEUE_BYTES } from './event-stream.ts';
+import { CSRF_HEADER, LINK_TTL_MS, WebAccess } from './access.ts';
+import { removeLinkFileSync, removeStaleLinkFiles, writeLinkFile } from './link-file.ts';
 import { APP_CSS, APP_JS } from './assets.ts';
 import { escapeHtml, h, vals, type Html } from './html.ts';
 import { VIEWS, chooseSession, fragment, page, publishRun, type View, type ViewData } from './views.ts';
@@ -25,6 +30,13 @@ const require = createRequire(import.meta.url);
 export interface WebServerOptions {
   /** 0 = any free port. */
   port?: number;
+  /** Most connections held at once (default web.maxConnections of the hub's config, else 256). */
+  maxConnections?: number;
+}
+
+export interface WebServerSetup {
+  /** Where link redirect files go (private, 0700): default the hub's run folder (`<home>/run`). */
+  runDir?: string;
 }
 
 function toast(kind: 'ok' | 'bad' | 'muted', text: string | Html): string {
@@ -68,9 +80,17 @@ export class WebServer {
   private readonly hub: Hub;
   private server: ServerType | null = null;
   private readonly htmx: string;
+  private readonly runDir: string;
+  /** How long a redirect file (and its link) is kept when no browser uses it. */
+  linkTtlMs = LINK_TTL_MS;
+  /** Open pages' event streams. */
+  readonly streams = new Set<EventStream>();
+  /** Redirect files of links not yet redeemed, by token, each removed at the link's expiry at the latest. */
+  private readonly linkFiles = new Map<string, { file: string; timer: NodeJS.Timeout }>();
 
-  constructor(hub: Hub) {
+  constructor(hub: Hub, setup: WebServerSetup = {}) {
     this.hub = hub;
+    this.runDir = setup.runDir ?? (hub.services.home ? hubPaths(hub.services.home).runDir : path.join(os.tmpdir(), `dcc-kit-web-${process.getuid?.() ?? 'user'}-${process.pid}`));
     // Every open page's event stream listens on the hub: more than Node's default 10 is normal, not a leak.
     hub.setMaxListeners(0);
     this.htmx = fs.readFileSync(require.resolve('htmx.org/dist/htmx.min.js'), 'utf8');
@@ -105,30 +125,107 @@ export class WebServer {
     child.unref();
   }
 
-  /** A page URL with a fresh one-time token (for a menu item or `dcc-kit ui`). */
+  /**
+   * A page URL with a fresh one-time token: a secret until it is used (`dcc-kit ui --url`, tests). To open
+   * the page in a browser, use openLink: a URL given to a browser command would be on its command line.
+   */
   url(view: string = 'sessions', session?: string | null): string {
+    return this.link(view, session).url;
+  }
+
+  private link(view: string, session?: string | null): { url: string; token: string } {
     const v = (VIEWS as readonly string[]).includes(view) ? view : 'sessions';
-    const q = new URLSearchParams({ t: this.access.mint() });
+    const token = this.access.mint();
+    const q = new URLSearchParams({ t: token });
     if (session) q.set('session', session);
-    return `http://127.0.0.1:${this.port}/${v}?${q}`;
+    return { url: `http://127.0.0.1:${this.port}/${v}?${q}`, token };
+  }
+
+  /**
+   * A one-time link in a redirect file (0600, in the hub's 0700 run folder): the file:// URL to give a
+   * browser command. The file goes when the link is redeemed, and with the link at its expiry.
+   */
+  async openLink(view: string = 'sessions', session?: string | null): Promise<{ file: string; fileUrl: string }> {
+    const { url, token } = this.link(view, session);
+    const written = await writeLinkFile(this.runDir, url);
+    const timer = setTimeout(() => this.dropLink(token), this.linkTtlMs);
+    timer.unref();
+    this.linkFiles.set(token, { file: written.file, timer });
+    return written;
+  }
+
+  /** Removes a link's redirect file; `forget` also makes the link unusable (expired, or its browser failed). */
+  private dropLink(token: string, forget = true): void {
+    const entry = this.linkFiles.get(token);
+    if (entry) {
+      clearTimeout(entry.timer);
+      removeLinkFileSync(entry.file);
+      this.linkFiles.delete(token);
+    }
+    if (forget) this.access.dropLink(token);
+  }
+
+  /** A redirect file no browser will open (the browser command failed): its link dies with it. */
+  discardLink(file: string): void {
+    for (const [token, entry] of this.linkFiles) if (entry.file === file) this.dropLink(token);
+  }
+
+  /** Closes every page's event stream (a live page reconnects, and is asked for its cookie again). */
+  closeEventStreams(): void {
+    for (const stream of [...this.streams]) stream.close();
+  }
+
+  /** Ends every page session and unused link (`dcc-kit ui --revoke`); open pages get 401 from then on. */
+  revoke(): { sessions: number; links: number } {
+    for (const token of [...this.linkFiles.keys()]) this.dropLink(token, false);
+    const counts = this.access.revokeAll();
+    this.closeEventStreams(); // their pages were let in by sessions that no longer exist
+    this.hub.log.info(`web: revoked ${counts.sessions} page session(s) and ${counts.links} unused link(s)`);
+    return counts;
   }
 
   async listen(opts: WebServerOptions = {}): Promise<number> {
     const app = this.app();
-    const server = createAdaptorServer({ fetch: app.fetch });
+    // Limits applied before any request is read (so before the cookie check): see connection-limits.ts.
+    const server = createAdaptorServer({ fetch: app.fetch, serverOptions: {
+      headersTimeout: HEADERS_TIMEOUT_MS, requestTimeout: REQUEST_TIMEOUT_MS, keepAliveTimeout: KEEP_ALIVE_TIMEOUT_MS,
+      connectionsCheckingInterval: CHECK_INTERVAL_MS,
+    } }) as http.Server;
+    const configured = opts.maxConnections ?? (this.hub.services.config as { web?: { maxConnections?: number } } | undefined)?.web?.maxConnections ?? 256;
+    const fdLimit = openFileLimit();
+    server.maxConnections = webConnectionCap(configured, fdLimit);
+    server.setTimeout(IDLE_TIMEOUT_MS);
+    let dropped = 0;
+    let reported = 0;
+    server.on('drop', () => {
+      dropped++;
+      // One line a minute at most: a flood must not rotate the log away.
+      if (Date.now() - reported < 60_000) return;
+      reported = Date.now();
+      this.hub.log.warn(`web: ${dropped} connection(s) to the page's port closed so far: ${server.maxConnections} are open (web.maxConnections${fdLimit ? `, at most half of ${fdLimit} file descriptors` : ''})`);
+    });
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
       server.listen(opts.port ?? 0, '127.0.0.1', () => { server.off('error', reject); resolve(); });
     });
     this.server = server;
     this.access.port = (server.address() as AddressInfo).port;
-    this.hub.toolRequests.set('web.url', (args) => ({ url: this.url(typeof args.view === 'string' ? args.view : undefined, typeof args.session === 'string' ? args.session : null) }));
+    const removed = removeStaleLinkFiles(this.runDir);
+    if (removed) this.hub.log.info(`web: removed ${removed} page link file(s) left by an earlier hub`);
+    const view = (args: Record<string, unknown>) => typeof args.view === 'string' ? args.view : undefined;
+    const session = (args: Record<string, unknown>) => typeof args.session === 'string' ? args.session : null;
+    this.hub.toolRequests.set('web.url', (args) => ({ url: this.url(view(args), session(args)) }));
+    this.hub.toolRequests.set('web.open', (args) => this.openLink(view(args), session(args)));
+    this.hub.toolRequests.set('web.revoke', () => this.revoke());
     this.hub.log.info(`web page on http://127.0.0.1:${this.port}/ (open it with dcc-kit ui)`);
     return this.port;
   }
 
   async close(): Promise<void> {
-    this.hub.toolRequests.delete('web.url');
+    for (const name of ['web.url', 'web.open', 'web.revoke']) this.hub.toolRequests.delete(name);
+    for (const token of [...this.linkFiles.keys()]) this.dropLink(token);
+    this.access.revokeAll();
+    this.closeEventStreams();
     const server = this.server;
     this.server = null;
     if (!server) return;
@@ -156,19 +253,29 @@ export class WebServer {
       const token = c.req.query('t');
       if (token !== undefined && c.req.method === 'GET') {
         const r = access.redeem(token);
+        this.dropLink(token, false); // its redirect file has done its job (or the link is no good)
         if (r !== 'ok') {
           return c.html(h`<!doctype html><title>dcc-kit</title><p>This link ${r === 'used' ? 'was already used' : r === 'expired' ? 'has expired' : 'is not valid'}. Links open the page once: use the DCC's menu or <code>dcc-kit ui</code> again.</p>`.text, 403);
         }
-        setCookie(c, access.cookieName, access.secret, { httpOnly: true, sameSite: 'Strict', path: '/' });
+        const started = access.startSession();
+        setCookie(c, access.cookieName, started.id, { httpOnly: true, sameSite: 'Strict', path: '/', maxAge: started.maxAgeSeconds });
         const url = new URL(c.req.url);
         url.searchParams.delete('t');
-        return c.redirect(`${url.pathname}${url.search}`, 303);
+        // The CSRF secret travels in the fragment: never sent to a server, kept by the page in its port's storage.
+        c.header('Referrer-Policy', 'no-referrer');
+        return c.redirect(`${url.pathname}${url.search}#csrf=${started.csrf}`, 303);
       }
-      if (!access.validCookie(getCookie(c, access.cookieName))) {
-        return c.html(h`<!doctype html><title>dcc-kit</title><p>Open this page from your DCC's dcc-kit menu, or with <code>dcc-kit ui</code>: it needs the link they give.</p>`.text, 401);
+      const session = access.session(getCookie(c, access.cookieName));
+      if (!session) {
+        return c.html(h`<!doctype html><title>dcc-kit</title><p>Open this page from your DCC's dcc-kit menu, or with <code>dcc-kit ui</code>: it needs the link they give (a page's access ends after a day, when the hub stops, and with <code>dcc-kit ui --revoke</code>).</p>`.text, 401);
       }
-      if (c.req.method !== 'GET' && c.req.method !== 'HEAD' && !access.sameOrigin(c.req.header('origin'), c.req.header('sec-fetch-site'))) {
-        return c.text('dcc-kit: changes are accepted only from the dcc-kit page itself', 403);
+      if (c.req.method !== 'GET' && c.req.method !== 'HEAD') {
+        if (!access.sameOrigin(c.req.header('origin'), c.req.header('sec-fetch-site'))) {
+          return c.text('dcc-kit: changes are accepted only from the dcc-kit page itself', 403);
+        }
+        if (!access.validCsrf(session, c.req.header(CSRF_HEADER))) {
+          return c.text('dcc-kit: this page\'s access key is missing or old: open the page again from your DCC\'s menu or with dcc-kit ui', 403);
+        }
       }
       c.header('Cache-Control', 'no-store');
       c.header('X-Content-Type-Options', 'nosniff');
@@ -183,16 +290,22 @@ export class WebServer {
     app.get('/assets/app.css', (c) => c.body(APP_CSS, 200, { 'Content-Type': 'text/css; charset=utf-8' }));
     app.get('/', (c) => c.redirect('/sessions', 303));
 
-    app.get('/events', (c) => streamSSE(c, async (stream) => {
-      const listener = (event: string, data: Record<string, unknown>) => {
-        void stream.writeSSE({ event, data: JSON.stringify(data) }).catch(() => {});
-      };
+    app.get('/events', (c) => {
+      const listener = (event: string, data: Record<string, unknown>) => stream.send(event, data);
+      const keepalive = setInterval(() => stream.comment('keepalive'), 15_000);
+      const stream: EventStream = new EventStream({
+        onEnd: (why) => {
+          clearInterval(keepalive);
+          this.hub.off('broadcast', listener);
+          this.streams.delete(stream);
+          if (why === 'behind') this.hub.log.warn(`web: closed a page's event stream that stopped reading (over ${STREAM_QUEUE_BYTES} bytes unread); the page reconnects`);
+        },
+        disconnect: () => (c.env as { outgoing?: { destroy(): void } }).outgoing?.destroy(),
+      });
+      this.streams.add(stream);
       this.hub.on('broadcast', listener);
-      const keepalive = setInterval(() => { void stream.write(': keepalive\n\n').catch(() => {}); }, 15_000);
-      await new Promise<void>((resolve) => stream.onAbort(() => resolve()));
-      clearInterval(keepalive);
-      this.hub.off('broadcast', listener);
-    }));
+      return c.body(stream.body, 200, { 'Content-Type': 'text/event-stream; charset=utf-8', Connection: 'keep-alive' });
+    });
 
     app.get('/frag/:view', async (c) => {
       const view = c.req.param('view') as View;

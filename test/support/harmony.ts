@@ -57,7 +57,7 @@ export async function rig(t: Teardown, opts: { sim?: SimulatorOptions; hub?: Hub
   const env = simEnv(hub, dir);
   const sim = startSim(t, env, opts.sim, dir);
   sim.open(null);
-  const client = await connectHub({ port: hub.port, token: hub.token });
+  const client = await connectHub({ port: hub.port, token: hub.token, connectTimeout: PATIENCE_MS });
   t.teardown(() => client.close());
   await client.session('harmony', { wait: PATIENCE_MS });
   return { hub, sim, client, dir, env };

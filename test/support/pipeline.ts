@@ -87,7 +87,7 @@ export async function pipelineRig(t: T, opts: PipelineRigOptions = {}): Promise<
   const hub = await startHub(t, { config, home, callTimeout: PATIENCE_MS, log });
   const sim = startSim(t, simEnv(hub, dir), opts.sim ?? {}, dir);
   sim.open(opened.scene);
-  const client = await connectHub({ port: hub.port, token: hub.token, callTimeout: PATIENCE_MS * 2 });
+  const client = await connectHub({ port: hub.port, token: hub.token, callTimeout: PATIENCE_MS * 2, connectTimeout: PATIENCE_MS });
   t.teardown(() => client.close());
   const events: PipelineRig['events'] = [];
   client.on('event', (e: PipelineRig['events'][number]) => events.push(e));

@@ -73,7 +73,7 @@ export async function workRig(t: T, opts: WorkRigOptions = {}): Promise<WorkRig>
   if (opts.projectBytes) await fsp.writeFile(path.join(opened.dir, 'audio', 'take1.wav'), crypto.randomBytes(opts.projectBytes));
   const sim = startSim(t, simEnv(hub, dir), {}, dir);
   sim.open(opts.scene === 'new' ? null : opened.scene);
-  const client = await connectHub({ port: hub.port, token: hub.token });
+  const client = await connectHub({ port: hub.port, token: hub.token, connectTimeout: PATIENCE_MS });
   t.teardown(() => client.close());
   const events: WfEvent[] = [];
   client.on('event', (e: WfEvent) => { if (e.event.startsWith('workfile.')) events.push(e); });

@@ -7,6 +7,7 @@ import { sessionInCwd } from '../cli-session.ts';
 import { parse, print, printJson, table } from '../../../kit/cli/args.ts';
 import type { InventoryItem } from '../pipeline-types.ts';
 import type { UpdateResult } from './service.ts';
+import { forTerminal } from '../../../kit/cli/terminal-text.ts';
 
 const USAGE = `dcc-kit inventory [--session ID] [--json]
        dcc-kit inventory update <container>... [--version N|latest] | --all
@@ -70,7 +71,7 @@ export const inventoryCommand: CliCommand = {
           for (const u of r.updated) print(ctx, `updated ${u.id.slice(0, 8)}: v${u.from} -> v${u.to}`);
           if (r.unchanged.length) print(ctx, `already at the latest version: ${r.unchanged.map((u) => u.slice(0, 8)).join(', ')}`);
           if (!r.updated.length && !r.unchanged.length && !r.failed.length) print(ctx, 'nothing to update');
-          for (const f of r.failed) ctx.stderr.write(`dcc-kit inventory: ${f.id.slice(0, 8)} not updated: ${f.error}\n`);
+          for (const f of r.failed) ctx.stderr.write(forTerminal(ctx.stderr, `dcc-kit inventory: ${f.id.slice(0, 8)} not updated: ${f.error}\n`));
         }
         return r.failed.length ? 1 : 0;
       }

@@ -10,6 +10,7 @@ import { connectHub } from '../../../kit/hub/client.ts';
 import { sessionInCwd } from '../cli-session.ts';
 import { parse, print } from '../../../kit/cli/args.ts';
 import { describeFailure, type PluginResult, type PublishReport } from '../../../kit/publish/index.ts';
+import { escapeTerminalText, forTerminal } from '../../../kit/cli/terminal-text.ts';
 
 const USAGE = 'dcc-kit publish [--dry-run] [--only validate] [--repair] [--skip PLUGIN]... [--wait [--timeout S]] [--folder F] [--task T] [--session ID] [--json]';
 
@@ -107,7 +108,7 @@ export const publishCommand: CliCommand = {
         } else if (e.type === 'result') {
           print(ctx, resultLine(e.result as PluginResult, Boolean(values.repair)));
         } else if (e.type === 'progress' && ctx.interactive) {
-          ctx.stderr.write(`\r${String(e.plugin)}${e.instance ? ` [${e.instance}]` : ''}: ${Math.round((e.fraction as number) * 100)}%  \x1b[K`);
+          ctx.stderr.write(`\r${escapeTerminalText(`${String(e.plugin)}${e.instance ? ` [${e.instance}]` : ''}`)}: ${Math.round((e.fraction as number) * 100)}%  \x1b[K`);
         }
         settle?.();
       };
@@ -198,7 +199,7 @@ export const publishCommand: CliCommand = {
             print(ctx, 'dry run: nothing was extracted or integrated');
           }
         } else {
-          ctx.stderr.write(`dcc-kit publish: ${describeFailure(report)}\n`);
+          ctx.stderr.write(forTerminal(ctx.stderr, `dcc-kit publish: ${describeFailure(report)}\n`));
         }
       }
       return report.success && farmFailed.length === 0 ? 0 : 1;

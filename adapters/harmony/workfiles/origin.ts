@@ -34,9 +34,18 @@ export function isOriginRecord(rel: string): boolean {
   return rel === ORIGIN_FILE || (rel.startsWith(`${ORIGIN_FILE}.`) && rel.endsWith('.tmp'));
 }
 
+/** The record, or null when there is none (or it is not one). A read that fails otherwise (EMFILE, EACCES) throws. */
 export async function readOrigin(dir: string): Promise<WorkfileOrigin | null> {
+  let text: string;
   try {
-    const rec = JSON.parse(await fsp.readFile(path.join(dir, ORIGIN_FILE), 'utf8')) as WorkfileOrigin;
+    text = await fsp.readFile(path.join(dir, ORIGIN_FILE), 'utf8');
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' || code === 'ENOTDIR') return null;
+    throw err;
+  }
+  try {
+    const rec = JSON.parse(text) as WorkfileOrigin;
     return rec && rec.format === 1 ? rec : null;
   } catch {
     return null;
