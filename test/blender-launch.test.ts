@@ -10,6 +10,7 @@ import type { HubClient } from '../kit/hub/client.ts';
 import type { BlenderSession } from '../adapters/blender/session.ts';
 import { blenderShot, connectBlender, isBlendFile, launchBackgroundBlender, processGone, stopBlender, type BlenderShot, type LaunchedBlender } from './support/blender.ts';
 import { PATIENCE_MS } from './support/patience.ts';
+import { redeemPageLink } from './support/page-access.ts';
 
 let rig: BlenderShot;
 let launched: LaunchedBlender;
@@ -133,9 +134,9 @@ test.serial('the page shows the Blender session and its views (workfiles, create
   const end = Date.now() + PATIENCE_MS;
   while ((await hub.sessions()).find((s) => s.id === id)?.scene !== v2 && Date.now() < end) await new Promise((r) => setTimeout(r, 100));
   const { url } = await rig.sb.json<{ url: string }>(['ui', 'workfiles', '--url', '--session', id, '--json'], { cwd: rig.shot });
-  const first = await fetch(url, { redirect: 'manual' });
-  const cookie = String(first.headers.get('set-cookie')).split(';')[0]!;
-  const base = new URL(url).origin;
+  const access = await redeemPageLink(url);
+  const cookie = access.cookie;
+  const base = access.origin;
   const view = async (name: string) => {
     const r = await fetch(`${base}/${name}?session=${id}`, { headers: { Cookie: cookie } });
     t.is(r.status, 200, name);
@@ -149,7 +150,7 @@ test.serial('the page shows the Blender session and its views (workfiles, create
   t.regex(await view('publish'), /Validate Scene Settings/);
   t.regex(await view('context'), /shots\/sh020/);
   t.notRegex(await view('manage'), /not available|error/i);
-  const saved = await fetch(`${base}/api/workfile/save`, { method: 'POST', headers: { Cookie: cookie, Origin: base, 'Content-Type': 'application/x-www-form-urlencoded' }, body: `session=${id}&versionUp=true` });
+  const saved = await fetch(`${base}/api/workfile/save`, { method: 'POST', headers: { ...access.headers, 'Content-Type': 'application/x-www-form-urlencoded' }, body: `session=${id}&versionUp=true` });
   t.regex(await saved.text(), /sh020_layout_v003\.blend/, 'the page\'s Save as a new version');
   t.is((await blender.info()).path, path.join(rig.shot, 'sh020_layout_v003.blend'));
 });

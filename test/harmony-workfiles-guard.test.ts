@@ -16,6 +16,7 @@ import { WebServer } from '../kit/web/server.ts';
 import { readOrigin, writeOrigin } from '../adapters/harmony/workfiles/origin.ts';
 import { simEnv, startSim, until } from './support/harmony.ts';
 import { PATIENCE_MS } from './support/patience.ts';
+import { redeemPageLink } from './support/page-access.ts';
 
 interface Launched { pid: number; session: { id: string } }
 
@@ -108,12 +109,10 @@ test('the menu\'s Workfiles... says the same in Harmony: the other session and t
 
 /** A form POST to the page, with the cookie of its one-time link and its own Origin. */
 async function pagePost(web: WebServer, route: string, form: Record<string, string>): Promise<string> {
-  const link = new URL(web.url('workfiles'));
-  const first = await fetch(link, { redirect: 'manual' });
-  const cookie = String(first.headers.get('set-cookie')).split(';')[0]!;
+  const access = await redeemPageLink(web.url('workfiles'));
   const res = await fetch(`http://127.0.0.1:${web.port}${route}`, {
     method: 'POST', body: new URLSearchParams(form),
-    headers: { Cookie: cookie, Origin: `http://127.0.0.1:${web.port}`, 'Content-Type': 'application/x-www-form-urlencoded' },
+    headers: { ...access.headers, 'Content-Type': 'application/x-www-form-urlencoded' },
   });
   return res.text();
 }
