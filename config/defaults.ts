@@ -105,5 +105,9 @@ export function defaultConfig(home: string, machine: MachineIdentity = thisMachi
       port: 0,
       browser: null,
     },
+    review: {
+      ffmpeg: null,
+      burnin: false,
+    },
   };
 }

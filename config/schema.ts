@@ -91,6 +91,14 @@ export interface PublishConfig {
   template: string;
 }
 
+/** Review media of renders marked for review (kit/review). */
+export interface ReviewConfig {
+  /** The ffmpeg that makes review movies and thumbnails: a path or a name on PATH; null = ffmpeg on PATH. */
+  ffmpeg: string | null;
+  /** Burn shot, task, version, artist and frame number into review movies. */
+  burnin: boolean;
+}
+
 export interface WebConfig {
   enabled: boolean;
   /** 0 = any free port. */
@@ -111,6 +119,7 @@ export interface CoreConfig {
   context: ContextConfig;
   publish: PublishConfig;
   web: WebConfig;
+  review: ReviewConfig;
 }
 
 /** The resolved configuration: the core sections plus one opaque section per third-party adapter that has one. */
@@ -253,6 +262,13 @@ export const CONFIG_SCHEMA = {
         enabled: { kind: 'bool', doc: 'serve the local web page from the hub' },
         port: { kind: 'int', min: 0, max: 65535, env: 'DCC_KIT_WEB_PORT', doc: 'web page port on 127.0.0.1; 0 = any free port' },
         browser: { kind: 'text', nullable: true, env: 'DCC_KIT_BROWSER', doc: 'command that opens a URL in a browser (null: open, xdg-open or start)' },
+      },
+    },
+    review: {
+      kind: 'section',
+      fields: {
+        ffmpeg: { kind: 'path', role: 'executable', nullable: true, env: 'DCC_KIT_FFMPEG', doc: 'ffmpeg for review movies and thumbnails (a path or a name on PATH); null = ffmpeg on PATH' },
+        burnin: { kind: 'bool', doc: 'burn shot, task, version, artist and frame number into review movies' },
       },
     },
   },
