@@ -455,7 +455,7 @@ export class VersionWriter {
   }
 
   /** Writes `version.json` (atomically, last): the version is complete and may become latest. */
-  async commit(meta: { source: string | null; context: Record<string, unknown>; user?: string; host?: string; data?: Record<string, unknown> }): Promise<VersionManifest> {
+  async commit(meta: { source: string | null; context: Record<string, unknown>; user?: string; host?: string; data?: Record<string, unknown>; comment?: string | null }): Promise<VersionManifest> {
     if (this.done) throw new StoreError(`version ${this.version} of ${this.product} is already committed`);
     const manifest: VersionManifest = {
       schema: 1,
@@ -471,6 +471,7 @@ export class VersionWriter {
       dccKitVersion: KIT_VERSION,
       context: meta.context,
       ...(meta.data ? { data: meta.data } : {}),
+      ...(meta.comment ? { comment: meta.comment } : {}),
     };
     const tmp = path.join(this.dir, `.${MANIFEST}.${process.pid}.tmp`);
     try {
