@@ -16,6 +16,7 @@ import { bodyLimit } from 'hono/body-limit';
 import type { Hub } from '../hub/server.ts';
 import { PACKAGE_ROOT } from '../package-root.ts';
 import { WebAccess } from './access.ts';
+import { mediaRoutes } from './media.ts';
 import { APP_CSS, APP_JS } from './assets.ts';
 import { escapeHtml, h, type Html } from './html.ts';
 import { VIEWS, chooseSession, fragment, page, publishRun, type View, type ViewData } from './views.ts';
@@ -182,6 +183,7 @@ export class WebServer {
     app.get('/assets/app.js', (c) => c.body(APP_JS, 200, { 'Content-Type': 'text/javascript; charset=utf-8' }));
     app.get('/assets/app.css', (c) => c.body(APP_CSS, 200, { 'Content-Type': 'text/css; charset=utf-8' }));
     app.get('/', (c) => c.redirect('/sessions', 303));
+    mediaRoutes(app, { session: (id) => chooseSession(this.hub.sessionInfo(), id), adapter: (dcc, endpoint, args) => this.hub.adapterCall(dcc, endpoint, args) });
 
     app.get('/events', (c) => streamSSE(c, async (stream) => {
       const listener = (event: string, data: Record<string, unknown>) => {
@@ -264,7 +266,7 @@ export class WebServer {
     });
     act('/api/publish', async (body) => {
       const s = sessionOf(body);
-      const r = await this.hub.adapterCall(s.dcc, 'publish.run', { session: s.id, dryRun: truthy(field(body, 'dryRun')), repair: truthy(field(body, 'repair')) }) as { runId: string };
+      const r = await this.hub.adapterCall(s.dcc, 'publish.run', { session: s.id, dryRun: truthy(field(body, 'dryRun')), repair: truthy(field(body, 'repair')), comment: field(body, 'comment') }) as { runId: string };
       return publishRun(r.runId).text.replace('<section ', `<section data-dcc="${escapeHtml(s.dcc)}" `);
     });
     act('/api/publish/repair', async (body) => {
