@@ -20,9 +20,9 @@ export function testFrames(dir: string, opts: { count: number; size?: string; pr
   return out;
 }
 
-/** A sine tone of `seconds` as WAV (or any format ffmpeg infers from the name). */
-export function testSound(file: string, seconds: number): string {
-  execFileSync('ffmpeg', ['-v', 'error', '-f', 'lavfi', '-i', `sine=frequency=440:duration=${seconds}`, '-y', file]);
+/** A sine tone of `seconds` in the format ffmpeg infers from the name, or `format`. */
+export function testSound(file: string, seconds: number, format?: string): string {
+  execFileSync('ffmpeg', ['-v', 'error', '-f', 'lavfi', '-i', `sine=frequency=440:duration=${seconds}`, ...(format ? ['-f', format] : []), '-y', file]);
   return file;
 }
 
