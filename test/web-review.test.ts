@@ -9,6 +9,7 @@ import type { VersionManifest } from '../kit/store/index.ts';
 import { pipelineRig } from './support/pipeline.ts';
 import { browser, closeBrowser } from './support/browser.ts';
 import { PATIENCE_MS } from './support/patience.ts';
+import { testFrames, testSound } from './support/media.ts';
 
 const SHOTS = fileURLToPath(new URL('../docs/screenshots/', import.meta.url));
 test.after.always(() => closeBrowser());
@@ -89,4 +90,29 @@ test('Chromium: a publish with a comment from the Publish view; Load shows the c
   await page.waitForFunction((el) => (el as unknown as { complete: boolean; naturalWidth: number }).complete && (el as unknown as { naturalWidth: number }).naturalWidth > 0, await thumb.elementHandle());
   t.is(await loaded.locator('td.comment').innerText(), 'blocking pass\nwalk cycle timing');
   await shot(page, 'review-manage');
+
+  // Ingest from the page: refused (a sound named .png) with nothing written, then a plate with its thumbnail.
+  const incoming = path.join(rig.dir, 'incoming');
+  fs.mkdirSync(incoming);
+  const frames = testFrames(incoming, { count: 6, size: '480x270', prefix: 'client_plate.', first: 1001 });
+  testSound(path.join(incoming, 'notes.png'), 0.2, 'wav');
+  await page.getByRole('link', { name: 'Load' }).click();
+  await page.getByText('Ingest files into the store').click();
+  const form = page.getByRole('form', { name: 'Ingest' });
+  await form.getByLabel('File, first file of a sequence, or folder').fill(path.join(incoming, 'notes.png'));
+  await form.getByLabel('Product (folder/product)').fill('shots/sh010/imageNotes');
+  await form.getByRole('button', { name: 'Ingest' }).click();
+  await page.locator('#toast .bad').getByText(/notes\.png: it is a WAV sound, not an image/).waitFor();
+  t.deepEqual(await rig.store.listVersions('shots/sh010', 'imageNotes'), []);
+  await form.getByLabel('File, first file of a sequence, or folder').fill(frames[0]!);
+  await form.getByLabel('Product (folder/product)').fill('shots/sh010/plateClient');
+  await form.getByLabel('Comment').fill('from the client, v2 grade');
+  await form.getByRole('button', { name: 'Ingest' }).click();
+  await page.locator('#toast .ok').getByText('Ingested shots/sh010/plateClient v1 (plate: 6 PNG frame(s) 480x270, 1001-1006)').waitFor();
+  await page.getByRole('link', { name: 'shots/sh010/plateClient' }).click();
+  const ingested = page.locator('tr[data-version="1"] img.thumb');
+  await ingested.waitFor();
+  await page.waitForFunction((el) => (el as unknown as { complete: boolean; naturalWidth: number }).complete && (el as unknown as { naturalWidth: number }).naturalWidth > 0, await ingested.elementHandle());
+  t.is(await page.locator('tr[data-version="1"] td.comment').innerText(), 'from the client, v2 grade');
+  await shot(page, 'review-ingest');
 });

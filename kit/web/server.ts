@@ -296,6 +296,22 @@ export class WebServer {
       const failed = r.failed.length ? ` ${r.failed.length} failed: ${r.failed.map((f) => f.error).join('; ')}` : '';
       return toast(r.failed.length ? 'bad' : 'ok', `Updated ${r.updated.length} container(s).${failed}`);
     });
+    act('/api/ingest', async (body) => {
+      const s = sessionOf(body);
+      const source = field(body, 'source')?.trim();
+      const product = field(body, 'product')?.trim().replace(/\/+$/, '');
+      if (!source || !product) throw new Error('ingest needs the file or folder and the product (folder/product)');
+      if (!path.isAbsolute(source)) throw new Error(`give the full path of the file or folder to ingest (got "${clip(source)}")`);
+      const ctx = await this.hub.adapterCall(s.dcc, 'context.resolve', { session: s.id }) as { context: Record<string, unknown>; config: { review?: { ffmpeg: string | null } } };
+      const { ingest } = await import('../ingest/ingest.ts');
+      const { storeFromConfig } = await import('../store/index.ts');
+      const type = field(body, 'type') || undefined;
+      const r = await ingest({
+        source, target: product, type: type as Parameters<typeof ingest>[0]['type'], comment: field(body, 'comment')?.trim() || null,
+        store: storeFromConfig(ctx.config), ffmpeg: ctx.config.review?.ffmpeg ?? null, context: { project: ctx.context.project, folder: ctx.context.folder, task: ctx.context.task },
+      });
+      return toast('ok', `Ingested ${r.product} v${r.version} (${r.type}: ${r.summary}).`);
+    });
     act('/api/scene-settings', async (body) => {
       const s = sessionOf(body);
       const r = await this.hub.adapterCall(s.dcc, 'scene.applySettings', { session: s.id }) as { changed: { key: string; from: unknown; to: unknown }[] };
