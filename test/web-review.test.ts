@@ -97,7 +97,6 @@ test('Chromium: a publish with a comment from the Publish view; Load shows the c
   const frames = testFrames(incoming, { count: 6, size: '480x270', prefix: 'client_plate.', first: 1001 });
   testSound(path.join(incoming, 'notes.png'), 0.2, 'wav');
   await page.getByRole('link', { name: 'Load' }).click();
-  await page.getByText('Ingest files into the store').click();
   const form = page.getByRole('form', { name: 'Ingest' });
   await form.getByLabel('File, first file of a sequence, or folder').fill(path.join(incoming, 'notes.png'));
   await form.getByLabel('Product (folder/product)').fill('shots/sh010/imageNotes');

@@ -185,24 +185,24 @@ ${versions.map((v) => h`<tr data-version="${v.version}"><td>v${v.version}</td><t
   }
   return h`<h2>Products ${req.query.all ? 'in the store' : folder ? `of ${folder}` : ''}</h2>
 <p class="muted">Store: ${store.root}. <a href="/load?session=${s.id}${req.query.all ? '' : '&all=1'}">${req.query.all ? 'Only this shot' : 'Every folder'}</a></p>
-${ingestForm(s.id, folder)}
 ${products.length ? h`<table><thead><tr><th scope="col">Product</th><th scope="col">Type</th><th scope="col">Latest</th><th scope="col">Versions</th></tr></thead><tbody>
 ${products.map((p) => h`<tr><td><a href="/load?session=${s.id}&product=${encodeURIComponent(`${p.folder}/${p.product}`)}${req.query.all ? '&all=1' : ''}">${p.folder}/${p.product}</a></td><td>${p.productType ?? '?'}</td><td>${p.latest === null ? 'none complete' : `v${p.latest}`}</td><td>${p.versions}${p.incomplete ? ` (${p.incomplete} incomplete)` : ''}${p.damaged ? h` <span class="bad">(${p.damaged} damaged)</span>` : ''}</td></tr>`)}
 </tbody></table>` : h`<p class="muted">No products here yet.</p>`}
-${detail}`;
+${detail}
+${ingestForm(s.id, folder)}`;
 }
 
 /** Files from outside the pipeline into the store (kit/ingest): a path on this machine, as the CLI takes. */
 function ingestForm(session: string, folder: string | undefined): Html {
-  return h`<details><summary>Ingest files into the store (a plate, a background, a sound, a palette)</summary>
+  return h`<h2>Ingest</h2>
+<p class="muted">Files from outside the pipeline into the store as a new version (a plate, a background, a sound, a palette). They are checked first (their headers, not their names); nothing is written when one is not what the type says.</p>
 <form class="row" hx-post="/api/ingest" hx-target="#toast" data-after="products" aria-label="Ingest">
 <input type="hidden" name="session" value="${session}">
 <label for="ingest-source">File, first file of a sequence, or folder<input id="ingest-source" name="source" required size="48" placeholder="/incoming/sh010/plate/sh010_plate.1001.exr"></label>
 <label for="ingest-product">Product (folder/product)<input id="ingest-product" name="product" required size="32" value="${folder ? `${folder}/` : ''}"></label>
 <label for="ingest-type">Type<select id="ingest-type" name="type"><option value="">from the files</option>${['plate', 'background', 'audio', 'image', 'palette'].map((t) => h`<option>${t}</option>`)}</select></label>
 <label for="ingest-comment">Comment<input id="ingest-comment" name="comment" size="32"></label>
-<button type="submit">Ingest</button></form>
-<p class="muted">The files are checked first (their headers, not their names); nothing is written when one is not what the type says.</p></details>`;
+<button type="submit">Ingest</button></form>`;
 }
 
 /** Representations that are for looking at, not for loading into a scene. */
