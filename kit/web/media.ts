@@ -50,6 +50,8 @@ export function mediaRoutes(app: Hono, deps: MediaDeps): void {
     }
     const listed = resolved.manifest.representations.flatMap((r) => r.files).find((f) => f.path === file);
     if (!listed) return notFound(c, `${product} v${version} has no file ${file}`);
+    // A manifest edited by hand could name a path outside its version: never follow one.
+    if (listed.path.startsWith('/') || listed.path.split('/').some((p) => p === '..' || p === '')) return notFound(c, `${file} is not a path inside ${product} v${version}`);
     const abs = path.join(resolved.path, ...listed.path.split('/'));
     const st = await fs.promises.stat(abs).catch(() => null);
     if (!st?.isFile() || st.size !== listed.size) return notFound(c, `${file} of ${product} v${version} is missing or not the size its manifest says`);
