@@ -38,7 +38,8 @@ test('a local render, a template, a palette and the workfile publish into the st
   });
   await rig.call('dcckit.pipeline.read');
   await rig.client.call((await rig.client.sessions())[0]!.id, 'PaletteObjectManager.getScenePaletteList().addPalette', `${rig.copy}/palette-library/charA`);
-  await rig.tool('create.run', { creator: 'render', variant: 'Main' });
+  // Review movies are harmony-publish-review.test.ts's subject; here they would only load the machine.
+  await rig.tool('create.run', { creator: 'render', variant: 'Main', attributes: { review: false } });
   await rig.tool('create.run', { creator: 'template', variant: 'Rig' });
 
   // The default scene has 60 frames at 1920x1080; the shot has 12 frames: the validator says so, nothing is extracted.
@@ -116,7 +117,7 @@ test('a farm render instance submits one Afanasy job rendering the PUBLISHED wor
     shotContext: '  folder: shots/sh010\n  task: anim\n  frameStart: 101\n  frameEnd: 160\n',
     configure: (config) => { config.farm.afanasy.port = farm.port; },
   });
-  await rig.tool('create.run', { creator: 'render', variant: 'Farm', attributes: { target: 'farm' } });
+  await rig.tool('create.run', { creator: 'render', variant: 'Farm', attributes: { target: 'farm', review: false } });
   const report = await publish(rig);
   t.true(report.success, JSON.stringify(report.results.filter((r) => !r.success)));
   const jobs = report.context.farmJobs as { jobId: number; product: string; version: number }[];
@@ -159,7 +160,7 @@ test('the farm server going away while it renders does not cost the render: the 
     shotContext: '  folder: shots/sh010\n  task: anim\n  frameStart: 101\n  frameEnd: 112\n',
     configure: (config) => { config.farm.afanasy.port = farm.port; },
   });
-  await rig.tool('create.run', { creator: 'render', variant: 'Farm', attributes: { target: 'farm' } });
+  await rig.tool('create.run', { creator: 'render', variant: 'Farm', attributes: { target: 'farm', review: false } });
   const report = await publish(rig, { repair: true });
   t.true(report.success, JSON.stringify(report.results.filter((r) => !r.success)));
   const version = path.join(rig.config.publish.root, 'shots/sh010/renderFarm/v001');

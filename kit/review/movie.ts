@@ -10,6 +10,7 @@
  * signal so it never outlives the process that asked for it (a killed hub).
  */
 import { spawn } from 'node:child_process';
+import os from 'node:os';
 import fs from 'node:fs';
 import fsp from 'node:fs/promises';
 import path from 'node:path';
@@ -66,6 +67,11 @@ export interface ReviewResult {
 }
 
 const STDERR_LINES = 12;
+/**
+ * ffmpeg runs at a lower priority: it is background work with as many threads as the machine has cores, and
+ * at normal priority it would take the CPU from the artist's DCC (and from the hub) for as long as it runs.
+ */
+export const FFMPEG_NICENESS = 10;
 
 /** Option value inside a filtergraph: ffmpeg's two escaping levels (option value, then graph). */
 function filterValue(text: string): string {
@@ -216,7 +222,10 @@ export function runFfmpeg(ffmpeg: string, args: string[], total: number, opts: {
   const [command, argv] = wrapper ? [wrapper, ['--pdeathsig', 'KILL', '--', ffmpeg, ...args]] : [ffmpeg, args];
   return new Promise<number>((resolve, reject) => {
     const child = spawn(command, argv, { stdio: ['ignore', 'pipe', 'pipe'], windowsHide: true });
-    if (child.pid) opts.onStart?.(child.pid);
+    if (child.pid) {
+      try { os.setPriority(child.pid, FFMPEG_NICENESS); } catch { /* not allowed here: it runs at normal priority */ }
+      opts.onStart?.(child.pid);
+    }
     let lastFrame = 0;
     const tail: string[] = [];
     let errText = '';
