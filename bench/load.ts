@@ -4,7 +4,8 @@
  * round trip measured in the same run, and AYON's (ls() = 4 round trips, an update a read-modify-write of
  * the scene data per container; every AYON round trip >= 100 ms, its reply polling period).
  *   - sequence detection of 10,000 file names (beside sorting them);
- *   - loading a 1,000-frame sequence into a 1,000-frame scene (target 1 round trip, < 1 s);
+ *   - loading a 1,000-frame sequence into a 1,000-frame scene (target 1 round trip, < 1 s), beside the bare copy
+ *     of its files, and the load's verified copy of them (sha256 checked while copying; target <= 1.2x the bare copy);
  *   - the inventory of 200 containers (1 round trip, < 50 ms);
  *   - updating 50 containers (< 2 s), removing 50 (2 round trips).
  *
@@ -13,6 +14,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { detectSequences } from '../adapters/harmony/load/sequence.ts';
+import { filesForLoad } from '../kit/store/index.ts';
 import type { UpdateResult } from '../adapters/harmony/load/service.ts';
 import { measureTrips } from './support/harmony-trips.ts';
 import { pipelineRig, type PipelineRig } from '../test/support/pipeline.ts';
@@ -61,10 +63,19 @@ export async function runLoadBench(): Promise<Figure[]> {
     const copyStart = performance.now();
     for (const f of fs.readdirSync(version.path)) if (f.endsWith('.png')) fs.copyFileSync(path.join(version.path, f), path.join(copyDir, f));
     const copyMs = performance.now() - copyStart;
+    // The load's own share of that: each file copied while its sha256 is checked against the manifest (kit/store).
+    const verifyDir = fs.mkdtempSync(path.join(rig.dir, 'verify-'));
+    const verifyStart = performance.now();
+    await filesForLoad(version, version.manifest!.representations[0]!, { copyTo: verifyDir });
+    const verifyMs = performance.now() - verifyStart;
     const okLoad = load.trips === 1 && load.ms < 1000 && exposed === '2000';
-    line('load a 1,000-frame sequence (1,000 drawings exposed)', `${load.trips} round trip, ${load.ms.toFixed(0)} ms`,
+    line('load a 1,000-frame sequence (1,000 drawings exposed)', `${load.trips} round trip, ${load.ms.toFixed(0)} ms (${(load.ms / copyMs).toFixed(2)}x the bare copy)`,
       `one bare round trip ${rtt.toFixed(2)} ms; copying the 1,000 files alone ${copyMs.toFixed(0)} ms`, okLoad, '1 round trip, < 1000 ms');
     figures.push({ label: 'load 1,000 frames / 1 s', ratio: load.ms / 1000, met: okLoad });
+    const okVerify = verifyMs <= 1.2 * copyMs;
+    line('the load\'s copy of the 1,000 files with their sha256 checked (store workers)', `${verifyMs.toFixed(0)} ms`,
+      `the bare copy of the same files ${copyMs.toFixed(0)} ms (${(verifyMs / copyMs).toFixed(2)}x)`, okVerify, '<= 1.2x the bare copy');
+    figures.push({ label: 'verified copy / bare copy', ratio: verifyMs / copyMs / 1.2, met: okVerify });
 
     // 200 containers: 10 one-frame products, loaded 20 times each (with the long plate: 200).
     for (let p = 0; p < 10; p++) await publishFiles(rig.store, rig.dir, 'shots/sh010', `el${p}`, 'image', { name: 'png', ext: 'png' }, frames(`el${p}`, 1, 1));

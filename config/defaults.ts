@@ -82,7 +82,7 @@ export function defaultConfig(home: string, machine: MachineIdentity = thisMachi
         hostName: machine.hostName,
         timeout: 10_000,
       },
-      maxTasks: 1_000_000,
+      maxTasks: 10_000,
     },
     context: {
       project: null,
@@ -95,6 +95,7 @@ export function defaultConfig(home: string, machine: MachineIdentity = thisMachi
       fps: 24,
       resolution: [1920, 1080],
       pixelAspect: 1,
+      maxFrames: 100_000,
     },
     publish: {
       root: path.join(home, 'publish'),

@@ -84,6 +84,8 @@ export interface ContextConfig {
   fps: number;
   resolution: readonly [number, number];
   pixelAspect: number;
+  /** The longest frame range (with handles) a context may have: a typo like 1000000000 is refused, not rendered. */
+  maxFrames: number;
 }
 
 export interface PublishConfig {
@@ -231,7 +233,7 @@ export const CONFIG_SCHEMA = {
             timeout: ms(1, 'afserver connection and reply timeout'),
           },
         },
-        maxTasks: { kind: 'int', min: 1, doc: 'refuse farm jobs with more tasks than this' },
+        maxTasks: { kind: 'int', min: 1, doc: 'refuse farm jobs with more tasks than this (afserver keeps the memory of a huge job after it is deleted)' },
       },
     },
     context: {
@@ -247,6 +249,7 @@ export const CONFIG_SCHEMA = {
         fps: { kind: 'number', min: 0, exclusiveMin: true, max: 1000, doc: 'frames per second' },
         resolution: { kind: 'size', doc: 'image size [width, height] in pixels' },
         pixelAspect: { kind: 'number', min: 0, exclusiveMin: true, max: 100, doc: 'pixel aspect ratio' },
+        maxFrames: { kind: 'int', min: 1, doc: 'the longest frame range (handles included) a context may have; longer ones are refused by context, publish and farm submit' },
       },
     },
     publish: {

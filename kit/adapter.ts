@@ -10,6 +10,7 @@ import { DccKitError } from './errors.ts';
 import { MODULE_EXT } from './package-root.ts';
 import type { RequestMessage, ReplyMessage } from './protocol/messages.ts';
 import type { CliCommand } from './cli/types.ts';
+import { own } from './own.ts';
 
 export interface SessionInfo {
   id: string;
@@ -206,8 +207,9 @@ export class AdapterRegistry {
   async get(name: string): Promise<Adapter> {
     const cached = this.loaded.get(name);
     if (cached) return cached;
-    if (BUILT_IN[name]) {
-      const mod = await import(new URL(BUILT_IN[name], import.meta.url).href) as { default?: unknown };
+    const builtIn = own(BUILT_IN, name);
+    if (builtIn) {
+      const mod = await import(new URL(builtIn, import.meta.url).href) as { default?: unknown };
       const adapter = validateAdapter(mod.default, `built-in adapter "${name}"`);
       this.loaded.set(name, adapter);
       return adapter;

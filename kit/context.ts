@@ -14,7 +14,8 @@ import { loadConfig, type ContextConfig, type ResolvedConfig } from './config.ts
 import { findProblems } from '../config/schema.ts';
 import { homeDirFromEnv } from '../config/paths.ts';
 
-export type ProjectContext = ContextConfig;
+/** The shot's values; `context.maxFrames` is a limit on them, kept beside (ResolvedContext.maxFrames). */
+export type ProjectContext = Omit<ContextConfig, 'maxFrames'>;
 
 export const CONTEXT_KEYS = [
   'project', 'folder', 'task', 'frameStart', 'frameEnd', 'handleStart', 'handleEnd', 'fps', 'resolution', 'pixelAspect',
@@ -40,6 +41,9 @@ export interface ResolvedContext {
   sources: Record<keyof ProjectContext, string>;
   /** Files that set at least one context key, farthest first. */
   files: string[];
+  /** context.maxFrames: the longest frame range (handles included) accepted, and where it was set. */
+  maxFrames: number;
+  maxFramesSource: string;
 }
 
 export class ContextError extends DccKitError {
@@ -67,10 +71,11 @@ export async function resolveContext(opts: ResolveContextOptions = {}): Promise<
 /** The context of an already loaded configuration, with command-line overrides. */
 export function contextFromConfig(base: ResolvedConfig, overrides?: ContextOverrides): ResolvedContext {
   const opts = { overrides };
-  const context = { ...base.config.context } as Record<string, unknown>;
+  const { maxFrames, ...context } = { ...base.config.context } as ContextConfig & Record<string, unknown>;
+  const maxFramesSource = base.sources['context.maxFrames'] ?? 'default';
   const sources: Record<string, string> = {};
   for (const key of CONTEXT_KEYS) sources[key] = base.sources[`context.${key}`] ?? 'default';
-  const files = base.files.filter((f) => Object.values(sources).includes(f));
+  const files = base.files.filter((f) => Object.values(sources).includes(f) || f === maxFramesSource);
   for (const [key, flag] of [['project', '--project'], ['folder', '--folder'], ['task', '--task']] as const) {
     const value = opts.overrides?.[key];
     if (value === undefined) continue;
@@ -84,11 +89,28 @@ export function contextFromConfig(base: ResolvedConfig, overrides?: ContextOverr
     throw new ConfigError(`${sources.frameEnd}: context.frameEnd (${result.frameEnd}) is before context.frameStart (${result.frameStart}, from ${sources.frameStart}); fix the frame range`,
       { file: sources.frameEnd, keyPath: 'context.frameEnd' });
   }
+  checkFrameCount(result, { maxFrames, source: maxFramesSource }, sources);
   if (result.folder !== null && !isSafeFolder(result.folder)) {
     throw new ConfigError(`${sources.folder}: context.folder must be a relative path like "shots/sh010" without "..", "." or empty parts (got ${JSON.stringify(result.folder)})`,
       { file: sources.folder, keyPath: 'context.folder' });
   }
-  return { context: result, sources: sources as ResolvedContext['sources'], files };
+  return { context: result, sources: sources as ResolvedContext['sources'], files, maxFrames, maxFramesSource };
+}
+
+const count = (n: number) => n.toLocaleString('en-US');
+
+/**
+ * Throws a ConfigError naming the file and key when the range with handles is longer than context.maxFrames:
+ * a typo (frameEnd: 1000000000) would otherwise be applied to the scene and split into farm tasks.
+ */
+export function checkFrameCount(c: Pick<ProjectContext, 'frameStart' | 'frameEnd' | 'handleStart' | 'handleEnd'>, limit: { maxFrames: number; source: string },
+  sources?: Partial<Record<keyof ProjectContext, string>>): void {
+  const frames = frameRangeWithHandles(c).count;
+  if (frames <= limit.maxFrames) return;
+  const file = sources?.frameEnd ?? 'the context';
+  const handles = c.handleStart || c.handleEnd ? ` with handles ${c.handleStart}+${c.handleEnd}` : '';
+  throw new ConfigError(`${file}: context.frameEnd: the frame range ${c.frameStart}-${c.frameEnd}${handles} is ${count(frames)} frames, more than context.maxFrames (${count(limit.maxFrames)}, ${limit.source === 'default' ? 'default' : `from ${limit.source}`}); fix the frame range (frameStart ${c.frameStart} is from ${sources?.frameStart ?? 'the context'}), or raise context.maxFrames if it is meant`,
+    { file, keyPath: 'context.frameEnd' });
 }
 
 /** A relative folder path of plain names: "shots/sh010", never "../x", "/abs" or "a//b". */

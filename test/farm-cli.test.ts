@@ -34,7 +34,7 @@ async function harness(t: { teardown: (fn: () => Promise<void>) => void }, optio
     await double.close();
     await fs.rm(dir, { recursive: true, force: true });
   });
-  const settings = { ...double.settings, user: 'tsk', hostName: 'ws01', timeoutMs: 3000, maxTasks: 1_000_000 };
+  const settings = { ...double.settings, user: 'tsk', hostName: 'ws01', timeoutMs: 15_000, maxTasks: 1_000_000 };
   return {
     double,
     dir,

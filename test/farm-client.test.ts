@@ -14,7 +14,7 @@ import { AfanasyDouble } from './support/afanasy-double.ts';
 async function setup(t: { teardown: (fn: () => Promise<void>) => void }, options = {}): Promise<{ double: AfanasyDouble; client: AfanasyClient }> {
   const double = await AfanasyDouble.start({ paddingIntervalMs: 5, ...options });
   t.teardown(() => double.close());
-  const client = new AfanasyClient({ ...double.settings, user: 'tsk', hostName: 'ws01', timeoutMs: 3000 });
+  const client = new AfanasyClient({ ...double.settings, user: 'tsk', hostName: 'ws01', timeoutMs: 15_000 });
   return { double, client };
 }
 

@@ -90,7 +90,7 @@ test('reads exactly the declared reply, split in pieces, ignores the padding and
     socket.on('close', () => clearInterval(padding));
   });
   t.teardown(server.close);
-  const reply = await exchange({ host: '127.0.0.1', port: server.port, timeoutMs: 2000 }, { job: {} });
+  const reply = await exchange({ host: '127.0.0.1', port: server.port, timeoutMs: 15_000 }, { job: {} });
   t.deepEqual(reply, { id: 2, serial: 1 });
   while (server.sockets.size > 0) await sleep(5);
   t.true(clientEnded, 'the client closed the connection, the server never did');
@@ -99,7 +99,7 @@ test('reads exactly the declared reply, split in pieces, ignores the padding and
 test('a connection closed without a reply is a FarmNoReplyError naming host:port', async (t) => {
   const server = await scriptedServer((socket) => socket.once('data', () => socket.destroy()));
   t.teardown(server.close);
-  const err = await t.throwsAsync(exchange({ host: '127.0.0.1', port: server.port, timeoutMs: 2000 }, { job: {} }), { instanceOf: FarmNoReplyError });
+  const err = await t.throwsAsync(exchange({ host: '127.0.0.1', port: server.port, timeoutMs: 15_000 }, { job: {} }), { instanceOf: FarmNoReplyError });
   t.is(err.received, 0);
   t.true(err.message.includes(`127.0.0.1:${server.port}`));
   t.regex(err.message, /without replying/);
@@ -109,14 +109,14 @@ test('a connection closed without a reply is a FarmNoReplyError naming host:port
 test('a reply cut short is a FarmNoReplyError saying how much arrived', async (t) => {
   const server = await scriptedServer((socket) => socket.once('data', () => socket.end('AFANASY 22 JSON{\n"id"')));
   t.teardown(server.close);
-  const err = await t.throwsAsync(exchange({ host: '127.0.0.1', port: server.port, timeoutMs: 2000 }, { job: {} }), { instanceOf: FarmNoReplyError });
+  const err = await t.throwsAsync(exchange({ host: '127.0.0.1', port: server.port, timeoutMs: 15_000 }, { job: {} }), { instanceOf: FarmNoReplyError });
   t.is(err.received, 21);
   t.regex(err.message, /after 21 of 37 reply bytes/);
 });
 
 test('a refused connection is a FarmConnectionError naming host:port', async (t) => {
   const port = await closedPort();
-  const err = await t.throwsAsync(exchange({ host: '127.0.0.1', port, timeoutMs: 2000 }, { get: { type: 'jobs' } }), { instanceOf: FarmConnectionError });
+  const err = await t.throwsAsync(exchange({ host: '127.0.0.1', port, timeoutMs: 15_000 }, { get: { type: 'jobs' } }), { instanceOf: FarmConnectionError });
   t.is(err.reason, 'ECONNREFUSED');
   t.true(err.message.includes(`127.0.0.1:${port}`));
   t.regex(err.message, /refused/);
@@ -134,7 +134,7 @@ test('a server that accepts but never answers is a FarmTimeoutError', async (t) 
 test('a reply body that is not JSON is a FarmProtocolError', async (t) => {
   const server = await scriptedServer((socket) => socket.once('data', () => socket.write('AFANASY 11 JSONhello world   ')));
   t.teardown(server.close);
-  const err = await t.throwsAsync(exchange({ host: '127.0.0.1', port: server.port, timeoutMs: 2000 }, { get: { type: 'jobs' } }), { instanceOf: FarmProtocolError });
+  const err = await t.throwsAsync(exchange({ host: '127.0.0.1', port: server.port, timeoutMs: 15_000 }, { get: { type: 'jobs' } }), { instanceOf: FarmProtocolError });
   t.regex(err.message, /not JSON/);
   t.true(err.message.includes(`127.0.0.1:${server.port}`));
 });
@@ -142,7 +142,7 @@ test('a reply body that is not JSON is a FarmProtocolError', async (t) => {
 test('a reply from something that is not afserver is a FarmProtocolError', async (t) => {
   const server = await scriptedServer((socket) => socket.once('data', () => socket.write('HTTP/1.1 400 Bad Request\r\n\r\n')));
   t.teardown(server.close);
-  const err = await t.throwsAsync(exchange({ host: '127.0.0.1', port: server.port, timeoutMs: 2000 }, { get: { type: 'jobs' } }), { instanceOf: FarmProtocolError });
+  const err = await t.throwsAsync(exchange({ host: '127.0.0.1', port: server.port, timeoutMs: 15_000 }, { get: { type: 'jobs' } }), { instanceOf: FarmProtocolError });
   t.regex(err.message, /HTTP\/1\.1 400/);
 });
 
@@ -150,5 +150,5 @@ test('non-ASCII replies are read by byte length', async (t) => {
   const body = Buffer.from('{"name":"ショット_ü"}', 'utf8');
   const server = await scriptedServer((socket) => socket.once('data', () => socket.write(Buffer.concat([Buffer.from(`AFANASY ${body.length} JSON`), body, Buffer.from('   ')]))));
   t.teardown(server.close);
-  t.deepEqual(await exchange({ host: '127.0.0.1', port: server.port, timeoutMs: 2000 }, { get: { type: 'jobs' } }), { name: 'ショット_ü' });
+  t.deepEqual(await exchange({ host: '127.0.0.1', port: server.port, timeoutMs: 15_000 }, { get: { type: 'jobs' } }), { name: 'ショット_ü' });
 });

@@ -122,12 +122,13 @@ test('a template loaded twice gets deterministic backdrop titles: the first free
   const rig = await pipelineRig(t);
   await publishFiles(rig.store, rig.dir, F, 'templateRig', 'harmony.template', { name: 'tpl', ext: 'zip' }, { 'templateRig.zip': await templateZip(rig.dir, 'templateRig') });
   const a = await rig.tool<ContainerRecord>('load.run', { product: 'templateRig' });
-  const b = await rig.tool<ContainerRecord>('load.run', { product: 'templateRig' });
-  const c = await rig.tool<ContainerRecord>('load.run', { product: 'templateRig' });
+  // Loading a loaded version again is refused unless asked for (again: true, the CLI's --again).
+  const b = await rig.tool<ContainerRecord>('load.run', { product: 'templateRig', again: true });
+  const c = await rig.tool<ContainerRecord>('load.run', { product: 'templateRig', again: true });
   t.deepEqual([a.backdrop, b.backdrop, c.backdrop], ['templateRig', 'templateRig_2', 'templateRig_3']);
   t.is(new Set([...a.nodes, ...b.nodes, ...c.nodes]).size, 6, 'each paste has its own nodes');
   await rig.tool('inventory.remove', { ids: [b.id] });
-  const d = await rig.tool<ContainerRecord>('load.run', { product: 'templateRig' });
+  const d = await rig.tool<ContainerRecord>('load.run', { product: 'templateRig', again: true });
   t.is(d.backdrop, 'templateRig_2', 'the freed title is reused');
   t.deepEqual(sceneShape(rig).backdrops, ['templateRig', 'templateRig_2', 'templateRig_3']);
 

@@ -72,7 +72,11 @@ test('a hub killed during a publish: the CLI says what happened and what to do, 
   const publishing = sb.run(['publish', '--repair'], { cwd: shot, timeout: PATIENCE_MS * 4 });
   const logs = path.join(sb.env.DCC_KIT_HOME!, 'logs', 'hub.log');
   await until(() => /publish [0-9a-f-]+: session/.test(fs.readFileSync(logs, 'utf8')), PATIENCE_MS * 2, 'the publish to start in the hub');
-  await new Promise((r) => setTimeout(r, 300));
+  // Killed once the batch render has written a frame (its log, in the run's staging folder, says so).
+  const staging = path.join(sb.env.DCC_KIT_HOME!, 'staging');
+  const rendering = () => (fs.existsSync(staging) ? fs.readdirSync(staging) : [])
+    .some((run) => { try { return /: frame \d+ -> /.test(fs.readFileSync(path.join(staging, run, 'render.log'), 'utf8')); } catch { return false; } });
+  await until(rendering, PATIENCE_MS * 2, 'the render to write a frame');
   process.kill(hubPid, 'SIGKILL');
   const r = await publishing;
   t.is(r.code, 1, r.stdout);

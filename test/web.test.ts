@@ -115,13 +115,13 @@ test('end to end in Chromium: see the session, save a workfile with live progres
   // Publish: each plugin's result appears; the failed validator offers its repair.
   await page.getByRole('link', { name: 'Publish' }).click();
   await page.getByRole('button', { name: 'Publish', exact: true }).click();
-  await page.locator('#publish-summary.bad').waitFor();
+  await page.locator('.publish-summary.bad').waitFor();
   await page.getByRole('button', { name: 'Repair Validate Scene Settings' }).click();
   await page.locator('#toast').getByText('passes now').waitFor();
   await page.getByRole('button', { name: 'Publish', exact: true }).click();
-  await page.locator('#publish-summary.ok').waitFor();
-  t.regex(await page.locator('#publish-summary').innerText(), /shots\/sh010\/renderMain v1/);
-  t.true(await page.locator('#publish-log li[data-plugin="Extract Render (local)"] .ok').count() === 1);
+  await page.locator('.publish-summary.ok').waitFor();
+  t.regex(await page.locator('.publish-summary.ok').innerText(), /shots\/sh010\/renderMain v1/);
+  t.true(await page.locator('.publish-log li[data-plugin="Extract Render (local)"] .ok').count() === 1);
   await shot(page, 'publish');
 
   // Load a product, then update it in manage.

@@ -6,6 +6,7 @@ import type { ToolEndpointName } from './pipeline-types.ts';
 import { ayonCompat } from './ayon-compat.ts';
 import { installHarmony, uninstallHarmony } from './install.ts';
 import { HARMONY_SCRIPTS_DIR, SIMULATOR_BIN, defaultHarmonyExecutables } from './paths.ts';
+import { own } from '../../kit/own.ts';
 
 export { HarmonySession, signature, assertES5 } from './session.ts';
 export { HarmonySimulator } from './simulator/engine.ts';
@@ -22,7 +23,7 @@ interface HarmonyConfig {
 
 /** Workfile code is loaded only when a workfile request or command runs (the CLI loads this file for its help). */
 const workfiles = () => import('./workfiles/endpoints.ts');
-const workfileTool = (name: string): Endpoint => async (args, ctx) => (await workfiles()).workfileToolEndpoints[name]!(args, ctx);
+const workfileTool = (name: string): Endpoint => async (args, ctx) => own((await workfiles()).workfileToolEndpoints, name)!(args, ctx);
 
 type Area = 'create' | 'publish' | 'load';
 const AREAS: Record<Area, () => Promise<{ endpoints: Record<string, Endpoint> }>> = {
@@ -32,7 +33,7 @@ const AREAS: Record<Area, () => Promise<{ endpoints: Record<string, Endpoint> }>
 };
 /** A tool endpoint whose module is imported on first use. */
 const areaTool = (area: Area, name: ToolEndpointName): Endpoint => async (args, ctx) => {
-  const handler = (await AREAS[area]()).endpoints[name];
+  const handler = own((await AREAS[area]()).endpoints, name);
   if (!handler) throw new NotAvailableYetError(name);
   return handler(args, ctx);
 };

@@ -14,10 +14,17 @@ import { openZipFile } from './inspect-zip.ts';
 import { ProgressReporter, type ProgressCallback } from './progress.ts';
 import { releaseTemp, tempPathBeside } from './temp-files.ts';
 import { leasePool, type PoolLease } from './worker-pool.ts';
+import { currentUmask, extractedDirMode, extractedFileMode } from './modes.ts';
 import { readZipDirectory, type CentralEntry } from './zip-reader.ts';
 
 export const DEFAULT_MAX_BYTES = 20 * 1024 ** 3;
 export const DEFAULT_MAX_ENTRIES = 500_000;
+/**
+ * The ratio every zip the kit opens is held to unless its caller passes another (one policy: workfiles, template
+ * and workfile products a loader unzips, a farm job's scene, a new scene's template). Real project files compress
+ * far less (the bench's reference Harmony project 1.3:1, its largest .xstage 8.2:1); a run of one byte ~1030:1.
+ */
+export const DEFAULT_MAX_RATIO = 100;
 /** Entries (and archives) that expand to less than this are not held to the ratio: small text files may compress well. */
 export const RATIO_FLOOR_BYTES = 1024 * 1024;
 
@@ -30,10 +37,9 @@ export interface ExtractZipOptions {
   maxEntries?: number;
   /**
    * Refuse an entry, or the archive as a whole, that inflates to more than this many times its compressed size
-   * (entries of 1 MiB and more). Default: no limit, since this generic function does not know the data (a run of
-   * one byte value deflates ~1030:1); callers that do set one (Harmony workfiles: harmony.workfiles.maxCompressionRatio,
-   * default 100; the bench's reference project is 1.3:1, its largest .xstage 8.2:1). Checked before anything is written; the inflaters stop at an
-   * entry's declared size, so no entry can inflate past the ratio either.
+   * (entries of 1 MiB and more). Default DEFAULT_MAX_RATIO (100); Harmony passes harmony.workfiles.maxCompressionRatio.
+   * Checked before anything is written; the inflaters stop at an entry's declared size, so no entry can inflate
+   * past the ratio either.
    */
   maxRatio?: number;
   /** Names the setting that sets maxRatio, for the error message. */
@@ -109,7 +115,7 @@ export async function extractZip(zipPath: string, destDir: string, opts: Extract
       throw new ZipLimitError(`${zipPath} would expand to ${totalBytes} bytes, more than the limit of ${maxBytes}. `
         + 'Nothing was extracted; raise maxBytes if this archive is trusted.', zipPath, 'bytes');
     }
-    if (opts.maxRatio !== undefined) checkCompressionRatio(dir.entries, zipPath, opts.maxRatio, opts.maxRatioSetting ?? 'maxRatio');
+    checkCompressionRatio(dir.entries, zipPath, opts.maxRatio ?? DEFAULT_MAX_RATIO, opts.maxRatioSetting ?? 'maxRatio');
     if (signal?.aborted) throw aborted();
 
     await fsp.mkdir(path.dirname(dest), { recursive: true }).catch((err) => {
@@ -138,7 +144,7 @@ export async function extractZip(zipPath: string, destDir: string, opts: Extract
     const files = dir.entries.filter(e => !e.isDirectory);
     const targetOf = (e: CentralEntry): EntryTarget | undefined => e.isDirectory ? undefined : {
       target: path.join(temp!, ...segments[e.index]!),
-      mode: e.unixMode !== undefined ? (e.unixMode & 0o777) | 0o600 : 0o644,
+      mode: extractedFileMode(e.unixMode),
       mtimeMs: restoreMtimes ? e.mtime.getTime() : undefined,
     };
     const progress = new ProgressReporter(opts.onProgress);
@@ -149,8 +155,9 @@ export async function extractZip(zipPath: string, destDir: string, opts: Extract
     await runReadJobs(pool, jobs, progress, signal, zipPath, afterwards, what);
 
     // Folder modes and times last (deepest first): writing files changes a folder's mtime.
+    const umask = currentUmask();
     for (const { entry, abs } of explicitDirs.sort((a, b) => b.abs.length - a.abs.length)) {
-      if (entry.unixMode !== undefined) await fsp.chmod(abs, (entry.unixMode & 0o777) | 0o700);
+      if (entry.unixMode !== undefined) await fsp.chmod(abs, extractedDirMode(entry.unixMode, umask));
       if (restoreMtimes) await fsp.utimes(abs, entry.mtime, entry.mtime);
     }
     if (signal?.aborted) throw aborted();

@@ -11,7 +11,8 @@ const USAGE = 'dcc-kit context [--folder F] [--task T] [--project P] [--session 
 const HELP = `usage: ${USAGE}
 
 Prints the project context (project, folder, task, frame range, handles, fps, resolution, pixel aspect)
-and, for each value, the file, flag or default it comes from.
+and, for each value, the file, flag or default it comes from. A frame range longer than context.maxFrames
+(handles included; default 100,000) is an error naming the file and key.
 
 The context is the "context:" section of .dcckitrc files, layered: every config file from the current
 folder up to the filesystem root adds its context keys, the nearest file winning per key (so a project
@@ -22,7 +23,7 @@ options:
   --task T       use this task
   --project P    use this project
   --session ID   the context of a Harmony session (resolved from its workfile's folder, by the hub)
-  --json         print {context, sources, files} as JSON
+  --json         print {context, sources, files, maxFrames, maxFramesSource} as JSON
   --help, -h     this help
 
 exit status: 0 ok, 1 invalid configuration (the message names the file and key) or no such session, 2 usage
@@ -30,6 +31,8 @@ exit status: 0 ok, 1 invalid configuration (the message names the file and key) 
 
 function render(r: ResolvedContext): string {
   const rows = CONTEXT_KEYS.map((k) => [k, r.context[k] === null ? '(not set)' : typeof r.context[k] === 'string' ? r.context[k] as string : JSON.stringify(r.context[k]), r.sources[k]]);
+  // A limit, not a value of the shot: an older hub's answer may not have it.
+  if (r.maxFrames !== undefined) rows.push(['maxFrames', String(r.maxFrames), r.maxFramesSource]);
   return table([['KEY', 'VALUE', 'SOURCE'], ...rows]);
 }
 

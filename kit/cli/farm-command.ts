@@ -10,6 +10,7 @@ import { displayTaskName } from '../farm/status.ts';
 import { parse, print, printJson, table } from './args.ts';
 import { createProgress } from './progress.ts';
 import type { CliCommand, CliContext } from './types.ts';
+import { own } from '../own.ts';
 
 const HELP = `usage: dcc-kit farm <subcommand> [options]
 
@@ -184,7 +185,26 @@ export function createFarmCommand(
       return 0;
     }
 
-    let job = await client.job(submitted);
+    const controller = new AbortController();
+    let gaveUp: string | null = null;
+    // At the deadline even while a request is under way (a stuck server): it is cancelled with the wait.
+    const timer = timeoutMs === undefined ? undefined : setTimeout(() => {
+      gaveUp ??= `gave up waiting after ${values.timeout} s (--timeout); the job goes on on the farm: dcc-kit farm job ${submitted.id}`;
+      controller.abort();
+    }, timeoutMs);
+    const gaveUpEarly = (err: unknown): number => {
+      clearTimeout(timer);
+      if (!gaveUp) throw err;
+      if (values.json) printJson(ctx, { ...submitted, status: 'waiting', error: gaveUp });
+      else ctx.stderr.write(`dcc-kit farm: job ${submitted.id}: ${gaveUp}\n`);
+      return 1;
+    };
+    let job: Awaited<ReturnType<typeof client.job>>;
+    try {
+      job = await client.job(submitted, { signal: controller.signal });
+    } catch (err) {
+      return gaveUpEarly(err);
+    }
 
     if (!values.json) print(ctx, `Submitted job ${submitted.id} "${job.name}" (serial ${submitted.serial}); waiting for it to finish.`);
     const progress = createProgress({
@@ -210,8 +230,6 @@ export function createFarmCommand(
       return `job ${submitted.id}${parts.length ? ` (${parts.join(', ')})` : ''}`;
     };
     const deadline = timeoutMs === undefined ? Infinity : Date.now() + timeoutMs;
-    const controller = new AbortController();
-    let gaveUp: string | null = null;
     try {
       job = await client.waitForJob(submitted, {
         intervalMs,
@@ -243,6 +261,7 @@ export function createFarmCommand(
         },
       });
     } catch (err) {
+      clearTimeout(timer);
       if (gaveUp) {
         progress.fail(gaveUp);
         if (values.json) printJson(ctx, { ...submitted, status: 'waiting', error: gaveUp });
@@ -252,6 +271,7 @@ export function createFarmCommand(
       progress.fail((err as Error).message.split('\n')[0]);
       throw err;
     }
+    clearTimeout(timer);
     if (job.status === 'done') {
       progress.done();
       if (values.json) printJson(ctx, { ...submitted, name: job.name, status: job.status, job });
@@ -354,7 +374,7 @@ export function createFarmCommand(
         pause: (c, g, a) => operate(c, g, a, 'pause'),
         start: (c, g, a) => operate(c, g, a, 'start'),
       };
-      const handler = handlers[sub];
+      const handler = own(handlers, sub);
       if (!handler) throw new UsageError(`unknown farm subcommand ${JSON.stringify(sub)}\nusage: ${USAGE}`);
       return handler(ctx, async () => new AfanasyClient(await getSettings(ctx)), rest);
     },

@@ -1,4 +1,6 @@
 import fs from 'node:fs';
+import { PACKAGE_ROOT } from '../package-root.ts';
+import { KIT_VERSION } from '../version.ts';
 import fsp from 'node:fs/promises';
 import type { CliCommand, CliContext } from './types.ts';
 import { parse, print, printJson, table } from './args.ts';
@@ -11,7 +13,8 @@ import { connectHub } from '../hub/client.ts';
 const HELP = `usage: dcc-kit hub <start|status|stop|logs> [options]
 
   start [--json]          start the hub, or attach to the one already running; returns once it is ready
-  status [--json]         pid, port, local socket, scheduling, uptime, sessions and traffic of the running hub
+  status [--json]         pid, port, local socket, scheduling, installation (folder, version), uptime,
+                          sessions and traffic of the running hub
                           (exit 1 when none runs)
   stop [--json]           stop the hub gracefully (pending calls are answered with an error)
   logs [-f] [-n LINES]    print the end of the hub log (<home>/logs/hub.log); -f follows it
@@ -58,16 +61,21 @@ async function status(ctx: CliContext, argv: string[]): Promise<number> {
   const client = await connectHub({ port: info.port, token: info.token });
   try {
     const [stats, sessions] = await Promise.all([client.stats(), client.sessions()]);
+    // A global dcc-kit can find a hub a checkout started (or the other way round): say whose hub it is.
+    const installation = { root: info.root ?? null, version: info.version, sameAsThisCommand: info.root === undefined ? null : info.root === PACKAGE_ROOT && info.version === KIT_VERSION };
     if (values.json) {
-      printJson(ctx, { running: true, ...stats, sessionList: sessions });
+      printJson(ctx, { running: true, ...stats, installation, sessionList: sessions });
       return 0;
     }
+    const whose = info.root === undefined ? `dcc-kit ${info.version} (an older hub: its folder is not recorded)`
+      : `${info.root} (dcc-kit ${info.version})${installation.sameAsThisCommand ? '' : `; this command is ${PACKAGE_ROOT} (dcc-kit ${KIT_VERSION}), another installation`}`;
     print(ctx, table([
       ['pid', String(stats.pid)],
       ['port', `127.0.0.1:${stats.port}`],
       ['local socket', typeof stats.socket === 'string' ? `${stats.socket} (tools on this machine)` : 'none (tools use the port)'],
       ...(typeof stats.scheduling === 'string' ? [['scheduling', stats.scheduling === 'batch' ? 'batch (SCHED_BATCH: a woken hub does not preempt the DCC)' : stats.scheduling]] : []),
       ['version', String(stats.version)],
+      ['installation', whose],
       ['uptime', `${Math.round(Number(stats.uptimeMs) / 1000)} s`],
       ['sessions', String(stats.sessions)],
       ['connections', `${stats.connections}${typeof stats.pages === 'number' && stats.pages > 0 ? ` (and ${stats.pages} open web page${stats.pages === 1 ? '' : 's'})` : ''}`],

@@ -10,6 +10,7 @@ import { connectHub } from '../hub/client.ts';
 import { launchDetached } from '../launch.ts';
 import { isDescendantOf } from '../process.ts';
 import { createProgress } from './progress.ts';
+import { own } from '../own.ts';
 
 const USAGE = 'dcc-kit launch <dcc> [scene | workfile.zip] [--simulate] [--fresh] [--force] [--timeout MS] [--json]';
 
@@ -41,7 +42,7 @@ export async function launchDcc(ctx: Pick<CliContext, 'cwd' | 'env'>, dcc: strin
       scene: scenePath, simulate: Boolean(opts.simulate), fresh: opts.fresh, force: opts.force, config, env: ctx.env, cwd: ctx.cwd, onProgress: opts.onProgress,
     })).scene;
   }
-  const section = (config as unknown as Record<string, { launchTimeout?: number } | undefined>)[dcc];
+  const section = own(config as unknown as Record<string, { launchTimeout?: number } | undefined>, dcc);
   const timeout = opts.timeout ?? section?.launchTimeout ?? 30_000;
   const { info, started } = await ensureHub({ home: config.home, env: ctx.env, cwd: ctx.cwd });
   const hub = await connectHub({ port: info.port, token: info.token });

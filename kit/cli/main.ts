@@ -2,6 +2,7 @@
 import type { CliCommand, CliContext } from './types.ts';
 import { DccKitError, UsageError } from '../errors.ts';
 import { KIT_VERSION } from '../version.ts';
+import { own } from '../own.ts';
 
 interface Entry { summary: string; load(): Promise<CliCommand> }
 
@@ -71,7 +72,7 @@ export async function run(argv: string[], ctx: Omit<CliContext, 'argv'>): Promis
   }
   let json = rest.includes('--json');
   try {
-    const entry = COMMANDS[name] ?? (await adapterCommands())[name];
+    const entry = own(COMMANDS, name) ?? own(await adapterCommands(), name);
     if (!entry) throw new UsageError(`unknown command "${name}". Run dcc-kit --help for the list of commands`);
     const command = await entry.load();
     const firstPositional = rest.findIndex((a) => !a.startsWith('-'));

@@ -88,8 +88,9 @@ export class AfanasyClient {
    * Send any request body and return the reply object. An `info` error reply becomes FarmServerError;
    * `context` names what was asked for in that error ("job 5", "the job list").
    */
-  async request(body: object, context = 'the request'): Promise<Obj> {
-    const reply = await exchange(this.settings, body);
+  async request(body: object, context = 'the request', signal?: AbortSignal): Promise<Obj> {
+    // Every request has a total deadline besides the idle timeout (settings.deadlineMs, default 3 x timeoutMs).
+    const reply = await exchange({ ...this.settings, signal }, body);
     if (!isObject(reply)) throw new FarmProtocolError(this.address, `expected a JSON object, got ${JSON.stringify(reply)?.slice(0, 60)}`);
     const info = reply.info;
     if (isObject(info) && info.kind === 'error') {
@@ -117,7 +118,7 @@ export class AfanasyClient {
         if (doc.job.name === undefined || (typeof doc.job.name === 'string' && doc.job.name.trim() === '')) doc.job.name = options.defaultName ?? 'dcc-kit job';
       }
     }
-    assertValidJobDocument(doc, { maxTasks: this.settings.maxTasks });
+    assertValidJobDocument(doc, { maxTasks: this.settings.maxTasks, maxFrames: this.settings.maxFrames });
     return doc;
   }
 
@@ -146,11 +147,11 @@ export class AfanasyClient {
   }
 
   /** One job with its blocks and per-block progress counters. `full` adds commands, directories and files. */
-  async job(ref: JobRef, options: { full?: boolean } = {}): Promise<JobInfo> {
+  async job(ref: JobRef, options: { full?: boolean; signal?: AbortSignal } = {}): Promise<JobInfo> {
     const { id, serial } = this.#checkRef(ref);
     const get: Obj = { type: 'jobs', ids: [id] };
     if (options.full) get.mode = 'full';
-    const reply = await this.#requestJob(id, { get }, `job ${id}`);
+    const reply = await this.#requestJob(id, { get }, `job ${id}`, options.signal);
     const job = this.#jobList(reply).find((j) => j.id === id);
     if (!job) throw new FarmJobNotFoundError(this.address, id);
     if (serial !== undefined && job.serial !== serial) {
@@ -243,7 +244,7 @@ export class AfanasyClient {
     const intervalMs = options.intervalMs ?? 2000;
     for (;;) {
       options.signal?.throwIfAborted();
-      const job = await this.job(ref);
+      const job = await this.job(ref, { signal: options.signal });
       options.onUpdate?.(job);
       if (job.status === 'done' || job.status === 'error') return job;
       await sleep(intervalMs, undefined, { signal: options.signal });
@@ -262,9 +263,9 @@ export class AfanasyClient {
   }
 
   /** A get for one id: the server's "Invalid ID" becomes FarmJobNotFoundError. */
-  async #requestJob(id: number, body: object, context: string): Promise<Obj> {
+  async #requestJob(id: number, body: object, context: string, signal?: AbortSignal): Promise<Obj> {
     try {
-      return await this.request(body, context);
+      return await this.request(body, context, signal);
     } catch (err) {
       if (err instanceof FarmServerError && /invalid id/i.test(err.serverText)) throw new FarmJobNotFoundError(this.address, id);
       throw err;

@@ -36,14 +36,18 @@ export class FarmConnectionError extends FarmError {
 
 /** No progress within the configured timeout, either while connecting or while waiting for the reply. */
 export class FarmTimeoutError extends FarmError {
-  readonly phase: 'connect' | 'reply';
+  /** `total`: the whole request outlived its deadline (a server sending its reply too slowly, or without end). */
+  readonly phase: 'connect' | 'reply' | 'total';
   readonly timeoutMs: number;
-  constructor(address: string, phase: 'connect' | 'reply', timeoutMs: number) {
+  constructor(address: string, phase: 'connect' | 'reply' | 'total', timeoutMs: number) {
     super(
       phase === 'connect'
         ? `Timed out after ${timeoutMs} ms connecting to the Afanasy server at ${address}. ` +
           'Check the farm host and port, and any firewall between here and the server.'
-        : `The Afanasy server at ${address} accepted the request but sent no complete reply within ${timeoutMs} ms. ` +
+        : phase === 'total'
+          ? `The Afanasy server at ${address} did not complete its reply within ${timeoutMs} ms (the deadline of one request): ` +
+            'it sends too slowly or without end. The server may be overloaded, stuck or not an afserver; try again, or raise the farm timeout.'
+          : `The Afanasy server at ${address} accepted the request but sent no complete reply within ${timeoutMs} ms. ` +
           'The server may be overloaded or stuck; try again, or raise the farm timeout.',
       'FARM_TIMEOUT',
       { address },

@@ -12,11 +12,16 @@ export interface AfanasySettings {
   hostName: string;
   /** Connect timeout, and the longest wait for reply bytes. Default 10000 ms. */
   timeoutMs: number;
+  /** The longest one request may take in all (a server trickling bytes cannot hold it). Default 3 x timeoutMs. */
+  deadlineMs?: number;
   /**
-   * Jobs with more tasks are refused before they are sent (`farm.maxTasks`). Default 1,000,000: afserver
-   * 3.4.1 takes a million-task job, but a block of frame_last 1e9 drives it to gigabytes in seconds.
+   * Jobs with more tasks are refused before they are sent (`farm.maxTasks`). Default 10,000: afserver 3.4.1
+   * takes a million-task job, but grows by ~560 MB doing so and never gives that memory back (deleting the
+   * job does not), and a block of frame_last 1e9 drives it to gigabytes in seconds.
    */
   maxTasks: number;
+  /** A block rendering more frames than this is refused before it is sent (`context.maxFrames`). Default 100,000; unset: no limit. */
+  maxFrames?: number;
 }
 
 function osUser(): string {
@@ -36,7 +41,8 @@ export function defaultAfanasySettings(): AfanasySettings {
     user: osUser(),
     hostName: os.hostname(),
     timeoutMs: 10_000,
-    maxTasks: 1_000_000,
+    maxTasks: 10_000,
+    maxFrames: 100_000,
   };
 }
 

@@ -209,8 +209,10 @@ function checkBlock(c: Checker, block: unknown, path: string): void {
 }
 
 export interface ValidateOptions {
-  /** Refuse jobs with more tasks than this (farm.maxTasks). Default 1,000,000. */
+  /** Refuse jobs with more tasks than this (farm.maxTasks). Default 10,000. */
   maxTasks?: number;
+  /** Refuse a frame-range block rendering more frames than this (context.maxFrames). Default: no limit. */
+  maxFrames?: number;
 }
 
 /** Tasks of a block: its task list, or its frame range split by frames_per_task. */
@@ -262,11 +264,21 @@ export function validateJobDocument(doc: unknown, options: ValidateOptions = {})
   if (typeof job.name === 'string' && /["\\]/.test(job.name)) c.add('job.name', `contains " or \\, which afserver does not escape in its replies (dcc-kit farm log would break): remove them from ${JSON.stringify(job.name)}`);
 
   if (Array.isArray(blocks)) {
-    const maxTasks = options.maxTasks ?? 1_000_000;
+    const maxTasks = options.maxTasks ?? 10_000;
     const total = blocks.reduce((n, b) => n + (isObject(b) ? blockTasks(b) : 0), 0);
     if (total > maxTasks) {
       c.add('job.blocks', `make ${total.toLocaleString('en-US')} tasks, more than farm.maxTasks (${maxTasks.toLocaleString('en-US')}): a huge frame range (frame_last?) or frames_per_task 1 on a long range; raise farm.maxTasks if it is meant`);
     }
+  }
+
+  if (Array.isArray(blocks) && options.maxFrames !== undefined) {
+    blocks.forEach((b, i) => {
+      if (!isObject(b) || !Number.isSafeInteger(b.frame_first) || !Number.isSafeInteger(b.frame_last) || typeof b.flags !== 'number' || (b.flags & BLOCK_FLAG_NUMERIC) === 0) return;
+      const frames = (b.frame_last as number) - (b.frame_first as number) + 1;
+      if (frames > options.maxFrames!) {
+        c.add(`job.blocks[${i}].frame_last`, `the block renders ${frames.toLocaleString('en-US')} frames (${b.frame_first}-${b.frame_last}), more than context.maxFrames (${options.maxFrames!.toLocaleString('en-US')}): a typo in the frame range? Raise context.maxFrames if it is meant`);
+      }
+    });
   }
 
   return c.problems;

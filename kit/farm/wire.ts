@@ -29,6 +29,10 @@ export interface WireTarget {
   port: number;
   /** Connect timeout and the longest silence while waiting for reply bytes. */
   timeoutMs: number;
+  /** The longest the whole exchange may take, however the bytes trickle in. Default 3 x timeoutMs. */
+  deadlineMs?: number;
+  /** Ends the exchange at once (rejects with the signal's reason). */
+  signal?: AbortSignal;
 }
 
 export function addressOf(target: { host: string; port: number }): string {
@@ -96,13 +100,22 @@ export function exchange(target: WireTarget, body: object): Promise<unknown> {
     let chunks: Buffer[] = [];
     let header: { bodyLength: number; headerBytes: number } | undefined;
 
+    const signal = target.signal;
+    if (signal?.aborted) return reject(signal.reason);
     const socket = net.connect({ host: target.host, port: target.port });
     socket.setNoDelay(true);
     socket.setTimeout(target.timeoutMs);
+    // The idle timeout alone lets a server that sends a byte now and then hold a request for ever.
+    const deadlineMs = target.deadlineMs ?? 3 * target.timeoutMs;
+    const deadline = setTimeout(() => finish(new FarmTimeoutError(address, phase === 'connect' ? 'connect' : 'total', deadlineMs)), deadlineMs);
+    const onAbort = () => finish(signal!.reason instanceof Error ? signal!.reason : new FarmError('The farm request was cancelled.', 'FARM_ABORTED'));
+    signal?.addEventListener('abort', onAbort, { once: true });
 
     const finish = (error: Error | undefined, value?: unknown): void => {
       if (settled) return;
       settled = true;
+      clearTimeout(deadline);
+      signal?.removeEventListener('abort', onAbort);
       // Close our side now: the server pads with spaces and waits for us to go.
       socket.destroy();
       if (error) reject(error);

@@ -8,7 +8,8 @@ import { HubNotRunningError, openPeer } from './connect.ts';
 import { DccKitError } from '../errors.ts';
 import type { SessionInfo } from '../adapter.ts';
 import { homeFromEnv, hubPaths, readRuntime, type RuntimeInfo } from './runtime.ts';
-import { byIdPrefix, shortPrefixHint } from './sessions.ts';
+import { byIdPrefix, shortPrefixHint, startHint } from './sessions.ts';
+import { builtInAdapterNames } from '../adapter.ts';
 
 export { HubNotRunningError, NotAHubError, openPeer } from './connect.ts';
 
@@ -149,7 +150,7 @@ export class HubClient extends EventEmitter {
     const found = pick(listed);
     if (found) return new SessionHandle(this, found);
     if (!opts.wait) {
-      throw new DccKitError(`no session "${selector}" is connected${shortPrefixHint(listed, selector)}. Start one with: dcc-kit launch ${/^[a-z]+$/.test(selector) ? selector : '<dcc>'}`, 'NO_SESSION');
+      throw new DccKitError(`no session "${selector}" is connected${shortPrefixHint(listed, selector)}. ${startHint(selector, [...builtInAdapterNames(), ...listed.map((s) => s.dcc)])}`, 'NO_SESSION');
     }
     const info = await this.waitForSession((s) => s.id === selector || s.dcc === selector, opts.wait);
     return new SessionHandle(this, info);

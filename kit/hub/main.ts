@@ -9,6 +9,7 @@ import { RotatingLog } from './log.ts';
 import { hubPaths, acquireHubLock, releaseHubLockSync, writeRuntime, removeRuntimeSync, readRuntime } from './runtime.ts';
 import { EXIT_ALREADY_RUNNING, EXIT_PORT_TAKEN, probeHub } from './start.ts';
 import { KIT_VERSION } from '../version.ts';
+import { PACKAGE_ROOT } from '../package-root.ts';
 import { PROTOCOL_VERSION } from '../protocol/messages.ts';
 import { removeOrphanedStaging } from '../publish/staging.ts';
 import { applyHubScheduling } from '../scheduling.ts';
@@ -58,7 +59,7 @@ async function main(): Promise<number> {
   }
   await writeRuntime(paths, {
     pid: process.pid, port: hub.port, token: hub.token, version: KIT_VERSION, protocol: PROTOCOL_VERSION,
-    startedAt: new Date().toISOString(),
+    startedAt: new Date().toISOString(), root: PACKAGE_ROOT,
     ...(hub.localSocket ? { socket: hub.localSocket } : {}),
   });
   // The web page (web.enabled): in this process, on loopback; menu items and `dcc-kit ui` open it.

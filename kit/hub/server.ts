@@ -10,11 +10,12 @@ import { RpcPeer, DeferredReply } from '../protocol/peer.ts';
 import { PROTOCOL_VERSION, type HelloArgs, type RequestMessage, type RequestBody } from '../protocol/messages.ts';
 import { SessionClosedError } from '../protocol/errors.ts';
 import { DccKitError } from '../errors.ts';
-import { SessionRegistry, describe, shortPrefixHint, type Session, type SessionEvent } from './sessions.ts';
+import { SessionRegistry, describe, shortPrefixHint, startHint, type Session, type SessionEvent } from './sessions.ts';
 import { schedulingName, schedulingPolicyOf } from '../scheduling.ts';
-import type { AdapterRegistry, HubServices, LegacyProtocol, SessionInfo } from '../adapter.ts';
-import { silentLog, type Logger } from './log.ts';
+import { builtInAdapterNames, type AdapterRegistry, type HubServices, type LegacyProtocol, type SessionInfo } from '../adapter.ts';
+import { SourceLimitedLog, silentLog, type Logger } from './log.ts';
 import { KIT_VERSION } from '../version.ts';
+import { own } from '../own.ts';
 
 export interface HubOptions {
   port?: number;
@@ -52,8 +53,19 @@ const RAW_FORWARD_BYTES = 256 * 1024;
 
 /** Until its hello, a connection may send frames of at most this many bytes (a hello is a few hundred). */
 export const PRE_HELLO_FRAME_BYTES = 16 * 1024;
-/** At most this many connections may be waiting to say hello; a new one beyond it closes the oldest waiting. */
-export const MAX_CONNECTIONS_BEFORE_HELLO = 64;
+/**
+ * Connections waiting to say hello. A DCC or tool says hello within milliseconds of connecting, so a burst of
+ * hundreds of them (a farm of DCCs starting, a script opening many tools) passes as long as few connections sit
+ * idle. Beyond PRE_HELLO_SOFT_CAP, a new connection closes the oldest waiting one that has been idle longer than
+ * PRE_HELLO_GRACE_MS (no legitimate peer waits that long); beyond PRE_HELLO_HARD_CAP it closes the oldest
+ * whatever its age. A flood of idle sockets therefore holds at most the hard cap (16 KiB each at most), and a
+ * peer that connects and says hello at once always gets in: the newest connection is never the one closed.
+ */
+export const PRE_HELLO_SOFT_CAP = 256;
+export const PRE_HELLO_HARD_CAP = 1024;
+export const PRE_HELLO_GRACE_MS = 2000;
+/** @deprecated the soft cap (kept for code that imported it). */
+export const MAX_CONNECTIONS_BEFORE_HELLO = PRE_HELLO_SOFT_CAP;
 
 const CORE_TOOL_REQUESTS = ['ping', 'hub.stats', 'hub.sessions', 'hub.call', 'hub.adapter', 'hub.subscribe', 'hub.stop'];
 
@@ -65,10 +77,12 @@ export class Hub extends EventEmitter {
   readonly token: string;
   readonly sessions: SessionRegistry;
   readonly log: Logger;
+  /** Refused connections, logged up to 10 per source per 10 s, then counted. */
+  private readonly refusals: SourceLimitedLog;
   private readonly opts: Required<Pick<HubOptions, 'callTimeout' | 'pingInterval' | 'maxFrameBytes' | 'helloTimeout' | 'stallTimeout'>>;
   private readonly server: net.Server;
-  /** Connections open that have not said hello yet (capped by MAX_CONNECTIONS_BEFORE_HELLO). */
-  private readonly awaitingHello = new Set<RpcPeer>();
+  /** Connections open that have not said hello yet, with when they connected (bounded: see PRE_HELLO_SOFT_CAP). */
+  private readonly awaitingHello = new Map<RpcPeer, number>();
   private readonly peers = new Set<RpcPeer>();
   private readonly tools = new Map<RpcPeer, ToolState>();
   private readonly dccPeers = new Map<RpcPeer, Session>();
@@ -103,6 +117,7 @@ export class Hub extends EventEmitter {
       stallTimeout: opts.stallTimeout ?? 60_000,
     };
     this.log = opts.log ?? silentLog;
+    this.refusals = new SourceLimitedLog(this.log);
     this.adapters = opts.adapters;
     this.sessions = new SessionRegistry(opts.reconnectGrace);
     this.sessions.on('event', (ev: SessionEvent) => this.onSessionEvent(ev));
@@ -176,6 +191,8 @@ export class Hub extends EventEmitter {
       uptimeMs: Date.now() - this.startedAt,
       sessions: this.sessions.list().length,
       connections: this.peers.size,
+      /** Connections that have not said hello yet (bounded: PRE_HELLO_HARD_CAP). */
+      waitingForHello: this.awaitingHello.size,
       tools: this.tools.size,
       /** Open web pages (each holds one event stream). */
       pages: this.listenerCount('broadcast'),
@@ -201,13 +218,8 @@ export class Hub extends EventEmitter {
     let greeted = false;
     // Before the hello only small frames: an unauthenticated peer must not make the hub hold megabytes.
     peer.limitIncomingFrames(Math.min(PRE_HELLO_FRAME_BYTES, this.opts.maxFrameBytes), 'the limit before a hello');
-    if (this.awaitingHello.size >= MAX_CONNECTIONS_BEFORE_HELLO) {
-      // The oldest goes, not the newest: a DCC or tool that says hello at once still gets in.
-      const oldest = this.awaitingHello.values().next().value!;
-      this.awaitingHello.delete(oldest);
-      this.reject(oldest, `${MAX_CONNECTIONS_BEFORE_HELLO} connections were waiting to say hello`);
-    }
-    this.awaitingHello.add(peer);
+    this.makeRoomBeforeHello();
+    this.awaitingHello.set(peer, Date.now());
     const greet = () => {
       if (greeted) return;
       greeted = true;
@@ -217,7 +229,10 @@ export class Hub extends EventEmitter {
     const helloTimer = setTimeout(() => {
       if (!greeted) this.reject(peer, `no hello within ${this.opts.helloTimeout} ms`);
     }, this.opts.helloTimeout);
-    peer.on('protocol-error', (reason: string) => this.log.warn(`${peer.label}: dropped: ${reason}`));
+    peer.on('protocol-error', (reason: string) => {
+      if (greeted) this.log.warn(`${peer.label}: dropped: ${reason}`);
+      else this.refusals.warn(this.sourceOf(peer), 'connections refused', `${peer.label}: dropped: ${reason}`);
+    });
     peer.on('unmatched-reply', () => {
       if (!greeted) this.reject(peer, 'a reply arrived before hello');
     });
@@ -256,8 +271,24 @@ export class Hub extends EventEmitter {
     };
   }
 
+  /** See PRE_HELLO_SOFT_CAP: the oldest waiting connections go, idle ones first, never the newest. */
+  private makeRoomBeforeHello(): void {
+    const waiting = this.awaitingHello.size;
+    if (waiting < PRE_HELLO_SOFT_CAP) return;
+    const [oldest, since] = this.awaitingHello.entries().next().value!;
+    const idleMs = Date.now() - since;
+    if (waiting < PRE_HELLO_HARD_CAP && idleMs < PRE_HELLO_GRACE_MS) return;
+    this.awaitingHello.delete(oldest);
+    this.reject(oldest, `${waiting} connections were waiting to say hello; this one the longest (${idleMs} ms)`);
+  }
+
+  /** Where a connection comes from, for the per-source limit on logged refusals. */
+  private sourceOf(peer: RpcPeer): string {
+    return peer.socket.remoteAddress ?? 'the local socket';
+  }
+
   private reject(peer: RpcPeer, reason: string): void {
-    this.log.warn(`${peer.label}: refused: ${reason}`);
+    this.refusals.warn(this.sourceOf(peer), 'connections refused', `${peer.label}: refused: ${reason}`);
     setImmediate(() => { peer.close(`refused: ${reason}`); peer.socket.destroy(); });
   }
 
@@ -358,7 +389,7 @@ export class Hub extends EventEmitter {
       }
     }
     const adapter = this.adapters ? await this.adapters.find(session.dcc) : null;
-    const endpoint = adapter?.endpoints?.[name];
+    const endpoint = own(adapter?.endpoints, name);
     if (!endpoint) {
       const known = ['ping', 'hub.stats', 'session.event', ...Object.keys(adapter?.endpoints ?? {})];
       throw new UnknownRequestError(name, known);
@@ -449,7 +480,7 @@ export class Hub extends EventEmitter {
   async adapterCall(adapterName: string, endpointName: string, args: unknown): Promise<unknown> {
     if (!this.adapters) throw new HubError('this hub has no adapters', 'NO_ADAPTER');
     const adapter = await this.adapters.get(adapterName);
-    const endpoint = adapter.toolEndpoints?.[endpointName];
+    const endpoint = own(adapter.toolEndpoints, endpointName);
     if (!endpoint) throw new UnknownRequestError(`${adapterName}/${endpointName}`, Object.keys(adapter.toolEndpoints ?? {}).map((k) => `${adapterName}/${k}`));
     return endpoint(args, { session: null, hub: this.services });
   }
@@ -466,7 +497,7 @@ export class Hub extends EventEmitter {
     const session = this.sessions.resolve(selector);
     if (session) return session;
     const live = this.sessions.list().map((s) => `${s.dcc} ${s.id}`).join(', ') || 'none';
-    throw new HubError(`no session "${selector}" is connected${shortPrefixHint(this.sessions.list(), selector)} (sessions: ${live}). Start one with: dcc-kit launch ${/^[a-z]+$/.test(selector) ? selector : '<dcc>'}`, 'NO_SESSION');
+    throw new HubError(`no session "${selector}" is connected${shortPrefixHint(this.sessions.list(), selector)} (sessions: ${live}). ${startHint(selector, [...builtInAdapterNames(), ...this.sessions.list().map((s) => s.dcc)])}`, 'NO_SESSION');
   }
 
   /** callSession without an async frame when the DCC is connected (the common case); throws what it cannot route. */
@@ -559,6 +590,7 @@ export class Hub extends EventEmitter {
   async stop(reason = 'stopped'): Promise<void> {
     if (this.stopping) return;
     this.stopping = true;
+    this.refusals.flush('connections refused');
     this.log.info(`hub stopping: ${reason}`);
     for (const state of this.tools.values()) {
       for (const cancel of state.inflight) cancel(new HubError(`the hub is stopping (${reason})`, 'HUB_STOPPING'));

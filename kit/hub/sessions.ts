@@ -54,6 +54,16 @@ export function shortPrefixHint(list: { id: string }[], selector: string): strin
 }
 
 /**
+ * What to say after "no session X is connected": `dcc-kit launch X` only when X names a DCC (a known adapter
+ * or a session's dcc), not for a mistyped session id.
+ */
+export function startHint(selector: string, dccs: string[]): string {
+  return dccs.includes(selector)
+    ? `Start one with: dcc-kit launch ${selector}`
+    : 'dcc-kit sessions lists what is connected; start a DCC with: dcc-kit launch <dcc>';
+}
+
+/**
  * The one session whose id starts with `prefix` (as git takes a unique prefix of a commit id); undefined when
  * none does or the prefix is too short; an error naming the candidates when several do.
  */

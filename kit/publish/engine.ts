@@ -10,7 +10,7 @@
 import { randomUUID } from 'node:crypto';
 import { UsageError } from '../errors.ts';
 import { ORDER, type PluginLog, type PluginRecord, type PluginResult, type PublishContext, type PublishEvent, type PublishInstance,
-  type PublishPlugin, type PublishReport, type RunOptions, type Stage } from './types.ts';
+  type PublishPlugin, type PublishReport, type RunOptions, type Stage, type StagedWork } from './types.ts';
 
 export function stageOf(order: number): Stage {
   const band = Math.floor(order + 0.5);
@@ -35,9 +35,37 @@ class Context implements PublishContext {
   readonly data: Record<string, unknown>;
   readonly instances: PublishInstance[] = [];
   readonly signal: AbortSignal;
+  readonly published: PublishReport['published'] = [];
+  readonly rolledBack: string[] = [];
+  private staged: StagedWork[] = [];
   constructor(data: Record<string, unknown>, signal: AbortSignal) {
     this.data = data;
     this.signal = signal;
+  }
+
+  stage(work: StagedWork): void {
+    this.staged.push(work);
+  }
+
+  /** Prepares every staged product, then finishes every one; any failure rolls all of them back. */
+  async commitStaged(): Promise<void> {
+    const batch = this.staged;
+    this.staged = [];
+    try {
+      for (const w of batch) await w.prepare();
+      for (const w of batch) await w.finish();
+    } catch (err) {
+      await this.rollBack(batch);
+      throw err;
+    }
+    for (const w of batch) if (w.published) this.published.push(w.published);
+  }
+
+  async rollBack(batch = this.staged.splice(0)): Promise<void> {
+    for (const w of batch.reverse()) {
+      await w.rollback().catch(() => {});
+      this.rolledBack.push(w.label);
+    }
   }
   createInstance(init: Parameters<PublishContext['createInstance']>[0]): PublishInstance {
     const inst: PublishInstance = { active: true, data: {}, ...init };
@@ -70,7 +98,7 @@ export async function runPublish(opts: RunOptions): Promise<PublishReport> {
     .filter((p) => !(p.optional && skip.has(p.label)))
     .sort((a, b) => a.order - b.order);
   const results: PluginResult[] = [];
-  const published: PublishReport['published'] = [];
+  const published = ctx.published;
   ctx.data.published = published;
   const emit = (e: PublishEvent) => {
     try { opts.onEvent?.(e); } catch { /* a listener never breaks the run */ }
@@ -151,6 +179,21 @@ export async function runPublish(opts: RunOptions): Promise<PublishReport> {
     }
     if (stage === until) break;
   }
+  // All of a publish's products or none: what is still staged is committed after a good run, rolled back after a failed one.
+  if (success) {
+    try {
+      await ctx.commitStaged();
+    } catch (err) {
+      success = false;
+      results.push({
+        plugin: 'Commit Products', order: ORDER.integrate + 0.99, stage: 'integrate', instance: null, instanceId: null,
+        success: false, error: errorOf(err), records: [], duration: 0, repairable: false,
+      });
+      emit({ type: 'result', runId, result: results.at(-1)! });
+    }
+  } else {
+    await ctx.rollBack();
+  }
   if (opts.dryRun && success) {
     for (const p of plugins.filter((x) => stageOf(x.order) === 'extract' || stageOf(x.order) === 'integrate')) {
       for (const step of stepsOf(p)) {
@@ -172,6 +215,7 @@ export async function runPublish(opts: RunOptions): Promise<PublishReport> {
     instances: ctx.instances.map((i) => ({ id: i.id, name: i.name, productType: i.productType, families: i.families, active: i.active })),
     results,
     published,
+    rolledBack: ctx.rolledBack,
   };
   emit({ type: 'end', runId, report });
   return report;
@@ -185,15 +229,21 @@ function jsonSafe(v: unknown): unknown {
   }
 }
 
-/** The first failure of a report as one line an artist can act on. */
+/** Every failure of a report, one line each (all the validators that failed, not only the first). */
 export function describeFailure(report: PublishReport): string | null {
-  // A validator that failed, was repaired and passed on its second run is not the failure to report.
+  // A validator that failed, was repaired and passed on its second run is not a failure to report; one that
+  // failed on both runs is reported once (its last run).
   const results = report.results;
-  const failed = results.find((r, i) => !r.success && !results.slice(i + 1).some((later) => later.success && later.plugin === r.plugin && later.instance === r.instance));
-  if (!failed) return null;
-  const who = failed.instance ? ` on ${failed.instance}` : '';
-  const next = failed.error?.hint ? ` ${failed.error.hint}` : failed.repairable ? ' It can be repaired: publish with --repair (or press Repair).' : '';
-  return `${failed.plugin}${who} failed: ${failed.error?.message ?? 'unknown error'}.${next}`;
+  const failed = results.filter((r, i) => !r.success && !results.slice(i + 1).some((later) => later.plugin === r.plugin && later.instance === r.instance));
+  if (!failed.length) return null;
+  const rolledBack = report.rolledBack?.length ? `Nothing was committed: ${report.rolledBack.join(', ')} rolled back.` : '';
+  const lines = failed.map((f) => {
+    const who = f.instance ? ` on ${f.instance}` : '';
+    const next = f.error?.hint ? ` ${f.error.hint}` : f.repairable ? ' It can be repaired: publish with --repair (or press Repair).' : '';
+    return `${f.plugin}${who} failed: ${f.error?.message ?? 'unknown error'}.${next}`;
+  });
+  if (rolledBack) lines.push(rolledBack);
+  return lines.join('\n');
 }
 
 export { ORDER };

@@ -30,6 +30,28 @@ export interface PublishContext {
   createInstance(init: Omit<PublishInstance, 'active' | 'data'> & Partial<Pick<PublishInstance, 'active' | 'data'>>): PublishInstance;
   /** Aborted when the run is cancelled; long work (renders, copies) should honour it. */
   signal: AbortSignal;
+  /**
+   * Integrators stage what they write instead of completing it: the engine commits every staged product
+   * together (all prepared, then all finished) when an integrator calls commitStaged() or the run ends well,
+   * and rolls every one back when the run fails. A publish's products are all complete or none is.
+   */
+  stage(work: StagedWork): void;
+  /** Commits everything staged so far (see stage); on failure rolls it all back and throws. */
+  commitStaged(): Promise<void>;
+}
+
+/** One product a publish has written but not completed. */
+export interface StagedWork {
+  /** e.g. "shots/sh010/renderMain v3": the report names it. */
+  label: string;
+  /** Listed in the report's `published` once committed (omit for work completed later, e.g. a farm render). */
+  published?: { product: string; version: number; path: string };
+  /** Everything that can fail (write the manifest beside its final name). */
+  prepare(): Promise<void>;
+  /** Makes it visible (a rename). */
+  finish(): Promise<void>;
+  /** Undoes it, finished or not. */
+  rollback(): Promise<void>;
 }
 
 export interface PluginLog {
@@ -94,8 +116,10 @@ export interface PublishReport {
   context: Record<string, unknown>;
   instances: { id: string; name: string; productType: string; families: string[]; active: boolean }[];
   results: PluginResult[];
-  /** What was published (filled by integrators): product, version, folder path. */
+  /** What was published (committed by the engine): product, version, folder path. */
   published: { product: string; version: number; path: string }[];
+  /** Products the run had written but rolled back because it failed (nothing of a failed publish is complete). */
+  rolledBack: string[];
 }
 
 export interface RunOptions {

@@ -4,7 +4,10 @@
  */
 import os from 'node:os';
 import { Worker } from 'node:worker_threads';
-import type { CopyJob, CopyReply } from './copy-worker.ts';
+import type { CopyJob, CopyReply, HashedStat } from './copy-worker.ts';
+
+type Hashed = { size: number; sha256: string; stat?: HashedStat };
+type JobSpec = CopyJob extends infer J ? J extends CopyJob ? Omit<J, 'id'> : never : never;
 
 const WORKER_URL = new URL(`./copy-worker${import.meta.url.endsWith('.ts') ? '.ts' : '.js'}`, import.meta.url);
 const IDLE_MS = 3000;
@@ -20,7 +23,7 @@ export class CopyFailedError extends Error {
 }
 
 interface Slot { worker: Worker; busy: number }
-type Waiter = { resolve(r: { size: number; sha256: string }): void; reject(e: Error): void; slot: Slot };
+type Waiter = { resolve(r: Hashed): void; reject(e: Error): void; slot: Slot };
 
 class CopyPool {
   private readonly slots: Slot[] = [];
@@ -47,7 +50,7 @@ class CopyPool {
     return best;
   }
 
-  copy(source: string, dest: string): Promise<{ size: number; sha256: string }> {
+  run(job: JobSpec): Promise<Hashed> {
     clearTimeout(this.idleTimer);
     const slot = this.slot();
     const id = this.nextId++;
@@ -55,7 +58,7 @@ class CopyPool {
     slot.worker.ref();
     return new Promise((resolve, reject) => {
       this.pending.set(id, { resolve, reject, slot });
-      slot.worker.postMessage({ id, source, dest } satisfies CopyJob);
+      slot.worker.postMessage({ ...job, id } as CopyJob);
     });
   }
 
@@ -65,7 +68,7 @@ class CopyPool {
     this.pending.delete(reply.id);
     w.slot.busy--;
     if (w.slot.busy === 0) w.slot.worker.unref();
-    if (reply.ok) w.resolve({ size: reply.size, sha256: reply.sha256 });
+    if (reply.ok) w.resolve({ size: reply.size, sha256: reply.sha256, stat: reply.stat });
     else w.reject(new CopyFailedError(reply));
     if (this.pending.size === 0) this.scheduleIdle();
   }
@@ -94,9 +97,21 @@ class CopyPool {
 }
 
 let shared: CopyPool | undefined;
+const pool = () => (shared ??= new CopyPool(Math.max(1, Math.min(4, os.availableParallelism()))));
 
 /** Copies `source` to `dest` (which must not exist) in a worker; resolves with its size and SHA-256. */
-export function copyAndHash(source: string, dest: string): Promise<{ size: number; sha256: string }> {
-  shared ??= new CopyPool(Math.max(1, Math.min(4, os.availableParallelism())));
-  return shared.copy(source, dest);
+export async function copyAndHash(source: string, dest: string): Promise<{ size: number; sha256: string }> {
+  const { size, sha256 } = await pool().run({ source, dest });
+  return { size, sha256 };
+}
+
+/** Copies `source` to `dest` (which must not exist) reading it once: the SHA-256 is of the very bytes written. */
+export async function copyVerifying(source: string, dest: string): Promise<{ size: number; sha256: string }> {
+  const { size, sha256 } = await pool().run({ kind: 'verified', source, dest });
+  return { size, sha256 };
+}
+
+/** Hashes a file in a worker; `stat` is the file that was hashed (size, mtime, inode). */
+export async function hashInWorker(source: string): Promise<Required<Hashed>> {
+  return await pool().run({ kind: 'hash', source }) as Required<Hashed>;
 }

@@ -8,13 +8,18 @@
  * rename). A version folder without `version.json` is incomplete: listed as such, never latest, and
  * removed by `prune()` once its publisher is gone.
  */
+import { didYouMean } from '../suggest.ts';
 import fs from 'node:fs';
 import fsp from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { DccKitError } from '../errors.ts';
 import { KIT_VERSION } from '../version.ts';
 import { copyAndHash, CopyFailedError } from './copy-pool.ts';
+import { describeDisk } from './disk.ts';
+import { StoreError, ProductNotFoundError, VersionNotFoundError, StoreWriteError } from './errors.ts';
+import { DAMAGED_MARK, readDamagedMark } from './version-files.ts';
+
+export { StoreError, ProductNotFoundError, VersionNotFoundError, StoreWriteError };
 import { VersionTemplate, assertFolderName, assertProductName } from './template.ts';
 import type { FileToIntegrate, ProductRef, ProductSummary, Representation, VersionInfo, VersionManifest } from './types.ts';
 
@@ -28,19 +33,10 @@ export const RESERVATION = '.dcckit-reserved';
  */
 export const AWAITING = '.dcckit-awaiting.json';
 const AWAIT_LIMIT_MS = 14 * 24 * 60 * 60_000;
-
-export class StoreError extends DccKitError {
-  constructor(message: string, code = 'STORE', options?: { cause?: unknown }) { super(message, code, options); }
-}
-export class ProductNotFoundError extends StoreError {
-  constructor(message: string) { super(message, 'PRODUCT_NOT_FOUND'); }
-}
-export class VersionNotFoundError extends StoreError {
-  constructor(message: string) { super(message, 'VERSION_NOT_FOUND'); }
-}
-export class StoreWriteError extends StoreError {
-  constructor(message: string, cause?: unknown) { super(message, 'STORE_WRITE', { cause }); }
-}
+/** Longest name of one folder or file (bytes) on the file systems a store lives on. */
+const NAME_MAX = 255;
+/** Longest version folder path (bytes): PATH_MAX 4096 less room for the files in it. */
+const PATH_FIT = 4000;
 
 export interface StoreOptions {
   root: string;
@@ -82,13 +78,18 @@ async function explainMkdirFailure(err: unknown, target: string): Promise<unknow
   return err;
 }
 
-function writeErrorFor(err: unknown, what: string): StoreWriteError {
+function writeErrorFor(err: unknown, what: string, root?: string): StoreWriteError {
   const e = err as NodeJS.ErrnoException;
-  const where = e.path ?? what;
+  // A copy's error names its source (copyFile's path); a full disk is always the destination's.
+  const where = e.code === 'ENOSPC' || e.code === 'EDQUOT' ? what : e.path ?? what;
   if (e.code === 'EACCES' || e.code === 'EPERM' || e.code === 'EROFS') {
     return new StoreWriteError(`cannot write to the product store: no write access to ${where} (${e.code}). Ask for write access, or point publish.root at a folder you can write to`, err);
   }
-  if (e.code === 'ENOSPC' || e.code === 'EDQUOT') return new StoreWriteError(`the product store is full (${e.code} writing ${where}); free space and publish again`, err);
+  if (e.code === 'ENOSPC' || e.code === 'EDQUOT') {
+    const full = e.code === 'EDQUOT' ? 'over your disk quota' : 'full';
+    return new StoreWriteError(`the product store at ${root ?? where} is ${full} (${e.code} writing ${where}; ${describeDisk(where)}). `
+      + 'Free space there, or point publish.root at another disk, and publish again', err);
+  }
   if (e.code === 'ENOTDIR' || (e.code === 'EEXIST' && !fs.statSync(where, { throwIfNoEntry: false })?.isDirectory())) return new StoreWriteError(`cannot write to the product store: a part of ${where} is a file, not a folder`, err);
   return new StoreWriteError(`cannot write to the product store (${what}): ${e.message}`, err);
 }
@@ -174,6 +175,9 @@ export class ProductStore {
   private async info(folder: string, product: string, version: number, dir: string): Promise<VersionInfo> {
     const read = await readManifest(dir);
     const manifest = read && 'manifest' in read ? read.manifest : null;
+    // A complete version found damaged at a load (files changed or outside it) carries a mark.
+    const marked = manifest ? await readDamagedMark(dir) : null;
+    if (marked !== null) return { folder, product, version, path: dir, complete: false, manifest: null, damaged: `marked damaged (${DAMAGED_MARK}): ${marked}` };
     const info: VersionInfo = { folder, product, version, path: dir, complete: manifest !== null, manifest };
     if (read && 'damaged' in read) info.damaged = read.damaged;
     else if (!manifest) {
@@ -241,7 +245,7 @@ export class ProductStore {
     const name = `${ref.folder}/${ref.product}`;
     if (versions.length === 0) {
       const others = (await this.listProducts(ref.folder)).map((p) => p.product);
-      throw new ProductNotFoundError(`no product ${name} in the store (${this.root}). ${others.length ? `${ref.folder} has: ${others.join(', ')}` : `${ref.folder} has no products`}`);
+      throw new ProductNotFoundError(`no product ${name} in the store (${this.root}).${didYouMean(ref.product, others)} ${others.length ? `${ref.folder} has: ${others.join(', ')}` : `${ref.folder} has no products`}`);
     }
     const complete = versions.filter((v) => v.complete);
     if (ref.version === 'latest') {
@@ -259,30 +263,54 @@ export class ProductStore {
   /**
    * Throws StoreWriteError when a publish could not write here (root missing and not creatable, read-only, a
    * file in the way): publishers call it before long work (a render), so that work is not wasted. Creates the
-   * root when it is missing, as the first publish would, and writes and removes a probe file in it.
+   * root when it is missing, as the first publish would, and writes and removes a probe file in it. The products
+   * given are checked to fit the file system's name limits (assertPathFits).
    */
-  async checkWritable(): Promise<void> {
+  async checkWritable(products: { folder: string; product: string; productType: string }[] = []): Promise<void> {
+    for (const p of products) this.assertPathFits(p);
     const probe = path.join(this.root, `.dcckit-write-check-${process.pid}-${Math.random().toString(36).slice(2, 8)}`);
     try {
       await fsp.mkdir(this.root, { recursive: true });
       await fsp.writeFile(probe, '');
     } catch (err) {
-      throw writeErrorFor(await explainMkdirFailure(err, this.root), this.root);
+      throw writeErrorFor(await explainMkdirFailure(err, this.root), this.root, this.root);
     }
     await fsp.rm(probe, { force: true });
   }
 
-  /** Reserves the next version number of a product: the folder is created, exclusively. */
-  async reserve(init: { folder: string; product: string; productType: string }): Promise<VersionWriter> {
+  /**
+   * Throws when a product's version folder could not be made on a usual file system: a name part over 255 bytes
+   * (NAME_MAX of ext4, XFS, NTFS, SMB shares) or the whole path over 4,000 bytes (PATH_MAX 4096, less room for
+   * the files). Publishers check it at validation, so a long folder name does not fail after the render.
+   */
+  assertPathFits(init: { folder: string; product: string; productType: string }): void {
     assertFolderName(init.folder);
     assertProductName(init.product);
+    const dir = this.versionPath(init.folder, init.product, 99_999, init.productType);
+    const rel = path.relative(this.root, dir);
+    for (const part of rel.split(path.sep)) {
+      const bytes = Buffer.byteLength(part);
+      if (bytes > NAME_MAX) {
+        throw new StoreError(`${init.folder}/${init.product} cannot be published: the folder name "${part.slice(0, 40)}…" is ${bytes} bytes long, `
+          + `more than the ${NAME_MAX} a file system allows for one name. Use a shorter folder (context.folder) or product name`, 'STORE_NAME_TOO_LONG');
+      }
+    }
+    if (Buffer.byteLength(dir) > PATH_FIT) {
+      throw new StoreError(`${init.folder}/${init.product} cannot be published: its version folder ${dir.slice(0, 60)}… is ${Buffer.byteLength(dir)} bytes long, `
+        + `more than ${PATH_FIT} (file systems allow 4096 for a whole path). Use a shorter folder or product name, or a shorter publish.root`, 'STORE_NAME_TOO_LONG');
+    }
+  }
+
+  /** Reserves the next version number of a product: the folder is created, exclusively. */
+  async reserve(init: { folder: string; product: string; productType: string }): Promise<VersionWriter> {
+    this.assertPathFits(init);
     const existing = await this.listVersions(init.folder, init.product);
     let version = (existing.at(-1)?.version ?? 0) + 1;
     const sample = this.versionPath(init.folder, init.product, version, init.productType);
     try {
       await fsp.mkdir(path.dirname(sample), { recursive: true });
     } catch (err) {
-      throw writeErrorFor(await explainMkdirFailure(err, path.dirname(sample)), path.dirname(sample));
+      throw writeErrorFor(await explainMkdirFailure(err, path.dirname(sample)), path.dirname(sample), this.root);
     }
     for (let attempt = 0; attempt < 10_000; attempt++, version++) {
       const dir = this.versionPath(init.folder, init.product, version, init.productType);
@@ -290,14 +318,14 @@ export class ProductStore {
         await fsp.mkdir(dir);
       } catch (err) {
         if ((err as NodeJS.ErrnoException).code === 'EEXIST') continue;
-        throw writeErrorFor(err, dir);
+        throw writeErrorFor(err, dir, this.root);
       }
       const marker = { pid: process.pid, host: os.hostname(), time: new Date().toISOString() };
       try {
         await fsp.writeFile(path.join(dir, RESERVATION), JSON.stringify(marker));
       } catch (err) {
         await fsp.rm(dir, { recursive: true, force: true }).catch(() => {});
-        throw writeErrorFor(err, dir);
+        throw writeErrorFor(err, dir, this.root);
       }
       return new VersionWriter(this, { ...init, version, dir });
     }
@@ -317,7 +345,7 @@ export class ProductStore {
       throw new StoreError(`${init.folder}/${init.product} version ${init.version} is being completed by process ${held.pid}`, 'VERSION_BUSY');
     }
     const marker = { pid: process.pid, host: os.hostname(), time: new Date().toISOString() };
-    await fsp.writeFile(path.join(dir, RESERVATION), JSON.stringify(marker)).catch((err) => { throw writeErrorFor(err, dir); });
+    await fsp.writeFile(path.join(dir, RESERVATION), JSON.stringify(marker)).catch((err) => { throw writeErrorFor(err, dir, this.root); });
     return new VersionWriter(this, { ...init, dir });
   }
 
@@ -385,6 +413,8 @@ function processAlive(pid: number): boolean {
   }
 }
 
+export interface CommitMeta { source: string | null; context: Record<string, unknown>; user?: string; host?: string; data?: Record<string, unknown>; comment?: string | null }
+
 /** A reserved version being filled. */
 export class VersionWriter {
   readonly folder: string;
@@ -395,6 +425,9 @@ export class VersionWriter {
   private readonly representations: Representation[] = [];
   readonly store: ProductStore;
   private done = false;
+  private committed = false;
+  /** The manifest written by prepareCommit, waiting for its rename. */
+  private prepared: string | null = null;
 
   constructor(store: ProductStore, init: { folder: string; product: string; productType: string; version: number; dir: string }) {
     this.store = store;
@@ -413,7 +446,7 @@ export class VersionWriter {
     const seen = new Set<string>();
     for (const f of files) {
       const rel = f.path.replace(/\\/g, '/');
-      if (rel === '' || rel.startsWith('/') || rel.split('/').some((p) => p === '..' || p === '' || p === '.') || rel === MANIFEST || rel === RESERVATION || rel === AWAITING) {
+      if (rel === '' || rel.startsWith('/') || rel.split('/').some((p) => p === '..' || p === '' || p === '.') || rel === MANIFEST || rel === RESERVATION || rel === AWAITING || rel === DAMAGED_MARK) {
         throw new StoreError(`cannot integrate ${f.source} as "${f.path}": the destination must be a plain relative path inside the version`);
       }
       if (seen.has(rel)) throw new StoreError(`two files would be integrated as "${rel}" in ${this.product} v${this.version}`);
@@ -423,7 +456,7 @@ export class VersionWriter {
     try {
       for (const d of dirs) await fsp.mkdir(d, { recursive: true });
     } catch (err) {
-      throw writeErrorFor(err, this.dir);
+      throw writeErrorFor(err, this.dir, this.store.root);
     }
     let filesDone = 0;
     let bytesDone = 0;
@@ -437,10 +470,11 @@ export class VersionWriter {
         try {
           r = await copyAndHash(f.source, path.join(this.dir, f.path));
         } catch (err) {
-          if (err instanceof CopyFailedError && err.path === f.source) {
+          const code = (err as NodeJS.ErrnoException).code;
+          if (err instanceof CopyFailedError && err.path === f.source && code !== 'ENOSPC' && code !== 'EDQUOT') {
             throw new StoreError(`cannot read ${f.source} to integrate it (${err.code ?? err.message}): ${err.message}`, 'STORE_SOURCE', { cause: err });
           }
-          throw writeErrorFor(err, path.join(this.dir, f.path));
+          throw writeErrorFor(err, path.join(this.dir, f.path), this.store.root);
         }
         out[i] = { path: f.path.replace(/\\/g, '/'), size: r.size, sha256: r.sha256 };
         filesDone++;
@@ -455,8 +489,20 @@ export class VersionWriter {
   }
 
   /** Writes `version.json` (atomically, last): the version is complete and may become latest. */
-  async commit(meta: { source: string | null; context: Record<string, unknown>; user?: string; host?: string; data?: Record<string, unknown>; comment?: string | null }): Promise<VersionManifest> {
+  async commit(meta: CommitMeta): Promise<VersionManifest> {
+    const manifest = await this.prepareCommit(meta);
+    await this.finishCommit();
+    return manifest;
+  }
+
+  /**
+   * The first half of commit(), where anything can fail (a full disk): the manifest is written and synced beside
+   * its final name. Nothing is visible yet; finishCommit() makes it so, abort() gives it up. A publish of several
+   * products prepares them all before it finishes any (kit/publish: all of a publish's products or none).
+   */
+  async prepareCommit(meta: CommitMeta): Promise<VersionManifest> {
     if (this.done) throw new StoreError(`version ${this.version} of ${this.product} is already committed`);
+    if (this.prepared) throw new StoreError(`version ${this.version} of ${this.product} is already prepared`);
     const manifest: VersionManifest = {
       schema: 1,
       folder: this.folder,
@@ -482,16 +528,41 @@ export class VersionWriter {
       } finally {
         await fh.close();
       }
+    } catch (err) {
+      await fsp.rm(tmp, { force: true }).catch(() => {});
+      throw writeErrorFor(err, path.join(this.dir, MANIFEST), this.store.root);
+    }
+    this.prepared = tmp;
+    return manifest;
+  }
+
+  /** The second half of commit(): the prepared manifest takes its name; the version is complete. */
+  async finishCommit(): Promise<void> {
+    if (this.done) throw new StoreError(`version ${this.version} of ${this.product} is already committed`);
+    const tmp = this.prepared;
+    if (!tmp) throw new StoreError(`version ${this.version} of ${this.product} has no prepared manifest (prepareCommit first)`);
+    try {
       await fsp.rename(tmp, path.join(this.dir, MANIFEST));
       await syncDir(this.dir);
     } catch (err) {
-      await fsp.rm(tmp, { force: true }).catch(() => {});
-      throw writeErrorFor(err, path.join(this.dir, MANIFEST));
+      throw writeErrorFor(err, path.join(this.dir, MANIFEST), this.store.root);
     }
+    this.prepared = null;
     this.done = true;
+    this.committed = true;
     await fsp.rm(path.join(this.dir, RESERVATION), { force: true }).catch(() => {});
     await fsp.rm(path.join(this.dir, AWAITING), { force: true }).catch(() => {});
-    return manifest;
+  }
+
+  /**
+   * Takes back a version this writer committed moments ago, when a publish it belongs to could not commit its
+   * other products: the version is removed as if it had never been. (A version committed by an earlier run is
+   * never touched.) Before a commit it is abort().
+   */
+  async discard(): Promise<void> {
+    if (!this.committed) return this.abort();
+    await fsp.rm(path.join(this.dir, MANIFEST), { force: true });
+    await fsp.rm(this.dir, { recursive: true, force: true });
   }
 
   /** Gives the number up: removes the reserved folder and what was copied. */

@@ -31,6 +31,7 @@ label.inline { flex-direction: row; align-items: center; gap: .4rem; color: var(
 #toast:not(:empty) { position: sticky; bottom: 0; padding: .6rem 1rem; background: var(--panel); border-top: 2px solid var(--accent); }
 progress { width: min(30rem, 100%); height: 1rem; }
 ol.log { padding-left: 1.25rem; } ol.log li { margin: .2rem 0; }
+#publish-runs { padding: 0 1rem; max-width: 80rem; } .publish-run { border-top: 1px solid var(--line); }
 code { font-size: .95em; }
 img.thumb, video.review { display: block; max-width: 100%; height: auto; border: 1px solid var(--line); border-radius: .3rem; background: #000; }
 td.comment { white-space: pre-wrap; }
@@ -94,28 +95,72 @@ export const APP_JS = `
   document.body.addEventListener('htmx:afterSwap', showSave);
   document.body.addEventListener('htmx:afterSettle', showSave);
   function text(tag, cls, s) { var el = document.createElement(tag); if (cls) el.className = cls; el.textContent = s; return el; }
+  // Publish runs live outside <main>: a refresh of the view (a session that left, a new product) must not take
+  // a run's outcome off the screen. Each stays until dismissed; the Publish button waits while one runs.
   // A quick run's events can arrive before the POST that started it has put its section on the page:
-  // they wait here and are shown when it appears.
+  // they wait in "early" and are shown when it appears.
   var early = {};
-  function showPublish(d) {
-    var run = document.getElementById('publish-run');
-    if (!run || run.getAttribute('data-run') !== d.runId) {
-      (early[d.runId] = early[d.runId] || []).push(d);
-      return;
+  var running = {};
+  var ended = {};
+  function runsBox() {
+    var box = document.getElementById('publish-runs');
+    var main = document.getElementById('main');
+    if (!box && main) {
+      box = document.createElement('div');
+      box.id = 'publish-runs';
+      main.parentNode.insertBefore(box, main.nextSibling);
     }
-    renderPublish(run, d);
+    return box;
   }
-  document.body.addEventListener('htmx:afterSettle', function () {
-    var run = document.getElementById('publish-run');
-    if (!run) return;
-    var waiting = early[run.getAttribute('data-run')];
-    if (!waiting) return;
-    delete early[run.getAttribute('data-run')];
-    waiting.forEach(function (d) { renderPublish(run, d); });
+  function runSection(id) {
+    var all = document.querySelectorAll('.publish-run');
+    for (var i = 0; i < all.length; i++) if (all[i].getAttribute('data-run') === id) return all[i];
+    return null;
+  }
+  function syncPublishButton() {
+    var busy = Object.keys(running).length > 0;
+    document.querySelectorAll('form[data-publish] button[type=submit]').forEach(function (b) {
+      b.disabled = busy;
+      b.title = busy ? 'A publish is running: its result shows below when it ends' : '';
+    });
+  }
+  function adoptRuns() {
+    var area = document.getElementById('publish-area');
+    var box = runsBox();
+    if (area && box) area.querySelectorAll('.publish-run').forEach(function (run) {
+      var id = run.getAttribute('data-run');
+      box.insertBefore(run, box.firstChild);
+      // Its events may have been shown while it settled in #publish-area, its end included.
+      if (!ended[id]) running[id] = true;
+      var waiting = early[id] || [];
+      delete early[id];
+      waiting.forEach(function (d) { renderPublish(run, d); });
+    });
+    syncPublishButton();
+  }
+  document.body.addEventListener('htmx:afterSettle', adoptRuns);
+  document.body.addEventListener('click', function (e) {
+    var b = e.target && e.target.closest ? e.target.closest('.publish-run button.dismiss') : null;
+    if (b) b.closest('.publish-run').remove();
   });
-  on('publish.event', showPublish);
+  on('publish.event', function (d) {
+    var run = runSection(d.runId);
+    if (!run) (early[d.runId] = early[d.runId] || []).push(d);
+    else renderPublish(run, d);
+  });
+  function outcome(rep) {
+    // A validator that failed, was repaired and then passed is not a failure of the run.
+    var failed = rep.results.filter(function (r, i) {
+      return !r.success && !r.skipped && !rep.results.slice(i + 1).some(function (l) { return l.success && l.plugin === r.plugin && l.instance === r.instance; });
+    });
+    var published = rep.published.map(function (p) { return p.product + ' v' + p.version; }).join(', ');
+    if (rep.success) return 'Published: ' + (published || 'nothing');
+    return 'The publish failed at ' + rep.stoppedAt + ': ' + failed.map(function (r) {
+      return r.plugin + (r.instance ? ' [' + r.instance + ']' : '') + ': ' + (r.error ? r.error.message : 'failed');
+    }).join('; ') + '. ' + (published ? 'Published all the same: ' + published + '.' : 'Nothing was integrated.');
+  }
   function renderPublish(run, d) {
-    var log = document.getElementById('publish-log');
+    var log = run.querySelector('.publish-log');
     if (d.type === 'result') {
       var r = d.result;
       var li = document.createElement('li');
@@ -136,25 +181,25 @@ export const APP_JS = `
       }
       log.appendChild(li);
     } else if (d.type === 'progress') {
-      var p = document.getElementById('publish-progress');
-      if (p) p.textContent = d.plugin + (d.instance ? ' [' + d.instance + ']' : '') + ': ' + Math.round(d.fraction * 100) + '%';
+      run.querySelector('.publish-progress').textContent = d.plugin + (d.instance ? ' [' + d.instance + ']' : '') + ': ' + Math.round(d.fraction * 100) + '%';
     } else if (d.type === 'end') {
-      var rep = d.report;
-      var summary = document.getElementById('publish-summary');
-      summary.className = rep.success ? 'ok' : 'bad';
-      summary.textContent = rep.success
-        ? 'Published: ' + (rep.published.map(function (p) { return p.product + ' v' + p.version; }).join(', ') || 'nothing')
-        : 'The publish failed at ' + rep.stoppedAt + '.';
+      var summary = run.querySelector('.publish-summary');
+      summary.className = 'publish-summary ' + (d.report.success ? 'ok' : 'bad');
+      summary.textContent = outcome(d.report);
+      run.querySelector('button.dismiss').hidden = false;
+      delete running[d.runId];
+      ended[d.runId] = true;
+      syncPublishButton();
       refresh('products');
     }
   }
   on('publish.farm', function (d) {
-    var log = document.getElementById('publish-log');
-    if (!log) return;
+    var run = runSection(d.runId);
+    if (!run) return;
     var li = document.createElement('li');
     li.appendChild(text('strong', d.state === 'integrated' ? 'ok' : 'bad', d.state));
-    li.appendChild(document.createTextNode(' farm job ' + d.jobId + ': ' + d.product + ' v' + d.version));
-    log.appendChild(li);
+    li.appendChild(document.createTextNode(' farm job ' + d.jobId + ': ' + d.product + ' v' + d.version + (d.error ? ': ' + d.error.message : '')));
+    run.querySelector('.publish-log').appendChild(li);
   });
   var pick = document.getElementById('session-pick');
   if (pick) pick.addEventListener('change', function () { pick.form.submit(); });

@@ -225,7 +225,7 @@ async function publishView(req: ViewRequest, data: ViewData): Promise<Html> {
   const s = req.session!;
   const plugins = await data.adapter(s.dcc, 'publish.plugins', {}) as PluginInfo[];
   return h`<h2>Publish</h2>
-<form class="row" hx-post="/api/publish" hx-target="#publish-area" aria-label="Publish">
+<form class="row" hx-post="/api/publish" hx-target="#publish-area" hx-disabled-elt="find button" data-publish aria-label="Publish">
 <input type="hidden" name="session" value="${s.id}">
 <label for="publish-comment">Comment<textarea id="publish-comment" name="comment" rows="2" cols="48" maxlength="4000" placeholder="What changed, for the supervisor (stored with every product of this publish)"></textarea></label>
 <label class="inline" for="dry-run"><input type="checkbox" id="dry-run" name="dryRun" value="true">Dry run (collect and validate only)</label>
@@ -237,9 +237,15 @@ ${plugins.map((p) => h`<tr><td>${p.label}</td><td>${p.stage}</td><td>${p.familie
 </tbody></table></details>`;
 }
 
+/**
+ * One publish run's live results. The page's script moves it out of the view (into #publish-runs) so that a
+ * refresh of the view (a session that left, a new product) never takes its outcome off the screen; it stays
+ * until dismissed.
+ */
 export function publishRun(runId: string): Html {
-  return h`<section id="publish-run" data-run="${runId}" aria-live="polite"><h3>Run <code>${runId.slice(0, 8)}</code></h3>
-<p id="publish-progress" class="muted"></p><ol id="publish-log" class="log"></ol><p id="publish-summary" role="status"></p></section>`;
+  return h`<section class="publish-run" data-run="${runId}" aria-live="polite" aria-label="Publish run ${runId.slice(0, 8)}"><h3>Run <code>${runId.slice(0, 8)}</code>
+<button type="button" class="secondary dismiss" hidden>Dismiss</button></h3>
+<p class="publish-progress muted"></p><ol class="publish-log log"></ol><p class="publish-summary" role="status"></p></section>`;
 }
 
 interface InventoryItem { id: string; product: string; loader: string; version: number; latest: number | null; status: string; nodes: string[]; missingNodes: string[]; representation: string }

@@ -4,6 +4,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { PATIENCE_MS } from './patience.ts';
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 export const BIN = path.join(ROOT, 'bin', 'dcc-kit.js');
@@ -34,7 +35,9 @@ export function sandbox(): Sandbox {
   delete env.DCC_KIT_TOKEN;
   const run = (args: string[], opts: { cwd?: string; env?: NodeJS.ProcessEnv; timeout?: number } = {}) =>
     new Promise<CliResult>((resolve) => {
-      execFile(process.execPath, [BIN, ...args], { cwd: opts.cwd ?? home, env: { ...env, ...opts.env }, timeout: opts.timeout ?? 30_000 }, (err, stdout, stderr) => {
+      // The command's exit is the event waited for; the timeout only guards against one that hangs, so it is far
+      // beyond what a busy machine needs (a launch took over 30 s at load 40 here).
+      execFile(process.execPath, [BIN, ...args], { cwd: opts.cwd ?? home, env: { ...env, ...opts.env }, timeout: opts.timeout ?? PATIENCE_MS * 4 }, (err, stdout, stderr) => {
         const code = err ? (typeof (err as { code?: unknown }).code === 'number' ? (err as { code: number }).code : 1) : 0;
         resolve({ code, stdout, stderr });
       });

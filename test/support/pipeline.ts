@@ -33,6 +33,8 @@ export interface PipelineRig {
   /** The local copy Harmony has open. */
   copy: string;
   events: { event: string; [k: string]: unknown }[];
+  /** What the hub logged (levels as prefixes: "warn: ..."), to wait on what it did, not on time. */
+  logs: string[];
   tool<T = unknown>(name: string, args?: Record<string, unknown>): Promise<T>;
   call<T = unknown>(request: string, args?: unknown): Promise<T>;
 }
@@ -77,7 +79,9 @@ export async function pipelineRig(t: T, opts: PipelineRigOptions = {}): Promise<
   const zip = path.join(work, 'sh010_anim_v001.zip');
   await zipDirectory(src, zip);
   const opened = await openWorkfile(zip, { workArea: config.harmony.workfiles.workArea });
-  const hub = await startHub(t, { config, home, callTimeout: PATIENCE_MS });
+  const logs: string[] = [];
+  const log = { debug: (m: string) => logs.push(`debug: ${m}`), info: (m: string) => logs.push(`info: ${m}`), warn: (m: string) => logs.push(`warn: ${m}`), error: (m: string) => logs.push(`error: ${m}`) };
+  const hub = await startHub(t, { config, home, callTimeout: PATIENCE_MS, log });
   const sim = startSim(t, simEnv(hub, dir), opts.sim ?? {}, dir);
   sim.open(opened.scene);
   const client = await connectHub({ port: hub.port, token: hub.token, callTimeout: PATIENCE_MS * 2 });
@@ -87,7 +91,7 @@ export async function pipelineRig(t: T, opts: PipelineRigOptions = {}): Promise<
   await client.subscribe();
   const handle = await client.session('harmony', { wait: PATIENCE_MS });
   return {
-    dir, hub, sim, client, config, shotDir, zip, copy: opened.dir, events,
+    dir, hub, sim, client, config, shotDir, zip, copy: opened.dir, events, logs,
     store: new ProductStore({ root: config.publish.root, template: config.publish.template }),
     tool: <R>(name: string, args: Record<string, unknown> = {}) => client.adapter('harmony', name, args) as Promise<R>,
     call: <R>(request: string, args?: unknown) => handle.request(request, args) as Promise<R>,

@@ -68,7 +68,8 @@ export async function workRig(t: T, opts: WorkRigOptions = {}): Promise<WorkRig>
   const zip = path.join(shots, 'sh010_anim_v001.zip');
   await zipDirectory(src, zip);
   const previous = await fsp.readFile(zip);
-  const opened = await openWorkfile(zip, { workArea });
+  // texture.bin is one byte value repeated (~1000:1): over the 100:1 every zip is held to unless told otherwise.
+  const opened = await openWorkfile(zip, { workArea, maxRatio: 10_000 });
   if (opts.projectBytes) await fsp.writeFile(path.join(opened.dir, 'audio', 'take1.wav'), crypto.randomBytes(opts.projectBytes));
   const sim = startSim(t, simEnv(hub, dir), {}, dir);
   sim.open(opts.scene === 'new' ? null : opened.scene);

@@ -1,4 +1,5 @@
 /** Harmony's creators: what each makes, its product type, naming and attributes. */
+import { didYouMean } from '../../../kit/suggest.ts';
 import { randomUUID } from 'node:crypto';
 import { UsageError } from '../../../kit/errors.ts';
 import type { CreatorInfo, InstanceRecord } from '../pipeline-types.ts';
@@ -36,7 +37,7 @@ export function productNameFor(creator: CreatorInfo, variant: string): string {
 
 export function creatorNamed(name: string): CreatorInfo {
   const c = CREATORS.find((x) => x.name === name);
-  if (!c) throw new UsageError(`unknown creator "${name}" (creators: ${CREATORS.filter((x) => !x.automatic).map((x) => x.name).join(', ')})`);
+  if (!c) throw new UsageError(`unknown creator "${name}".${didYouMean(name, CREATORS.filter((x) => !x.automatic).map((x) => x.name))} (creators: ${CREATORS.filter((x) => !x.automatic).map((x) => x.name).join(', ')})`);
   if (c.automatic) throw new UsageError(`the ${c.name} instance is automatic: every publish includes it`);
   return c;
 }

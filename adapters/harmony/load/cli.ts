@@ -6,7 +6,7 @@ import { connectHub } from '../../../kit/hub/client.ts';
 import { parse, print, printJson, table } from '../../../kit/cli/args.ts';
 import type { ContainerRecord, LoaderInfo } from '../pipeline-types.ts';
 
-const USAGE = 'dcc-kit load <[folder/]product>[@version|@latest] [--representation R] [--loader L] [--mode link|import] [--session ID] [--json]\n       dcc-kit load --list';
+const USAGE = 'dcc-kit load <[folder/]product>[@version|@latest] [--representation R] [--loader L] [--mode link|import] [--again] [--session ID] [--json]\n       dcc-kit load --list';
 
 const HELP = `usage: ${USAGE}
 
@@ -27,6 +27,7 @@ options:
   --representation R   which representation (default: the first the loader reads)
   --loader L           which loader (default: the first that takes the product type)
   --mode link|import   palettes: link the published file, or import a copy into the scene
+  --again              load it even when the scene already has this version loaded (refused otherwise)
   --session ID         the Harmony session (an id or unique prefix; default: the only one connected);
                        --into ID is the same
   --list               the loaders and what they take
@@ -43,7 +44,7 @@ export const loadCommand: CliCommand = {
   async run(ctx: CliContext): Promise<number> {
     const { values, positionals } = parse(ctx.argv, {
       json: { type: 'boolean' }, representation: { type: 'string' }, loader: { type: 'string' }, mode: { type: 'string' },
-      session: { type: 'string' }, into: { type: 'string' }, list: { type: 'boolean' }, folder: { type: 'string' }, task: { type: 'string' },
+      session: { type: 'string' }, into: { type: 'string' }, list: { type: 'boolean' }, again: { type: 'boolean' }, folder: { type: 'string' }, task: { type: 'string' },
     }, USAGE);
     if (values.mode !== undefined && values.mode !== 'link' && values.mode !== 'import') throw new UsageError(`--mode is link or import (got "${values.mode}")\nusage: ${USAGE}`);
     const { config } = await loadConfig({ cwd: ctx.cwd, env: ctx.env });
@@ -57,7 +58,7 @@ export const loadCommand: CliCommand = {
       }
       if (positionals.length !== 1) throw new UsageError(`name one product to load (e.g. dcc-kit load shots/sh010/renderMain@2)\nusage: ${USAGE}`);
       const c = await hub.adapter('harmony', 'load.run', {
-        session: values.session ?? values.into, product: positionals[0], representation: values.representation, loader: values.loader, mode: values.mode,
+        session: values.session ?? values.into, product: positionals[0], representation: values.representation, loader: values.loader, mode: values.mode, again: values.again,
         folder: values.folder, task: values.task,
       }, { timeout: 10 * 60_000 }) as ContainerRecord;
       if (values.json) printJson(ctx, c);

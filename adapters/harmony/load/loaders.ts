@@ -1,7 +1,7 @@
 /** Harmony's loaders: which products each takes, and the arguments its ES5 half gets (load.js). */
 import fsp from 'node:fs/promises';
 import path from 'node:path';
-import type { Representation, VersionInfo, VersionManifest } from '../../../kit/store/index.ts';
+import { filesForLoad, type Representation, type VersionInfo, type VersionManifest } from '../../../kit/store/index.ts';
 import type { LoaderInfo } from '../pipeline-types.ts';
 import { pickImages } from './sequence.ts';
 
@@ -47,18 +47,8 @@ export function chooseRepresentation(manifest: VersionManifest, loader: LoaderIn
   return r;
 }
 
-/** Opens every file (64 at a time): an unreadable one fails the load before Harmony is asked anything. */
-async function assertReadable(files: string[]): Promise<void> {
-  const check = async (f: string) => {
-    try {
-      const h = await fsp.open(f, 'r');
-      await h.close();
-    } catch (err) {
-      throw new LoadError(`cannot read ${f}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
-    }
-  };
-  for (let i = 0; i < files.length; i += 64) await Promise.all(files.slice(i, i + 64).map(check));
-}
+/** Limits for unzipping template and workfile products: the workfile opener's (harmony.workfiles). */
+export interface ZipLimits { maxBytes?: number; maxRatio?: number }
 
 export interface PreparedLoad {
   /** Arguments for dcckit.load.load / update (besides the container). */
@@ -71,10 +61,12 @@ export interface PreparedLoad {
 
 /** Lists and checks the files on the Node side, so the ES5 side does everything in one call. */
 export async function prepare(loader: LoaderInfo, version: VersionInfo & { manifest: VersionManifest }, rep: Representation,
-  opts: { staging: () => Promise<string>; mode?: string; productName: string; outdated?: boolean }): Promise<PreparedLoad> {
-  const abs = (p: string) => path.join(version.path, p);
-  const files = rep.files.map((f) => abs(f.path));
-  await assertReadable(files);
+  opts: { staging: () => Promise<string>; mode?: string; productName: string; outdated?: boolean; zip?: ZipLimits }): Promise<PreparedLoad> {
+  // Each file resolved inside its version and checked against its sha256 (kit/store): Harmony gets the checked
+  // copies, or for a palette link the checked store file; containers record the store file.
+  const linked = loader.name === 'palette' && (opts.mode ?? 'link') === 'link';
+  const { files, storeFiles } = await filesForLoad(version, rep, linked ? {} : { copyTo: path.join(await opts.staging(), 'files') });
+  const stored = (f: string) => storeFiles[files.indexOf(f)] ?? f;
   const color = opts.outdated ? RED : GREEN;
   switch (loader.name) {
     case 'imageSequence': {
@@ -82,7 +74,7 @@ export async function prepare(loader: LoaderInfo, version: VersionInfo & { manif
       const first = picked.sequence?.first ?? 1;
       return {
         args: { nodeName: opts.productName, hold: picked.hold, color, files: picked.files.map((f) => ({ file: f.file, drawing: String(f.frame), frame: f.frame - first + 1 })) },
-        source: picked.files[0]!.file, cleanup: [],
+        source: stored(picked.files[0]!.file), cleanup: [],
       };
     }
     case 'background': {
@@ -108,27 +100,27 @@ export async function prepare(loader: LoaderInfo, version: VersionInfo & { manif
         if (!files.includes(file)) throw new LoadError(`the background layout names ${n}, which is not in ${version.manifest.product} v${version.version}`);
         return { name: path.basename(n, path.extname(n)).replace(/[^A-Za-z0-9_]/g, '_'), file };
       });
-      return { args: { layers, title: opts.productName, color }, source: json, cleanup: [] };
+      return { args: { layers, title: opts.productName, color }, source: stored(json), cleanup: [] };
     }
     case 'audio':
-      return { args: { file: files[0], columnName: opts.productName }, source: files[0]!, cleanup: [] };
+      return { args: { file: files[0], columnName: opts.productName }, source: storeFiles[0]!, cleanup: [] };
     case 'palette': {
       const mode = opts.mode ?? 'link';
       if (mode !== 'link' && mode !== 'import') throw new LoadError(`palette mode must be link or import (got "${mode}")`);
-      return { args: { file: files[0], mode, paletteName: opts.productName }, source: files[0]!, cleanup: [] };
+      return { args: { file: files[0], mode, paletteName: opts.productName }, source: storeFiles[0]!, cleanup: [] };
     }
     case 'template':
     case 'workfile': {
       const dir = path.join(await opts.staging(), 'product');
       const { extractZip } = await import('../../../kit/archive/index.ts');
-      await extractZip(files[0]!, dir);
+      await extractZip(files[0]!, dir, { maxBytes: opts.zip?.maxBytes, maxRatio: opts.zip?.maxRatio, maxRatioSetting: 'harmony.workfiles.maxCompressionRatio' });
       let tpl = dir;
       if (loader.name === 'template') {
         const found = (await fsp.readdir(dir)).find((n) => n.endsWith('.tpl'));
-        if (!found) throw new LoadError(`${files[0]} holds no .tpl folder`);
+        if (!found) throw new LoadError(`${storeFiles[0]} holds no .tpl folder`);
         tpl = path.join(dir, found);
       }
-      return { args: { tpl, title: opts.productName }, source: files[0]!, cleanup: [dir] };
+      return { args: { tpl, title: opts.productName }, source: storeFiles[0]!, cleanup: [dir] };
     }
     default:
       throw new LoadError(`unknown loader ${loader.name}`);

@@ -7,12 +7,12 @@ import fsp from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import type { HubServices, SessionInfo } from '../../../kit/adapter.ts';
-import { UsageError } from '../../../kit/errors.ts';
+import { DccKitError, UsageError } from '../../../kit/errors.ts';
 import { parseProductRef, storeFromConfig, type ProductStore, type VersionInfo, type VersionManifest } from '../../../kit/store/index.ts';
 import { pickHarmonySession } from '../pick-session.ts';
 import type { ContainerRecord, InventoryItem } from '../pipeline-types.ts';
 import { commonArgs, sessionContext } from '../session-context.ts';
-import { GREEN, LOADERS, RED, chooseLoader, chooseRepresentation, prepare, type PreparedLoad } from './loaders.ts';
+import { GREEN, LOADERS, RED, chooseLoader, chooseRepresentation, prepare, type PreparedLoad, type ZipLimits } from './loaders.ts';
 
 type Resolved = VersionInfo & { manifest: VersionManifest };
 
@@ -30,9 +30,11 @@ async function withStaging<T>(fn: (staging: () => Promise<string>) => Promise<T>
 }
 
 /** The store of the session's project (its workfile folder's configuration). */
-async function sessionStore(hub: HubServices, session: SessionInfo, overrides = {}): Promise<{ store: ProductStore; folder: string | null }> {
+async function sessionStore(hub: HubServices, session: SessionInfo, overrides = {}): Promise<{ store: ProductStore; folder: string | null; zip: ZipLimits }> {
   const ctx = await sessionContext(hub, session, overrides);
-  return { store: storeFromConfig(ctx.config), folder: ctx.context.folder };
+  // Template and workfile products are unzipped under the same limits as opening a workfile.
+  const wf = ctx.config.harmony.workfiles;
+  return { store: storeFromConfig(ctx.config), folder: ctx.context.folder, zip: { maxBytes: wf.maxExtractBytes, maxRatio: wf.maxCompressionRatio } };
 }
 
 /** `folder/product[@v]` or `product[@v]` (folder from the session's context). */
@@ -46,20 +48,30 @@ async function resolveRef(store: ProductStore, folder: string | null, ref: strin
   return store.resolve(parsed);
 }
 
+export class AlreadyLoadedError extends DccKitError {
+  constructor(message: string) { super(message, 'ALREADY_LOADED'); }
+}
+
 export async function loadProduct(hub: HubServices, args: unknown): Promise<ContainerRecord> {
   const { session: id, overrides, a } = commonArgs(args);
   if (typeof a.product !== 'string' || !a.product) throw new UsageError('load.run needs args.product ([folder/]product[@version])');
   const session = pickHarmonySession(hub, id, 'load');
-  const { store, folder } = await sessionStore(hub, session, overrides);
+  const { store, folder, zip } = await sessionStore(hub, session, overrides);
   const version = await resolveRef(store, folder, a.product, a.version);
   const loader = chooseLoader(version.manifest, typeof a.loader === 'string' ? a.loader : undefined);
   const rep = chooseRepresentation(version.manifest, loader, typeof a.representation === 'string' ? a.representation : undefined);
   const latest = await store.latest(version.folder, version.product);
+  if (a.again !== true) {
+    // Loading what is already in the scene again is rarely meant (a second click, a script run twice): say so.
+    const same = (await sceneContainers(hub, session)).find((c) => c.product === `${version.folder}/${version.product}` && c.version === version.version
+      && c.representation === rep.name && c.loader === loader.name && c.missingNodes.length === 0);
+    if (same) throw new AlreadyLoadedError(`${same.product} v${same.version} (${same.representation}) is already loaded in this scene (container ${same.id.slice(0, 8)}: ${same.nodes.slice(0, 3).join(', ')}${same.nodes.length > 3 ? ', ...' : ''}); load it once more with --again (args.again: true), or update it with dcc-kit inventory update ${same.id.slice(0, 8)}`);
+  }
   if (loader.name === 'palette' && a.mode === 'import' && session.scene) {
     await fsp.mkdir(path.join(path.dirname(session.scene), 'palette-library'), { recursive: true });
   }
   return withStaging(async (staging) => {
-    const prepared = await prepare(loader, version, rep, { staging, mode: typeof a.mode === 'string' ? a.mode : undefined, productName: version.product, outdated: latest !== null && latest.version > version.version });
+    const prepared = await prepare(loader, version, rep, { staging, zip, mode: typeof a.mode === 'string' ? a.mode : undefined, productName: version.product, outdated: latest !== null && latest.version > version.version });
     const container: ContainerRecord = {
       id: randomUUID(), loader: loader.name, product: `${version.folder}/${version.product}`, folder: version.folder, productName: version.product,
       productType: version.manifest.productType, version: version.version, representation: rep.name, nodes: [], backdrop: null,
@@ -148,7 +160,7 @@ function colorAfter(loader: string, version: number, latest: number | null): num
 export async function updateContainers(hub: HubServices, args: unknown): Promise<UpdateResult> {
   const { session: id, a } = commonArgs(args);
   const session = pickHarmonySession(hub, id, 'update containers');
-  const [{ store }, list] = await Promise.all([sessionStore(hub, session), sceneContainers(hub, session)]);
+  const [{ store, zip }, list] = await Promise.all([sessionStore(hub, session), sceneContainers(hub, session)]);
   const chosen = pickContainers(list, Array.isArray(a.ids) ? a.ids.map(String) : undefined, a.all === true);
   const target = a.version === undefined || a.version === null ? 'latest' : a.version;
   return withStaging(async (staging) => {
@@ -169,7 +181,7 @@ export async function updateContainers(hub: HubServices, args: unknown): Promise
         if (!loader) throw new Error(`it was loaded by "${c.loader}", a loader this dcc-kit does not have`);
         const rep = version.manifest.representations.find((r) => r.name === c.representation) ?? chooseRepresentation(version.manifest, loader);
         const latest = await store.latest(c.folder, c.productName);
-        const prepared = await prepare(loader, version, rep, { staging, productName: c.productName, mode: (c.data as { mode?: string } | undefined)?.mode });
+        const prepared = await prepare(loader, version, rep, { staging, zip, productName: c.productName, mode: (c.data as { mode?: string } | undefined)?.mode });
         updates.push({ ...prepared.args, id: c.id, version: version.version, representation: rep.name, source: prepared.source, color: colorAfter(c.loader, version.version, latest?.version ?? null) });
         plan.push({ id: c.id, from: c.version, to: version.version });
       } catch (err) {

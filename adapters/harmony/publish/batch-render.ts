@@ -24,9 +24,42 @@ export async function harmonyBatchCommand(executable: string | null, simulate: b
   return { command, prefix: [] };
 }
 
-/** Copies the saved project (without earlier renders) and renders all its frames there. */
+/**
+ * The -preRenderScript that makes a batch render write only `keep` (WRITE node paths): Harmony's batch mode
+ * renders every enabled WRITE node, so the scene's default Top/Write (and any WRITE of another instance)
+ * would be rendered too. Harmony runs the script in the scene it renders, before the render, without
+ * saving it: the artist's scene and the published workfile keep their nodes as they were. ES5.
+ */
+export function renderOnlyScript(keep: string[]): string {
+  return [
+    '// dcc-kit: render only the publish instances\' WRITE nodes',
+    `var dcckitKeep = ${JSON.stringify(keep)};`,
+    'var dcckitWrites = node.getNodes(["WRITE"]);',
+    'for (var dcckitI = 0; dcckitI < dcckitWrites.length; dcckitI++) {',
+    '  var dcckitPath = String(dcckitWrites[dcckitI]);',
+    '  var dcckitKept = false;',
+    '  for (var dcckitJ = 0; dcckitJ < dcckitKeep.length; dcckitJ++) if (dcckitKeep[dcckitJ] === dcckitPath) dcckitKept = true;',
+    '  if (!dcckitKept && node.getEnable(dcckitPath)) {',
+    '    node.setEnable(dcckitPath, false);',
+    '    MessageLog.trace("dcc-kit: not rendering " + dcckitPath + " (no publish instance of this render)");',
+    '  }',
+    '}',
+    '',
+  ].join('\n');
+}
+
+/** Writes the render-only script into `folder` and returns the batch arguments that run it. */
+export async function renderOnlyArgs(folder: string, keep: string[]): Promise<string[]> {
+  const file = path.join(folder, 'dcckit-render-only.js');
+  await fsp.writeFile(file, renderOnlyScript(keep));
+  return ['-preRenderScript', file];
+}
+
+/** Copies the saved project (without earlier renders) and renders all its frames there, only the `only` WRITE nodes. */
 export async function renderCopy(opts: {
   scene: CollectedScene; staging: string; command: { command: string; prefix: string[] }; signal?: AbortSignal;
+  /** The WRITE nodes to render (every other WRITE node is disabled in the render's scene). */
+  only: string[];
   onLine?(line: string): void;
 }): Promise<{ copy: string; log: string }> {
   const copy = path.join(opts.staging, 'render-copy');
@@ -40,8 +73,9 @@ export async function renderCopy(opts: {
   });
   const log = path.join(opts.staging, 'render.log');
   const xstage = path.join(copy, `${opts.scene.versionName}.xstage`);
+  const only = await renderOnlyArgs(opts.staging, opts.only);
   const result = await runBatch({
-    command: opts.command.command, args: [...opts.command.prefix, '-batch', '-frames', '1', String(opts.scene.settings.frames), xstage],
+    command: opts.command.command, args: [...opts.command.prefix, '-batch', '-frames', '1', String(opts.scene.settings.frames), ...only, xstage],
     logFile: log, signal: opts.signal, onLine: opts.onLine, displayName: 'Harmony batch render', executableKey: 'harmony.executable',
   });
   if (result.canceled) throw new RenderError('the render was cancelled');

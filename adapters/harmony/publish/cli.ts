@@ -1,5 +1,8 @@
 /** `dcc-kit publish`: runs the publish in the hub and follows it plugin by plugin. */
+import fs from 'node:fs';
+import path from 'node:path';
 import type { CliCommand, CliContext } from '../../../kit/cli/types.ts';
+import { MANIFEST } from '../../../kit/store/index.ts';
 import { DccKitError, UsageError } from '../../../kit/errors.ts';
 import { SessionClosedError } from '../../../kit/protocol/errors.ts';
 import { loadConfig } from '../../../kit/config.ts';
@@ -33,7 +36,8 @@ options:
   --only validate   stop after validation (or: collect)
   --repair          repair what failed validators found, then validate again
   --skip PLUGIN     skip an optional plugin (e.g. "Validate Audio"); repeatable
-  --wait            also wait for farm jobs to finish and be integrated
+  --wait            also wait for farm jobs to finish and be integrated (a hub restarted meanwhile takes
+                    the wait up again; this command follows it, and the store)
   --timeout S       with --wait: give up waiting after S seconds (exit 1; the jobs go on)
   --folder F, --task T   context override
   --session ID      the Harmony session (an id or unique prefix; default: the only one connected)
@@ -43,10 +47,26 @@ options:
 exit status: 0 published, 1 failed (the message names the plugin, the instance and what to do), 2 usage
 `;
 
-function resultLine(r: PluginResult): string {
-  const mark = r.skipped ? '-' : r.success ? 'ok' : 'FAILED';
+/** A farm job of the report (Submit Farm Render): what it renders into, and where that version is. */
+interface FarmJobNote { jobId: number; serial?: number; product: string; version: number; name: string; path?: string }
+
+/** A farm render's version in the store: completed (manifest written), still waiting, or removed (failed). */
+function versionState(dir: string): 'complete' | 'waiting' | 'gone' {
+  if (fs.existsSync(path.join(dir, MANIFEST))) return 'complete';
+  return fs.existsSync(dir) ? 'waiting' : 'gone';
+}
+
+/**
+ * One plugin result as a line. With --repair, a validator that failed and has a repair is "found" (the
+ * repair follows, then the validator runs again): only what stays failed is FAILED. A repair's line shows
+ * every change it made.
+ */
+export function resultLine(r: PluginResult, repairing = false): string {
+  const toRepair = repairing && !r.success && r.repairable && r.stage === 'validate';
+  const mark = r.skipped ? '-' : r.success ? (r.plugin.endsWith('(repair)') ? 'fixed' : 'ok') : toRepair ? 'found' : 'FAILED';
   const who = r.instance ? ` [${r.instance}]` : '';
-  const detail = r.success ? (r.records.at(-1)?.msg ? `: ${r.records.at(-1)!.msg}` : '') : `: ${r.error?.message}`;
+  const said = r.plugin.endsWith('(repair)') ? r.records.map((x) => x.msg).join('; ') : r.records.at(-1)?.msg;
+  const detail = r.success ? (said ? `: ${said}` : '') : `: ${r.error?.message}${toRepair ? ' (repairing)' : ''}`;
   return `${mark.padEnd(6)} ${r.plugin}${who} (${r.duration} ms)${detail}`;
 }
 
@@ -67,7 +87,8 @@ export const publishCommand: CliCommand = {
     if (timeoutS !== undefined && !values.wait) throw new UsageError(`--timeout goes with --wait (how long to wait for the farm)\nusage: ${USAGE}`);
     const json = Boolean(values.json);
     const { config } = await loadConfig({ cwd: ctx.cwd, env: ctx.env });
-    const hub = await connectHub({ home: config.home, env: ctx.env, callTimeout: config.hub.callTimeout });
+    const connect = () => connectHub({ home: config.home, env: ctx.env, callTimeout: config.hub.callTimeout });
+    let hub = await connect();
     try {
       const seen: Record<string, unknown>[] = [];
       let runId: string | null = null;
@@ -76,6 +97,8 @@ export const publishCommand: CliCommand = {
       const consider = (e: Record<string, unknown>) => {
         if (e.runId !== runId) return;
         if (e.event === 'publish.farm') {
+          // Seen in the store first (a restarted hub), its event may follow: said once.
+          if (farm.has(e.jobId as number)) return;
           farm.set(e.jobId as number, e);
           if (json) print(ctx, JSON.stringify({ type: 'farm', ...e, event: undefined }));
           else print(ctx, e.state === 'integrated' ? `ok     farm job ${e.jobId}: ${e.product} v${e.version} integrated` : `FAILED farm job ${e.jobId}: ${(e.error as { message: string }).message}`);
@@ -83,18 +106,22 @@ export const publishCommand: CliCommand = {
           const { event: _e, session: _s, ...rest } = e;
           print(ctx, JSON.stringify(rest));
         } else if (e.type === 'result') {
-          print(ctx, resultLine(e.result as PluginResult));
+          print(ctx, resultLine(e.result as PluginResult, Boolean(values.repair)));
         } else if (e.type === 'progress' && ctx.interactive) {
           ctx.stderr.write(`\r${String(e.plugin)}${e.instance ? ` [${e.instance}]` : ''}: ${Math.round((e.fraction as number) * 100)}%  \x1b[K`);
         }
         settle?.();
       };
-      hub.on('event', (e: Record<string, unknown>) => {
-        if (e.event !== 'publish.event' && e.event !== 'publish.farm') return;
-        if (runId === null) seen.push(e);
-        else consider(e);
-      });
-      await hub.subscribe();
+      const listen = async (client: typeof hub) => {
+        client.on('event', (e: Record<string, unknown>) => {
+          if (e.event !== 'publish.event' && e.event !== 'publish.farm') return;
+          if (runId === null) seen.push(e);
+          else consider(e);
+        });
+        client.on('close', () => settle?.());
+        await client.subscribe();
+      };
+      await listen(hub);
       const started = await hub.adapter('harmony', 'publish.run', {
         session: values.session, dryRun: values['dry-run'], until: values.only, repair: values.repair, skip: values.skip,
         folder: values.folder, task: values.task, comment: values.comment,
@@ -117,15 +144,39 @@ export const publishCommand: CliCommand = {
           await new Promise<void>((resolve) => { settle = resolve; setTimeout(resolve, 1000); });
           settle = null;
         }
-        const jobs = (report.context.farmJobs ?? []) as { jobId: number }[];
+        const jobs = (report.context.farmJobs ?? []) as FarmJobNote[];
         if (report.success && values.wait && jobs.length) {
           const deadline = timeoutS === undefined ? Infinity : Date.now() + timeoutS * 1000;
           if (!json) print(ctx, `waiting for farm job(s) ${jobs.map((j) => j.jobId).join(', ')}...`);
+          const gone = new Set<number>();
+          let lostSaid = false;
           while (jobs.some((j) => !farm.has(j.jobId))) {
             if (Date.now() > deadline) {
               ctx.stderr.write(`dcc-kit publish: gave up waiting after ${timeoutS} s; the farm jobs go on and the hub integrates them when done\n`);
               return 1;
             }
+            if (hub.closed) {
+              // The hub integrates farm renders; a restarted one takes the wait up again (resumeFarmWaits): follow
+              // the new one's events, and the store meanwhile.
+              if (!lostSaid) {
+                ctx.stderr.write('dcc-kit publish: the hub stopped while waiting for the farm; still waiting: a restarted hub (dcc-kit hub start) takes the farm wait up again, and this command sees the version complete in the store\n');
+                lostSaid = true;
+              }
+              const again = await connect().catch(() => null);
+              if (again) {
+                hub = again;
+                await listen(hub).catch(() => {});
+              }
+            }
+            for (const j of jobs) {
+              if (farm.has(j.jobId) || !j.path) continue;
+              const state = versionState(j.path);
+              if (state === 'complete') consider({ event: 'publish.farm', runId, jobId: j.jobId, product: j.product, version: j.version, state: 'integrated', path: j.path });
+              // The failure's event (with its reason) follows the removal at once: give it one more turn.
+              else if (state === 'gone' && gone.has(j.jobId)) consider({ event: 'publish.farm', runId, jobId: j.jobId, product: j.product, version: j.version, state: 'failed', error: { message: `${j.product} v${j.version} was not integrated (its version folder is gone): see dcc-kit hub logs and dcc-kit farm job ${j.jobId}` } });
+              else if (state === 'gone') gone.add(j.jobId);
+            }
+            if (!jobs.some((j) => !farm.has(j.jobId))) break;
             await new Promise<void>((resolve) => { settle = resolve; setTimeout(resolve, 1000); });
             settle = null;
           }

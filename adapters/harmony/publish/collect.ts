@@ -71,23 +71,53 @@ export const collectInstances: PublishPlugin = {
   },
 };
 
+/** The product name of a scene palette: "charA" -> "paletteCharA"; one already named "paletteBg" keeps its name. */
+export function paletteProductName(paletteName: string): string {
+  const plain = paletteName.replace(/[^A-Za-z0-9_]/g, '_');
+  return /^palette[A-Z0-9_]/.test(plain) ? plain : `palette${capitalize(plain)}`;
+}
+
+/** Palette files the scene's containers loaded from the store (imported copies and links). */
+function loadedPaletteFiles(scene: CollectedScene): Set<string> {
+  const files = new Set<string>();
+  for (const c of Object.values(scene.pipeline.containers ?? {})) {
+    if (c.loader !== 'palette') continue;
+    for (const f of [c.data?.file, ...c.nodes]) if (typeof f === 'string') files.add(path.resolve(f));
+  }
+  return files;
+}
+
 export const collectPalettes: PublishPlugin = {
   label: 'Collect Palettes',
   order: -0.2,
   process(ctx, _i, log) {
     const d = data(ctx);
+    const loaded = loadedPaletteFiles(d.scene);
+    const own: string[] = [];
+    const fromStore: string[] = [];
+    const outside: string[] = [];
     for (const p of d.scene.palettes) {
-      if (p.external) {
-        log.info(`${p.name}: linked from outside the scene (${p.file}), not published`);
+      // A palette loaded from the store is that product's, not this scene's: publishing it would make a copy
+      // of another shot's product under this shot.
+      if (loaded.has(path.resolve(p.file))) {
+        fromStore.push(p.name);
         continue;
       }
-      const name = `palette${capitalize(p.name.replace(/[^A-Za-z0-9_]/g, '_'))}`;
+      if (p.external) {
+        outside.push(`${p.name} (${p.file})`);
+        continue;
+      }
+      own.push(p.name);
+      const name = paletteProductName(p.name);
       const record: InstanceRecord = {
         id: `palette:${p.id}`, key: `palette:${p.name}`, creator: 'palette', productType: 'palette', productName: name, variant: p.name,
         folder: d.context.context.folder, task: d.context.context.task, active: true, attributes: { file: p.file, location: p.location }, node: null,
       };
       ctx.createInstance({ id: record.id, name, productType: 'palette', families: ['palette'], data: { record } });
     }
+    log.info(`${own.length} palette(s) of this scene to publish${own.length ? `: ${own.join(', ')}` : ''}`
+      + `${fromStore.length ? `; ${fromStore.length} loaded from the store (${fromStore.join(', ')}), not published again` : ''}`
+      + `${outside.length ? `; ${outside.length} linked from outside the scene, not published: ${outside.join(', ')}` : ''}`);
   },
 };
 

@@ -34,8 +34,10 @@ function localRender(ctx: PublishContext, log: { info(m: string): void; progress
     const command = await harmonyBatchCommand(d.config.harmony.executable, d.simulate || d.scene.versionInfo.includes('dcc-kit simulator'));
     const total = d.scene.settings.frames;
     let done = 0;
+    // Only the WRITE nodes of the active local render instances: not the scene's default Write, not farm ones.
+    const only = ctx.instances.filter((i) => i.active && i.families.includes('render.local')).map((i) => instanceData(i).record.node).filter((n): n is string => Boolean(n));
     return renderCopy({
-      scene: d.scene, staging: d.staging, command, signal: ctx.signal,
+      scene: d.scene, staging: d.staging, command, signal: ctx.signal, only,
       onLine: (line) => {
         if (/\.(png|tga)\b/i.test(line)) log.progress(Math.min(1, ++done / total), line.trim());
       },

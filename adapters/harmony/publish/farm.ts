@@ -16,7 +16,7 @@ import { AfanasyClient, FarmConnectionError, FarmNoReplyError, FarmTimeoutError,
 import { setTimeout as sleep } from 'node:timers/promises';
 import { AWAITING, ProductStore, type VersionWriter } from '../../../kit/store/index.ts';
 import { JsonJournal } from '../../../kit/journal.ts';
-import { checkFrames, expectedFrames, type WriteOutput } from './batch-render.ts';
+import { checkFrames, expectedFrames, renderOnlyArgs, type WriteOutput } from './batch-render.ts';
 import { reviewRepresentations, type ReviewSettings } from './review.ts';
 
 export interface FarmRenderRequest {
@@ -77,7 +77,9 @@ export async function submitFarmRender(req: FarmRenderRequest): Promise<FarmSubm
   await extractZip(req.workfileZip, workDir);
   const xstage = path.join(workDir, `${req.versionName}.xstage`);
   await fsp.access(xstage).catch(() => { throw new Error(`the published workfile ${req.workfileZip} has no ${req.versionName}.xstage`); });
-  const cmd = [req.command.command, ...req.command.prefix, '-batch', '-frames', '@#@', '@#@', xstage].map(quote).join(' ');
+  // The job renders this instance's WRITE node only (Harmony renders every enabled one otherwise).
+  const only = await renderOnlyArgs(workDir, [req.write.path]);
+  const cmd = [req.command.command, ...req.command.prefix, '-batch', '-frames', '@#@', '@#@', ...only, xstage].map(quote).join(' ');
   const name = jobName(`${req.product} v${String(req.writer.version).padStart(3, '0')}`);
   const job = new JobBuilder(name)
     .description(`dcc-kit publish ${req.runId}: ${req.write.path} of ${req.workfileZip}`)
@@ -193,7 +195,7 @@ async function watch(hub: HubServices, wait: FarmWait, writer: VersionWriter, cl
     }
     for (const rep of (await review) ?? []) await writer.addFiles(rep.name, rep.ext, rep.files, { frameStart: rep.frameStart, frameEnd: rep.frameEnd, tags: rep.tags });
     await fsp.rm(wait.workDir, { recursive: true, force: true });
-    await writer.commit({ source: wait.source, context: wait.context, data: { farm: { jobId: wait.jobId, name: wait.name } }, comment: wait.comment });
+    await writer.commit({ source: wait.source, context: wait.context, data: { farm: { jobId: wait.jobId, serial: wait.serial, name: wait.name, server: `${wait.settings.host}:${wait.settings.port}` } }, comment: wait.comment });
     hub.log.info(`publish ${wait.runId}: farm job ${wait.jobId} done; ${product} v${writer.version} integrated`);
     hub.emit('publish.farm', { ...base, state: 'integrated', path: writer.dir });
   } catch (err) {

@@ -1,6 +1,7 @@
 /** Harmony's integrators: products into the store (manifest last), farm renders, the workfile's next version. */
 import type { PublishPlugin } from '../../../kit/publish/index.ts';
 import type { PublishReport } from '../../../kit/publish/index.ts';
+import { AfanasyClient } from '../../../kit/farm/index.ts';
 import { workfileService } from '../workfiles/service.ts';
 import { harmonyBatchCommand } from './batch-render.ts';
 import { data, instanceData } from './data.ts';
@@ -35,15 +36,31 @@ export const integrateProducts: PublishPlugin = {
         done += rep.files.length;
       }
       for (const rep of (await late) ?? []) await writer.addFiles(rep.name, rep.ext, rep.files, { frameStart: rep.frameStart, frameEnd: rep.frameEnd, tags: rep.tags });
-      await writer.commit({ source: d.workfile, context: { ...d.context.context, task: rec.task ?? d.context.context.task }, data: { runId: d.runId, instance: rec.key, harmonyVersion: d.scene.harmonyVersion }, comment: d.comment });
     } catch (err) {
       stopLate.abort();
       await late?.catch(() => {});
       await writer.abort().catch(() => {});
       throw err;
     }
-    (ctx.data.published as PublishReport['published']).push({ product: `${rec.folder}/${inst.name}`, version: writer.version, path: writer.dir });
-    log.info(`${rec.folder}/${inst.name} v${writer.version} (${writer.dir})`);
+    // Staged, not committed: Commit Products completes every product of the run together (or none).
+    const meta = { source: d.workfile, context: { ...d.context.context, task: rec.task ?? d.context.context.task }, data: { runId: d.runId, instance: rec.key, harmonyVersion: d.scene.harmonyVersion }, comment: d.comment };
+    const product = { product: `${rec.folder}/${inst.name}`, version: writer.version, path: writer.dir };
+    ctx.stage({ label: `${product.product} v${writer.version}`, published: product,
+      prepare: async () => { await writer.prepareCommit(meta); }, finish: () => writer.finishCommit(), rollback: () => writer.discard() });
+    ((ctx.data.staged ??= []) as PublishReport['published']).push(product);
+    log.info(`${rec.folder}/${inst.name} v${writer.version} (${writer.dir}): staged`);
+  },
+};
+
+/** Completes every product the run staged, together: all of a publish's products integrate or none does. */
+export const commitProducts: PublishPlugin = {
+  label: 'Commit Products',
+  order: 3.8,
+  hint: 'Check that publish.root is reachable and has space (dcc-kit config shows it); nothing of this publish was kept.',
+  async process(ctx, _i, log) {
+    await ctx.commitStaged();
+    const published = ctx.data.published as PublishReport['published'];
+    if (published.length) log.info(`committed ${published.map((p) => `${p.product} v${p.version}`).join(', ')}`);
   },
 };
 
@@ -59,9 +76,9 @@ export const submitFarm: PublishPlugin = {
     const rec = instanceData(inst).record;
     const write = d.scene.writes.find((w) => w.path === rec.node);
     if (!write) throw new Error(`the WRITE node ${rec.node} is not in the scene`);
-    const published = (ctx.data.published as PublishReport['published']);
+    const staged = (ctx.data.staged ?? []) as PublishReport['published'];
     const wfInstance = ctx.instances.find((i) => i.productType === 'workfile')!;
-    const wf = published.find((p) => p.product.endsWith(`/${wfInstance.name}`));
+    const wf = staged.find((p) => p.product.endsWith(`/${wfInstance.name}`));
     if (!wf) throw new Error('the workfile was not published in this run, and the farm renders the published workfile');
     const zip = `${wf.path}/${wfInstance.name}.zip`;
     const a = d.config.farm.afanasy;
@@ -69,16 +86,22 @@ export const submitFarm: PublishPlugin = {
     const writer = await d.store.reserve({ folder: rec.folder, product: inst.name, productType: inst.productType });
     try {
       const sub = await submitFarmRender({
-        hub: d.hub, runId: d.runId, settings: { host: a.host, port: a.port, user: a.user, hostName: a.hostName, timeoutMs: a.timeout, maxTasks: d.config.farm.maxTasks },
+        hub: d.hub, runId: d.runId, settings: { host: a.host, port: a.port, user: a.user, hostName: a.hostName, timeoutMs: a.timeout, maxTasks: d.config.farm.maxTasks, maxFrames: d.context.maxFrames },
         writer, workfileZip: zip, versionName: d.scene.versionName, write, frames: d.scene.settings.frames,
         firstFrame: c.frameStart - c.handleStart,
         command: await harmonyBatchCommand(d.config.harmony.executable, d.simulate || d.scene.versionInfo.includes('dcc-kit simulator')),
         product: `${rec.folder}/${inst.name}`, context: { ...c }, source: d.workfile,
         review: inst.families.includes('review') ? reviewSettings(ctx, { relativeAudio: true }) : null, comment: d.comment ?? null,
       });
+      // Completed by the hub when the job is done; if this publish fails, the job is deleted and the version given up.
+      ctx.stage({ label: `${rec.folder}/${inst.name} v${writer.version} (farm job ${sub.jobId})`, prepare: async () => {}, finish: async () => {},
+        rollback: async () => {
+          await new AfanasyClient({ host: a.host, port: a.port, user: a.user, hostName: a.hostName, timeoutMs: a.timeout }).operate({ id: sub.jobId, serial: sub.serial }, 'delete').catch(() => {});
+          await writer.abort();
+        } });
       instanceData(inst).farmJob = { id: sub.jobId, serial: sub.serial, name: sub.name };
       const farmJobs = ((ctx.data.farmJobs ??= []) as unknown[]);
-      farmJobs.push({ product: `${rec.folder}/${inst.name}`, version: writer.version, jobId: sub.jobId, name: sub.name });
+      farmJobs.push({ product: `${rec.folder}/${inst.name}`, version: writer.version, jobId: sub.jobId, serial: sub.serial, name: sub.name, path: writer.dir });
       log.info(`farm job ${sub.jobId} "${sub.name}" renders ${zip}; ${rec.folder}/${inst.name} v${writer.version} is integrated when it is done`);
     } catch (err) {
       await writer.abort().catch(() => {});
@@ -100,4 +123,4 @@ export const versionUpWorkfile: PublishPlugin = {
   },
 };
 
-export const integrators = [integrateProducts, submitFarm, versionUpWorkfile];
+export const integrators = [integrateProducts, submitFarm, commitProducts, versionUpWorkfile];

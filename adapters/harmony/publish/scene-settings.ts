@@ -3,6 +3,7 @@ import type { Endpoint, HubServices } from '../../../kit/adapter.ts';
 import { pickHarmonySession } from '../pick-session.ts';
 import { commonArgs, sessionContext } from '../session-context.ts';
 import { expectedSettings } from './validate.ts';
+import { checkFrameCount } from '../../../kit/context.ts';
 
 export interface SettingsChange { key: string; from: unknown; to: unknown }
 
@@ -10,6 +11,7 @@ export async function applySceneSettings(hub: HubServices, args: unknown): Promi
   const { session: id, overrides } = commonArgs(args);
   const session = pickHarmonySession(hub, id, 'apply scene settings');
   const ctx = await sessionContext(hub, session, overrides);
+  checkFrameCount(ctx.context, { maxFrames: ctx.maxFrames, source: ctx.maxFramesSource }, ctx.sources);
   const want = expectedSettings(ctx.context);
   const r = await hub.call(session.id, { request: 'dcckit.publish.applySettings', args: want }) as { changed: SettingsChange[] };
   return { changed: r.changed, context: { ...ctx.context } };

@@ -1,5 +1,5 @@
 /** Harmony's validators; each that can fix what it finds has a repair. */
-import { frameRangeWithHandles } from '../../../kit/context.ts';
+import { checkFrameCount, frameRangeWithHandles } from '../../../kit/context.ts';
 import type { PublishPlugin } from '../../../kit/publish/index.ts';
 import { data, instanceData } from './data.ts';
 
@@ -26,9 +26,11 @@ export const validateSceneSettings: PublishPlugin = {
   },
   async repair(ctx, _i, log) {
     const d = data(ctx);
+    // Never stretch a scene to a range over context.maxFrames (the context is checked when read; this is the last guard).
+    checkFrameCount(d.context.context, { maxFrames: d.context.maxFrames, source: d.context.maxFramesSource }, d.context.sources);
     const r = await d.hub.call(d.session.id, { request: 'dcckit.publish.applySettings', args: expectedSettings(d.context.context) }) as { changed: { key: string; from: unknown; to: unknown }[]; settings: typeof d.scene.settings };
     d.scene.settings = r.settings;
-    for (const c of r.changed) log.info(`${c.key}: ${JSON.stringify(c.from)} -> ${JSON.stringify(c.to)}`);
+    log.info(r.changed.length ? r.changed.map((c) => `${c.key}: ${JSON.stringify(c.from)} -> ${JSON.stringify(c.to)}`).join(', ') : 'nothing to change');
   },
 };
 
@@ -107,7 +109,9 @@ export const validateProductStore: PublishPlugin = {
   order: 1.05,
   hint: 'Check that publish.root is reachable and writable (a mounted share, your permissions).',
   async process(ctx) {
-    await data(ctx).store.checkWritable();
+    // Every product this run would write, so a name too long for the file system is refused before the render.
+    const products = ctx.instances.filter((i) => i.active).map((i) => ({ folder: instanceData(i).record?.folder ?? data(ctx).context.context.folder ?? '', product: i.name, productType: i.productType }));
+    await data(ctx).store.checkWritable(products);
   },
 };
 

@@ -257,8 +257,43 @@ export class Matrix4x4 {
   rotateDegrees(angle: unknown, axis?: Vec): Matrix4x4 { return this.rotateRadians(num(angle) * Math.PI / 180, axis); }
 }
 
+/**
+ * Harmony's own dialog classes (Dialog and its widgets Label, LineEdit, CheckBox, ComboBox, SpinBox...).
+ * Nobody answers a dialog in the simulator: exec() logs what it would show and returns false, as a
+ * dialog the user cancelled, so scripts take their "cancelled" path instead of waiting.
+ */
+function dialogClasses(log: (line: string) => void): Record<string, unknown> {
+  const widget = (kind: string, defaults: Record<string, unknown>) => function (this: Record<string, unknown>) {
+    Object.assign(this, { kind, label: '', toolTip: '', enabled: true }, defaults);
+  };
+  function Dialog(this: Record<string, unknown>): void {
+    Object.assign(this, { title: '', okButtonText: 'OK', cancelButtonText: 'Cancel', __widgets: [] as unknown[] });
+  }
+  Object.assign(Dialog.prototype, {
+    add(this: { __widgets: unknown[] }, w: unknown): void { this.__widgets.push(w); },
+    addSpace(): void {}, newColumn(): void {}, newTab(): void {},
+    exec(this: { title: string; __widgets: Array<Record<string, unknown>> }): boolean {
+      const texts = this.__widgets.map((w) => String(w?.text ?? w?.label ?? '')).filter(Boolean);
+      log(`[Dialog] ${this.title}${texts.length ? `: ${texts.join(' | ')}` : ''} (no user in the simulator: cancelled)`);
+      return false;
+    },
+  });
+  return {
+    Dialog,
+    Label: widget('Label', { text: '' }),
+    LineEdit: widget('LineEdit', { text: '' }),
+    TextEdit: widget('TextEdit', { text: '' }),
+    CheckBox: widget('CheckBox', { text: '', checked: false }),
+    RadioButton: widget('RadioButton', { text: '', checked: false }),
+    ComboBox: widget('ComboBox', { itemList: [], currentItem: '', editable: false }),
+    SpinBox: widget('SpinBox', { value: 0, minimum: 0, maximum: 100 }),
+    NumberEdit: widget('NumberEdit', { value: 0, decimals: 2, minimum: 0, maximum: 100 }),
+    GroupBox: widget('GroupBox', { title: '' }),
+  };
+}
+
 /** The engine-level globals for one script engine; `print` (Qt Script's) writes to the message log. */
 export function createEngineGlobals(log: (line: string) => void): Record<string, unknown> {
   const print = (...args: unknown[]): void => log(args.map(String).join(' '));
-  return { File, Dir, FileAccess, Point2d, Point3d, Vector2d, Vector3d, Matrix4x4, print };
+  return { File, Dir, FileAccess, Point2d, Point3d, Vector2d, Vector3d, Matrix4x4, print, ...dialogClasses(log) };
 }

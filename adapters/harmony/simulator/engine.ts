@@ -11,6 +11,7 @@ import { EventEmitter } from 'node:events';
 import { SimScene, createHarmonyGlobals, type SimHost } from './dom/index.ts';
 import { QtApplication, QtScope, createQtBindings, type SocketFaults } from './qt.ts';
 import { createEngineGlobals } from './engine-globals.ts';
+import { ensureResources } from './dom/prefs.ts';
 import { isProcessAlive } from '../../../kit/process.ts';
 
 export interface SimulatorOptions {
@@ -76,6 +77,8 @@ export class HarmonySimulator extends EventEmitter {
   private context: vm.Context | null = null;
   private readonly opts: SimulatorOptions;
   private engineCount = 0;
+  /** Calls scripts made to documented members the simulator does not model ("not simulated") or only records ("stub"). */
+  readonly unmodelledCalls = new Map<string, { kind: 'not simulated' | 'stub'; count: number }>();
 
   constructor(opts: SimulatorOptions = {}) {
     super();
@@ -95,10 +98,12 @@ export class HarmonySimulator extends EventEmitter {
   }
 
   private host(): SimHost {
+    const applicationPath = path.join(os.tmpdir(), 'harmony-simulator');
+    ensureResources(path.join(applicationPath, 'resources'));
     return {
       env: this.env,
       version: this.version,
-      applicationPath: path.join(os.tmpdir(), 'harmony-simulator'),
+      applicationPath,
       log: (line) => this.log(line),
       messageBox: (kind, text) => {
         this.messages.push({ kind, text });
@@ -106,7 +111,36 @@ export class HarmonySimulator extends EventEmitter {
         this.emit('message', { kind, text });
       },
       userScriptsDir: userScriptsDir(this.env, this.version.major),
+      record: this.recordCall,
     };
+  }
+
+  /** Where the DOM reports calls to stubs and unmodelled members; one function for all this simulator's engines. */
+  private readonly recordCall = (kind: 'not simulated' | 'stub', member: string): void => {
+    const entry = this.unmodelledCalls.get(member);
+    if (entry) {
+      entry.count++;
+      return;
+    }
+    this.unmodelledCalls.set(member, { kind, count: 1 });
+    // Said at once too: a simulator that is killed never gets to list them at exit.
+    this.log(kind === 'not simulated'
+      ? `[simulator] ${member} was called: documented in Harmony 24, not modelled by the simulator (NotSimulated thrown)`
+      : `[simulator] ${member} was called: the simulator only records it (docs/SIMULATOR.md)`);
+  };
+
+  /** The log lines close() writes: every call to an unmodelled member or a stub, with how often. */
+  unmodelledReport(): string[] {
+    const lines: string[] = [];
+    for (const kind of ['not simulated', 'stub'] as const) {
+      const calls = [...this.unmodelledCalls].filter(([, e]) => e.kind === kind).sort(([a], [b]) => (a < b ? -1 : 1));
+      if (calls.length === 0) continue;
+      lines.push(kind === 'not simulated'
+        ? `[simulator] ${calls.length} documented Harmony member(s) the simulator does not model were called (each threw NotSimulated):`
+        : `[simulator] ${calls.length} member(s) the simulator only records were called (nothing modelled):`);
+      for (const [member, e] of calls) lines.push(`[simulator]   ${member} x${e.count}`);
+    }
+    return lines;
   }
 
   /** Opens a scene (an .xstage or a project folder), or a new default scene when `scenePath` is null. */
@@ -151,7 +185,10 @@ export class HarmonySimulator extends EventEmitter {
     });
     const context = vm.createContext({});
     const globals = createHarmonyGlobals(this.scene!, this.host(), { context });
-    Object.assign(context, createEngineGlobals((line) => this.log(line)), globals, createQtBindings(scope, this.app));
+    Object.assign(context, createEngineGlobals((line) => this.log(line)));
+    // Copied as they are: the DOM's objects are built the first time a script uses them.
+    Object.defineProperties(context, Object.getOwnPropertyDescriptors(globals));
+    Object.assign(context, createQtBindings(scope, this.app));
     context.include = (file: unknown) => this.include(String(file));
     this.scope = scope;
     this.context = context;
@@ -221,6 +258,8 @@ export class HarmonySimulator extends EventEmitter {
   }
 
   close(): void {
+    for (const line of this.unmodelledReport()) this.log(line);
+    this.unmodelledCalls.clear();
     this.teardownEngine();
     // A new untitled scene's temp folder goes with the process, as Harmony's does.
     for (const dir of this.madeTemp.splice(0)) fs.rmSync(dir, { recursive: true, force: true });

@@ -3,11 +3,14 @@
  *
  *   dcc-kit-harmony-sim [scene.xstage | project-folder]        open a scene (none: a new default scene)
  *   dcc-kit-harmony-sim -batch -frames A B scene.xstage       render enabled WRITE nodes to PNG and exit
+ *   dcc-kit-harmony-sim --check <script.js | folder>           list the Harmony calls the simulator does not model
  *
  * Simulator-only options: --version 21.1, --trigger "Load..." (after the hub session is up),
  * --exit-after-trigger, --fault split=N|coalesce=MS|delay=MS|drop-after=N|crash-after=N|crash-on=TEXT (repeatable).
  */
+import fs from 'node:fs';
 import { parseArgs } from 'node:util';
+import { checkScripts, formatCheck } from './check.ts';
 import { HarmonySimulator } from './engine.ts';
 import { batchRender, SceneNotFoundError } from './dom/index.ts';
 import type { SocketFaults } from './qt.ts';
@@ -15,6 +18,7 @@ import { FrameDecoder } from '../../../kit/protocol/frame.ts';
 
 export const SIM_HELP = `usage: dcc-kit-harmony-sim [scene.xstage | project-folder] [options]
        dcc-kit-harmony-sim -batch -frames FIRST LAST scene.xstage
+       dcc-kit-harmony-sim --check <script.js | folder> [--json]
 
 A headless stand-in for Toon Boom Harmony: opens the scene (none: a new untitled scene in a temp folder,
 removed on exit), runs TB_sceneOpened.js (a new scene: TB_sceneCreated.js) from
@@ -23,13 +27,22 @@ which one ran (or why none did), and serves the scripts' sockets, timers and men
 
 options:
   -batch -frames A B     render frames A..B of every enabled WRITE node to PNG files, then exit
+  -preRenderScript F     with -batch: run the script file F in the scene before rendering (not saved)
+  -preRenderInlineScript S   with -batch: the same with the script text S
   --version X.Y          Harmony version to behave as (default: DCC_KIT_SIM_VERSION or 24.0)
   --trigger ITEM         trigger a script menu item (e.g. "Load..." or "dcc-kit/Load...") once the startup
                          script is connected to the hub (whatever the script: dcc-kit's, AYON's, a studio's)
   --exit-after-trigger   exit 0 once the triggered request has been answered (or, for a client whose
                          requests get no answer, such as AYON's, once the connection is quiet)
   --fault SPEC           split=N | coalesce=MS | delay=MS | drop-after=N | crash-after=N | crash-on=TEXT
+  --check PATH           do not run: read the ES5 scripts in PATH (a .js file or a folder) and list, with
+                         file:line, every use of a Harmony member the simulator models only partly, only
+                         records (stub), does not model (NotSimulated) or that does not exist at all;
+                         exit 0 when everything they call is modelled (partial uses are listed), 1 when
+                         something is not or a file does not parse as ES5, 2 for usage errors; --json for data
   --help                 this help
+
+What the simulator models, member by member: docs/SIMULATOR.md.
 `;
 
 function parseFaults(specs: string[]): { faults: SocketFaults; crashAfter?: number; crashOn?: string } {
@@ -69,6 +82,27 @@ export async function simMain(argv: string[]): Promise<number> {
       return 2;
     }
   }
+  // Harmony's batch render runs these in the scene it renders, before rendering (nothing is saved).
+  const preRender: { source: string; filename: string }[] = [];
+  for (const flag of ['-preRenderScript', '-preRenderInlineScript']) {
+    const at = rest.indexOf(flag);
+    if (at < 0) continue;
+    const value = rest[at + 1];
+    if (value === undefined) {
+      console.error(`${flag} takes ${flag === '-preRenderScript' ? 'a script file' : 'a script'}`);
+      return 2;
+    }
+    rest.splice(at, 2);
+    if (flag === '-preRenderInlineScript') preRender.push({ source: value, filename: flag });
+    else {
+      try {
+        preRender.push({ source: fs.readFileSync(value, 'utf8'), filename: value });
+      } catch (err) {
+        console.error(`-preRenderScript ${value}: ${(err as Error).message}`);
+        return 1;
+      }
+    }
+  }
   let parsed;
   try {
     parsed = parseArgs({
@@ -76,6 +110,7 @@ export async function simMain(argv: string[]): Promise<number> {
       options: {
         version: { type: 'string' }, trigger: { type: 'string' }, 'exit-after-trigger': { type: 'boolean' },
         fault: { type: 'string', multiple: true }, help: { type: 'boolean', short: 'h' },
+        check: { type: 'string' }, json: { type: 'boolean' },
       },
     });
   } catch (err) {
@@ -93,6 +128,22 @@ export async function simMain(argv: string[]): Promise<number> {
   }
   const scenePath = positionals[0] ?? null;
 
+  if (values.check !== undefined) {
+    if (positionals.length > 0 || batch) {
+      console.error(`--check takes one script or folder and nothing else\n${SIM_HELP}`);
+      return 2;
+    }
+    if (!fs.existsSync(values.check)) {
+      console.error(`--check ${values.check}: no such file or folder`);
+      return 2;
+    }
+    const result = checkScripts(values.check);
+    const { text, code } = formatCheck(result);
+    if (values.json) process.stdout.write(`${JSON.stringify({ ok: code === 0, files: result.files, findings: result.findings, errors: result.errors }, null, 2)}\n`);
+    else console.log(text);
+    return code;
+  }
+
   if (batch) {
     if (!scenePath) {
       console.error('-batch needs a scene: dcc-kit-harmony-sim -batch -frames 1 10 scene.xstage');
@@ -100,7 +151,7 @@ export async function simMain(argv: string[]): Promise<number> {
     }
     try {
       const sceneFrames = frames ?? [1, 1];
-      const { files } = await batchRender(scenePath, sceneFrames[0], sceneFrames[1], { log: (s) => console.log(s) });
+      const { files } = await batchRender(scenePath, sceneFrames[0], sceneFrames[1], { log: (s) => console.log(s), preRender });
       console.log(`Rendered ${files.length} frame(s).`);
       return 0;
     } catch (err) {

@@ -8,6 +8,7 @@ import net from 'node:net';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { QFileInfo, QTextStream, PROCESS_ENUMS, createQProcess } from './qt-io.ts';
 
 export interface QtHost {
   log(line: string): void;
@@ -310,6 +311,7 @@ export function createQtBindings(scope: QtScope, app: QtApplication) {
   class QFile {
     private readonly file: string;
     private fd: number | null = null;
+    private pos = 0;
 
     constructor(path: unknown) {
       this.file = String(path);
@@ -317,14 +319,40 @@ export function createQtBindings(scope: QtScope, app: QtApplication) {
     }
 
     static exists(path: unknown): boolean { return fs.existsSync(String(path)); }
+    static remove(path: unknown): boolean { try { fs.unlinkSync(String(path)); return true; } catch { return false; } }
+    /** Like Qt, refuses to overwrite an existing destination. */
+    static copy(from: unknown, to: unknown): boolean {
+      try { fs.copyFileSync(String(from), String(to), fs.constants.COPYFILE_EXCL); return true; } catch { return false; }
+    }
+    static rename(from: unknown, to: unknown): boolean {
+      if (fs.existsSync(String(to))) return false;
+      try { fs.renameSync(String(from), String(to)); return true; } catch { return false; }
+    }
     exists(): boolean { return fs.existsSync(this.file); }
     fileName(): string { return this.file; }
+    size(): number { return fs.statSync(this.file, { throwIfNoEntry: false })?.size ?? 0; }
+    isOpen(): boolean { return this.fd !== null; }
+    remove(): boolean { this.close(); return QFile.remove(this.file); }
+    copy(to: unknown): boolean { return QFile.copy(this.file, to); }
+    rename(to: unknown): boolean { return QFile.rename(this.file, to); }
+    atEnd(): boolean { return this.fd === null || this.pos >= fs.fstatSync(this.fd).size; }
+    readLine(): QByteArray {
+      if (this.fd === null) return new QByteArray();
+      const size = fs.fstatSync(this.fd).size;
+      const buf = Buffer.alloc(Math.max(0, size - this.pos));
+      fs.readSync(this.fd, buf, 0, buf.length, this.pos);
+      const nl = buf.indexOf(0x0a);
+      const line = nl < 0 ? buf : buf.subarray(0, nl + 1);
+      this.pos += line.length;
+      return new QByteArray(Buffer.from(line));
+    }
 
     open(mode: unknown): boolean {
       const m = Number(mode);
       const flags = (m & 3) === 3 ? 'r+' : m & 2 ? (m & 4 ? 'a' : 'w') : 'r';
       try {
         this.fd = fs.openSync(this.file, flags);
+        this.pos = 0;
         return true;
       } catch {
         return false;
@@ -334,8 +362,9 @@ export function createQtBindings(scope: QtScope, app: QtApplication) {
     readAll(): QByteArray {
       if (this.fd === null) return new QByteArray();
       const st = fs.fstatSync(this.fd);
-      const buf = Buffer.alloc(st.size);
-      fs.readSync(this.fd, buf, 0, st.size, 0);
+      const buf = Buffer.alloc(Math.max(0, st.size - this.pos));
+      fs.readSync(this.fd, buf, 0, buf.length, this.pos);
+      this.pos = st.size;
       return new QByteArray(buf);
     }
 
@@ -354,10 +383,12 @@ export function createQtBindings(scope: QtScope, app: QtApplication) {
 
   const bindings: Record<string, unknown> = {
     QTcpSocket, QTimer, QFile, QDir, QByteArray, QTextCodec, QIODevice, QAbstractSocket,
+    QFileInfo, QTextStream, QProcess: Object.assign(createQProcess(scope), PROCESS_ENUMS),
+    QCursor: { pos: () => ({ x: 0, y: 0 }) },
     QCoreApplication: app.coreApplicationFor(scope),
     QApplication: app.applicationFor(scope),
     QMainWindow, QMenuBar, QMenu, QAction,
-    QWidget, QDialog, QLabel, QPushButton, QVBoxLayout: QBoxLayout, QHBoxLayout: QBoxLayout,
+    QWidget, QDialog, QLabel, QPushButton, QMessageBox, QVBoxLayout: QBoxLayout, QHBoxLayout: QBoxLayout,
   };
   if (scope.host.hasQDataStream) bindings.QDataStream = class QDataStream { constructor() { /* present before 21.1 */ } };
   return bindings;
@@ -378,8 +409,9 @@ function globToRegExp(glob: string, caseSensitive: boolean): RegExp {
 
 /** Qt's QDir over the real file system, '/'-separated as Qt returns paths (OpenHarmony lists its files with it). */
 export class QDir {
-  static readonly Filters = DIR_FILTER;
-  static readonly SortFlags = DIR_SORT;
+  /** Qt Script exposes QFlags types as functions: `QDir.Filters(QDir.Dirs | QDir.NoDotAndDotDot)` is the number. */
+  static readonly Filters = Object.assign((flags: unknown) => Number(flags) | 0, DIR_FILTER);
+  static readonly SortFlags = Object.assign((flags: unknown) => Number(flags) | 0, DIR_SORT);
   private dir: string;
   private filters: number = DIR_FILTER.NoFilter;
   private names: string[] = [];
@@ -513,6 +545,21 @@ export const QLabel = widgetClass(QWidget, (self, [text]) => { self.text = text 
 });
 export const QPushButton = widgetClass(QLabel, (self) => { Object.assign(self, { clicked: noSignal(), pressed: noSignal(), released: noSignal(), toggled: noSignal() }); }, {
   setIcon: nothing, setIconSize: nothing, setFlat: nothing, setCheckable: nothing,
+});
+/** QMessageBox: nobody answers a headless message box, so exec() and the static helpers return the default button. */
+const MESSAGE_BUTTONS = { Ok: 0x400, Save: 0x800, Open: 0x2000, Yes: 0x4000, No: 0x10000, Abort: 0x40000, Retry: 0x80000, Ignore: 0x100000, Close: 0x200000, Cancel: 0x400000, NoButton: 0 };
+export const QMessageBox = Object.assign(widgetClass(QDialog, (self, [, title, text, buttons]) => {
+  Object.assign(self, { windowTitle: title === undefined ? '' : String(title), text: text === undefined ? '' : String(text), __default: Number(buttons) || MESSAGE_BUTTONS.Ok });
+  self.__buttons = [QPushButton.call(Object.create(QPushButton.prototype), 'OK')];
+}, {
+  exec() { return this.__default; }, buttons() { return (this.__buttons as unknown[]).slice(); }, setText(t) { this.text = String(t); },
+  setInformativeText(t) { this.informativeText = String(t); }, setStandardButtons(b) { this.__default = Number(b) || MESSAGE_BUTTONS.Ok; }, setIcon: nothing,
+  addButton(b) { (this.__buttons as unknown[]).push(b); return b; },
+}), MESSAGE_BUTTONS, {
+  information: (_p: unknown, _t: unknown, _x: unknown, buttons?: unknown) => Number(buttons) || MESSAGE_BUTTONS.Ok,
+  warning: (_p: unknown, _t: unknown, _x: unknown, buttons?: unknown) => Number(buttons) || MESSAGE_BUTTONS.Ok,
+  critical: (_p: unknown, _t: unknown, _x: unknown, buttons?: unknown) => Number(buttons) || MESSAGE_BUTTONS.Ok,
+  question: (_p: unknown, _t: unknown, _x: unknown, buttons?: unknown) => (Number(buttons) & MESSAGE_BUTTONS.Yes ? MESSAGE_BUTTONS.Yes : Number(buttons) || MESSAGE_BUTTONS.Yes),
 });
 export const QBoxLayout = widgetClass(null, (self) => { self.__items = []; }, {
   addWidget(w) { (this.__items as unknown[]).push(w); }, addLayout(l) { (this.__items as unknown[]).push(l); },
@@ -658,6 +705,8 @@ export class QtApplication {
       instance: () => app.instanceObject,
       applicationPid: () => process.pid,
       applicationName: () => 'Harmony Premium',
+      // Events (timers, sockets) run on Node's loop between script calls; nothing is pending inside one.
+      processEvents: () => undefined,
     };
   }
 
@@ -666,6 +715,7 @@ export class QtApplication {
     return {
       ...this.coreApplicationFor(scope),
       topLevelWidgets: () => (app.window ? [app.window] : []),
+      allWidgets: () => (app.window ? [app.window] : []),
       activeWindow: () => null,
     };
   }

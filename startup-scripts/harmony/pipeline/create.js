@@ -150,7 +150,8 @@
 
   function update(args) {
     return dcckitPipeline.modify(function (data) {
-      var rec = data.instances[args.key];
+      // Own keys only: a key like "__proto__" must not reach Object.prototype.
+      var rec = data.instances.hasOwnProperty(args.key) ? data.instances[args.key] : null;
       if (!rec) throw new Error('no instance "' + args.key + '" in this scene');
       if (args.active !== undefined && args.active !== null) {
         rec.active = args.active === true;

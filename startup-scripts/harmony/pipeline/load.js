@@ -491,7 +491,8 @@
     dcckitPipeline.modify(function (data) {
       var pending = [];
       for (var i = 0; i < args.updates.length; i++) {
-        if (data.containers[args.updates[i].id]) pending.push(args.updates[i]);
+        // Own keys only: an id like "__proto__" must not reach Object.prototype.
+        if (data.containers.hasOwnProperty(args.updates[i].id)) pending.push(args.updates[i]);
         else failed.push({ id: args.updates[i].id, error: 'no container ' + args.updates[i].id + ' in this scene' });
       }
       var done = {};
@@ -536,7 +537,7 @@
     atomically('dcc-kit remove', function () {
       dcckitPipeline.modify(function (data) {
         for (var i = 0; i < args.ids.length; i++) {
-          var c = data.containers[args.ids[i]];
+          var c = data.containers.hasOwnProperty(args.ids[i]) ? data.containers[args.ids[i]] : null;
           if (!c) continue;
           if (c.loader === 'audio') {
             if (column.type(c.data.column) === 'SOUND') column.removeSoundColumn(c.data.column);

@@ -50,15 +50,21 @@ var dcckitPipeline = (function () {
     return target;
   }
 
+  /** A key chosen by the caller: "__proto__" would replace the table's prototype rather than add an entry. */
+  function entryKey(k) {
+    if (typeof k !== 'string' || k === '' || k === '__proto__') throw new Error('"' + k + '" cannot name an instance or a container');
+    return k;
+  }
+
   function applyOps(data, ops) {
     for (var i = 0; i < ops.length; i++) {
       var op = ops[i];
-      if (op.op === 'setInstance') data.instances[op.key] = op.value;
+      if (op.op === 'setInstance') data.instances[entryKey(op.key)] = op.value;
       else if (op.op === 'patchInstance') {
         if (!data.instances.hasOwnProperty(op.key)) throw new Error('no instance "' + op.key + '" in this scene');
         patch(data.instances[op.key], op.patch || {});
       } else if (op.op === 'removeInstance') delete data.instances[op.key];
-      else if (op.op === 'setContainer') data.containers[op.id] = op.value;
+      else if (op.op === 'setContainer') data.containers[entryKey(op.id)] = op.value;
       else if (op.op === 'patchContainer') {
         if (!data.containers.hasOwnProperty(op.id)) throw new Error('no container "' + op.id + '" in this scene');
         patch(data.containers[op.id], op.patch || {});

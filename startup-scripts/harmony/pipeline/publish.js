@@ -117,6 +117,9 @@
     if (args.frames !== undefined && (now.startFrame !== 1 || now.stopFrame !== args.frames)) {
       scene.setStartFrame(1);
       scene.setStopFrame(args.frames);
+    }
+    // Said even when inserting or removing frames moved the play range already: the artist sees it changed.
+    if (args.frames !== undefined && (before.startFrame !== 1 || before.stopFrame !== args.frames)) {
       changed.push({ key: 'playRange', from: [before.startFrame, before.stopFrame], to: [1, args.frames] });
     }
     return { changed: changed, settings: settings() };

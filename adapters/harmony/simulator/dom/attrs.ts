@@ -13,6 +13,27 @@ export function findAttr(n: NodeState, keyword: string): AttrState | undefined {
   return n.attrs.find((a) => a.keyword.toLowerCase() === k);
 }
 
+/**
+ * The keywords one level below `parent` ("" for the top level), in definition order: a stored attribute, or
+ * the full keyword of a compound one whose leaves are stored ("OFFSET" for "OFFSET.X").
+ */
+export function childKeywords(n: NodeState, parent: string): string[] {
+  const prefix = parent === '' ? '' : `${parent.toLowerCase()}.`;
+  const out: string[] = [];
+  const seen = new Set<string>();
+  for (const a of n.attrs) {
+    if (!a.keyword.toLowerCase().startsWith(prefix)) continue;
+    const rest = a.keyword.slice(prefix.length);
+    const dot = rest.indexOf('.');
+    const full = a.keyword.slice(0, prefix.length + (dot < 0 ? rest.length : dot));
+    if (!seen.has(full.toLowerCase())) {
+      seen.add(full.toLowerCase());
+      out.push(full);
+    }
+  }
+  return out;
+}
+
 export function enumOptions(n: NodeState, a: AttrState): string[] {
   return NODE_TYPES[n.type]?.attrs.find((d) => d.keyword === a.keyword)?.options ?? [];
 }

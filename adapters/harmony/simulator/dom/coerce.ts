@@ -102,6 +102,28 @@ function qtTypeName(kind: ParamKind): string {
   }
 }
 
+interface Signature { params: Param[]; required: number; qtTypes: string }
+/** Parsed signatures, shared by every engine's methods (engines are made on every scene switch). */
+const SIGNATURES = new Map<string, Signature>();
+function signatureOf(text: string): Signature {
+  let sig = SIGNATURES.get(text);
+  if (sig === undefined) {
+    const params = parseSignature(text);
+    sig = { params, required: params.filter((p) => !p.optional).length, qtTypes: params.map((p) => qtTypeName(p.kind)).join(',') };
+    SIGNATURES.set(text, sig);
+  }
+  return sig;
+}
+
+/** Marks a native method with its signature (a property, not a WeakMap: engines come and go). */
+const SIGNATURE = Symbol('harmony native signature');
+
+/** The parameters a native method takes (required, all); undefined for a function not made by native(). */
+export function nativeArity(fn: unknown): { min: number; max: number } | undefined {
+  const sig = typeof fn === 'function' ? (fn as unknown as Record<symbol, Signature | undefined>)[SIGNATURE] : undefined;
+  return sig === undefined ? undefined : { min: sig.required, max: sig.params.length };
+}
+
 /**
  * Wraps an implementation as a Harmony native method. `signature` lists parameter kinds, optional ones
  * ending with `?` ("String,int,String,int,bool?,bool?"). Optional parameters that were not passed arrive as
@@ -113,17 +135,17 @@ export function native<A extends unknown[], R>(
   signature: string,
   impl: (...args: A) => R,
 ): (...args: unknown[]) => unknown {
-  const params = parseSignature(signature);
-  const required = params.filter((p) => !p.optional).length;
+  const sig = signatureOf(signature);
+  const { params, required } = sig;
   const shortName = qualifiedName.slice(qualifiedName.lastIndexOf('.') + 1);
-  const candidate = `${shortName}(${params.map((p) => qtTypeName(p.kind)).join(',')})`;
   const fn = (...args: unknown[]): unknown => {
     if (args.length < required) {
-      throw new TypeError(`too few arguments in call to ${shortName}(); candidates are\n    ${candidate}`);
+      throw new TypeError(`too few arguments in call to ${shortName}(); candidates are\n    ${shortName}(${sig.qtTypes})`);
     }
     const converted = params.map((p, i) => (i < args.length ? convert(p.kind, args[i]) : undefined));
     return realm.out(impl(...(converted as A)));
   };
   Object.defineProperty(fn, 'name', { value: shortName });
+  (fn as unknown as Record<symbol, Signature>)[SIGNATURE] = sig;
   return fn;
 }

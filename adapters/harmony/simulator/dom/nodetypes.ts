@@ -44,6 +44,9 @@ export const NODE_TYPES: Record<string, NodeTypeDef> = {
     ports: fixed(1, 1),
     attrs: [
       { keyword: 'DRAWING.ELEMENT', type: 'ELEMENT', value: '', linkable: true },
+      // The synched layer shown (Harmony 22+); "" is the element's own drawings.
+      { keyword: 'DRAWING.ELEMENT.LAYER', type: 'STRING', value: '', linkable: false },
+      bool('CAN_ANIMATE', true),
       bool('READ_TRANSPARENCY', false),
       dbl('OPACITY', '100'),
       {
@@ -97,6 +100,9 @@ export const NODE_TYPES: Record<string, NodeTypeDef> = {
   MULTIPORT_OUT: { ports: { inputs: 0, outputs: 0, dynamicInputs: true, dynamicOutputs: false }, attrs: [] },
   CUTTER: { ports: fixed(2, 1), attrs: [bool('INVERTED', false)] },
   TRANSPARENCY: { ports: fixed(1, 1), attrs: [dbl('TRANSPARENCY', '50')] },
+  // node.add(group, name, "", ...) makes an empty module: scripts use it to learn the name Harmony would give
+  // (OpenHarmony's oNode.name setter adds one, reads the path, deletes it, then renames).
+  '': { ports: fixed(0, 0), attrs: [] },
 };
 
 export const DYNAMIC_ATTR_TYPES: Record<string, { type: AttrType; value: string }> = {

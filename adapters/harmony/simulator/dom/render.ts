@@ -6,7 +6,9 @@
  * resolution; PNG and TGA output types are supported.
  */
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
+import vm from 'node:vm';
 import { attrText } from './attrs.ts';
 import { BatchRenderError } from './errors.ts';
 import { descendantsOf } from './graph.ts';
@@ -14,6 +16,13 @@ import type { Channels, RawImage } from './image.ts';
 import { encodePng, encodeTga, frameImage } from './image.ts';
 import { ROOT } from './model.ts';
 import { SimScene } from './scene.ts';
+import { createHarmonyGlobals } from './index.ts';
+import type { SimHost } from './api/context.ts';
+
+function parseVersion(text: string | undefined): { major: number; minor: number } {
+  const m = /^(\d+)(?:\.(\d+))?/.exec(text ?? '');
+  return m ? { major: Number(m[1]), minor: Number(m[2] ?? 0) } : { major: 24, minor: 0 };
+}
 
 interface OutputFormat { ext: 'png' | 'tga'; channels: Channels }
 
@@ -36,16 +45,35 @@ function isRenderable(scene: SimScene, p: string): boolean {
   return true;
 }
 
+/**
+ * -preRenderScript / -preRenderInlineScript: Harmony runs the script in the scene it is about to render
+ * (its DOM, no startup scripts), so it can disable or retarget WRITE nodes; the scene file is not saved.
+ */
+function runPreRender(scene: SimScene, script: { source: string; filename: string }, log: (s: string) => void): void {
+  const context = vm.createContext({});
+  const host: SimHost = {
+    env: process.env, version: parseVersion(process.env.DCC_KIT_SIM_VERSION), applicationPath: path.join(os.tmpdir(), 'harmony-simulator'),
+    log, messageBox: (kind, text) => log(`[MessageBox.${kind}] ${text}`),
+  };
+  Object.assign(context, createHarmonyGlobals(scene, host, { context }));
+  try {
+    vm.runInContext(script.source, context, { filename: script.filename });
+  } catch (err) {
+    throw new BatchRenderError(`the pre-render script ${script.filename} failed: ${(err as Error)?.message ?? String(err)}`, err);
+  }
+}
+
 export function outputFileName(prefix: string, digits: number, fileNumber: number, ext: string): string {
   const sign = fileNumber < 0 ? '-' : '';
   return `${prefix}${sign}${String(Math.abs(fileNumber)).padStart(digits, '0')}.${ext}`;
 }
 
 export async function batchRender(
-  scenePath: string, first: number, last: number, opts: { log?(s: string): void } = {},
+  scenePath: string, first: number, last: number, opts: { log?(s: string): void; preRender?: { source: string; filename: string }[] } = {},
 ): Promise<{ files: string[] }> {
   const scene = SimScene.open(scenePath);
   const log = opts.log ?? ((): void => {});
+  for (const script of opts.preRender ?? []) runPreRender(scene, script, log);
   const frames = scene.state.settings.frames;
   if (!Number.isInteger(first) || !Number.isInteger(last) || first < 1 || last < first || last > frames) {
     throw new BatchRenderError(

@@ -22,6 +22,8 @@ export interface SimHost {
   tempDir?: string;
   /** specialFolders.userScripts; default Harmony's per-user <MM>00-scripts folder under $HOME. */
   userScriptsDir?: string;
+  /** A call to a recorded stub, or to a documented member the simulator does not model (it throws NotSimulated). */
+  record?(kind: 'not simulated' | 'stub', member: string): void;
 }
 
 export interface DomContext {

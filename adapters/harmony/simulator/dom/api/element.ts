@@ -50,5 +50,16 @@ export function createDrawingApi(ctx: DomContext): Record<string, unknown> {
       scene.state.elements.get(id)?.drawings.includes(name) ?? false),
     numberOf: fn('numberOf', 'int', (id: number) => scene.state.elements.get(id)?.drawings.length ?? 0),
     name: fn('name', 'int,int', (id: number, i: number) => scene.state.elements.get(id)?.drawings[i] ?? ''),
+    /** A drawing key ({elementId, exposure[, layer]}): valid when the element has that drawing. */
+    Key: fn('Key', 'any', (args: unknown) => {
+      const o = (args !== null && typeof args === 'object' ? args : {}) as Record<string, unknown>;
+      const elementId = Number(o.elementId ?? o.id);
+      const exposure = o.exposure === undefined ? String(o.drawing ?? '') : String(o.exposure);
+      const key: Record<string, unknown> = {
+        elementId, exposure, isValid: scene.state.elements.get(elementId)?.drawings.includes(exposure) ?? false,
+      };
+      if (o.layer !== undefined && o.layer !== null && o.layer !== '') key.layer = String(o.layer);
+      return key;
+    }),
   };
 }

@@ -5,7 +5,9 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { hostObject, native, toQString } from '../coerce.ts';
+import { knownPreference } from '../prefs.ts';
 import type { DomContext } from './context.ts';
 
 const slash = (p: string): string => p.split('\\').join('/');
@@ -58,7 +60,7 @@ export function createViewApi(ctx: DomContext): Record<string, unknown> {
     type: fn('type', 'String', (v: string) => (v === 'View0' ? 'Node View' : '')),
     group: fn('group', 'String', (v: string) => (v === 'View0' && scene.state.nodes.has('Top') ? 'Top' : '')),
     currentView: fn('currentView', '', () => 'View0'),
-    viewList: fn('viewList', '', () => ['View0']),
+    viewList: fn('viewList', 'bool?', () => ['View0']),
   };
 }
 
@@ -97,8 +99,10 @@ export function createExporterApi(ctx: DomContext): Record<string, unknown> {
   const { realm, scene } = ctx;
   return {
     exportToQuicktime: native(
-      realm, 'exporter.exportToQuicktime', 'String,int,int,bool,int,int,String,String?,bool?,int?',
-      (codec: string, start: number, end: number, withSound: boolean, resX: number, resY: number, dst: string, display?: string) => {
+      realm, 'exporter.exportToQuicktime', 'String,int?,int?,bool?,int?,int?,String?,String?,bool?,int?',
+      (codec: string, start: number = -1, end: number = -1, withSound: boolean = true, resX: number = -1, resY: number = -1, dstArg?: string, display?: string) => {
+        // Without a destination Harmony writes into the export folder (exporter.getExportDir()).
+        const dst = dstArg ?? path.join(ctx.tempDir(), 'export', `${scene.sceneName}.mov`);
         const s = scene.state.settings;
         const first = start < 0 ? s.startFrame : start;
         const last = end < 0 ? s.stopFrame : end;
@@ -133,16 +137,27 @@ export function createExporterApi(ctx: DomContext): Record<string, unknown> {
 export function createMessageApis(ctx: DomContext): Record<string, Record<string, unknown>> {
   const { realm, host } = ctx;
   const box = (kind: 'information' | 'warning' | 'critical') =>
-    native(realm, `MessageBox.${kind}`, 'String,any?,any?,any?,String?', (text: string): number => {
+    native(realm, `MessageBox.${kind}`, 'String,any?,any?,any?,String?,String?', (text: string): number => {
       host.messageBox(kind, text);
       return 0;
     });
+  // getLog() returns what was logged in this engine; a long session keeps the last MAX_LOG_LINES.
+  const MAX_LOG_LINES = 10_000;
+  const logLines: string[] = [];
+  let debug = false;
+  const keep = (line: string): string => {
+    if (logLines.push(line) > MAX_LOG_LINES) logLines.splice(0, logLines.length - MAX_LOG_LINES);
+    return line;
+  };
   return {
     MessageLog: {
-      trace: native(realm, 'MessageLog.trace', 'String', (s: string): void => host.log(s)),
-      debug: native(realm, 'MessageLog.debug', 'String', (s: string): void => host.log(`[debug] ${s}`)),
-      error: native(realm, 'MessageLog.error', 'String', (s: string): void => host.log(`[error] ${s}`)),
-      isDebug: native(realm, 'MessageLog.isDebug', '', () => false),
+      trace: native(realm, 'MessageLog.trace', 'String', (s: string): void => host.log(keep(s))),
+      debug: native(realm, 'MessageLog.debug', 'String', (s: string): void => host.log(keep(`[debug] ${s}`))),
+      error: native(realm, 'MessageLog.error', 'String', (s: string): void => host.log(keep(`[error] ${s}`))),
+      isDebug: native(realm, 'MessageLog.isDebug', '', () => debug),
+      setDebug: native(realm, 'MessageLog.setDebug', 'bool', (b: boolean): void => { debug = b; }),
+      getLog: native(realm, 'MessageLog.getLog', '', () => logLines.join('\n')),
+      clearLog: native(realm, 'MessageLog.clearLog', '', (): void => { logLines.length = 0; }),
     },
     MessageBox: { information: box('information'), warning: box('warning'), critical: box('critical') },
     System: {
@@ -227,12 +242,18 @@ export function createSpecialFolders(ctx: DomContext): object {
   });
 }
 
-/** preferences.getBool/getInt/getDouble/getString/getColor return the default unless set in this session. */
+/**
+ * preferences.getBool/getInt/getDouble/getString/getColor: the value set in this session, else Harmony's default
+ * for a preference Harmony has (KNOWN_PREFERENCES), else the default the script passed.
+ */
 export function createPreferencesApi(ctx: DomContext): Record<string, unknown> {
   const { realm } = ctx;
   const values = new Map<string, unknown>();
-  const getter = (kind: string) => native(realm, `preferences.get${kind}`, 'String,any', (name: string, fallback: unknown) =>
-    (values.has(name) ? values.get(name) : fallback));
+  const getter = (kind: string) => native(realm, `preferences.get${kind}`, 'String,any?', (name: string, fallback: unknown) => {
+    if (values.has(name)) return values.get(name);
+    const known = knownPreference(name);
+    return known !== undefined && known.type === kind.toLowerCase() ? known.value : fallback;
+  });
   const setter = (kind: string) => native(realm, `preferences.set${kind}`, 'String,any', (name: string, value: unknown): void => {
     values.set(name, value);
   });
@@ -242,4 +263,16 @@ export function createPreferencesApi(ctx: DomContext): Record<string, unknown> {
     out[`set${kind}`] = setter(kind);
   }
   return out;
+}
+
+/** fileMapper: Harmony's path translation. Outside a database installation every path is already native. */
+export function createFileMapperApi(ctx: DomContext): Record<string, unknown> {
+  const { realm } = ctx;
+  return {
+    toNativePath: native(realm, 'fileMapper.toNativePath', 'String', (p: string) => p),
+    toScenePath: native(realm, 'fileMapper.toScenePath', 'String', (p: string) => p),
+    fileURLToPath: native(realm, 'fileMapper.fileURLToPath', 'String', (p: string) => {
+      try { return p.startsWith('file:') ? slash(fileURLToPath(p)) : p; } catch { return p; }
+    }),
+  };
 }

@@ -1,6 +1,6 @@
 /** The `node` global: the node graph, ports and links, attributes. */
 import {
-  attrText, createDynamicAttr, findAttr, linkAttr, removeDynamicAttr, setAttrValue, unlinkAttr,
+  attrText, childKeywords, createDynamicAttr, findAttr, linkAttr, removeDynamicAttr, setAttrValue, unlinkAttr,
 } from '../attrs.ts';
 import { native } from '../coerce.ts';
 import {
@@ -78,11 +78,7 @@ export function createNodeApi(ctx: DomContext): Record<string, unknown> {
       makeAttribute(ctx, p, keyword, frame)),
     getAttrList: fn('getAttrList', 'String,double,String?', (p: string, frame: number, parent?: string) => {
       const n = get(p);
-      if (n === undefined) return [];
-      const prefix = parent === undefined || parent === '' ? undefined : `${parent.toLowerCase()}.`;
-      return n.attrs
-        .filter((a) => (prefix === undefined ? true : a.keyword.toLowerCase().startsWith(prefix)))
-        .map((a) => makeAttribute(ctx, p, a.keyword, frame));
+      return n === undefined ? [] : childKeywords(n, parent ?? '').map((k) => makeAttribute(ctx, p, k, frame));
     }),
     getTextAttr: fn('getTextAttr', 'String,double,String', (p: string, frame: number, keyword: string) =>
       attrText(scene, p, keyword, frame)),

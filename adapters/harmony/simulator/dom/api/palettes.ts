@@ -37,6 +37,16 @@ export function createPaletteApi(ctx: DomContext): Record<string, unknown> {
     Object.defineProperty(palette, 'nColors', { enumerable: true, get: () => colors().length });
     return hostObject(palette);
   };
+  const slash = (p: string): string => p.split('\\').join('/');
+  /** The palette folder of a storage location; "" where the simulator has none (environment, job, external). */
+  const folderFor = (location: number, elementId: number): string => {
+    if (location === LOCATION.SCENE) return path.join(scene.projectDir, 'palette-library');
+    if (location === LOCATION.ELEMENT) {
+      const el = scene.state.elements.get(elementId);
+      return el === undefined ? '' : path.join(scene.elementDir(el), 'palette-library');
+    }
+    return '';
+  };
   const byId = (id: string) => list().find((p) => p.id === id);
   const move = (id: string, delta: number): boolean => {
     const i = list().findIndex((p) => p.id === id);
@@ -78,6 +88,39 @@ export function createPaletteApi(ctx: DomContext): Record<string, unknown> {
     }),
     movePaletteUp: fn('movePaletteUp', 'String', (id: string) => move(id, -1)),
     movePaletteDown: fn('movePaletteDown', 'String', (id: string) => move(id, 1)),
+    /** Creates a palette in the folder of a location (SCENE: palette-library/, ELEMENT: the element's palette-library/). */
+    createPaletteAtLocation: fn('createPaletteAtLocation', 'int,int,String,int?', (location: number, elementId: number, name: string, index?: number) => {
+      const folder = folderFor(location, elementId);
+      if (folder === '' || name === '') return makePalette(undefined);
+      const file = pltFile(scene, path.join(folder, name));
+      if (fs.existsSync(file)) return makePalette(undefined);
+      try {
+        writeNewPalette(file);
+      } catch {
+        return makePalette(undefined);
+      }
+      return makePalette(addPaletteRef(scene, file, index));
+    }),
+    addPaletteAtLocation: fn('addPaletteAtLocation', 'int,int,String,int?', (location: number, elementId: number, name: string, index?: number) => {
+      const folder = folderFor(location, elementId);
+      const file = folder === '' ? '' : pltFile(scene, path.join(folder, name));
+      return file !== '' && fs.existsSync(file) ? makePalette(addPaletteRef(scene, file, index)) : makePalette(undefined);
+    }),
+    insertPalette: fn('insertPalette', 'String,int?', (p: string, index?: number) => {
+      const file = pltFile(scene, p);
+      return fs.existsSync(file) ? makePalette(addPaletteRef(scene, file, index)) : makePalette(undefined);
+    }),
+    removePaletteByIndex: fn('removePaletteByIndex', 'int', (i: number) => {
+      if (i < 0 || i >= list().length) return false;
+      list().splice(i, 1);
+      scene.touch();
+      return true;
+    }),
+    getPath: fn('getPath', '', () => slash(path.join(scene.projectDir, 'palette-library'))),
+    isValid: fn('isValid', '', () => true),
+    isLoaded: fn('isLoaded', '', () => true),
+    getLock: fn('getLock', '', () => true),
+    releaseLock: fn('releaseLock', '', () => true),
     findPaletteOfColor: fn('findPaletteOfColor', 'String', (colorId: string) =>
       makePalette(list().find((p) => readPaletteColors(p.file).some((c) => c.id === colorId)))),
   };
@@ -87,5 +130,16 @@ export function createPaletteApi(ctx: DomContext): Record<string, unknown> {
   return {
     getScenePaletteList: native(realm, 'PaletteObjectManager.getScenePaletteList', '', () => liveList),
     Constants: { Location: { ...LOCATION } },
+    Locator: hostObject({
+      folderForLocation: native(realm, 'PaletteLocator.folderForLocation', 'int,int?', (location: number, elementId?: number) => slash(folderFor(location, elementId ?? -1))),
+      palettePathForLocation: native(realm, 'PaletteLocator.palettePathForLocation', 'int,int,String', (location: number, elementId: number, name: string) => {
+        const folder = folderFor(location, elementId);
+        return folder === '' ? '' : slash(path.join(folder, `${name}.plt`));
+      }),
+      palettesAtLocation: native(realm, 'PaletteLocator.palettesAtLocation', 'int,int?', (location: number, elementId?: number) => {
+        const folder = folderFor(location, elementId ?? -1);
+        try { return folder === '' ? [] : fs.readdirSync(folder).filter((f) => f.endsWith('.plt')).map((f) => slash(path.join(folder, f))); } catch { return []; }
+      }),
+    }),
   };
 }

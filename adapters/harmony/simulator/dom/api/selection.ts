@@ -27,7 +27,7 @@ export function createSelectionApi(ctx: DomContext): Record<string, unknown> {
     selectAll: fn('selectAll', '', (): void => {
       sel().nodes = [...scene.state.nodes.keys()].filter((p) => scene.state.nodes.get(p)!.group === 'Top');
     }),
-    addBackdropToSelection: fn('addBackdropToSelection', 'any', (raw: unknown) => {
+    addBackdropToSelection: fn('addBackdropToSelection', 'any,any?', (raw: unknown) => {
       const bd = normalizeBackdrop(raw);
       if (bd === undefined || findBackdrop(scene, bd, groupHint(raw)) === undefined) return false;
       if (!sel().backdrops.some((b) => sameBackdrop(b, bd))) sel().backdrops.push(bd);

@@ -1,0 +1,109 @@
+/**
+ * Farm publishes. Serial, in their own file: the Afanasy double runs a task's command synchronously
+ * (spawnSync) in this process, which also hosts the hub and Harmony; tests sharing the process would stall.
+ */
+import test from 'ava';
+import { createHash } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import type { PublishReport } from '../kit/publish/index.ts';
+import type { VersionManifest } from '../kit/store/index.ts';
+import { pipelineRig, type PipelineRig } from './support/pipeline.ts';
+import { until } from './support/harmony.ts';
+import { PATIENCE_MS } from './support/patience.ts';
+
+async function publish(rig: PipelineRig, args: Record<string, unknown> = {}): Promise<PublishReport> {
+  const { runId } = await rig.tool<{ runId: string }>('publish.run', args);
+  await until(() => rig.events.some((e) => e.event === 'publish.event' && e.runId === runId && e.type === 'end'), PATIENCE_MS * 2, 'the publish to end');
+  return (await rig.tool<{ report: PublishReport }>('publish.report', { runId })).report;
+}
+
+function checkManifest(t: { is(a: unknown, b: unknown, m?: string): void }, dir: string): VersionManifest {
+  const manifest = JSON.parse(fs.readFileSync(path.join(dir, 'version.json'), 'utf8')) as VersionManifest;
+  for (const rep of manifest.representations) {
+    for (const f of rep.files) {
+      const bytes = fs.readFileSync(path.join(dir, f.path));
+      t.is(bytes.length, f.size, f.path);
+      t.is(createHash('sha256').update(bytes).digest('hex'), f.sha256, f.path);
+    }
+  }
+  return manifest;
+}
+
+test.serial('a farm render instance submits one Afanasy job rendering the PUBLISHED workfile; the hub integrates the frames when the job is done', async (t) => {
+  const { AfanasyDouble } = await import('./support/afanasy-double.ts');
+  const { spawnSync } = await import('node:child_process');
+  const commands: string[] = [];
+  // Tasks run when the test says so (runUntilIdle), after the publish: the double runs them synchronously in
+  // this process, which also hosts the hub.
+  const farm = await AfanasyDouble.start({
+    runTask: (task) => {
+      commands.push(task.command);
+      const r = spawnSync('/bin/sh', ['-c', task.command], { encoding: 'utf8' });
+      return { exitCode: r.status ?? 1, output: `${r.stdout}${r.stderr}` };
+    },
+  });
+  t.teardown(() => farm.close());
+  const rig = await pipelineRig(t, {
+    shotContext: '  folder: shots/sh010\n  task: anim\n  frameStart: 101\n  frameEnd: 112\n',
+    configure: (config) => { config.farm.afanasy.port = farm.port; },
+  });
+  await rig.tool('create.run', { creator: 'render', variant: 'Farm', attributes: { target: 'farm' } });
+  const report = await publish(rig, { repair: true });
+  t.true(report.success, JSON.stringify(report.results.filter((r) => !r.success)));
+  const jobs = report.context.farmJobs as { jobId: number; product: string; version: number }[];
+  t.is(jobs.length, 1);
+  t.like(jobs[0], { product: 'shots/sh010/renderFarm', version: 1 });
+  // Not integrated yet by the publish itself: only the workfile is.
+  t.deepEqual(report.published.map((p) => p.product), ['shots/sh010/workfileAnim']);
+  const submitted = farm.requests.map((r) => r.body as { job?: { name: string; blocks: { name: string }[] } }).find((b) => b?.job)!.job!;
+  t.is(submitted.name, 'shots/sh010/renderFarm v001');
+  t.deepEqual(submitted.blocks.map((b) => b.name), ['renderFarm']);
+  farm.runUntilIdle();
+  await until(() => rig.events.some((e) => e.event === 'publish.farm' && e.jobId === jobs[0]!.jobId), PATIENCE_MS * 2, 'the farm job to be integrated');
+  const done = rig.events.find((e) => e.event === 'publish.farm')!;
+  t.is(done.state, 'integrated', JSON.stringify(done));
+  const published = path.join(rig.config.publish.root, 'shots/sh010/workfileAnim/v001/workfileAnim.zip');
+  t.true(fs.existsSync(published));
+  t.true(commands.length > 0);
+  for (const c of commands) {
+    t.regex(c, /-batch -frames \d+ \d+ /);
+    t.true(c.includes(path.join(rig.config.publish.root, 'shots/sh010/renderFarm/v001/.farm-work/')), c);
+    t.false(c.includes(rig.copy), 'the farm never renders the artist\'s folder');
+  }
+  const version = (await rig.store.latest('shots/sh010', 'renderFarm'))!;
+  const manifest = checkManifest(t, version.path);
+  t.like(manifest.representations[0], { frameStart: 101, frameEnd: 112 });
+  t.is(manifest.representations[0]!.files.length, 12);
+  t.false(fs.existsSync(path.join(version.path, '.farm-work')));
+});
+
+test.serial('the farm server going away while it renders does not cost the render: the hub waits and integrates once it is back', async (t) => {
+  const { AfanasyDouble } = await import('./support/afanasy-double.ts');
+  const { spawnSync } = await import('node:child_process');
+  const farm = await AfanasyDouble.start({
+    runTask: (task) => {
+      const r = spawnSync('/bin/sh', ['-c', task.command], { encoding: 'utf8' });
+      return { exitCode: r.status ?? 1, output: `${r.stdout}${r.stderr}` };
+    },
+  });
+  t.teardown(() => farm.close());
+  const rig = await pipelineRig(t, {
+    shotContext: '  folder: shots/sh010\n  task: anim\n  frameStart: 101\n  frameEnd: 112\n',
+    configure: (config) => { config.farm.afanasy.port = farm.port; },
+  });
+  await rig.tool('create.run', { creator: 'render', variant: 'Farm', attributes: { target: 'farm' } });
+  const report = await publish(rig, { repair: true });
+  t.true(report.success, JSON.stringify(report.results.filter((r) => !r.success)));
+  const version = path.join(rig.config.publish.root, 'shots/sh010/renderFarm/v001');
+  // afserver goes down (jobs are kept in its database) until the hub's poll has found it gone, then comes back.
+  await farm.close();
+  await until(() => rig.logs.some((l) => /^warn: farm: still waiting for farm job \d+/.test(l)), PATIENCE_MS * 2, 'the hub to find the farm server gone');
+  t.false(rig.events.some((e) => e.event === 'publish.farm'), 'no verdict while the server is away');
+  t.true(fs.existsSync(version), 'the reserved version is kept');
+  await farm.restart();
+  farm.runUntilIdle();
+  await until(() => rig.events.some((e) => e.event === 'publish.farm'), PATIENCE_MS * 3, 'the farm job to be integrated');
+  t.is(rig.events.find((e) => e.event === 'publish.farm')!.state, 'integrated');
+  t.true(fs.existsSync(path.join(version, 'version.json')));
+});
