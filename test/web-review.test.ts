@@ -35,7 +35,7 @@ test('Chromium: a publish with a comment from the Publish view; Load shows the c
   await page.goto(web.url('publish', session));
   await page.getByLabel('Comment').fill('blocking pass\nwalk cycle timing');
   await page.getByRole('button', { name: 'Publish', exact: true }).click();
-  await page.locator('#publish-summary.ok').waitFor();
+  await page.locator('.publish-summary.ok').waitFor();
   await shot(page, 'review-publish');
   const version = (await rig.store.latest('shots/sh010', 'renderMain'))!;
   const manifest = version.manifest as VersionManifest;
