@@ -161,9 +161,14 @@ async function roundTrips(): Promise<BenchResult[]> {
       if (hubUse.total.cpuMs > 0) console.log(`  per round trip, ${mode}: the hub process ${perCall(hubUse.total)}; the raw relay process ${perCall(relayUse.total)}`);
       return [
         printRatio(`round trips, ${mode}`, `direct ${formatCount(directRate)}/s`, baseline, directRate / rawRate, targets ? { min: 0.85 } : undefined),
-        printRatio(`round trips, ${mode}`, `through the hub (${toolPath}) ${formatCount(hubRate)}/s`, baseline, hubRate / rawRate, targets ? { min: 0.45 } : undefined),
+        // Sequential: held against the two-hop floor below (issue 20), this ratio is for information.
+        printRatio(`round trips, ${mode}`, `through the hub (${toolPath}) ${formatCount(hubRate)}/s`, baseline, hubRate / rawRate, targets && inflight > 1 ? { min: 0.45 } : undefined),
         ...(hub.socket ? [printRatio(`  for information, ${mode}`, `through the hub, tool on TCP ${formatCount(hubTcpRate)}/s`, baseline, hubTcpRate / rawRate)] : []),
         printRatio(`  two-hop floor, ${mode}`, `raw relay on TCP ${formatCount(relayRate)}/s`, baseline, relayRate / rawRate),
+        // The hub's target against the floor of this run (issue 20): a sequential round trip on one CPU can only
+        // approach what the least-work relay does there; the same run's relay is the fair baseline.
+        printRatio(`round trips, ${mode}`, `through the hub ${formatCount(hubRate)}/s`, `the two-hop floor (raw relay) ${formatCount(relayRate)}/s`,
+          hubRate / relayRate, targets && inflight === 1 ? { min: 0.9 } : undefined),
       ];
     };
 

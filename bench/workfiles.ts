@@ -8,11 +8,18 @@
  * background zip of the snapshot into the workfile archive). Two rounds, interleaved. Printed: p50 and p99 of
  * the calls made while the archive was being zipped, beside the baseline; target p99 under 20 ms.
  *
+ * The machine is kept busy by other work meanwhile, as an artist's workstation is: one busy-loop process per
+ * CPU runs through the baseline and the saves alike (the calls of a quiet machine are printed first, for
+ * scale). What delayed the calls under load was the zip workers taking CPU time from the hub's main thread
+ * and the simulator at equal priority; the archive workers now run at the lowest priority (nice 19 on their
+ * threads, kit/archive/archive-worker.ts), so a zip takes only what the hub and Harmony leave.
+ *
  *   npx node bench/workfiles.ts
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import fsp from 'node:fs/promises';
+import os from 'node:os';
 import path from 'node:path';
 import { ensureHub } from '../kit/hub/start.ts';
 import { connectHub, type HubClient, type SessionHandle } from '../kit/hub/client.ts';
@@ -84,6 +91,11 @@ async function probeDuringSave(tool: HubClient, session: SessionHandle): Promise
   return { request, zip, snapshotMs: ticket.snapshot.ms, zipMs: outcome!.ms ?? NaN, bytes: outcome!.bytes ?? 0, bytesOut: outcome!.bytesOut ?? 0 };
 }
 
+/** One busy-loop process per CPU: other work on the machine, at the default priority. */
+function startLoad(): ChildProcess[] {
+  return Array.from({ length: os.availableParallelism() }, () => spawn(process.execPath, ['-e', 'for (;;) {}'], { stdio: 'ignore' }));
+}
+
 export async function runWorkfilesBench(): Promise<BenchResult[]> {
   const log = (s: string) => console.log(s);
   const project = await ensureHarmonyProject(log);
@@ -111,6 +123,7 @@ export async function runWorkfilesBench(): Promise<BenchResult[]> {
 
   let sim: ChildProcess | undefined;
   let tool: HubClient | undefined;
+  let load: ChildProcess[] = [];
   try {
     const { info } = await ensureHub({ home, env, cwd });
     sim = spawn(process.execPath, [SIMULATOR_BIN, path.join(copy, `${STEM}.xstage`)], {
@@ -122,6 +135,10 @@ export async function runWorkfilesBench(): Promise<BenchResult[]> {
     log(`workfiles bench: saving ${formatMiB(size.bytes)} in ${size.files} files; node.subNodes every ${INTERVAL_MS} ms through a hub process to the simulator process`);
     let warm = 0;
     await probe(session, () => ++warm > 300);
+    const quietEnd = performance.now() + BASELINE_MS;
+    const quiet = await probe(session, () => performance.now() >= quietEnd);
+    load = startLoad();
+    log(`  ${load.length} busy-loop processes keep every CPU loaded from here on`);
 
     const baseline: number[] = [];
     const during: number[] = [];
@@ -141,11 +158,13 @@ export async function runWorkfilesBench(): Promise<BenchResult[]> {
     const z99 = percentile(during, 99);
     log(`  calls during Harmony's save and the snapshot (before the answer): ${requestPhase.length}, p50 ${ms(percentile(requestPhase, 50))}, p99 ${ms(percentile(requestPhase, 99))}`);
     const results: BenchResult[] = [];
-    results.push(printRatio(`node.subNodes p50 during a background save (${during.length} calls)`, ms(z50), `no save ${ms(b50)} (${baseline.length} calls)`, z50 / b50));
-    results.push(printRatio('node.subNodes p99 during a background save', ms(z99), `no save ${ms(b99)}`, z99 / b99));
-    results.push(printRatio('node.subNodes p99 during a background save, against the target', ms(z99), `target ${ms(TARGET_P99_MS)}`, z99 / TARGET_P99_MS, { max: 1 }));
+    results.push(printRatio(`  for information: node.subNodes p99, CPUs loaded, no save (${baseline.length} calls)`, ms(b99), `quiet machine ${ms(percentile(quiet, 99))} (${quiet.length} calls)`, b99 / percentile(quiet, 99)));
+    results.push(printRatio(`node.subNodes p50 during a background save, CPUs loaded (${during.length} calls)`, ms(z50), `no save ${ms(b50)} (${baseline.length} calls)`, z50 / b50));
+    results.push(printRatio('node.subNodes p99 during a background save, CPUs loaded', ms(z99), `no save ${ms(b99)}`, z99 / b99));
+    results.push(printRatio('node.subNodes p99 during a background save, CPUs loaded, against the target', ms(z99), `target ${ms(TARGET_P99_MS)}`, z99 / TARGET_P99_MS, { max: 1 }));
     return results;
   } finally {
+    for (const p of load) p.kill('SIGKILL');
     tool?.close();
     sim?.kill('SIGKILL');
     try {

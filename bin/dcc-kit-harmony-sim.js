@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // The headless Harmony simulator. Plain JS so an old Node gets one clear line instead of a stack.
 import { cacheCompiledCode, requireNode } from './require-node.js';
-requireNode('dcc-kit-harmony-sim');
+await requireNode('dcc-kit-harmony-sim');
 await cacheCompiledCode();
 const fromPackage = import.meta.url.includes('/node_modules/');
 const { simMain } = await import(fromPackage ? '../dist/adapters/harmony/simulator/main.js' : '../adapters/harmony/simulator/main.ts');

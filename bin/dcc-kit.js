@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Plain JS on purpose: runs on any Node and checks the version before anything heavy is imported.
 import { cacheCompiledCode, requireNode } from './require-node.js';
-requireNode('dcc-kit');
+await requireNode('dcc-kit');
 await cacheCompiledCode();
 // From a published package run the compiled dist/ (Node does not strip types under node_modules).
 const fromPackage = import.meta.url.includes('/node_modules/');

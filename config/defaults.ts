@@ -62,6 +62,7 @@ export function defaultConfig(home: string, machine: MachineIdentity = thisMachi
         maxLocalAgeDays: 30,
         maxExtractBytes: 20 * GiB,
         maxCompressionRatio: 100,
+        templateScene: null,
       },
       publish: {
         compositePattern: 'Composite',
@@ -73,6 +74,12 @@ export function defaultConfig(home: string, machine: MachineIdentity = thisMachi
       hython: null,
       launchTimeout: 60_000,
       callTimeout: 30_000,
+    },
+    blender: {
+      executable: null,
+      launchTimeout: 60_000,
+      callTimeout: 30_000,
+      workfileTemplate: '{shot}_{task}_v{version:03}',
     },
     farm: {
       afanasy: {

@@ -26,6 +26,8 @@ export interface HarmonyWorkfilesConfig {
   maxExtractBytes: number;
   /** Refuse an archive entry (or a whole archive) that inflates more than this many times its stored size. */
   maxCompressionRatio: number;
+  /** The scene a shot's first workfile is made from: a workfile .zip or a Harmony project folder (null: a new scene). */
+  templateScene: string | null;
 }
 
 export interface HarmonyPublishConfig {
@@ -55,6 +57,14 @@ export interface HoudiniConfig {
   hython: string | null;
   launchTimeout: number;
   callTimeout: number;
+}
+
+export interface BlenderConfig {
+  executable: string | null;
+  launchTimeout: number;
+  callTimeout: number;
+  /** Name of a workfile from the context: {shot} (the folder's last part), {task}, {version}. */
+  workfileTemplate: string;
 }
 
 export interface AfanasyConfig {
@@ -117,6 +127,7 @@ export interface CoreConfig {
   adapters: string[];
   harmony: HarmonyConfig;
   houdini: HoudiniConfig;
+  blender: BlenderConfig;
   farm: FarmConfig;
   context: ContextConfig;
   publish: PublishConfig;
@@ -194,12 +205,13 @@ export const CONFIG_SCHEMA = {
           kind: 'section',
           fields: {
             workArea: { kind: 'path', role: 'dir', nullable: false, doc: 'where workfiles are extracted (default <home>/harmony)' },
-            template: { kind: 'text', doc: 'workfile name template' },
+            template: { kind: 'text', doc: 'workfile name template: {name} or {folder_name}/{task}/{project}, and {version:03}' },
             openLatest: { kind: 'bool', doc: 'open the latest workfile when Harmony starts without one' },
             keepLocalCopies: { kind: 'int', min: 0, doc: 'extracted local copies kept per workfile' },
             maxLocalAgeDays: { kind: 'int', min: 0, unit: 'days', doc: 'local copies older than this are removed' },
             maxExtractBytes: bytes('refuse to extract a workfile larger than this'),
             maxCompressionRatio: { kind: 'int', min: 1, doc: 'refuse to extract an entry or archive that inflates more than this many times' },
+            templateScene: { kind: 'path', role: 'dir', nullable: true, doc: 'a workfile .zip or Harmony project folder a shot\'s first workfile is made from (null: a new scene)' },
           },
         },
         publish: {
@@ -218,6 +230,15 @@ export const CONFIG_SCHEMA = {
         hython: { kind: 'path', role: 'executable', nullable: true, doc: 'hython executable, or null to search the usual places' },
         launchTimeout: ms(1, 'wait for a launched Houdini to connect'),
         callTimeout: ms(1, 'default timeout of a call into Houdini'),
+      },
+    },
+    blender: {
+      kind: 'section',
+      fields: {
+        executable: { kind: 'path', role: 'executable', nullable: true, env: 'DCC_KIT_BLENDER_EXECUTABLE', doc: 'Blender executable (any 3.x or 4.x), or null to search PATH and the usual places' },
+        launchTimeout: ms(1, 'wait for a launched Blender to connect'),
+        callTimeout: ms(1, 'default timeout of a call into Blender'),
+        workfileTemplate: { kind: 'text', pattern: /\{version(:0?\d+)?\}/, expected: 'a name with {version}, e.g. {shot}_{task}_v{version:03}', doc: 'workfile name from the context: {shot}, {task}, {version:03} (.blend is added)' },
       },
     },
     farm: {

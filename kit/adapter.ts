@@ -69,6 +69,8 @@ export interface LaunchRequest {
   scene: string | null;
   /** Run the bundled simulator instead of the real DCC (only asked of adapters with `hasSimulator`). */
   simulate?: boolean;
+  /** Run the DCC without its UI, serving requests until told to quit (only asked of adapters with `hasBackground`). */
+  background?: boolean;
   config: unknown;
   hub: { port: number; token: string; home: string };
   env: NodeJS.ProcessEnv;
@@ -110,12 +112,16 @@ export interface Adapter {
   launchSpec?(req: LaunchRequest): Promise<LaunchSpec>;
   /** True when launchSpec honours `simulate` (a bundled simulator); `launch --simulate` is refused otherwise. */
   hasSimulator?: boolean;
+  /** True when launchSpec honours `background` (a headless DCC serving requests); `launch --background` is refused otherwise. */
+  hasBackground?: boolean;
   /** Named requests the hub serves to this DCC's sessions. */
   endpoints?: Record<string, Endpoint>;
   /** Named requests tools (CLI, pipeline code) may send to this adapter inside the hub (`hub.adapter`). */
   toolEndpoints?: Record<string, Endpoint>;
   /** Turns what the user asked to open (e.g. a workfile .zip) into the scene the DCC opens, before a launch. */
   prepareLaunch?(req: PrepareLaunchRequest): Promise<{ scene: string | null }>;
+  /** True when prepareLaunch makes this scene path if it does not exist (e.g. a new shot's first workfile). */
+  createsScene?(scenePath: string): boolean;
   /**
    * Runs in the hub when a DCC session said hello: first time (`resumed` false) or again after its script
    * engine was reset (scene switch, reconnect). Calls into the session may start here (e.g. injecting
@@ -135,6 +141,8 @@ export interface PrepareLaunchRequest {
   /** Absolute path the user gave, or null. */
   scene: string | null;
   simulate: boolean;
+  /** `launch --background` (adapters with `hasBackground`). */
+  background?: boolean;
   fresh?: boolean;
   /** Open even when the workfile's local copy is open elsewhere (a second Harmony on it). */
   force?: boolean;
@@ -152,6 +160,7 @@ export class AdapterError extends DccKitError {
 const BUILT_IN: Record<string, string> = {
   harmony: `../adapters/harmony/index${MODULE_EXT}`,
   houdini: `../adapters/houdini/index${MODULE_EXT}`,
+  blender: `../adapters/blender/index${MODULE_EXT}`,
 };
 
 export function builtInAdapterNames(): string[] {

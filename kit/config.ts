@@ -26,7 +26,7 @@ import { SourcedConfig } from '../config/merge.ts';
 import { configLoaders } from '../config/loaders.ts';
 
 export type {
-  DccKitConfig, CoreConfig, HubConfig, HarmonyConfig, HarmonyWorkfilesConfig, HoudiniConfig, FarmConfig,
+  DccKitConfig, CoreConfig, HubConfig, HarmonyConfig, HarmonyWorkfilesConfig, HoudiniConfig, BlenderConfig, FarmConfig,
   AfanasyConfig, PublishConfig, WebConfig, ContextConfig, HarmonyPublishConfig,
 } from '../config/schema.ts';
 export { dccKitHome, userConfigDir } from '../config/paths.ts';

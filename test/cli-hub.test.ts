@@ -22,7 +22,7 @@ test('--help lists the commands and --version prints the version', async (t) => 
   t.regex(hubHelp.stdout, /start \[--json\]/);
 });
 
-test('an old Node prints one line naming the Node it needs', (t) => {
+test('on an old Node the CLI runs again on the Node 24 the package brings (the node dependency)', (t) => {
   const candidates = ['/usr/bin/node', '/bin/node', '/usr/local/bin/node'];
   const old = candidates.find((p) => {
     if (!fs.existsSync(p)) return false;
@@ -35,9 +35,9 @@ test('an old Node prints one line naming the Node it needs', (t) => {
     return;
   }
   const r = spawnSync(old, [BIN, '--help'], { encoding: 'utf8' });
-  t.is(r.status, 1);
-  t.is(r.stderr.trim().split('\n').length, 1);
-  t.regex(r.stderr, /dcc-kit needs Node\.js >= 22\.18/);
+  t.is(r.status, 0, r.stderr);
+  t.regex(r.stdout, /workfile +open, save/);
+  // Without a usable Node of its own it says in one line what it needs (test/package-dist.test.ts).
 });
 
 test('three simultaneous hub starts end with one hub and two attached clients; status, sessions, call, stop', async (t) => {

@@ -47,8 +47,8 @@ test('unknown key: named with its path and the closest known key', async t => {
 });
 
 test('unknown top-level section: lists the known sections and how adapter sections are allowed', async t => {
-  const { err } = await configError(t, { 'home/proj/.dcckitrc': 'blender:\n  executable: /opt/blender\n' });
-  t.regex(err.message, /: unknown key blender \(known sections: home, hub, adapters, harmony, houdini, farm, context, publish, web, review\)/);
+  const { err } = await configError(t, { 'home/proj/.dcckitrc': 'maya:\n  executable: /opt/maya\n' });
+  t.regex(err.message, /: unknown key maya \(known sections: home, hub, adapters, harmony, houdini, blender, farm, context, publish, web, review\)/);
   t.regex(err.message, /listed under adapters/);
 });
 
@@ -86,14 +86,14 @@ test('adapters must be npm package names; an adapter section must be a mapping',
 
 test('an adapter section may use the adapter\'s short name, and adapters may be module paths', async t => {
   const tree = await makeTree({
-    'home/proj/.dcckitrc': 'adapters: ["@studio/dcckit-blender", "./tools/nuke-adapter.mjs"]\nblender: {executable: /opt/blender}\nnuke: {x: 1}\n',
+    'home/proj/.dcckitrc': 'adapters: ["@studio/dcckit-maya", "./tools/nuke-adapter.mjs"]\nmaya: {executable: /opt/maya}\nnuke: {x: 1}\n',
   });
   const { loadConfig } = await import('../kit/config.ts');
   const { config } = await loadConfig({ cwd: tree.cwd, env: { HOME: tree.home, XDG_CONFIG_HOME: path.join(tree.root, 'xdg') }, homeDir: tree.home });
-  t.deepEqual((config as unknown as Record<string, unknown>).blender, { executable: '/opt/blender' });
-  t.deepEqual(config.adapters, ['@studio/dcckit-blender', './tools/nuke-adapter.mjs']);
-  const wrong = await configError(t, { 'home/proj/.dcckitrc': 'adapters: ["@studio/dcckit-blender"]\nmaya: {}\n' });
-  t.regex(wrong.err.message, /unknown key maya/);
+  t.deepEqual((config as unknown as Record<string, unknown>).maya, { executable: '/opt/maya' });
+  t.deepEqual(config.adapters, ['@studio/dcckit-maya', './tools/nuke-adapter.mjs']);
+  const wrong = await configError(t, { 'home/proj/.dcckitrc': 'adapters: ["@studio/dcckit-maya"]\nkatana: {}\n' });
+  t.regex(wrong.err.message, /unknown key katana/);
 });
 
 test('each file is validated on its own: a bad user file is named even when the project file is fine', async t => {

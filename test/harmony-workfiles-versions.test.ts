@@ -34,7 +34,7 @@ test('the template formats and parses names; a bad template says how to fix it',
   const dotted = compileTemplate('v{version}-{name}.zip');
   t.deepEqual(dotted.parse('v12-layout.zip'), { name: 'layout', version: 12 });
   t.is(dotted.format({ name: 'layout', version: 3 }), 'v3-layout.zip');
-  for (const bad of ['{name}_v{version}.tar', '{name}.zip', 'x/{name}_{version}.zip', '{name}_{task}_{version}.zip', '{name}{name}_{version}.zip']) {
+  for (const bad of ['{name}_v{version}.tar', '{name}.zip', 'x/{name}_{version}.zip', '{name}_{shot}_{version}.zip', '{name}{name}_{version}.zip', '{folder_name}_v{version}_{task}.zip']) {
     const err = t.throws(() => compileTemplate(bad));
     t.is((err as { code?: string }).code, 'WORKFILE_NAME');
     t.regex(err!.message, /harmony\.workfiles\.template/);

@@ -5,6 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { sandbox, ROOT } from './support/cli.ts';
 import { defaultHoudiniExecutables, findPrefDirs, expandHver } from '../adapters/houdini/paths.ts';
+import { PATIENCE_MS } from './support/patience.ts';
 
 const SCRIPTS = path.join(ROOT, 'startup-scripts', 'houdini');
 const SCRIPTS_FWD = SCRIPTS.replace(/\\/g, '/');
@@ -25,7 +26,8 @@ function checkPackageFile(t: { is(a: unknown, b: unknown, m?: string): void; dee
 /** Runs the fake hython (real python3) with an environment; resolves with its exit code and output. */
 function hython(args: string[], env: NodeJS.ProcessEnv): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    execFile(HYTHON, args, { env, timeout: 10_000 }, (err, stdout, stderr) => {
+    // A guard, not a measure: python starting under load can take seconds.
+    execFile(HYTHON, args, { env, timeout: PATIENCE_MS }, (err, stdout, stderr) => {
       resolve({ code: err ? (typeof err.code === 'number' ? err.code : 1) : 0, stdout, stderr });
     });
   });

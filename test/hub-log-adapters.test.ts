@@ -34,7 +34,7 @@ test('external adapters load from a module path; a malformed one and a missing p
   await t.throwsAsync(new AdapterRegistry(['./bad.mjs'], dir).get('bad'), { instanceOf: AdapterError, message: /bad\.mjs" is not a valid dcc-kit adapter: name must be a lower-case identifier; displayName must be a string; defaultExecutables must be a function; endpoints\.x must be a function/ });
   await t.throwsAsync(new AdapterRegistry(['dcckit-adapter-that-does-not-exist'], dir).get('nuke'), { instanceOf: AdapterError, message: /"dcckit-adapter-that-does-not-exist".*is not installed: run npm install/ });
   await t.throwsAsync(new AdapterRegistry(['./missing.mjs'], dir).get('nuke'), { message: /missing\.mjs .*does not exist/ });
-  await t.throwsAsync(new AdapterRegistry([], dir).get('maya'), { message: /no adapter named "maya" \(known: harmony, houdini\)/ });
+  await t.throwsAsync(new AdapterRegistry([], dir).get('maya'), { message: /no adapter named "maya" \(known: harmony, houdini, blender\)/ });
   const builtIn = await new AdapterRegistry([], dir).get('harmony');
   t.is(builtIn.name, 'harmony');
 });

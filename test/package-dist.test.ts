@@ -12,6 +12,15 @@ const work = fs.mkdtempSync(path.join(os.tmpdir(), 'dcckit-pkg-'));
 const prefix = path.join(work, 'prefix');
 const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
 let installed: Promise<string>;
+/** The system's own Node when it is older than dcc-kit needs (Debian's Node 20 here), else undefined. */
+const oldNode = ['/usr/bin/node', '/usr/local/bin/node'].find((p) => {
+  try { return Number(execFileSync(p, ['-p', 'process.versions.node.split(".")[0]'], { encoding: 'utf8' })) < 22; } catch { return false; }
+});
+/** PATH with the old Node's folder first and no Node 24 of this checkout on it: an artist's shell before dcc-kit. */
+function oldNodePath(first: string[] = []): string {
+  const rest = (process.env.PATH ?? '').split(path.delimiter).filter((p) => p && !p.startsWith(ROOT) && p !== path.dirname(process.execPath));
+  return [...first, path.dirname(oldNode ?? process.execPath), ...rest].join(path.delimiter);
+}
 
 function run(cmd: string, args: string[], opts: { cwd: string; env?: NodeJS.ProcessEnv }): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
@@ -26,7 +35,9 @@ test.before(() => {
     const pack = await run(npm, ['pack', '--json', '--pack-destination', work, '--loglevel=error'], { cwd: ROOT });
     if (pack.code !== 0) throw new Error(`npm pack failed: ${pack.stderr}`);
     const tarball = path.join(work, (JSON.parse(pack.stdout) as { filename: string }[])[0]!.filename);
-    const install = await run(npm, ['install', '-g', '--prefix', prefix, '--prefer-offline', '--no-audit', '--no-fund', '--loglevel=error', tarball], { cwd: work });
+    // npm itself runs on the system's (old) Node when there is one, as on a workstation that never had Node 24.
+    const env = oldNode ? { ...process.env, PATH: oldNodePath() } : process.env;
+    const install = await run(npm, ['install', '-g', '--prefix', prefix, '--prefer-offline', '--no-audit', '--no-fund', '--loglevel=error', tarball], { cwd: work, env });
     if (install.code !== 0) throw new Error(`npm install -g failed: ${install.stderr}`);
     return process.platform === 'win32' ? prefix : path.join(prefix, 'bin');
   })();
@@ -80,6 +91,22 @@ test('the installed package runs compiled JS, ships its dist types and runtime d
   t.regex(sim.stdout, /headless stand-in for Toon Boom Harmony/);
 });
 
+(oldNode ? test : test.skip)('with the system\'s old Node first on PATH, the installed dcc-kit runs on the Node the package brings, and so does its hub', async (t) => {
+  const binDir = await installed;
+  const { env, shot } = shell(binDir);
+  env.PATH = oldNodePath([binDir]);
+  t.is(execFileSync('node', ['--version'], { env, encoding: 'utf8' }).trim().split('.')[0], `v${execFileSync(oldNode!, ['-p', 'process.versions.node.split(".")[0]'], { encoding: 'utf8' }).trim()}`, 'node on PATH is the old one');
+  const version = await run('dcc-kit', ['--version'], { cwd: shot, env });
+  t.is(version.code, 0, version.stderr);
+  t.is(version.stdout.trim(), manifest.version);
+  t.is(version.stderr, '');
+  const started = await run('dcc-kit', ['hub', 'start', '--json'], { cwd: shot, env });
+  t.teardown(() => run('dcc-kit', ['hub', 'stop'], { cwd: shot, env }));
+  t.is(started.code, 0, started.stderr);
+  const { pid } = JSON.parse(started.stdout) as { pid: number };
+  if (process.platform === 'linux') t.regex(fs.readlinkSync(`/proc/${pid}/exe`), /node_modules[\\/]node[\\/]bin[\\/]node$/, 'the hub runs on the bundled Node');
+});
+
 // An unsupported Node is faked by a preload that changes process.versions.node (a real old Node is tried too
 // when one is on this machine): every entry point prints one line naming the Node it needs and how to get it.
 const FAKE_OLD = `data:text/javascript,Object.defineProperty(process.versions,"node",{value:"20.11.0"})`;
@@ -89,13 +116,10 @@ const ENTRIES: [string, RegExp][] = [
   ['demo.js', /^the dcc-kit demo needs Node\.js >= 22\.18 .*https:\/\/nodejs\.org.*`npm run demo`/],
 ];
 
-test('on an unsupported Node every bin prints one line: the Node it needs and how to get it', async (t) => {
-  const oldNode = ['/usr/bin/node', '/usr/local/bin/node'].find((p) => {
-    try { return Number(execFileSync(p, ['-p', 'process.versions.node.split(".")[0]'], { encoding: 'utf8' })) < 22; } catch { return false; }
-  });
+test('on an unsupported Node without a Node of its own every bin prints one line: the Node it needs and how to get it', async (t) => {
   for (const [bin, expected] of ENTRIES) {
+    // The preload makes the re-run on the bundled Node look old too: the case of a package without a usable Node.
     const runs = [run(process.execPath, ['--import', FAKE_OLD, path.join(ROOT, 'bin', bin), '--version'], { cwd: work })];
-    if (oldNode) runs.push(run(oldNode, [path.join(ROOT, 'bin', bin), '--version'], { cwd: work }));
     for (const r of await Promise.all(runs)) {
       t.is(r.code, 1, bin);
       t.is(r.stdout, '');
@@ -104,4 +128,10 @@ test('on an unsupported Node every bin prints one line: the Node it needs and ho
     }
   }
   t.is(JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')).scripts.demo, 'node bin/demo.js');
+  // A real old Node in the checkout: the bins run again on the Node 24 of node_modules.
+  if (oldNode) {
+    const r = await run(oldNode, [path.join(ROOT, 'bin', 'dcc-kit.js'), '--version'], { cwd: work });
+    t.is(r.code, 0, r.stderr);
+    t.is(r.stdout.trim(), manifest.version);
+  }
 });

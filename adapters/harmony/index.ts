@@ -68,6 +68,8 @@ const harmony: Adapter = {
     'workfile.status': workfileTool('workfile.status'),
     'workfile.list': workfileTool('workfile.list'),
     'workfile.extractProgress': workfileTool('workfile.extractProgress'),
+    /** Each connected session's folder, task and workfile (also noted on the sessions). */
+    'session.describe': async (_args, ctx) => (await import('./session-label.ts')).describeSessions(ctx.hub),
     ...Object.fromEntries(Object.entries(PIPELINE_TOOLS).map(([name, area]) => [name, areaTool(area, name as ToolEndpointName)])),
   },
   commands: {
@@ -83,6 +85,8 @@ const harmony: Adapter = {
   async onSessionReady(session, hub, info) {
     const cfg = hub.config as { harmony: { scripts: string[]; applySceneSettings: boolean } };
     if (session.compat) return;
+    const { describeSessionWork } = await import('./session-label.ts');
+    await describeSessionWork(hub, session).catch((err) => hub.log.info(`session ${session.id}: no folder/task/workfile noted: ${(err as Error).message}`));
     const { colorOnOpen } = await import('./load/service.ts');
     await colorOnOpen(hub, session).catch((err) => hub.log.warn(`session ${session.id}: could not colour outdated containers: ${(err as Error).message}`));
     if (cfg.harmony.scripts.length) {
@@ -107,6 +111,7 @@ const harmony: Adapter = {
     const { workfileService } = await import('./workfiles/service.ts');
     await workfileService(hub).idle();
   },
+  createsScene: (scenePath: string) => scenePath.toLowerCase().endsWith('.zip'),
   async prepareLaunch(req: PrepareLaunchRequest) {
     const { prepareHarmonyLaunch } = await import('./workfiles/prepare-launch.ts');
     return prepareHarmonyLaunch(req, usesSimulator(req));

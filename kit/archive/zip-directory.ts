@@ -42,6 +42,13 @@ export interface ZipDirectoryOptions {
    * of it in the archive. Default false.
    */
   followOutsideLinks?: boolean;
+  /**
+   * Called with the finished, verified and synced temp archive just before it is renamed over the destination
+   * (its mtime and size are the destination's from then on): a caller can note what it is about to put there,
+   * so that a crash between the rename and its own bookkeeping still lets it recognise the archive. A throw
+   * leaves the destination unchanged.
+   */
+  beforeRename?: (temp: string) => Promise<void>;
 }
 
 export interface ZipSummary {
@@ -159,6 +166,7 @@ export async function zipDirectory(srcDir: string, destZip: string, opts: ZipDir
       await fh.sync();
       await fh.close();
       fh = undefined;
+      await opts.beforeRename?.(temp);
       await fsp.rename(temp, dest);
       renamed = true;
     } catch (err) {

@@ -6,7 +6,7 @@ import type { CliCommand, CliContext } from './types.ts';
 import { parse, print, printJson, table } from './args.ts';
 import { UsageError } from '../errors.ts';
 import { loadConfig } from '../config.ts';
-import { hubPaths, readRuntime, isProcessAlive, sleep } from '../hub/runtime.ts';
+import { hubPaths, readRuntime, isProcessAlive, sleep, type RuntimeInfo } from '../hub/runtime.ts';
 import { ensureHub, probeHub } from '../hub/start.ts';
 import { connectHub } from '../hub/client.ts';
 
@@ -40,11 +40,17 @@ async function home(ctx: CliContext): Promise<string> {
   return (await loadConfig({ cwd: ctx.cwd, env: ctx.env })).config.home;
 }
 
+/** The hub runs but its web page does not (its port is taken...): said on stderr, the hub is still usable. */
+export function warnWebProblem(ctx: Pick<CliContext, 'stderr'>, info: Pick<RuntimeInfo, 'web'>): void {
+  if (info.web && 'error' in info.web) ctx.stderr.write(`dcc-kit: the hub runs, but without its web page: ${info.web.error}\n`);
+}
+
 async function start(ctx: CliContext, argv: string[]): Promise<number> {
   const { values } = parse(argv, { json: { type: 'boolean' } }, 'dcc-kit hub start [--json]');
   const { info, started } = await ensureHub({ home: await home(ctx), env: ctx.env, cwd: ctx.cwd });
-  if (values.json) printJson(ctx, { started, pid: info.pid, port: info.port });
+  if (values.json) printJson(ctx, { started, pid: info.pid, port: info.port, ...(info.web ? { web: info.web } : {}) });
   else print(ctx, `${started ? 'hub started' : 'attached to the running hub'}: pid ${info.pid}, 127.0.0.1:${info.port}`);
+  warnWebProblem(ctx, info);
   return 0;
 }
 
@@ -64,7 +70,7 @@ async function status(ctx: CliContext, argv: string[]): Promise<number> {
     // A global dcc-kit can find a hub a checkout started (or the other way round): say whose hub it is.
     const installation = { root: info.root ?? null, version: info.version, sameAsThisCommand: info.root === undefined ? null : info.root === PACKAGE_ROOT && info.version === KIT_VERSION };
     if (values.json) {
-      printJson(ctx, { running: true, ...stats, installation, sessionList: sessions });
+      printJson(ctx, { running: true, ...stats, installation, ...(info.web ? { web: info.web } : {}), sessionList: sessions });
       return 0;
     }
     const whose = info.root === undefined ? `dcc-kit ${info.version} (an older hub: its folder is not recorded)`
@@ -74,6 +80,7 @@ async function status(ctx: CliContext, argv: string[]): Promise<number> {
       ['port', `127.0.0.1:${stats.port}`],
       ['local socket', typeof stats.socket === 'string' ? `${stats.socket} (tools on this machine)` : 'none (tools use the port)'],
       ...(typeof stats.scheduling === 'string' ? [['scheduling', stats.scheduling === 'batch' ? 'batch (SCHED_BATCH: a woken hub does not preempt the DCC)' : stats.scheduling]] : []),
+      ...(info.web ? [['web page', 'port' in info.web ? `http://127.0.0.1:${info.web.port}/ (open it with dcc-kit ui)` : `not served: ${info.web.error}`]] : []),
       ['version', String(stats.version)],
       ['installation', whose],
       ['uptime', `${Math.round(Number(stats.uptimeMs) / 1000)} s`],

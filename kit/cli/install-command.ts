@@ -18,6 +18,9 @@ houdini: writes the dcckit.json package into the packages folder of every Houdin
 found (~/houdiniX.Y, ~/Documents/houdiniX.Y, ~/Library/Preferences/houdini/X.Y, HOUDINI_USER_PREF_DIR),
 or into --scripts-dir DIR (a packages folder); --uninstall removes only that file. For the classic
 HOUDINI_PATH/123.py setup see dcc-kit houdini-setup --classic.
+blender: writes dcckit_startup.py into the startup folder of every Blender user scripts folder found
+(~/.config/blender/X.Y/scripts and the like, or BLENDER_USER_SCRIPTS), or of --scripts-dir DIR (a
+scripts folder); add-ons and other startup scripts are never touched; --uninstall removes only that file.
 --dry-run prints what would change without touching anything.
 `,
   async run(ctx) {

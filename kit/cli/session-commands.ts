@@ -1,8 +1,11 @@
+import path from 'node:path';
 import type { CliCommand, CliContext } from './types.ts';
+import type { SessionInfo } from '../adapter.ts';
 import { parse, parseJsonArg, print, printJson, table } from './args.ts';
 import { UsageError } from '../errors.ts';
 import { loadConfig } from '../config.ts';
 import { connectHub, type HubClient } from '../hub/client.ts';
+import { RemoteError } from '../protocol/errors.ts';
 
 async function client(ctx: CliContext): Promise<{ hub: HubClient; callTimeout: number }> {
   const { config } = await loadConfig({ cwd: ctx.cwd, env: ctx.env });
@@ -10,18 +13,43 @@ async function client(ctx: CliContext): Promise<{ hub: HubClient; callTimeout: n
   return { hub, callTimeout: config.hub.callTimeout };
 }
 
+interface SessionWork { id: string; folder: string | null; task: string | null; workfile: string | null }
+
+/** What each session works on, from its adapter's `session.describe` when it serves one (else its notes). */
+async function sessionWork(hub: HubClient, list: SessionInfo[]): Promise<Map<string, SessionWork>> {
+  const out = new Map<string, SessionWork>();
+  for (const s of list) {
+    const n = (s.notes ?? {}) as Partial<SessionWork>;
+    out.set(s.id, { id: s.id, folder: n.folder ?? null, task: n.task ?? null, workfile: n.workfile ?? null });
+  }
+  for (const dcc of new Set(list.filter((s) => s.connected).map((s) => s.dcc))) {
+    const work = await hub.adapter(dcc, 'session.describe', {}).catch(() => null);
+    if (Array.isArray(work)) for (const w of work as SessionWork[]) if (out.has(w.id)) out.set(w.id, w);
+  }
+  return out;
+}
+
 export const sessionsCommand: CliCommand = {
   name: 'sessions',
   summary: 'list the DCC sessions connected to the hub',
-  help: 'usage: dcc-kit sessions [--json]\n\nLists the DCC sessions the hub knows: id, dcc, pid, version, scene, connected.\n',
+  help: 'usage: dcc-kit sessions [--json]\n\nLists the DCC sessions the hub knows: id, dcc, pid, the shot (context folder and task) and\n'
+    + 'workfile each works on, connected, scene. --json gives each session with folder, task and workfile.\n'
+    + 'Commands run in a shot\'s folder act on that shot\'s session when exactly one matches (else --session).\n',
   async run(ctx) {
     const { values } = parse(ctx.argv, { json: { type: 'boolean' } }, 'dcc-kit sessions [--json]');
     const { hub } = await client(ctx);
     try {
       const list = await hub.sessions();
-      if (values.json) printJson(ctx, list);
+      const work = await sessionWork(hub, list);
+      const rows = list.map((s) => ({ ...s, folder: work.get(s.id)?.folder ?? null, task: work.get(s.id)?.task ?? null, workfile: work.get(s.id)?.workfile ?? null }));
+      if (values.json) printJson(ctx, rows);
       else if (list.length === 0) print(ctx, 'no sessions (start one with: dcc-kit launch harmony)');
-      else print(ctx, table([['ID', 'DCC', 'PID', 'VERSION', 'CONNECTED', 'SCENE'], ...list.map((s) => [s.id, s.dcc, String(s.pid ?? '-'), s.version ?? '-', s.connected ? 'yes' : 'reconnecting', s.scene ?? '-'])]).trimEnd());
+      else {
+        print(ctx, table([['ID', 'DCC', 'PID', 'FOLDER', 'TASK', 'WORKFILE', 'CONNECTED', 'SCENE'], ...rows.map((s) => [
+          s.id, s.dcc, String(s.pid ?? '-'), s.folder ?? '-', s.task ?? '-', s.workfile ? path.basename(s.workfile) : '-',
+          s.connected ? 'yes' : 'reconnecting', s.scene ?? '-',
+        ])]).trimEnd());
+      }
       return 0;
     } finally {
       hub.close();
@@ -70,7 +98,16 @@ AYON's, returns no value for a script). To get a value back, call a function exp
     }
     const { hub } = await client(ctx);
     try {
-      const result = await hub.callRaw(target, body, timeout ? { timeout } : {});
+      let result: unknown;
+      try {
+        result = await hub.callRaw(target, body, timeout ? { timeout } : {});
+      } catch (err) {
+        // An error raised in the DCC: its own traceback (e.g. Python's) is what the user needs.
+        if (!(err instanceof RemoteError) || !err.remoteStack) throw err;
+        if (values.json) printJson(ctx, { error: { code: err.code, name: err.name, message: err.message, stack: err.remoteStack } });
+        ctx.stderr.write(`dcc-kit call: ${err.name}: ${err.message}\n${err.remoteStack.trimEnd()}\n`);
+        return 1;
+      }
       if (values.json) printJson(ctx, { result: result ?? null });
       else print(ctx, JSON.stringify(result ?? null, null, 2));
       return 0;

@@ -2,7 +2,7 @@
  * The hub process. Started detached by `dcc-kit hub start` (kit/hub/start.ts); exits with
  * EXIT_ALREADY_RUNNING when another live hub holds the lock.
  */
-import { loadConfig } from '../config.ts';
+import { loadConfig, whereToChange } from '../config.ts';
 import { AdapterRegistry, builtInAdapterNames, type Adapter } from '../adapter.ts';
 import { Hub } from './server.ts';
 import { RotatingLog } from './log.ts';
@@ -13,9 +13,19 @@ import { PACKAGE_ROOT } from '../package-root.ts';
 import { PROTOCOL_VERSION } from '../protocol/messages.ts';
 import { removeOrphanedStaging } from '../publish/staging.ts';
 import { applyHubScheduling } from '../scheduling.ts';
+import { DccKitError } from '../errors.ts';
+import type { RuntimeInfo } from './runtime.ts';
+
+/** Why the web page could not listen, naming the port and the key that sets it (and where it was set). */
+function webListenProblem(err: NodeJS.ErrnoException, port: number, source: string | undefined): string {
+  const fix = `${whereToChange('web.port', source)} (0 picks a free port), then restart the hub: dcc-kit hub stop && dcc-kit hub start`;
+  if (err.code === 'EADDRINUSE') return `the web page's port ${port} (web.port) is taken by another program: free it, or ${fix}`;
+  if (err.code === 'EACCES') return `the web page may not listen on port ${port} (web.port): permission denied; ${fix}`;
+  return `the web page could not listen on port ${port} (web.port): ${err.message}; ${fix}`;
+}
 
 async function main(): Promise<number> {
-  const { config } = await loadConfig({ cwd: process.cwd(), env: process.env });
+  const { config, sources } = await loadConfig({ cwd: process.cwd(), env: process.env });
   const paths = hubPaths(config.home);
   if (!(await acquireHubLock(paths))) {
     console.log('another hub is already running');
@@ -57,25 +67,32 @@ async function main(): Promise<number> {
     }
     throw err;
   }
-  await writeRuntime(paths, {
-    pid: process.pid, port: hub.port, token: hub.token, version: KIT_VERSION, protocol: PROTOCOL_VERSION,
-    startedAt: new Date().toISOString(), root: PACKAGE_ROOT,
-    ...(hub.localSocket ? { socket: hub.localSocket } : {}),
-  });
-  // The web page (web.enabled): in this process, on loopback; menu items and `dcc-kit ui` open it.
+  // The web page (web.enabled): in this process, on loopback; menu items and `dcc-kit ui` open it. Started before
+  // the runtime file is written, so `hub start` and launches can say at once when its port is taken.
   let web: { close(): Promise<void> } | null = null;
+  let webState: RuntimeInfo['web'];
   if (config.web.enabled) {
     try {
       const { WebServer } = await import('../web/server.ts');
       const { setActiveWebServer } = await import('../web/menu-open.ts');
       const server = new WebServer(hub);
-      await server.listen({ port: config.web.port });
+      webState = { port: await server.listen({ port: config.web.port }) };
       setActiveWebServer(server);
       web = server;
     } catch (err) {
-      log.error(`web page not started (web.port ${config.web.port}): ${(err as Error).message}`);
+      const problem = webListenProblem(err as NodeJS.ErrnoException, config.web.port, sources['web.port']);
+      webState = { error: problem };
+      log.error(`web page not started: ${problem}`);
+      // `dcc-kit ui` and the menu's items ask for the page's link: they are told why there is none.
+      hub.toolRequests.set('web.url', () => { throw new DccKitError(problem, 'WEB_NOT_STARTED'); });
     }
   }
+  await writeRuntime(paths, {
+    pid: process.pid, port: hub.port, token: hub.token, version: KIT_VERSION, protocol: PROTOCOL_VERSION,
+    startedAt: new Date().toISOString(), root: PACKAGE_ROOT,
+    ...(hub.localSocket ? { socket: hub.localSocket } : {}),
+    ...(webState ? { web: webState } : {}),
+  });
   removeOrphanedStaging(paths.home).then((n) => { if (n) log.info(`removed ${n} publish staging folder(s) left by a hub that was killed`); },
     (err) => log.warn(`publish staging folders left by a killed hub not removed: ${(err as Error).message}`));
   // Built-in adapters get to tidy up after a killed hub (their modules import their heavy parts lazily).

@@ -15,6 +15,8 @@ export interface RuntimeInfo {
   startedAt: string;
   /** The hub's local socket for tools on this machine (absent on Windows and when the path is too long). */
   socket?: string;
+  /** The web page (web.enabled): the port it serves on, or why it could not start (e.g. its port is taken). */
+  web?: { port: number } | { error: string };
   /** The dcc-kit installation (package folder) the hub runs from. */
   root?: string;
 }

@@ -18,7 +18,7 @@ import { PACKAGE_ROOT } from '../package-root.ts';
 import { WebAccess } from './access.ts';
 import { mediaRoutes } from './media.ts';
 import { APP_CSS, APP_JS } from './assets.ts';
-import { escapeHtml, h, type Html } from './html.ts';
+import { escapeHtml, h, vals, type Html } from './html.ts';
 import { VIEWS, chooseSession, fragment, page, publishRun, type View, type ViewData } from './views.ts';
 
 const require = createRequire(import.meta.url);
@@ -233,7 +233,16 @@ export class WebServer {
 
     act('/api/workfile/save', async (body) => {
       const s = sessionOf(body);
-      const t = await this.hub.adapterCall(s.dcc, 'workfile.save', { session: s.id, versionUp: truthy(field(body, 'versionUp')) }) as { dest: string; state: string };
+      let t: { dest: string; state: string };
+      try {
+        t = await this.hub.adapterCall(s.dcc, 'workfile.save', { session: s.id, versionUp: truthy(field(body, 'versionUp')), force: truthy(field(body, 'force')) }) as { dest: string; state: string };
+      } catch (err) {
+        // Another session saves there or the archive changed on disk: the artist chooses, nothing is overwritten meanwhile.
+        if ((err as { code?: unknown }).code !== 'WORKFILE_CONFLICT') throw err;
+        return h`<div class="bad"><p>${clip((err as Error).message)}</p><p>
+<button hx-post="/api/workfile/save" hx-vals='${vals({ session: s.id, versionUp: true })}' hx-target="#toast">Save as a new version</button>
+<button class="secondary" hx-post="/api/workfile/save" hx-vals='${vals({ session: s.id, force: true })}' hx-target="#toast">Overwrite anyway</button></p></div>`.text;
+      }
       return toast('muted', `Harmony saved the scene; zipping ${t.dest}${t.state === 'queued' ? ' (after the zip already running)' : ''}…`);
     });
     act('/api/workfile/open', async (body) => {

@@ -59,6 +59,15 @@ export function chooseSession(list: SessionInfo[], wanted: string | undefined): 
   return list.find((s) => s.connected) ?? list[0] ?? null;
 }
 
+/** `— shots/sh010 / anim — sh010_anim_v003.zip` from what the adapter noted on the session, else the scene's file name. */
+function sessionWhat(s: SessionInfo): string {
+  const n = (s.notes ?? {}) as { folder?: unknown; task?: unknown; workfile?: unknown };
+  const base = (p: string) => p.split(/[\\/]/).pop() ?? p;
+  const shot = typeof n.folder === 'string' ? `${n.folder}${typeof n.task === 'string' ? ` / ${n.task}` : ''}` : null;
+  const file = typeof n.workfile === 'string' ? base(n.workfile) : s.scene ? base(s.scene) : null;
+  return [shot, file].filter(Boolean).map((x) => `— ${x}`).join(' ');
+}
+
 export function page(req: ViewRequest, sessions: SessionInfo[], body: Html): Html {
   const q = req.session ? `?session=${encodeURIComponent(req.session.id)}` : '';
   return h`<!doctype html>
@@ -69,7 +78,7 @@ export function page(req: ViewRequest, sessions: SessionInfo[], body: Html): Htm
 <header><h1>dcc-kit</h1>
 <nav aria-label="Tools"><ul>${VIEWS.map((v) => h`<li><a href="/${v}${q}"${v === req.view ? h` aria-current="page"` : ''}>${TITLES[v]}</a></li>`)}</ul></nav>
 <form class="row" method="get" action="/${req.view}"><label for="session-pick">Session
-<select id="session-pick" name="session">${sessions.length ? sessions.map((s) => h`<option value="${s.id}"${s.id === req.session?.id ? h` selected` : ''}>${s.dcc} ${s.id.slice(0, 8)} ${s.scene ? `— ${s.scene.split('/').pop()}` : ''}${s.connected ? '' : ' (disconnected)'}</option>`) : h`<option value="">no session connected</option>`}</select></label>
+<select id="session-pick" name="session">${sessions.length ? sessions.map((s) => h`<option value="${s.id}"${s.id === req.session?.id ? h` selected` : ''}>${s.dcc} ${s.id.slice(0, 8)} ${sessionWhat(s)}${s.connected ? '' : ' (disconnected)'}</option>`) : h`<option value="">no session connected</option>`}</select></label>
 <noscript><button type="submit">Show</button></noscript></form>
 </header>
 <main id="main" hx-get="/frag/${req.view}${q}" hx-trigger="refresh" data-refresh="${TOPICS[req.view]}">${body}</main>

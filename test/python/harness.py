@@ -15,8 +15,10 @@ REPO = os.path.dirname(os.path.dirname(HERE))
 STUBS = os.path.join(HERE, "stubs")
 HOUDINI_ROOT = os.path.join(REPO, "startup-scripts", "houdini")
 PACKAGE_PARENT = os.path.join(HOUDINI_ROOT, "python")
+# The shared client for Python hosts (dcckit_client).
+SHARED_PARENT = os.path.join(REPO, "startup-scripts", "python")
 
-for _path in (STUBS, PACKAGE_PARENT):
+for _path in (STUBS, SHARED_PARENT, PACKAGE_PARENT):
     if _path not in sys.path:
         sys.path.insert(0, _path)
 
@@ -24,7 +26,8 @@ import hdefereval  # noqa: E402  (the stub)
 import hou  # noqa: E402  (the stub)
 
 import dcckit_houdini  # noqa: E402
-from dcckit_houdini import client, handlers, log, mainthread  # noqa: E402
+from dcckit_client import client, log, pyexec  # noqa: E402
+from dcckit_houdini import handlers, mainthread  # noqa: E402
 
 from fakehub import FakeHub  # noqa: E402
 
@@ -67,7 +70,7 @@ class HoudiniTestCase(unittest.TestCase):
         hdefereval._reset()
         while not mainthread._queue.empty():
             mainthread._queue.get_nowait()
-        handlers._namespace = None
+        pyexec._namespace = None
         self.log = io.StringIO()
         log.stream = self.log
         self.hubs = []

@@ -9,7 +9,7 @@ import unittest
 
 from fakehub import frame_binary, frame_text
 from harness import (HoudiniTestCase, SideThread, client, dcckit_houdini, free_port,
-                     handlers, hou, write_runtime_file)
+                     handlers, hou, pyexec, write_runtime_file)
 
 
 class HelloTest(HoudiniTestCase):
@@ -84,7 +84,7 @@ class TimeoutTest(HoudiniTestCase):
     def test_code_that_never_returns_times_out_while_ping_and_later_requests_work(self):
         hub_side = self.start_connected()
         gate, started = threading.Event(), threading.Event()
-        namespace = handlers._namespace_for_user_code()
+        namespace = pyexec._namespace_for_user_code()
         namespace.update(gate=gate, started=started)
         replies = {}
 
@@ -147,7 +147,7 @@ class ReconnectTest(HoudiniTestCase):
     def test_the_hub_going_away_mid_request(self):
         first = self.start_connected()
         gate, started = threading.Event(), threading.Event()
-        handlers._namespace_for_user_code().update(gate=gate, started=started)
+        pyexec._namespace_for_user_code().update(gate=gate, started=started)
         seen = {}
 
         def drop_the_connection():

@@ -7,7 +7,7 @@ import tempfile
 import unittest
 
 import harness  # noqa: F401
-from dcckit_houdini import endpoint
+from dcckit_client import endpoint
 
 
 class CandidatesTest(unittest.TestCase):

@@ -5,7 +5,7 @@ import struct
 import unittest
 
 import harness  # noqa: F401  (puts the package on sys.path)
-from dcckit_houdini import framing
+from dcckit_client import framing
 from fakehub import frame_binary, frame_text
 
 

@@ -6,7 +6,9 @@ import os
 import sys
 import unittest
 
-from harness import HOUDINI_ROOT, STUBS
+from harness import HOUDINI_ROOT, REPO, SHARED_PARENT, STUBS
+
+BLENDER_ROOT = os.path.join(REPO, "startup-scripts", "blender")
 
 PACKAGE_JSON = os.path.join(HOUDINI_ROOT, "packages", "dcckit.json")
 
@@ -48,14 +50,14 @@ class PackageJsonTest(unittest.TestCase):
 
 class SourceTest(unittest.TestCase):
     def test_python_3_9_syntax(self):
-        for path in python_files(HOUDINI_ROOT, STUBS):
+        for path in python_files(HOUDINI_ROOT, SHARED_PARENT, BLENDER_ROOT, STUBS):
             with open(path, encoding="utf-8") as handle:
                 ast.parse(handle.read(), path, feature_version=(3, 9))
 
     @unittest.skipIf(sys.version_info < (3, 10), "sys.stdlib_module_names needs Python 3.10")
     def test_standard_library_only(self):
-        allowed = set(sys.stdlib_module_names) | {"hou", "hdefereval", "dcckit_houdini"}
-        for path in python_files(HOUDINI_ROOT):
+        allowed = set(sys.stdlib_module_names) | {"hou", "hdefereval", "dcckit_houdini", "dcckit_client", "bpy", "dcckit_blender"}
+        for path in python_files(HOUDINI_ROOT, SHARED_PARENT, BLENDER_ROOT):
             with open(path, encoding="utf-8") as handle:
                 tree = ast.parse(handle.read(), path)
             for node in ast.walk(tree):

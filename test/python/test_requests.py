@@ -5,8 +5,8 @@ import linecache
 import os
 import unittest
 
-from harness import HoudiniTestCase, hou, handlers
-from dcckit_houdini import framing
+from harness import HoudiniTestCase, hou, handlers, pyexec
+from dcckit_client import framing
 
 
 class NamedRequestTest(HoudiniTestCase):
@@ -76,10 +76,10 @@ class NamedRequestTest(HoudiniTestCase):
         self.assertEqual(self.result(self.hub_side, "ping"), "pong")
 
     def test_only_recent_snippets_keep_their_source_in_linecache(self):
-        for number in range(handlers._KEPT_SNIPPETS + 30):
-            handlers._compile_user_code("x = %d" % number, "exec", "exec")
+        for number in range(pyexec._KEPT_SNIPPETS + 30):
+            pyexec._compile_user_code("x = %d" % number, "exec", "exec")
         kept = [name for name in linecache.cache if name.startswith("<dcckit-")]
-        self.assertEqual(len(kept), handlers._KEPT_SNIPPETS)
+        self.assertEqual(len(kept), pyexec._KEPT_SNIPPETS)
 
     def test_paths_with_houdini_variables_are_left_to_hou(self):
         error = self.error(self.hub_side, "hip.open", {"path": "$JOB/missing.hip"})

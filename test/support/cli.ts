@@ -15,7 +15,7 @@ export interface Sandbox {
   dir: string;
   env: NodeJS.ProcessEnv;
   run(args: string[], opts?: { cwd?: string; env?: NodeJS.ProcessEnv; timeout?: number }): Promise<CliResult>;
-  json<T = unknown>(args: string[], opts?: { cwd?: string; env?: NodeJS.ProcessEnv }): Promise<T>;
+  json<T = unknown>(args: string[], opts?: { cwd?: string; env?: NodeJS.ProcessEnv; timeout?: number }): Promise<T>;
   cleanup(): Promise<void>;
 }
 
@@ -44,7 +44,7 @@ export function sandbox(): Sandbox {
     });
   return {
     dir, env, run,
-    async json<T>(args: string[], opts?: { cwd?: string; env?: NodeJS.ProcessEnv }) {
+    async json<T>(args: string[], opts?: { cwd?: string; env?: NodeJS.ProcessEnv; timeout?: number }) {
       const r = await run(args, opts);
       if (r.code !== 0) throw new Error(`dcc-kit ${args.join(' ')} exited ${r.code}: ${r.stderr}${r.stdout}`);
       return JSON.parse(r.stdout) as T;

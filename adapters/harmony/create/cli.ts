@@ -3,6 +3,7 @@ import type { CliCommand, CliContext } from '../../../kit/cli/types.ts';
 import { UsageError } from '../../../kit/errors.ts';
 import { loadConfig } from '../../../kit/config.ts';
 import { connectHub } from '../../../kit/hub/client.ts';
+import { sessionInCwd } from '../cli-session.ts';
 import { parse, print, printJson, table } from '../../../kit/cli/args.ts';
 import type { CreatorInfo, InstanceRecord } from '../pipeline-types.ts';
 
@@ -47,7 +48,7 @@ export const createCommand: CliCommand = {
     if (!first) throw new UsageError(`name a creator (render, template) and a variant, or "list"\nusage: ${USAGE}`);
     const { config } = await loadConfig({ cwd: ctx.cwd, env: ctx.env });
     const hub = await connectHub({ home: config.home, env: ctx.env, callTimeout: config.hub.callTimeout });
-    const session = values.session as string | undefined;
+    const session = await sessionInCwd(hub, config, values.session as string | undefined);
     try {
       if (first === 'list') {
         const creators = await hub.adapter('harmony', 'create.creators') as CreatorInfo[];

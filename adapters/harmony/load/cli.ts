@@ -3,6 +3,7 @@ import type { CliCommand, CliContext } from '../../../kit/cli/types.ts';
 import { UsageError } from '../../../kit/errors.ts';
 import { loadConfig } from '../../../kit/config.ts';
 import { connectHub } from '../../../kit/hub/client.ts';
+import { sessionInCwd } from '../cli-session.ts';
 import { parse, print, printJson, table } from '../../../kit/cli/args.ts';
 import type { ContainerRecord, LoaderInfo } from '../pipeline-types.ts';
 
@@ -58,7 +59,7 @@ export const loadCommand: CliCommand = {
       }
       if (positionals.length !== 1) throw new UsageError(`name one product to load (e.g. dcc-kit load shots/sh010/renderMain@2)\nusage: ${USAGE}`);
       const c = await hub.adapter('harmony', 'load.run', {
-        session: values.session ?? values.into, product: positionals[0], representation: values.representation, loader: values.loader, mode: values.mode, again: values.again,
+        session: await sessionInCwd(hub, config, (values.session ?? values.into) as string | undefined), product: positionals[0], representation: values.representation, loader: values.loader, mode: values.mode, again: values.again,
         folder: values.folder, task: values.task,
       }, { timeout: 10 * 60_000 }) as ContainerRecord;
       if (values.json) printJson(ctx, c);

@@ -3,6 +3,7 @@ import type { CliCommand, CliContext } from '../../../kit/cli/types.ts';
 import { UsageError } from '../../../kit/errors.ts';
 import { loadConfig } from '../../../kit/config.ts';
 import { connectHub } from '../../../kit/hub/client.ts';
+import { sessionInCwd } from '../cli-session.ts';
 import { parse, print, printJson, table } from '../../../kit/cli/args.ts';
 import type { InventoryItem } from '../pipeline-types.ts';
 import type { UpdateResult } from './service.ts';
@@ -49,7 +50,7 @@ export const inventoryCommand: CliCommand = {
     if (verb !== 'update' && (values.version !== undefined || values.all)) throw new UsageError(`--version and --all go with update\nusage: ${USAGE}`);
     const { config } = await loadConfig({ cwd: ctx.cwd, env: ctx.env });
     const hub = await connectHub({ home: config.home, env: ctx.env, callTimeout: config.hub.callTimeout });
-    const session = values.session as string | undefined;
+    const session = await sessionInCwd(hub, config, values.session as string | undefined);
     try {
       if (verb === undefined || verb === 'list') {
         const items = await hub.adapter('harmony', 'inventory.list', { session }) as InventoryItem[];

@@ -7,6 +7,7 @@ import { DccKitError, UsageError } from '../../../kit/errors.ts';
 import { SessionClosedError } from '../../../kit/protocol/errors.ts';
 import { loadConfig } from '../../../kit/config.ts';
 import { connectHub } from '../../../kit/hub/client.ts';
+import { sessionInCwd } from '../cli-session.ts';
 import { parse, print } from '../../../kit/cli/args.ts';
 import { describeFailure, type PluginResult, type PublishReport } from '../../../kit/publish/index.ts';
 
@@ -123,7 +124,7 @@ export const publishCommand: CliCommand = {
       };
       await listen(hub);
       const started = await hub.adapter('harmony', 'publish.run', {
-        session: values.session, dryRun: values['dry-run'], until: values.only, repair: values.repair, skip: values.skip,
+        session: await sessionInCwd(hub, config, values.session as string | undefined), dryRun: values['dry-run'], until: values.only, repair: values.repair, skip: values.skip,
         folder: values.folder, task: values.task, comment: values.comment,
       }) as { runId: string };
       runId = started.runId;

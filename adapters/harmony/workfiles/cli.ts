@@ -7,12 +7,13 @@ import { createProgress, formatBytes, formatDuration } from '../../../kit/cli/pr
 import { DccKitError, UsageError } from '../../../kit/errors.ts';
 import { loadConfig } from '../../../kit/config.ts';
 import { connectHub, type HubClient } from '../../../kit/hub/client.ts';
+import { sessionInCwd } from '../cli-session.ts';
 import { WorkfileSaveFailedError } from './errors.ts';
 import type { SaveTicket } from './service.ts';
 import { listWorkfiles } from './versions.ts';
 
 const USAGE = `usage: dcc-kit workfile open <workfile.zip> [--fresh] [--force] [--simulate] [--timeout MS] [--json]
-       dcc-kit workfile save [--version-up] [--to <file.zip>] [--session ID] [--follow-outside-links] [--no-wait] [--json]
+       dcc-kit workfile save [--version-up] [--to <file.zip>] [--force] [--session ID] [--follow-outside-links] [--no-wait] [--json]
        dcc-kit workfile list [folder] [--json]`;
 
 const HELP = `${USAGE}
@@ -37,12 +38,20 @@ save   Asks Harmony to save, snapshots the project folder and writes the archive
        Harmony sessions, choose one with --session (see dcc-kit sessions). Symlinks in the project folder
        are followed (what they lead to is archived); a link leading outside the project folder refuses the
        save unless --follow-outside-links is given.
+       A save is refused, and nothing is written, when another live Harmony session saves to the same
+       archive (it is named: session, pid, folder/task/workfile, user, host) or when the archive changed on
+       disk since this scene was opened from it or last saved it: --version-up keeps both, --force
+       overwrites it anyway.
 list   Lists the workfile versions in a folder (default: the current one), newest first, with size and date.
 
 Started without a workfile, dcc-kit launch harmony opens the workfile of the current folder saved last (at
-its highest version) when harmony.workfiles.openLatest is true; otherwise a new scene: the simulator gets a
-copy of its scene template, real Harmony makes its own new scene (save it with: dcc-kit workfile save --to
-<file.zip>).
+its highest version) when harmony.workfiles.openLatest is true; else, when the folder's context has a folder
+and a task, that shot's workfile in the folder (named by harmony.workfiles.template, e.g.
+{folder_name}_{task}_v{version:03}.zip), made as version 1 when there is none, from
+harmony.workfiles.templateScene (a workfile .zip or project folder) or the simulator's new scene; otherwise a
+new scene: the simulator gets a copy of its scene template, real Harmony makes its own new scene (save it
+with: dcc-kit workfile save --to <file.zip>). open (and launch) of a .zip that does not exist makes it the
+same way, the scene inside named after it.
 Old local copies are removed by harmony.workfiles.keepLocalCopies and maxLocalAgeDays, never while open.
 `;
 
@@ -142,7 +151,7 @@ class SaveWatcher {
 async function saveCommand(ctx: CliContext, argv: string[]): Promise<number> {
   const { values, positionals } = parse(argv, {
     'version-up': { type: 'boolean' }, to: { type: 'string' }, session: { type: 'string' }, 'no-wait': { type: 'boolean' }, json: { type: 'boolean' },
-    'follow-outside-links': { type: 'boolean' },
+    'follow-outside-links': { type: 'boolean' }, force: { type: 'boolean' },
   }, USAGE);
   if (positionals.length) throw new UsageError(`workfile save takes no file argument (use --to <file.zip>)\n${USAGE}`);
   const to = typeof values.to === 'string' ? path.resolve(ctx.cwd, values.to) : undefined;
@@ -164,8 +173,10 @@ async function saveCommand(ctx: CliContext, argv: string[]): Promise<number> {
     const args: Record<string, unknown> = {};
     if (values['version-up']) args.versionUp = true;
     if (values['follow-outside-links']) args.followOutsideLinks = true;
+    if (values.force) args.force = true;
     if (to) args.to = to;
-    if (typeof values.session === 'string') args.session = values.session;
+    const session = await sessionInCwd(hub, config, typeof values.session === 'string' ? values.session : undefined);
+    if (session) args.session = session;
     const ticket = await hub.adapter('harmony', 'workfile.save', args, { timeout: SAVE_REQUEST_TIMEOUT }) as SaveTicket;
     asked = ticket;
     if (!watcher) {

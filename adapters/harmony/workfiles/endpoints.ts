@@ -23,6 +23,10 @@ function saveArgs(args: unknown): SaveRequest {
     if (typeof a.followOutsideLinks !== 'boolean') throw new UsageError('workfile.save: args.followOutsideLinks must be true or false');
     out.followOutsideLinks = a.followOutsideLinks;
   }
+  if (a.force !== undefined) {
+    if (typeof a.force !== 'boolean') throw new UsageError('workfile.save: args.force must be true or false');
+    out.force = a.force;
+  }
   return out;
 }
 

@@ -22,6 +22,11 @@ export interface WorkfileOrigin {
   source: 'workfile' | 'template';
   /** Last open or save, ISO time: the retention rule removes the least recently used copies first. */
   usedAt: string;
+  /**
+   * The archive a save of this copy was about to rename into place (noted just before the rename): if the hub
+   * died before it could record the save, an archive matching this is still this copy's own (save-guard.ts).
+   */
+  pendingZip?: { zip: string; mtimeMs: number; size: number } | null;
 }
 
 /** True for the archive-relative path of the record or of a write of it cut short (the zip writer's exclude). */

@@ -19,6 +19,8 @@ export interface SaveJob {
   reservation?: Reservation;
   /** The destination archive existed when the save was asked: it is replaced (the artist is told so). */
   overwrites?: boolean;
+  /** Who saves (session, user, host), named to another session that finds the archive changed. */
+  label?: string;
 }
 
 export type SaveOutcome = { ok: true; summary: ZipSummary } | { ok: false; error: Error };
@@ -66,6 +68,12 @@ export class SaveQueue {
   /** Running and waiting jobs, by destination. */
   status(): Array<{ dest: string; running: string[] | null; pending: string[] | null }> {
     return [...this.lanes].map(([dest, l]) => ({ dest, running: l.running?.ids ?? null, pending: l.pending?.ids ?? null }));
+  }
+
+  /** The jobs writing or waiting to write `dest`. */
+  jobsFor(dest: string): SaveJob[] {
+    const lane = this.lanes.get(dest);
+    return lane ? [lane.running, lane.pending].filter((j): j is SaveJob => j !== null) : [];
   }
 
   get busy(): boolean {

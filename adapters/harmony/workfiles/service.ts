@@ -21,6 +21,8 @@ import { isOriginRecord, readOrigin, updateOrigin, writeOrigin } from './origin.
 import { pruneLocalCopies, type RetentionResult } from './retention.ts';
 import { cleanSaveLeftovers, rememberSaveDir } from './save-dirs.ts';
 import { SaveQueue, type SaveJob, type SaveOutcome } from './save-queue.ts';
+import { sessionLabel } from '../session-label.ts';
+import { checkDestination, describeSession, type ArchiveWriter } from './save-guard.ts';
 import { snapshotProject } from './snapshot.ts';
 import { compileTemplate } from './template.ts';
 import { reserveNextVersion, type Reservation } from './versions.ts';
@@ -34,6 +36,8 @@ export interface SaveRequest {
   to?: string;
   /** Archive what symlinks leading outside the project folder point to (refused otherwise). */
   followOutsideLinks?: boolean;
+  /** Overwrite the archive even when another session saves to it or it changed on disk since (save-guard.ts). */
+  force?: boolean;
 }
 
 export interface SaveTicket {
@@ -78,6 +82,8 @@ export class WorkfileService {
   /** In-hub callers waiting for a save's archive (publish), by save id. */
   private readonly written = new Map<string, { resolve(dest: string): void; reject(err: Error): void }>();
   private pruneTimer: NodeJS.Timeout | null = null;
+  /** Who wrote each archive last through this hub, to name them when another session finds it changed. */
+  private readonly writers = new Map<string, ArchiveWriter>();
 
   constructor(hub: HubServices, opts: WorkfileServiceOptions = {}) {
     this.hub = hub;
@@ -90,7 +96,15 @@ export class WorkfileService {
     this.queue = new SaveQueue({
       // The snapshot's links lead into the project folder (fs.cp makes them absolute); the project itself was
       // checked for links leading outside it when the snapshot was taken (snapshot.ts).
-      zip: (job, onProgress) => zipDirectory(job.snapshot.dir, job.dest, { onProgress, exclude: isOriginRecord, threads: this.opts.zipThreads, followOutsideLinks: true }),
+      zip: (job, onProgress) => zipDirectory(job.snapshot.dir, job.dest, {
+        onProgress, exclude: isOriginRecord, threads: this.opts.zipThreads, followOutsideLinks: true,
+        // What is about to replace the archive, noted in the copy's record: a hub killed before onDone still
+        // leaves the copy able to tell its own archive from someone else's (save-guard.ts).
+        beforeRename: async (temp) => {
+          const st = await fsp.stat(temp);
+          await updateOrigin(job.projectDir, { pendingZip: { zip: job.dest, mtimeMs: st.mtimeMs, size: st.size } }).catch(() => null);
+        },
+      }),
       progress: (job, p) => this.onProgress(job, p),
       superseded: (dropped, by) => this.hub.emit('workfile.superseded', { ids: dropped.ids, by: by.ids[by.ids.length - 1]!, dest: by.dest }),
       done: (job, outcome) => this.onDone(job, outcome),
@@ -127,8 +141,8 @@ export class WorkfileService {
     const live = harmony.filter((s) => s.connected);
     if (live.length === 1) return live[0]!;
     if (live.length === 0) throw new WorkfileSessionError('No Harmony session is connected, so there is nothing to save. Start one with: dcc-kit launch harmony <workfile.zip>');
-    throw new WorkfileSessionError(`${live.length} Harmony sessions are connected: choose one with --session `
-      + `(${live.map((s) => `${s.id}: ${s.scene ?? 'no scene'}`).join('; ')}).`);
+    throw new WorkfileSessionError(`${live.length} Harmony sessions are connected: choose one with --session, or run the command in the shot's folder `
+      + `(${live.map(sessionLabel).join('; ')}).`);
   }
 
   /** Saves a session's scene: returns once Harmony saved and the snapshot is taken; the zip runs on. */
@@ -162,6 +176,14 @@ export class WorkfileService {
     // A save asked from Harmony's menu shows its error there anyway; one asked by a tool is told to the artist.
     const tellErrors = caller === null;
     try {
+      if (req.force) {
+        this.hub.log.info(`workfiles: ${session.id} saves to ${dest} with --force (no check of other sessions or changes on disk)`);
+      } else {
+        await checkDestination({
+          dest, session, projectDir, origin, sessions: this.hub.sessions(), lastWriter: this.writers.get(dest),
+          writing: this.queue.jobsFor(dest).map((j) => ({ session: j.session, projectDir: j.projectDir })),
+        });
+      }
       await this.harmonySave(session, projectDir, dest, tellErrors);
       let snapshot;
       try {
@@ -176,9 +198,10 @@ export class WorkfileService {
         ? updateOrigin(projectDir, origin.zip === dest ? { usedAt } : { zip: dest, zipMtimeMs: null, zipSize: null, source: 'workfile', usedAt })
         : writeOrigin(projectDir, { format: 1, zip: dest, zipMtimeMs: null, zipSize: null, sceneMtimeMs: null, source: 'workfile', usedAt })
       ).catch((err) => this.hub.log.warn(`workfiles: cannot record the destination in ${projectDir}: ${(err as Error).message}`));
+      if (origin?.zip !== dest) this.hub.annotate(session.id, { workfile: dest });
       const id = `save-${process.pid}-${++this.counter}-${Date.now().toString(36)}`;
       const overwrites = !reservation && (await fsp.stat(dest).then((st) => st.isFile(), () => false));
-      const job: SaveJob = { ids: [id], dest, snapshot, session: session.id, projectDir, reservation, overwrites };
+      const job: SaveJob = { ids: [id], dest, snapshot, session: session.id, projectDir, reservation, overwrites, label: describeSession(session, dest) };
       const { state, superseded } = this.queue.enqueue(job);
       reservation = undefined; // the queue releases it now
       this.hub.log.info(`workfiles: ${session.id} saved ${projectDir}; archiving to ${dest} (${state}, ${formatBytes(snapshot.bytes)})`);
@@ -247,8 +270,9 @@ export class WorkfileService {
     if (outcome.ok) {
       const st = await fsp.stat(job.dest).catch(() => null);
       const rec = await readOrigin(job.projectDir);
+      if (st) this.writers.set(job.dest, { session: job.session ?? '', label: job.label ?? 'this hub', at: new Date(st.mtimeMs).toISOString(), mtimeMs: st.mtimeMs, size: st.size });
       if (rec && rec.zip === job.dest && st) {
-        await updateOrigin(job.projectDir, { zipMtimeMs: st.mtimeMs, zipSize: st.size, sceneMtimeMs: job.snapshot.sceneMtimeMs }).catch(() => null);
+        await updateOrigin(job.projectDir, { zipMtimeMs: st.mtimeMs, zipSize: st.size, sceneMtimeMs: job.snapshot.sceneMtimeMs, pendingZip: null }).catch(() => null);
       }
       const s = outcome.summary;
       this.hub.log.info(`workfiles: wrote ${job.dest} (${formatBytes(s.bytesOut)} from ${formatBytes(s.bytesIn)}, ${Math.round(s.ms)} ms)`);

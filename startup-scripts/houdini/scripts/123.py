@@ -19,9 +19,11 @@ def _dcckit_bootstrap_123():
     classic = None
     if root:
         try:
-            python_dir = os.path.normpath(os.path.join(root, "python"))
-            if python_dir not in sys.path:
-                sys.path.insert(0, python_dir)
+            # <root>/python holds dcckit_houdini; <root>/../python the shared dcckit_client.
+            for python_dir in (os.path.join(root, "..", "python"), os.path.join(root, "python")):
+                python_dir = os.path.normpath(python_dir)
+                if python_dir not in sys.path:
+                    sys.path.insert(0, python_dir)
             import dcckit_houdini
             import dcckit_houdini.classic as classic
 

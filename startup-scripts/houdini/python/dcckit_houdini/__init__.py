@@ -19,34 +19,41 @@ or interleaves its own work with dcckit_houdini.pump(timeout). Requests that
 nobody pumps time out (default 30 s, DCC_KIT_CALL_TIMEOUT, or args.timeout)
 with a TimeoutError saying so.
 
+The protocol side (framing, hello, reconnect, replies, python.exec/eval) is
+the shared dcckit_client package (startup-scripts/python); this package is
+Houdini's host module: hou's version and scene, hipFile events, hdefereval or
+the hython queue, and the hip.* / nodes.list requests.
+
 Environment: DCC_KIT_PORT + DCC_KIT_TOKEN (set by `dcc-kit launch`), else the
 hub's runtime file <DCC_KIT_HOME or ~/.dcc-kit>/run/hub.json; DCC_KIT_CALL_TIMEOUT
 (seconds); DCC_KIT_DEBUG=1 for more log lines.
 """
 
-import threading
+import dcckit_client as _shared
+from dcckit_client import host as _shared_host
+from dcckit_client import log as _log
+from dcckit_client import pyexec as _pyexec
 
-from . import client as _client
+from . import handlers as _handlers
 from . import host as _host
-from . import log as _log
 from . import mainthread as _mainthread
 
 __all__ = ["start", "stop", "status", "pump", "serve_forever", "THREAD_NAME"]
 
-THREAD_NAME = _client.THREAD_NAME
-
-_start_lock = threading.Lock()
+THREAD_NAME = _shared.THREAD_NAME
 
 
 def _client_thread():
-    for thread in threading.enumerate():
-        if thread.name == THREAD_NAME and thread.is_alive():
-            return thread
-    return None
+    return _shared.client_thread()
 
 
 def _running_client():
-    return getattr(_client_thread(), "client", None)
+    return _shared.running_client()
+
+
+def _make_host():
+    _pyexec.namespace_modules = ("hou",)
+    return _shared_host.Host("houdini", "Houdini", _shared_host.HostInfo(), _handlers.REQUESTS)
 
 
 def start():
@@ -58,53 +65,29 @@ def start():
     the hipFile callback there (from another thread that work is queued to the
     main thread instead).
     """
-    with _start_lock:
-        existing = _client_thread()
-        if existing is not None:
-            return existing
-        dispatcher = _mainthread.Dispatcher.detect()
-        info = _host.HostInfo()
-        hub_client = _client.Client(dispatcher, info)
-        if _mainthread.is_main_thread():
-            _setup_host(info)
-        else:
-            dispatcher.submit(lambda: _setup_host(info))
-        hub_client.thread.start()
-        return hub_client.thread
+    return _shared.start(_make_host, _mainthread.detect, _setup_host)
 
 
-def _setup_host(info):
+def _setup_host(host):
+    info = host.info
     try:
-        info.capture()
+        _host.capture(info)
     except Exception as error:
         _log.info("could not read Houdini's version and scene: %s" % error)
     try:
-        _host.watch_scene(info, _forward_scene_event)
+        _host.watch_scene(info, _shared.send_event)
     except Exception as error:
         _log.info("scene changes will not be reported to the hub: %s" % error)
 
 
-def _forward_scene_event(args):
-    hub_client = _running_client()
-    if hub_client is not None:
-        hub_client.send_event(args)
-
-
 def stop(timeout=2.0):
     """Disconnect and end the client thread. Returns False if none was running."""
-    hub_client = _running_client()
-    if hub_client is None:
-        return False
-    hub_client.stop(timeout)
-    return True
+    return _shared.stop(timeout)
 
 
 def status():
     """{running, connected, session, port, mode}; never contains the token."""
-    hub_client = _running_client()
-    if hub_client is None:
-        return {"running": False, "connected": False, "session": None, "port": None, "mode": None}
-    return hub_client.status()
+    return _shared.status()
 
 
 def pump(timeout=0.0):
@@ -118,7 +101,4 @@ def serve_forever(until=None, poll_interval=0.1):
     Returns when `until` (a threading.Event) is set; with until=None, never
     (end it with Ctrl-C or by killing the process).
     """
-    if not _mainthread.is_main_thread():
-        raise RuntimeError("dcckit_houdini.serve_forever() must be called on the main thread")
-    while until is None or not until.is_set():
-        _mainthread.pump(poll_interval)
+    _shared.serve_forever(until, poll_interval, "dcckit_houdini")

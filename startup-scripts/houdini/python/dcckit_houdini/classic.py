@@ -9,7 +9,7 @@ would hide the one Houdini would otherwise run -- usually $HFS/houdini/scripts/
 
 import os
 
-from . import log
+from dcckit_client import log
 
 _running = False
 

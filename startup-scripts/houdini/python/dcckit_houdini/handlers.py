@@ -7,19 +7,10 @@ Houdini's main thread and may use hou; the others (ping) run on the socket
 thread and must never touch hou, so they answer while the main thread is busy.
 """
 
-import builtins
-import collections
-import contextlib
-import io
-import itertools
-import linecache
 import os
 
-from . import replies
-
-
-class UnknownRequestError(LookupError):
-    pass
+from dcckit_client import pyexec
+from dcckit_client.host import UnknownRequestError  # noqa: F401
 
 
 class NodeNotFoundError(LookupError):
@@ -43,59 +34,6 @@ def _hou_path(path):
 def _is_plain_path(path):
     """False for paths with Houdini variables ($HIP, $JOB): only hou can expand those."""
     return "$" not in path
-
-
-# ---- python.exec / python.eval ------------------------------------------------
-
-_namespace = None
-_snippet_numbers = itertools.count(1)
-# Source of recent snippets is kept for tracebacks; older ones are forgotten so
-# a pipeline that sends thousands of snippets does not grow the process.
-_KEPT_SNIPPETS = 200
-_kept_snippets = collections.deque()
-
-
-def _namespace_for_user_code():
-    """One namespace shared by every python.exec/eval call of this process."""
-    global _namespace
-    if _namespace is None:
-        _namespace = {"__name__": "__dcckit__", "__builtins__": builtins}
-        try:
-            import hou
-
-            _namespace["hou"] = hou
-        except ImportError:
-            pass
-    return _namespace
-
-
-def _compile_user_code(source, kind, mode):
-    # A unique pseudo-file per snippet, registered in linecache, so tracebacks
-    # show the caller's source lines.
-    filename = "%s%s-%d>" % (replies.USER_CODE_PREFIX, kind, next(_snippet_numbers))
-    linecache.cache[filename] = (len(source), None, source.splitlines(True), filename)
-    _kept_snippets.append(filename)
-    while len(_kept_snippets) > _KEPT_SNIPPETS:
-        linecache.cache.pop(_kept_snippets.popleft(), None)
-    return compile(source, filename, mode)
-
-
-def python_exec(args):
-    source = args.get("code")
-    if not isinstance(source, str):
-        raise TypeError("python.exec needs args.code, a string of Python source")
-    code = _compile_user_code(source, "exec", "exec")
-    stdout, stderr = io.StringIO(), io.StringIO()
-    with contextlib.redirect_stdout(stdout), contextlib.redirect_stderr(stderr):
-        exec(code, _namespace_for_user_code())
-    return {"stdout": stdout.getvalue(), "stderr": stderr.getvalue()}
-
-
-def python_eval(args):
-    expression = _string_arg(args, "expr", "python.eval")
-    value = eval(_compile_user_code(expression, "eval", "eval"), _namespace_for_user_code())
-    replies.check_serialisable(value, "python.eval result")
-    return value
 
 
 # ---- scene ------------------------------------------------------------------
@@ -164,26 +102,13 @@ def nodes_list(args):
     return [{"path": child.path(), "name": child.name(), "type": child.type().name()} for child in found]
 
 
-def ping(args):
-    return "pong"
-
-
 REQUESTS = {
-    "ping": (ping, False),
-    "python.exec": (python_exec, True),
-    "python.eval": (python_eval, True),
+    "ping": pyexec.COMMON_REQUESTS["ping"],
+    "python.exec": pyexec.COMMON_REQUESTS["python.exec"],
+    "python.eval": pyexec.COMMON_REQUESTS["python.eval"],
     "hip.open": (hip_open, True),
     "hip.save": (hip_save, True),
     "hip.info": (hip_info, True),
     "nodes.list": (nodes_list, True),
 }
 
-
-def lookup(name):
-    """Return (handler, on_main_thread) for a request name, or raise UnknownRequestError."""
-    entry = REQUESTS.get(name) if isinstance(name, str) else None
-    if entry is None:
-        raise UnknownRequestError(
-            "unknown request %r; this Houdini serves: %s" % (name, ", ".join(sorted(REQUESTS)))
-        )
-    return entry

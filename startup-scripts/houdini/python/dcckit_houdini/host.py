@@ -1,49 +1,17 @@
-"""What the socket thread may know about Houdini without calling hou.
+"""Houdini's version and scene for the hello, and scene events (hipFile callbacks)."""
 
-The hello frame carries Houdini's version and the current scene, but the
-socket thread must never call hou. The main thread records them here at start
-and on every hipFile event; the socket thread only reads the copy.
-"""
-
-import threading
-
-from . import log
+from dcckit_client import log
 
 _CALLBACK_MARK = "_dcckit_scene_callback"
 _CAUSES = (("AfterLoad", "load"), ("AfterSave", "save"), ("AfterClear", "clear"))
 
 
-class HostInfo:
-    def __init__(self):
-        self._lock = threading.Lock()
-        self._version = None
-        self._scene = None
-        self._cause = "load"
+def capture(info):
+    """Read version and scene from hou into `info` (a dcckit_client HostInfo). Main thread only."""
+    import hou
 
-    def capture(self):
-        """Read version and scene from hou. Main thread only."""
-        import hou
-
-        version = hou.applicationVersionString()
-        scene = hou.hipFile.path()
-        with self._lock:
-            self._version = version
-            self._scene = scene
-
-    def set_scene(self, scene, cause="load"):
-        with self._lock:
-            self._scene = scene
-            self._cause = cause
-
-    def last_cause(self):
-        """How the scene last changed: "load", "save" or "clear"."""
-        with self._lock:
-            return self._cause
-
-    def snapshot(self):
-        """(version, scene), either None when not captured yet."""
-        with self._lock:
-            return self._version, self._scene
+    info.set_version(hou.applicationVersionString())
+    info.set_scene(hou.hipFile.path(), info.last_cause())
 
 
 def watch_scene(info, notify):

@@ -1,168 +1,43 @@
-"""Running work on Houdini's main thread, with a bound on the wait.
+"""How work reaches Houdini's main thread (the shared Job/queue is dcckit_client.mainthread).
 
-hou must only be touched from the main thread. A request thread hands a Job to
-the main thread and waits at most `timeout` seconds:
   - GUI Houdini: hdefereval.executeDeferred(job.run) runs it when the event
     loop is idle. executeInMainThreadWithResult is deliberately not used: it
     waits forever, so one busy main thread would freeze every caller.
-  - hython (no UI, no event loop): the job goes to a queue that the main thread
-    drains by calling pump() or serve_forever().
-  - Called on the main thread itself: run inline (queueing would deadlock).
-A job that times out before it starts is cancelled and never runs; one that
-already started keeps running and its result is discarded.
+  - hython (no UI, no event loop): the job goes to the queue that the main
+    thread drains by calling dcckit_houdini.pump() or serve_forever().
 """
 
-import queue
-import threading
-import time
+from dcckit_client import log
+from dcckit_client.mainthread import GUI, QUEUE, Dispatcher, Job, _queue, is_main_thread  # noqa: F401
+from dcckit_client.mainthread import pump as _shared_pump
 
-from . import log
-
-GUI = "gui"
-QUEUE = "queue"
-
-_PENDING, _RUNNING, _DONE, _CANCELLED = range(4)
-
-
-def is_main_thread():
-    return threading.current_thread() is threading.main_thread()
-
-
-class Job:
-    def __init__(self, fn, label):
-        self._fn = fn
-        self.label = label
-        self._lock = threading.Lock()
-        self._state = _PENDING
-        self._finished = threading.Event()
-        self._result = None
-        self._error = None
-
-    def run(self):
-        """Runs on the main thread; never raises (except KeyboardInterrupt)."""
-        with self._lock:
-            if self._state != _PENDING:
-                return
-            self._state = _RUNNING
-        try:
-            self._result = self._fn()
-        except BaseException as error:  # SystemExit from user code must not escape either
-            self._error = error
-            if isinstance(error, KeyboardInterrupt):
-                self._finish()
-                raise
-        self._finish()
-
-    def _finish(self):
-        with self._lock:
-            self._state = _DONE
-        self._finished.set()
-
-    def wait(self, timeout, mode):
-        """Return the job's result or raise its exception, or TimeoutError."""
-        self._finished.wait(timeout)
-        with self._lock:
-            state = self._state
-            if state == _PENDING:
-                self._state = _CANCELLED
-        if state == _DONE:
-            if self._error is not None:
-                raise self._error
-            return self._result
-        if state == _PENDING:
-            reason = (
-                "Houdini's main thread was busy"
-                if mode == GUI
-                else "nothing pumped the hython main thread (a hython script must call "
-                "dcckit_houdini.serve_forever() or dcckit_houdini.pump())"
-            )
-            raise TimeoutError(
-                "%s did not start within %gs because %s; it was cancelled and will not run"
-                % (self.label, timeout, reason)
-            )
-        raise TimeoutError(
-            "%s did not finish within %gs; it is still running on Houdini's main thread "
-            "and its result will be discarded (pass a larger args.timeout for long work)"
-            % (self.label, timeout)
-        )
-
-
-# The hython queue is process-wide so pump() works whichever client is running.
-_queue = queue.Queue()
-_pumping = False
+HYTHON_BUSY = (
+    "nothing pumped the hython main thread (a hython script must call "
+    "dcckit_houdini.serve_forever() or dcckit_houdini.pump())"
+)
 
 
 def pump(timeout=0.0):
-    """Run queued main-thread work (hython). Call on the main thread only.
-
-    Runs everything already queued; if nothing is, waits up to `timeout` seconds
-    for work to arrive and runs it. Returns how many jobs ran. Re-entrant calls
-    (from inside a job) return 0.
-    """
-    global _pumping
-    if not is_main_thread():
-        raise RuntimeError("dcckit_houdini.pump() must be called on the main thread")
-    if _pumping:
-        return 0
-    _pumping = True
-    try:
-        ran = 0
-        deadline = time.monotonic() + max(float(timeout), 0.0)
-        while True:
-            try:
-                item = _queue.get_nowait()
-            except queue.Empty:
-                remaining = deadline - time.monotonic()
-                if ran or remaining <= 0:
-                    return ran
-                try:
-                    item = _queue.get(timeout=remaining)
-                except queue.Empty:
-                    return ran
-            item()
-            ran += 1
-    finally:
-        _pumping = False
+    return _shared_pump(timeout, "dcckit_houdini")
 
 
-class Dispatcher:
-    """Hands callables to the main thread in the way this Houdini supports."""
+def _gui():
+    import hdefereval
 
-    def __init__(self, mode):
-        self.mode = mode
-        self._defer = None
-        if mode == GUI:
-            import hdefereval
+    return Dispatcher(GUI, defer=hdefereval.executeDeferred, host_name="Houdini")
 
-            self._defer = hdefereval.executeDeferred
 
-    @classmethod
-    def detect(cls):
-        ui = None
-        if is_main_thread():
-            import hou
+def detect():
+    """The dispatcher this Houdini supports: hdefereval with a UI, else the hython queue."""
+    ui = None
+    if is_main_thread():
+        import hou
 
-            ui = bool(hou.isUIAvailable())
-        if ui is False:
-            return cls(QUEUE)
+        ui = bool(hou.isUIAvailable())
+    if ui is not False:
         try:
-            return cls(GUI)
+            return _gui()
         except ImportError as error:
             if ui:
                 log.info("hdefereval is not importable (%s); serving through the hython queue" % error)
-            return cls(QUEUE)
-
-    def submit(self, fn):
-        """Queue fn for the main thread without waiting."""
-        if self.mode == GUI:
-            self._defer(fn)
-        else:
-            _queue.put(fn)
-
-    def call(self, fn, timeout, label):
-        """Run fn on the main thread and return its result, waiting at most timeout s."""
-        if is_main_thread():
-            return fn()
-        job = Job(fn, label)
-        self.submit(job.run)
-        return job.wait(timeout, self.mode)
+    return Dispatcher(QUEUE, host_name="Houdini", busy_reason=HYTHON_BUSY)

@@ -1,12 +1,13 @@
 """The hub client: connect out, say hello, serve requests, reconnect.
 
-Threads (all daemon, none touches hou):
+Threads (all daemon, none touches the DCC API):
   dcckit-hub-client      connects, reads and decodes frames, answers ping;
   dcckit-hub-writer      one per connection, sends queued frames;
-  dcckit-request-<id>    one per request in flight, waits (bounded) for the
-                         main thread to run the handler, then queues the reply.
+  dcckit-deadlines       answers requests the main thread did not run or finish
+                         in time (a request the main thread finishes is answered
+                         from there, straight into the socket when it can).
 The client never listens on a socket. The token goes into the hello frame and
-nowhere else (no log line, no hou.session, no file).
+nowhere else (no log line, no DCC session variable, no file).
 """
 
 import itertools
@@ -16,7 +17,10 @@ import socket
 import threading
 import time
 
-from . import endpoint, framing, handlers, log, replies
+from . import endpoint, framing, log, replies
+from .deadlines import Deadlines
+from .host import lookup
+from .mainthread import Job
 from .connection import Connection
 
 THREAD_NAME = "dcckit-hub-client"
@@ -72,9 +76,12 @@ class ClientThread(threading.Thread):
 
 
 class Client:
-    def __init__(self, dispatcher, host_info):
+    """host: a dcckit_client.host.Host (the DCC's name, info and requests)."""
+
+    def __init__(self, dispatcher, host):
         self.dispatcher = dispatcher
-        self.host_info = host_info
+        self.host = host
+        self.host_info = host.info
         self.thread = ClientThread(self)
         self._stopping = threading.Event()
         self._lock = threading.Lock()
@@ -85,6 +92,7 @@ class Client:
         self._endpoint = None
         self._in_flight = 0
         self._outage_reported = False
+        self._deadlines = Deadlines()
         self.session = None
 
     # ---- public, any thread ---------------------------------------------------
@@ -99,25 +107,34 @@ class Client:
                 "mode": self.dispatcher.mode,
             }
 
-    def stop(self, timeout=2.0):
+    def stop(self, timeout=2.0, flush=False):
+        """flush: send the replies already queued before disconnecting (a process about to exit)."""
         self._stopping.set()
+        self._deadlines.stop()
         with self._lock:
             connection = self._connection
         if connection is not None:
-            connection.close()
+            connection.close(timeout if flush else 0.0)
         if self.thread.is_alive() and self.thread is not threading.current_thread():
             self.thread.join(timeout)
 
     def send_event(self, args):
         """Fire-and-forget session.event to the hub; False when not connected."""
+        return self.send_request("session.event", args, self._on_event_reply)
+
+    def send_request(self, name, args, on_reply):
+        """A named request to the hub (e.g. a menu item); on_reply(message) runs on the client thread.
+
+        False when not connected (on_reply is then never called).
+        """
         with self._lock:
             connection = self._connection if self._accepted else None
             if connection is None:
                 return False
             message_id = next(self._ids)
-            self._pending[message_id] = self._on_event_reply
+            self._pending[message_id] = on_reply
         return connection.send_frame(
-            framing.encode({"message_id": message_id, "request": "session.event", "args": args})
+            framing.encode({"message_id": message_id, "request": name, "args": args})
         )
 
     # ---- the connection loop (client thread) ---------------------------------
@@ -187,8 +204,8 @@ class Client:
             if error is not None or not isinstance(message.get("result"), dict):
                 error = error if isinstance(error, dict) else {}
                 self._report_outage(
-                    "the hub on port %d refused this Houdini: %s: %s; retrying"
-                    % (target.port, error.get("name", "Error"), error.get("message", "no reason given"))
+                    "the hub on port %d refused this %s: %s: %s; retrying"
+                    % (target.port, self.host.display_name, error.get("name", "Error"), error.get("message", "no reason given"))
                 )
                 connection.close()
                 return
@@ -223,11 +240,14 @@ class Client:
 
     def _send_hello(self, connection, target, on_reply):
         version, scene = self.host_info.snapshot()
-        args = {"protocol": PROTOCOL, "token": target.token, "role": "dcc", "dcc": "houdini", "pid": os.getpid()}
+        args = {"protocol": PROTOCOL, "token": target.token, "role": "dcc", "dcc": self.host.dcc, "pid": os.getpid()}
         if version is not None:
             args["version"] = version
         if scene is not None:
             args["scene"] = scene
+        extra = self.host.hello_extra() if self.host.hello_extra else None
+        if extra:
+            args.update(extra)
         with self._lock:
             message_id = next(self._ids)
             self._pending[message_id] = on_reply
@@ -235,7 +255,7 @@ class Client:
         return scene
 
     def _report_scene_if_changed(self, hello_scene):
-        # A scene event between the hello and its answer could not be sent (Houdini loads the scene
+        # A scene event between the hello and its answer could not be sent (Houdini, for one, loads the scene
         # given on its command line right after pythonrc.py): catch up so the hub does not keep the old one.
         _, scene = self.host_info.snapshot()
         if scene is not None and scene != hello_scene:
@@ -277,8 +297,8 @@ class Client:
         if name is None:
             kind = "function/script (AYON-style)" if ("function" in message or "script" in message) else "unrecognised"
             error = UnsupportedMessageError(
-                "this Houdini serves named requests only ({message_id, request, args}); "
-                "a %s message is not accepted" % kind
+                "this %s serves named requests only ({message_id, request, args}); "
+                "a %s message is not accepted" % (self.host.display_name, kind)
             )
             connection.send_frame(replies.error_frame(message_id, error))
             return
@@ -286,7 +306,7 @@ class Client:
 
     def _serve_request(self, connection, message_id, name, args):
         try:
-            handler, on_main_thread = handlers.lookup(name)
+            handler, on_main_thread = lookup(self.host, name)
             args = {} if args is None else args
             if not isinstance(args, dict):
                 raise TypeError("%s: args must be a JSON object" % name)
@@ -297,33 +317,45 @@ class Client:
             with self._lock:
                 if self._in_flight >= MAX_IN_FLIGHT:
                     raise BusyError(
-                        "%d requests are already waiting for Houdini's main thread; retry later" % self._in_flight
+                        "%d requests are already waiting for %s's main thread; retry later"
+                        % (self._in_flight, self.host.display_name)
                     )
                 self._in_flight += 1
         except Exception as error:
             connection.send_frame(replies.error_frame(message_id, error))
             return
-        worker = threading.Thread(
-            target=self._serve_on_main_thread,
-            args=(connection, message_id, name, handler, args, timeout),
-            name="dcckit-request-%s" % message_id,
-            daemon=True,
-        )
-        worker.start()
+        # The reply goes out once: from the main thread when the job is done, or from the deadline
+        # thread when it is not done in time (a job not started by then is cancelled).
+        answered = []
+        answer_lock = threading.Lock()
 
-    def _serve_on_main_thread(self, connection, message_id, name, handler, args, timeout):
-        try:
-            try:
-                result = self.dispatcher.call(lambda: handler(args), timeout, name)
-            except BaseException as error:
-                frame = replies.error_frame(message_id, error)
-            else:
-                frame = replies.result_frame(message_id, result)
-            if not connection.send_frame(frame):
-                log.debug("the connection that asked for %s closed before its reply" % name)
-        finally:
+        def answer(frame):
+            with answer_lock:
+                if answered:
+                    return
+                answered.append(True)
             with self._lock:
                 self._in_flight -= 1
+            if not connection.send_frame(frame):
+                log.debug("the connection that asked for %s closed before its reply" % name)
+
+        def on_done(result, error):
+            Deadlines.cancel(deadline)
+            answer(replies.error_frame(message_id, error) if error is not None else replies.result_frame(message_id, result))
+
+        def on_deadline():
+            late = job.expire(timeout, self.dispatcher.busy_reason, self.dispatcher.host_name)
+            if late is not None:
+                answer(replies.error_frame(message_id, late))
+
+        job = Job(lambda: handler(args), name, on_done)
+        deadline = self._deadlines.add(timeout, on_deadline)
+        try:
+            self.dispatcher.start(job)
+        except Exception as error:  # the host could not take the job at all
+            Deadlines.cancel(deadline)
+            job.expire(timeout, self.dispatcher.busy_reason, self.dispatcher.host_name)
+            answer(replies.error_frame(message_id, error))
 
     def _on_event_reply(self, message):
         error = message.get("error")

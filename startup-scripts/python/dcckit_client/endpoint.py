@@ -37,7 +37,7 @@ def kit_home(environ=None):
     home = environ.get("DCC_KIT_HOME")
     if home:
         return home
-    # On Windows Houdini sets HOME to Documents; expanduser() uses USERPROFILE
+    # On Windows Houdini (for one) sets HOME to Documents; expanduser() uses USERPROFILE
     # there (Python 3.8+), which is what the hub (os.homedir()) uses too.
     return os.path.join(os.path.expanduser("~"), ".dcc-kit")
 

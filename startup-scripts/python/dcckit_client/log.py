@@ -1,4 +1,4 @@
-"""One-line diagnostics for the Houdini console.
+"""One-line diagnostics for the DCC's console.
 
 Writes to the interpreter's original stderr so that output captured by
 python.exec (which swaps sys.stdout/sys.stderr) never swallows our lines, and

@@ -1,0 +1,60 @@
+"""One thread that fires callbacks at deadlines (the timeouts of requests waiting for the main thread).
+
+Cheaper than a thread per request: a request costs a heap entry, and its reply is sent by whoever
+finishes first, the main thread (done) or this thread (timed out).
+"""
+
+import heapq
+import itertools
+import threading
+import time
+
+THREAD_NAME = "dcckit-deadlines"
+
+
+class Deadlines:
+    def __init__(self):
+        self._cond = threading.Condition()
+        self._heap = []
+        self._order = itertools.count()
+        self._thread = None
+        self._stopped = False
+
+    def add(self, seconds, fn):
+        """Calls fn() on the deadline thread in `seconds`, unless the entry's cancel() ran first."""
+        entry = [time.monotonic() + seconds, next(self._order), fn]
+        with self._cond:
+            if self._thread is None or not self._thread.is_alive():
+                self._thread = threading.Thread(target=self._run, name=THREAD_NAME, daemon=True)
+                self._thread.start()
+            # Entries already answered are dropped from the front as they pile up.
+            while len(self._heap) > 256 and self._heap[0][2] is None:
+                heapq.heappop(self._heap)
+            heapq.heappush(self._heap, entry)
+            # Only a new earliest deadline needs the thread awake (one wake-up less per request).
+            if self._heap[0] is entry:
+                self._cond.notify()
+        return entry
+
+    @staticmethod
+    def cancel(entry):
+        entry[2] = None
+
+    def stop(self):
+        with self._cond:
+            self._stopped = True
+            self._cond.notify()
+
+    def _run(self):
+        while True:
+            with self._cond:
+                while not self._stopped and (not self._heap or self._heap[0][0] > time.monotonic()):
+                    if self._heap and self._heap[0][2] is None:
+                        heapq.heappop(self._heap)
+                        continue
+                    self._cond.wait(None if not self._heap else max(0.0, self._heap[0][0] - time.monotonic()))
+                if self._stopped:
+                    return
+                _, _, fn = heapq.heappop(self._heap)
+            if fn is not None:
+                fn()
