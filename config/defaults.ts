@@ -119,5 +119,9 @@ export function defaultConfig(home: string, machine: MachineIdentity = thisMachi
       browser: null,
       maxConnections: 256,
     },
+    review: {
+      ffmpeg: null,
+      burnin: false,
+    },
   };
 }

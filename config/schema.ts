@@ -113,6 +113,14 @@ export interface PublishConfig {
   pluginTimeout: number;
 }
 
+/** Review media of renders marked for review (kit/review). */
+export interface ReviewConfig {
+  /** The ffmpeg that makes review movies and thumbnails: a path or a name on PATH; null = ffmpeg on PATH. */
+  ffmpeg: string | null;
+  /** Burn shot, task, version, artist and frame number into review movies. */
+  burnin: boolean;
+}
+
 export interface WebConfig {
   enabled: boolean;
   /** 0 = any free port. */
@@ -136,6 +144,7 @@ export interface CoreConfig {
   context: ContextConfig;
   publish: PublishConfig;
   web: WebConfig;
+  review: ReviewConfig;
 }
 
 /** The resolved configuration: the core sections plus one opaque section per third-party adapter that has one. */
@@ -301,6 +310,13 @@ export const CONFIG_SCHEMA = {
         port: { kind: 'int', min: 0, max: 65535, env: 'DCC_KIT_WEB_PORT', doc: 'web page port on 127.0.0.1; 0 = any free port' },
         browser: { kind: 'text', nullable: true, env: 'DCC_KIT_BROWSER', doc: 'command that opens a URL in a browser (null: open, xdg-open or start)' },
         maxConnections: { kind: 'int', min: 1, max: 100000, doc: 'most connections the web page port holds at once; more are closed (never more than half the hub\'s file descriptors, the rest stay for DCCs and tools)' },
+      },
+    },
+    review: {
+      kind: 'section',
+      fields: {
+        ffmpeg: { kind: 'path', role: 'executable', nullable: true, env: 'DCC_KIT_FFMPEG', doc: 'ffmpeg for review movies and thumbnails (a path or a name on PATH); null = ffmpeg on PATH' },
+        burnin: { kind: 'bool', doc: 'burn shot, task, version, artist and frame number into review movies' },
       },
     },
   },

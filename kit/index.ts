@@ -16,3 +16,7 @@ export { resolveContext, contextFromConfig, frameRangeWithHandles, type ProjectC
 export { ProductStore, VersionWriter, parseProductRef, storeFromConfig, StoreError, type VersionManifest, type VersionInfo, type ProductSummary, type ProductRef } from './store/index.ts';
 export { composePublishPlugins, extensionSet, loadModules, type ExtensionProblem, type ExtensionSet, type PluginEntry } from './plugins/index.ts';
 export { runPublish, describeFailure, ORDER, type PublishPlugin, type PublishContext, type PublishInstance, type PublishReport, type PublishEvent, type PluginResult, type StagedWork } from './publish/index.ts';
+export { findFfmpeg, makeReviewMedia, FfmpegMissingError, ReviewMediaError, type FfmpegTools, type ReviewRequest, type ReviewResult, type BurnIn } from './review/index.ts';
+export { ingest, planIngest, IngestError, INGEST_TYPES, type IngestType, type IngestRequest, type IngestResult } from './ingest/ingest.ts';
+export { identifyFile, type Identified } from './media/identify.ts';
+export { detectSequences, type Sequence, type SequenceFile } from './media/sequence.ts';

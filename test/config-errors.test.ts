@@ -48,7 +48,7 @@ test('unknown key: named with its path and the closest known key', async t => {
 
 test('unknown top-level section: lists the known sections and how adapter sections are allowed', async t => {
   const { err } = await configError(t, { 'home/proj/.dcckitrc': 'maya:\n  executable: /opt/maya\n' });
-  t.regex(err.message, /: unknown key maya \(known sections: home, hub, adapters, harmony, houdini, blender, farm, context, publish, web\)/);
+  t.regex(err.message, /: unknown key maya \(known sections: home, hub, adapters, harmony, houdini, blender, farm, context, publish, web, review\)/);
   t.regex(err.message, /listed under adapters/);
 });
 

@@ -38,7 +38,8 @@ test('a local render, a template, a palette and the workfile publish into the st
   });
   await rig.call('dcckit.pipeline.read');
   await rig.client.call((await rig.client.sessions())[0]!.id, 'PaletteObjectManager.getScenePaletteList().addPalette', `${rig.copy}/palette-library/charA`);
-  await rig.tool('create.run', { creator: 'render', variant: 'Main' });
+  // Review movies are harmony-publish-review.test.ts's subject; here they would only load the machine.
+  await rig.tool('create.run', { creator: 'render', variant: 'Main', attributes: { review: false } });
   // A template holds the nodes selected when it is made (with nothing selected it would be an empty backdrop).
   await rig.client.call((await rig.client.sessions())[0]!.id, '(function () { node.add("Top", "rigPeg", "PEG", 600, 0, 0); selection.clearSelection(); selection.addNodesToSelection(["Top/rigPeg"]); return true; })');
   await rig.tool('create.run', { creator: 'template', variant: 'Rig' });

@@ -16,6 +16,7 @@ const COMMANDS: Record<string, Entry> = {
   install: { summary: 'install (or --uninstall) the startup scripts of a DCC for this user', load: async () => (await import('./install-command.ts')).installCommand },
   farm: { summary: 'submit and manage Afanasy render farm jobs', load: async () => (await import('./farm-entry.ts')).farmCommand },
   context: { summary: 'show the project context and where each value comes from', load: async () => (await import('./context-command.ts')).contextCommand },
+  ingest: { summary: 'bring a plate, background, sound or palette into the product store as a new version', load: async () => (await import('./ingest-command.ts')).ingestCommand },
   products: { summary: 'list products and versions in the product store (prune incomplete ones)', load: async () => (await import('./products-command.ts')).productsCommand },
   plugins: { summary: 'list the publish plugins, creators and loaders in effect here (built-in and studio)', load: async () => (await import('./plugins-command.ts')).pluginsCommand },
   ui: { summary: "open the hub's web page on a view (or print its one-time URL)", load: async () => (await import('./ui-command.ts')).uiCommand },

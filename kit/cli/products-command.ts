@@ -16,7 +16,8 @@ Lists the product store (publish.root, laid out by publish.template):
   dcc-kit products                   every product: latest complete version, versions, incomplete ones
   dcc-kit products shots/sh010       the products of a folder (and below it)
   dcc-kit products shots/sh010/renderMain
-                                     the versions of one product: complete or not, files, size, user, time
+                                     the versions of one product: complete or not, files, size, user, time,
+                                     the publish comment
 
 A version is complete once its version.json is written (last, atomically). An incomplete version (a
 publish that is running, or was killed, or a render waiting for its farm job) is never "latest".
@@ -35,6 +36,12 @@ options:
 
 exit status: 0 ok, 1 failure (no such product, invalid configuration), 2 usage
 `;
+
+/** A comment in a table cell: one line, at most 60 characters. */
+function oneLine(comment: string | undefined): string {
+  const text = (comment ?? '').replace(/\s+/g, ' ').trim();
+  return text.length > 60 ? `${text.slice(0, 59)}…` : text;
+}
 
 export const productsCommand: CliCommand = {
   name: 'products',
@@ -87,9 +94,9 @@ export const productsCommand: CliCommand = {
         }
         const rows = versions.map((v) => {
           const files = v.manifest?.representations.flatMap((r) => r.files) ?? [];
-          return [`v${v.version}`, v.complete ? 'complete' : v.damaged ? `DAMAGED: ${v.damaged}` : v.waitingFor ? `waiting for ${v.waitingFor}` : 'INCOMPLETE', v.manifest?.representations.map((r) => r.name).join(',') ?? '', String(files.length), formatBytes(files.reduce((s, f) => s + f.size, 0)), v.manifest?.user ?? '', v.manifest?.time ?? '', v.path];
+          return [`v${v.version}`, v.complete ? 'complete' : v.damaged ? `DAMAGED: ${v.damaged}` : v.waitingFor ? `waiting for ${v.waitingFor}` : 'INCOMPLETE', v.manifest?.representations.map((r) => r.name).join(',') ?? '', String(files.length), formatBytes(files.reduce((s, f) => s + f.size, 0)), v.manifest?.user ?? '', v.manifest?.time ?? '', oneLine(v.manifest?.comment), v.path];
         });
-        print(ctx, table([['VERSION', 'STATE', 'REPRESENTATIONS', 'FILES', 'SIZE', 'USER', 'TIME', 'PATH'], ...rows]));
+        print(ctx, table([['VERSION', 'STATE', 'REPRESENTATIONS', 'FILES', 'SIZE', 'USER', 'TIME', 'COMMENT', 'PATH'], ...rows]));
         return 0;
       }
     }

@@ -413,7 +413,7 @@ function processAlive(pid: number): boolean {
   }
 }
 
-export interface CommitMeta { source: string | null; context: Record<string, unknown>; user?: string; host?: string; data?: Record<string, unknown> }
+export interface CommitMeta { source: string | null; context: Record<string, unknown>; user?: string; host?: string; data?: Record<string, unknown>; comment?: string | null }
 
 /** A reserved version being filled. */
 export class VersionWriter {
@@ -517,6 +517,7 @@ export class VersionWriter {
       dccKitVersion: KIT_VERSION,
       context: meta.context,
       ...(meta.data ? { data: meta.data } : {}),
+      ...(meta.comment ? { comment: meta.comment } : {}),
     };
     const tmp = path.join(this.dir, `.${MANIFEST}.${process.pid}.tmp`);
     try {

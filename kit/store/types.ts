@@ -42,6 +42,8 @@ export interface VersionManifest {
   context: Record<string, unknown>;
   /** Free data of the publisher (frame range, render target, farm job id...). */
   data?: Record<string, unknown>;
+  /** The artist's publish comment (every product of that publish has it). */
+  comment?: string;
 }
 
 export interface VersionInfo {

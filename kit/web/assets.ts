@@ -33,6 +33,9 @@ progress { width: min(30rem, 100%); height: 1rem; }
 ol.log { padding-left: 1.25rem; } ol.log li { margin: .2rem 0; }
 #publish-runs { padding: 0 1rem; max-width: 80rem; } .publish-run { border-top: 1px solid var(--line); }
 code { font-size: .95em; }
+img.thumb, video.review { display: block; max-width: 100%; height: auto; border: 1px solid var(--line); border-radius: .3rem; background: #000; }
+td.comment { white-space: pre-wrap; }
+textarea { font: inherit; padding: .3rem .4rem; border: 1px solid var(--line); border-radius: .3rem; background: var(--panel); color: var(--fg); }
 `;
 
 export const APP_JS = `

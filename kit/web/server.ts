@@ -21,6 +21,7 @@ import { CHECK_INTERVAL_MS, HEADERS_TIMEOUT_MS, IDLE_TIMEOUT_MS, KEEP_ALIVE_TIME
 import { EventStream, STREAM_QUEUE_BYTES } from './event-stream.ts';
 import { CSRF_HEADER, LINK_TTL_MS, WebAccess } from './access.ts';
 import { removeLinkFileSync, removeStaleLinkFiles, writeLinkFile } from './link-file.ts';
+import { mediaRoutes } from './media.ts';
 import { APP_CSS, APP_JS } from './assets.ts';
 import { escapeHtml, h, vals, type Html } from './html.ts';
 import { VIEWS, chooseSession, fragment, page, publishRun, type View, type ViewData } from './views.ts';
@@ -289,6 +290,7 @@ export class WebServer {
     app.get('/assets/app.js', (c) => c.body(APP_JS, 200, { 'Content-Type': 'text/javascript; charset=utf-8' }));
     app.get('/assets/app.css', (c) => c.body(APP_CSS, 200, { 'Content-Type': 'text/css; charset=utf-8' }));
     app.get('/', (c) => c.redirect('/sessions', 303));
+    mediaRoutes(app, { session: (id) => chooseSession(this.hub.sessionInfo(), id), adapter: (dcc, endpoint, args) => this.hub.adapterCall(dcc, endpoint, args) });
 
     app.get('/events', (c) => {
       const listener = (event: string, data: Record<string, unknown>) => stream.send(event, data);
@@ -386,7 +388,7 @@ export class WebServer {
     });
     act('/api/publish', async (body) => {
       const s = sessionOf(body);
-      const r = await this.hub.adapterCall(s.dcc, 'publish.run', { session: s.id, dryRun: truthy(field(body, 'dryRun')), repair: truthy(field(body, 'repair')) }) as { runId: string };
+      const r = await this.hub.adapterCall(s.dcc, 'publish.run', { session: s.id, dryRun: truthy(field(body, 'dryRun')), repair: truthy(field(body, 'repair')), comment: field(body, 'comment') }) as { runId: string };
       return publishRun(r.runId).text.replace('<section ', `<section data-dcc="${escapeHtml(s.dcc)}" `);
     });
     act('/api/publish/repair', async (body) => {
@@ -415,6 +417,22 @@ export class WebServer {
       const r = await this.hub.adapterCall(s.dcc, 'inventory.update', { session: s.id, ids, all: action === 'updateAll' }) as { updated: { from: number; to: number }[]; failed: { error: string }[] };
       const failed = r.failed.length ? ` ${r.failed.length} failed: ${r.failed.map((f) => f.error).join('; ')}` : '';
       return toast(r.failed.length ? 'bad' : 'ok', `Updated ${r.updated.length} container(s).${failed}`);
+    });
+    act('/api/ingest', async (body) => {
+      const s = sessionOf(body);
+      const source = field(body, 'source')?.trim();
+      const product = field(body, 'product')?.trim().replace(/\/+$/, '');
+      if (!source || !product) throw new Error('ingest needs the file or folder and the product (folder/product)');
+      if (!path.isAbsolute(source)) throw new Error(`give the full path of the file or folder to ingest (got "${clip(source)}")`);
+      const ctx = await this.hub.adapterCall(s.dcc, 'context.resolve', { session: s.id }) as { context: Record<string, unknown>; config: { review?: { ffmpeg: string | null } } };
+      const { ingest } = await import('../ingest/ingest.ts');
+      const { storeFromConfig } = await import('../store/index.ts');
+      const type = field(body, 'type') || undefined;
+      const r = await ingest({
+        source, target: product, type: type as Parameters<typeof ingest>[0]['type'], comment: field(body, 'comment')?.trim() || null,
+        store: storeFromConfig(ctx.config), ffmpeg: ctx.config.review?.ffmpeg ?? null, context: { project: ctx.context.project, folder: ctx.context.folder, task: ctx.context.task },
+      });
+      return toast('ok', `Ingested ${r.product} v${r.version} (${r.type}: ${r.summary}).`);
     });
     act('/api/scene-settings', async (body) => {
       const s = sessionOf(body);

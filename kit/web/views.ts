@@ -8,6 +8,8 @@ import { byIdPrefix } from '../hub/sessions.ts';
 import { storeFromConfig } from '../store/index.ts';
 import { formatBytes } from '../cli/progress.ts';
 import { h, vals, type Html } from './html.ts';
+import { mediaUrl } from './media.ts';
+import type { VersionManifest } from '../store/index.ts';
 
 export const VIEWS = ['sessions', 'workfiles', 'create', 'load', 'publish', 'manage', 'context'] as const;
 export type View = typeof VIEWS[number];
@@ -187,9 +189,9 @@ async function loadView(req: ViewRequest, data: ViewData): Promise<Html> {
     const slash = picked.lastIndexOf('/');
     const versions = (await store.listVersions(picked.slice(0, slash), picked.slice(slash + 1))).filter((v) => v.complete).reverse();
     detail = h`<h2>${picked}</h2>
-<table><thead><tr><th scope="col">Version</th><th scope="col">Representations</th><th scope="col">By</th><th scope="col">Published</th></tr></thead><tbody>
-${versions.map((v) => h`<tr><td>v${v.version}</td><td><div class="row">${v.manifest!.representations.map((r) => h`<button hx-post="/api/load" hx-vals='${vals({ session: s.id, product: picked, version: v.version, representation: r.name })}' hx-target="#toast" data-after="inventory" aria-label="Load ${picked} v${v.version} ${r.name}">Load ${r.name} (${r.files.length} file${r.files.length === 1 ? '' : 's'})</button>`)}</div></td>
-<td>${v.manifest!.user}@${v.manifest!.host}</td><td>${new Date(v.manifest!.time).toLocaleString()}</td></tr>`)}
+<table><thead><tr><th scope="col">Version</th><th scope="col">Preview</th><th scope="col">Representations</th><th scope="col">Comment</th><th scope="col">By</th><th scope="col">Published</th></tr></thead><tbody>
+${versions.map((v) => h`<tr data-version="${v.version}"><td>v${v.version}</td><td>${preview(s.id, picked, v.version, v.manifest!, true)}</td><td><div class="row">${v.manifest!.representations.filter((r) => !REVIEW_ONLY.has(r.name)).map((r) => h`<button hx-post="/api/load" hx-vals='${vals({ session: s.id, product: picked, version: v.version, representation: r.name })}' hx-target="#toast" data-after="inventory" aria-label="Load ${picked} v${v.version} ${r.name}">Load ${r.name} (${r.files.length} file${r.files.length === 1 ? '' : 's'})</button>`)}</div></td>
+<td class="comment">${v.manifest!.comment ?? ''}</td><td>${v.manifest!.user}@${v.manifest!.host}</td><td>${new Date(v.manifest!.time).toLocaleString()}</td></tr>`)}
 </tbody></table>`;
   }
   return h`<h2>Products ${req.query.all ? 'in the store' : folder ? `of ${folder}` : ''}</h2>
@@ -200,7 +202,35 @@ ${products.map((p) => h`<tr><td><a href="/load?session=${s.id}&product=${encodeU
 ${detail}
 <details><summary>${loaders.length} loaders</summary><table><thead><tr><th scope="col">Loader</th><th scope="col">Product types</th><th scope="col">Representations</th><th scope="col">From</th></tr></thead><tbody>
 ${loaders.map((l) => h`<tr data-loader="${l.name}"><td>${l.label}</td><td>${l.productTypes.join(', ')}</td><td>${l.representations.join(', ')}</td><td class="muted">${l.builtIn === false ? `studio: ${l.source ?? ''}` : 'built-in'}</td></tr>`)}
-</tbody></table></details>`;
+</tbody></table></details>
+${ingestForm(s.id, folder)}`;
+}
+
+/** Files from outside the pipeline into the store (kit/ingest): a path on this machine, as the CLI takes. */
+function ingestForm(session: string, folder: string | undefined): Html {
+  return h`<h2>Ingest</h2>
+<p class="muted">Files from outside the pipeline into the store as a new version (a plate, a background, a sound, a palette). They are checked first (their headers, not their names); nothing is written when one is not what the type says.</p>
+<form class="row" hx-post="/api/ingest" hx-target="#toast" data-after="products" aria-label="Ingest">
+<input type="hidden" name="session" value="${session}">
+<label for="ingest-source">File, first file of a sequence, or folder<input id="ingest-source" name="source" required size="48" placeholder="/incoming/sh010/plate/sh010_plate.1001.exr"></label>
+<label for="ingest-product">Product (folder/product)<input id="ingest-product" name="product" required size="32" value="${folder ? `${folder}/` : ''}"></label>
+<label for="ingest-type">Type<select id="ingest-type" name="type"><option value="">from the files</option>${['plate', 'background', 'audio', 'image', 'palette'].map((t) => h`<option>${t}</option>`)}</select></label>
+<label for="ingest-comment">Comment<input id="ingest-comment" name="comment" size="32"></label>
+<button type="submit">Ingest</button></form>`;
+}
+
+/** Representations that are for looking at, not for loading into a scene. */
+const REVIEW_ONLY = new Set(['mp4', 'thumbnail']);
+
+/** A version's thumbnail, and with `movie` its review movie in a player (the thumbnail as its poster). */
+function preview(session: string, product: string, version: number, manifest: VersionManifest, movie: boolean): Html {
+  const file = (name: string) => manifest.representations.find((r) => r.name === name)?.files[0]?.path;
+  const thumb = file('thumbnail');
+  const mp4 = movie ? file('mp4') : undefined;
+  const poster = thumb ? mediaUrl(session, product, version, thumb) : null;
+  if (mp4) return h`<video class="review" controls preload="metadata" width="256"${poster ? h` poster="${poster}"` : ''} src="${mediaUrl(session, product, version, mp4)}" aria-label="Review movie of ${product} v${version}"></video>`;
+  if (poster) return h`<img class="thumb" src="${poster}" alt="Thumbnail of ${product} v${version}" loading="lazy" width="128">`;
+  return h`<span class="muted">no preview</span>`;
 }
 
 interface PluginInfo { label: string; stage: string; families: string[]; optional: boolean; repairable: boolean; builtIn?: boolean; source?: string | null; state?: string }
@@ -212,6 +242,7 @@ async function publishView(req: ViewRequest, data: ViewData): Promise<Html> {
   return h`<h2>Publish</h2>
 <form class="row" hx-post="/api/publish" hx-target="#publish-area" hx-disabled-elt="find button" data-publish aria-label="Publish">
 <input type="hidden" name="session" value="${s.id}">
+<label for="publish-comment">Comment<textarea id="publish-comment" name="comment" rows="2" cols="48" maxlength="4000" placeholder="What changed, for the supervisor (stored with every product of this publish)"></textarea></label>
 <label class="inline" for="dry-run"><input type="checkbox" id="dry-run" name="dryRun" value="true">Dry run (collect and validate only)</label>
 <label class="inline" for="repair"><input type="checkbox" id="repair" name="repair" value="true">Repair what validators find</label>
 <button type="submit">Publish</button></form>
@@ -238,18 +269,30 @@ async function manageView(req: ViewRequest, data: ViewData): Promise<Html> {
   const s = req.session!;
   const items = await data.adapter(s.dcc, 'inventory.list', { session: s.id }) as InventoryItem[];
   if (!items.length) return h`<h2>Manage</h2><p class="muted">Nothing is loaded in this scene.</p>`;
+  const manifests = await loadedManifests(s, items, data);
   const cls: Record<string, string> = { latest: 'ok', outdated: 'warn', 'missing-in-store': 'bad', 'nodes-missing': 'bad' };
   return h`<h2>Manage</h2>
 <form hx-post="/api/inventory" hx-target="#toast" data-after="inventory" aria-label="Loaded containers">
 <input type="hidden" name="session" value="${s.id}">
-<table><thead><tr><th scope="col"><span class="muted">Select</span></th><th scope="col">Product</th><th scope="col">Loader</th><th scope="col">Version</th><th scope="col">Latest</th><th scope="col">Status</th><th scope="col">Nodes</th></tr></thead><tbody>
-${items.map((i) => h`<tr data-container="${i.id}"><td><input type="checkbox" name="ids" value="${i.id}" aria-label="Select ${i.product}"></td><td>${i.product}</td><td>${i.loader}</td><td>v${i.version}</td><td>${i.latest === null ? '-' : `v${i.latest}`}</td>
-<td class="${cls[i.status] ?? ''}">${i.status}</td><td>${i.nodes.length}${i.missingNodes.length ? ` (${i.missingNodes.length} missing)` : ''}</td></tr>`)}
+<table><thead><tr><th scope="col"><span class="muted">Select</span></th><th scope="col">Preview</th><th scope="col">Product</th><th scope="col">Loader</th><th scope="col">Version</th><th scope="col">Latest</th><th scope="col">Status</th><th scope="col">Nodes</th><th scope="col">Comment</th></tr></thead><tbody>
+${items.map((i, n) => h`<tr data-container="${i.id}"><td><input type="checkbox" name="ids" value="${i.id}" aria-label="Select ${i.product}"></td><td>${manifests[n] ? preview(s.id, i.product, i.version, manifests[n]!, false) : h`<span class="muted">-</span>`}</td><td>${i.product}</td><td>${i.loader}</td><td>v${i.version}</td><td>${i.latest === null ? '-' : `v${i.latest}`}</td>
+<td class="${cls[i.status] ?? ''}">${i.status}</td><td>${i.nodes.length}${i.missingNodes.length ? ` (${i.missingNodes.length} missing)` : ''}</td><td class="comment">${manifests[n]?.comment ?? ''}</td></tr>`)}
 </tbody></table>
 <div class="row"><button type="submit" name="action" value="update">Update selected</button>
 <button type="submit" name="action" value="updateAll" class="secondary">Update all</button>
 <button type="submit" name="action" value="remove" class="secondary" hx-confirm="Remove the selected containers and their nodes?">Remove selected</button></div>
 </form>`;
+}
+
+/** The manifest of each loaded version (null where the store has it no more). */
+async function loadedManifests(s: SessionInfo, items: InventoryItem[], data: ViewData): Promise<(VersionManifest | null)[]> {
+  const { store } = await sessionStore(s, data).catch(() => ({ store: null }));
+  if (!store) return items.map(() => null);
+  return Promise.all(items.map(async (i) => {
+    const slash = i.product.lastIndexOf('/');
+    if (slash <= 0) return null;
+    return store.resolve({ folder: i.product.slice(0, slash), product: i.product.slice(slash + 1), version: i.version }).then((v) => v.manifest, () => null);
+  }));
 }
 
 async function contextView(req: ViewRequest, data: ViewData): Promise<Html> {

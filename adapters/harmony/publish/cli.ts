@@ -12,7 +12,7 @@ import { parse, print } from '../../../kit/cli/args.ts';
 import { describeFailure, type PluginResult, type PublishReport } from '../../../kit/publish/index.ts';
 import { escapeTerminalText, forTerminal } from '../../../kit/cli/terminal-text.ts';
 
-const USAGE = 'dcc-kit publish [--dry-run] [--only validate] [--repair] [--skip PLUGIN]... [--wait [--timeout S]] [--folder F] [--task T] [--session ID] [--json]';
+const USAGE = 'dcc-kit publish [--comment TEXT] [--dry-run] [--only validate] [--repair] [--skip PLUGIN]... [--wait [--timeout S]] [--folder F] [--task T] [--session ID] [--json]';
 
 const HELP = `usage: ${USAGE}
 
@@ -22,9 +22,12 @@ plugins off by label). dcc-kit plugins lists every plugin in effect with its fil
 throws or runs longer than publish.pluginTimeout fails its own result, named in the report.
   collect    the scene (one call), the context of its workfile folder, instances, palettes, audio
   validate   scene settings vs the context (repairable), instance context (repairable), WRITE outputs
-             (repairable), audio (optional). Nothing is extracted when a validator fails.
+             (repairable), audio (optional), ffmpeg for renders marked for review. Nothing is extracted
+             when a validator fails.
   extract    save + the workfile's verified zip; local renders (Harmony's batch render of a saved copy,
-             every frame checked); templates (.tpl, zipped); palettes (.plt)
+             every frame checked); templates (.tpl, zipped); palettes (.plt); for renders marked for
+             review, an H.264 movie (mp4) and a JPEG thumbnail made by ffmpeg while the frames are
+             integrated (farm renders: by the hub when the job's frames arrive)
   integrate  each product into the store (publish.root): a new version, files hashed, version.json last;
              farm render instances: one Afanasy job each, rendering the PUBLISHED workfile, integrated by
              the hub when the job is done; then the workfile goes up a version
@@ -32,6 +35,8 @@ throws or runs longer than publish.pluginTimeout fails its own result, named in 
 The publish runs in the hub: Ctrl-C stops following it, not the publish.
 
 options:
+  --comment TEXT    the publish comment, stored in the version.json of every product of this publish
+                    (shown by dcc-kit products and on the page)
   --dry-run         collect and validate, and list what would be extracted and integrated
   --only validate   stop after validation (or: collect)
   --repair          repair what failed validators found, then validate again
@@ -78,7 +83,7 @@ export const publishCommand: CliCommand = {
     const { values, positionals } = parse(ctx.argv, {
       json: { type: 'boolean' }, 'dry-run': { type: 'boolean' }, only: { type: 'string' }, repair: { type: 'boolean' },
       skip: { type: 'string', multiple: true }, wait: { type: 'boolean' }, timeout: { type: 'string' },
-      folder: { type: 'string' }, task: { type: 'string' }, session: { type: 'string' },
+      folder: { type: 'string' }, task: { type: 'string' }, session: { type: 'string' }, comment: { type: 'string' },
     }, USAGE);
     if (positionals.length) throw new UsageError(`unexpected argument "${positionals[0]}"\nusage: ${USAGE}`);
     if (values.only !== undefined && !['validate', 'collect'].includes(values.only as string)) throw new UsageError(`--only takes validate or collect (got "${values.only}")`);
@@ -124,7 +129,7 @@ export const publishCommand: CliCommand = {
       await listen(hub);
       const started = await hub.adapter('harmony', 'publish.run', {
         session: await sessionInCwd(hub, config, values.session as string | undefined), dryRun: values['dry-run'], until: values.only, repair: values.repair, skip: values.skip,
-        folder: values.folder, task: values.task,
+        folder: values.folder, task: values.task, comment: values.comment,
       }) as { runId: string; problems?: string[] };
       runId = started.runId;
       for (const p of started.problems ?? []) ctx.stderr.write(`dcc-kit publish: studio extension not loaded (the other plugins run): ${p}\n`);

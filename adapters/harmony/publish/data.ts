@@ -1,7 +1,7 @@
 /** What Harmony's publish plugins share through the publish context's data. */
 import type { HubServices, SessionInfo } from '../../../kit/adapter.ts';
 import type { ResolvedContext } from '../../../kit/context.ts';
-import type { PublishContext, PublishInstance } from '../../../kit/publish/index.ts';
+import type { PluginLog, PublishContext, PublishInstance } from '../../../kit/publish/index.ts';
 import type { ProductStore } from '../../../kit/store/index.ts';
 import type { ContextOverrides } from '../../../kit/context.ts';
 import type { InstanceRecord, PipelineData } from '../pipeline-types.ts';
@@ -39,6 +39,8 @@ export interface HarmonyRunData {
   simulate: boolean;
   /** The creators in effect for the session's project (their `families` give instances their families). */
   creators: HarmonyCreator[];
+  /** The artist's comment, stored in every product's version.json. */
+  comment?: string | null;
 }
 
 export interface HarmonyPublishConfigView {
@@ -62,11 +64,18 @@ export function data(ctx: PublishContext): HarmonyData {
   return ctx.data as unknown as HarmonyData;
 }
 
+export interface LateRepresentation { name: string; ext: string; files: { source: string; path: string }[]; frameStart?: number; frameEnd?: number; tags?: string[] }
+
 /** Instance data of a scene instance. */
 export interface SceneInstanceData {
   record: InstanceRecord;
   /** Files to integrate per representation: name, ext, files (source + path in the version). */
-  representations?: { name: string; ext: string; files: { source: string; path: string }[]; frameStart?: number; frameEnd?: number; tags?: string[] }[];
+  representations?: LateRepresentation[];
+  /**
+   * Representations made once the version is reserved, while `representations` are integrated (the review
+   * movie, see review.ts); integrated after them, before the manifest. Aborted when the integration fails.
+   */
+  lateRepresentations?: (version: { version: number; signal: AbortSignal; log: PluginLog }) => Promise<LateRepresentation[]>;
   /** Farm: the job submitted for this instance. */
   farmJob?: { id: number; serial?: number; name: string };
 }

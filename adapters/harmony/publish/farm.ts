@@ -17,6 +17,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { AWAITING, ProductStore, type VersionWriter } from '../../../kit/store/index.ts';
 import { JsonJournal } from '../../../kit/journal.ts';
 import { checkFrames, expectedFrames, renderOnlyArgs, type WriteOutput } from './batch-render.ts';
+import { reviewRepresentations, type ReviewSettings } from './review.ts';
 
 export interface FarmRenderRequest {
   hub: HubServices;
@@ -35,6 +36,9 @@ export interface FarmRenderRequest {
   context: Record<string, unknown>;
   source: string | null;
   pollMs?: number;
+  /** Review media to make when the frames arrive (audio relative to the rendered project). */
+  review?: ReviewSettings | null;
+  comment?: string | null;
 }
 
 export interface FarmSubmission { jobId: number; serial?: number; name: string; workDir: string }
@@ -55,6 +59,8 @@ export interface FarmWait extends FarmSubmission {
   firstFrame: number;
   context: Record<string, unknown>;
   source: string | null;
+  review?: ReviewSettings | null;
+  comment?: string | null;
 }
 
 const waitsJournal = (hub: HubServices) => (hub.home ? new JsonJournal(path.join(hub.home, 'run', 'farm-waits.json')) : null);
@@ -89,7 +95,7 @@ export async function submitFarmRender(req: FarmRenderRequest): Promise<FarmSubm
     since: new Date().toISOString(), runId: req.runId, settings: req.settings,
     store: { root: store.root, template: store.template.source },
     version: { folder: req.writer.folder, product: req.writer.product, productType: req.writer.productType, version: req.writer.version },
-    write: req.write, frames: req.frames, firstFrame: req.firstFrame, context: req.context, source: req.source,
+    write: req.write, frames: req.frames, firstFrame: req.firstFrame, context: req.context, source: req.source, review: req.review ?? null, comment: req.comment ?? null,
   };
   await writeWait(req.writer.dir, wait);
   await waitsJournal(req.hub)?.add(req.writer.dir).catch((err) => req.hub.log.warn(`publish ${req.runId}: cannot note the farm wait of ${req.writer.dir}: ${(err as Error).message}`));
@@ -174,10 +180,22 @@ async function watch(hub: HubServices, wait: FarmWait, writer: VersionWriter, cl
     if (info.status !== 'done') throw new Error(`farm job ${wait.jobId} (${wait.name}) ended in ${info.status}: see dcc-kit farm log ${wait.jobId}`);
     const frames = expectedFrames(wait.workDir, wait.write, wait.frames);
     await checkFrames(frames, `${wait.write.path} on the farm`, `dcc-kit farm log ${wait.jobId}`);
-    await writer.addFiles('png', 'png', frames.map((f) => ({ source: f.file, path: `${writer.product}.${pad4(wait.firstFrame + f.frame - 1)}.png` })),
-      { frameStart: wait.firstFrame, frameEnd: wait.firstFrame + wait.frames - 1, tags: ['review'] });
+    // The review movie is made while the frames are copied and hashed (see review.ts for why here).
+    const review = wait.review ? reviewRepresentations({
+      settings: { ...wait.review, audio: wait.review.audio ? path.resolve(wait.workDir, wait.review.audio) : null },
+      frames: frames.map((f) => f.file), firstFrame: wait.firstFrame, product: writer.product, version: writer.version,
+      workDir: path.join(wait.workDir, '.dcckit-review'), log: { progress: () => {}, warn: (m) => hub.log.warn(`publish ${wait.runId}: ${m}`) },
+    }) : null;
+    review?.catch(() => {});
+    try {
+      await writer.addFiles('png', 'png', frames.map((f) => ({ source: f.file, path: `${writer.product}.${pad4(wait.firstFrame + f.frame - 1)}.png` })),
+        { frameStart: wait.firstFrame, frameEnd: wait.firstFrame + wait.frames - 1, tags: ['review'] });
+    } finally {
+      await review?.catch(() => {});
+    }
+    for (const rep of (await review) ?? []) await writer.addFiles(rep.name, rep.ext, rep.files, { frameStart: rep.frameStart, frameEnd: rep.frameEnd, tags: rep.tags });
     await fsp.rm(wait.workDir, { recursive: true, force: true });
-    await writer.commit({ source: wait.source, context: wait.context, data: { farm: { jobId: wait.jobId, serial: wait.serial, name: wait.name, server: `${wait.settings.host}:${wait.settings.port}` } } });
+    await writer.commit({ source: wait.source, context: wait.context, data: { farm: { jobId: wait.jobId, serial: wait.serial, name: wait.name, server: `${wait.settings.host}:${wait.settings.port}` } }, comment: wait.comment });
     hub.log.info(`publish ${wait.runId}: farm job ${wait.jobId} done; ${product} v${writer.version} integrated`);
     hub.emit('publish.farm', { ...base, state: 'integrated', path: writer.dir });
   } catch (err) {

@@ -6,6 +6,7 @@ import { workfileService } from '../workfiles/service.ts';
 import { harmonyBatchCommand } from './batch-render.ts';
 import { data, instanceData } from './data.ts';
 import { submitFarmRender } from './farm.ts';
+import { reviewSettings } from './review.ts';
 
 export const integrateProducts: PublishPlugin = {
   label: 'Integrate Products',
@@ -23,6 +24,9 @@ export const integrateProducts: PublishPlugin = {
     if (!reps.length) throw new Error('nothing was extracted for it');
     const rec = instanceData(inst).record;
     const writer = await d.store.reserve({ folder: rec.folder, product: inst.name, productType: inst.productType });
+    const stopLate = new AbortController();
+    const late = instanceData(inst).lateRepresentations?.({ version: writer.version, signal: stopLate.signal, log });
+    late?.catch(() => {}); // awaited below; a failure before that must not be an unhandled rejection
     try {
       let done = 0;
       const total = reps.reduce((n, r) => n + r.files.length, 0);
@@ -31,12 +35,15 @@ export const integrateProducts: PublishPlugin = {
           (p) => log.progress((done + p.filesDone) / total, `${inst.name}: ${done + p.filesDone}/${total} files`));
         done += rep.files.length;
       }
+      for (const rep of (await late) ?? []) await writer.addFiles(rep.name, rep.ext, rep.files, { frameStart: rep.frameStart, frameEnd: rep.frameEnd, tags: rep.tags });
     } catch (err) {
+      stopLate.abort();
+      await late?.catch(() => {});
       await writer.abort().catch(() => {});
       throw err;
     }
     // Staged, not committed: Commit Products completes every product of the run together (or none).
-    const meta = { source: d.workfile, context: { ...d.context.context, task: rec.task ?? d.context.context.task }, data: { runId: d.runId, instance: rec.key, harmonyVersion: d.scene.harmonyVersion } };
+    const meta = { source: d.workfile, context: { ...d.context.context, task: rec.task ?? d.context.context.task }, data: { runId: d.runId, instance: rec.key, harmonyVersion: d.scene.harmonyVersion }, comment: d.comment };
     const product = { product: `${rec.folder}/${inst.name}`, version: writer.version, path: writer.dir };
     ctx.stage({ label: `${product.product} v${writer.version}`, published: product,
       prepare: async () => { await writer.prepareCommit(meta); }, finish: () => writer.finishCommit(), rollback: () => writer.discard() });
@@ -84,6 +91,7 @@ export const submitFarm: PublishPlugin = {
         firstFrame: c.frameStart - c.handleStart,
         command: await harmonyBatchCommand(d.config.harmony.executable, d.simulate || d.scene.versionInfo.includes('dcc-kit simulator')),
         product: `${rec.folder}/${inst.name}`, context: { ...c }, source: d.workfile,
+        review: inst.families.includes('review') ? reviewSettings(ctx, { relativeAudio: true }) : null, comment: d.comment ?? null,
       });
       // Completed by the hub when the job is done; if this publish fails, the job is deleted and the version given up.
       ctx.stage({ label: `${rec.folder}/${inst.name} v${writer.version} (farm job ${sub.jobId})`, prepare: async () => {}, finish: async () => {},

@@ -3,9 +3,11 @@ import type { Endpoint } from '../../../kit/adapter.ts';
 import { describeFailure } from '../../../kit/publish/index.ts';
 import { startSessionPublish } from './runs.ts';
 
-export const publishMenu: Endpoint = async (_args, ctx) => {
+/** `args.comment` (a studio script's own prompt) becomes the publish comment. */
+export const publishMenu: Endpoint = async (args, ctx) => {
   const session = ctx.session?.id;
-  const { runId, done, problems } = await startSessionPublish(ctx.hub, { session });
+  const comment = (args as { comment?: unknown } | null)?.comment;
+  const { runId, done, problems } = await startSessionPublish(ctx.hub, { session, comment });
   // The menu answers at once (Harmony must not wait); the artist is told when the publish ends.
   void done.then((report) => {
     const text = report.success

@@ -3,6 +3,7 @@ import type { PublishPlugin } from '../../../kit/publish/index.ts';
 import { collectors } from './collect.ts';
 import { extractors } from './extract.ts';
 import { integrators } from './integrate.ts';
+import { reviewPlugins } from './review.ts';
 import { validators } from './validate.ts';
 
-export const HARMONY_PLUGINS: PublishPlugin[] = [...collectors, ...validators, ...extractors, ...integrators];
+export const HARMONY_PLUGINS: PublishPlugin[] = [...collectors, ...validators, ...extractors, ...reviewPlugins, ...integrators];

@@ -50,6 +50,7 @@ export function startPublish(hub: HubServices, args: unknown, plugins: PublishPl
   if (until !== undefined && !['collect', 'validate', 'extract', 'integrate'].includes(until)) throw new UsageError(`until must be collect, validate, extract or integrate (got "${until}")`);
   const skip = Array.isArray(a.skip) ? a.skip.map(String) : [];
   checkSkips(plugins, skip);
+  const comment = publishComment(a.comment);
   const runId = randomUUID();
   const run: Run = { id: runId, session: session.id, state: 'running', report: null, events: [], done: Promise.resolve(null as unknown as PublishReport), plugins, creators };
   RUNS.set(runId, run);
@@ -58,7 +59,7 @@ export function startPublish(hub: HubServices, args: unknown, plugins: PublishPl
     const staging = await createStagingDir(hub.home, runId);
     const config = hub.config as HarmonyPublishConfigView;
     const base: HarmonyRunData = {
-      hub, session, config, store: storeFromConfig(config), overrides, staging, runId, simulate: a.simulate === true, creators,
+      hub, session, config, store: storeFromConfig(config), overrides, staging, runId, simulate: a.simulate === true, creators, comment,
     };
     hub.log.info(`publish ${runId}: session ${session.id} (${session.scene ?? 'no scene'})${a.dryRun ? ', dry run' : ''}`);
     try {
@@ -80,6 +81,17 @@ export function startPublish(hub: HubServices, args: unknown, plugins: PublishPl
   })();
   run.done.catch((err) => hub.log.error(`publish ${runId}: ${(err as Error).stack ?? err}`));
   return { runId, session: session.id, done: run.done };
+}
+
+const MAX_COMMENT = 4000;
+
+/** The publish comment: text, trimmed, at most MAX_COMMENT characters; empty = none. */
+export function publishComment(value: unknown): string | null {
+  if (value === undefined || value === null) return null;
+  if (typeof value !== 'string') throw new UsageError(`the publish comment must be text (got ${typeof value})`);
+  const text = value.replace(/\r\n?/g, '\n').trim();
+  if (text.length > MAX_COMMENT) throw new UsageError(`the publish comment has ${text.length} characters; keep it under ${MAX_COMMENT}`);
+  return text || null;
 }
 
 /** Events go out without the engine's internals (the hub and store objects are not data). */
