@@ -79,7 +79,7 @@ export async function runLoadBench(): Promise<Figure[]> {
 
     // 200 containers: 10 one-frame products, loaded 20 times each (with the long plate: 200).
     for (let p = 0; p < 10; p++) await publishFiles(rig.store, rig.dir, 'shots/sh010', `el${p}`, 'image', { name: 'png', ext: 'png' }, frames(`el${p}`, 1, 1));
-    for (let i = 0; i < 199; i++) await rig.tool('load.run', { product: `el${i % 10}` });
+    for (let i = 0; i < 199; i++) await rig.tool('load.run', { product: `el${i % 10}`, again: true });
     await rig.tool('inventory.list');
     const list = await measureTrips(rig, () => rig.tool<{ id: string; productName: string }[]>('inventory.list'));
     const okList = list.trips === 1 && list.ms < 50 && list.value.length === 200;
