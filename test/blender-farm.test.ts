@@ -8,7 +8,7 @@ import path from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { AfanasyDouble } from './support/afanasy-double.ts';
 import { blenderShot, connectBlender, launchBackgroundBlender, stopBlender } from './support/blender.ts';
-import { PATIENCE_MS } from './support/patience.ts';
+import { PATIENCE_MS, eventually } from './support/patience.ts';
 import type { PublishReport } from '../kit/publish/index.ts';
 import type { VersionManifest } from '../kit/store/index.ts';
 
@@ -48,8 +48,7 @@ test('a farm render instance: one Afanasy job renders the published .blend; the 
   t.deepEqual(submitted.blocks.map((b) => b.name), ['renderFarm']);
 
   const versionDir = path.join(rig.store, 'shots', 'sh020', 'renderFarm', 'v001');
-  const end = Date.now() + PATIENCE_MS * 2;
-  while (!fs.existsSync(path.join(versionDir, 'version.json')) && Date.now() < end) await new Promise((res) => setTimeout(res, 200));
+  await eventually('the farm render integrated', () => fs.existsSync(path.join(versionDir, 'version.json')), PATIENCE_MS * 2).catch(() => {});
   if (!fs.existsSync(path.join(versionDir, 'version.json'))) {
     const logs = path.join(rig.sb.env.DCC_KIT_HOME!, 'logs');
     t.fail(`not integrated; commands: ${commands.join(' | ')}; hub log: ${fs.readdirSync(logs).filter((f) => f.startsWith('hub')).map((f) => fs.readFileSync(path.join(logs, f), 'utf8').split('\n').filter((l) => /farm|publish/.test(l)).join('\n')).join('')}`);

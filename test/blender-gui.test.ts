@@ -6,7 +6,7 @@
 import test from 'ava';
 import { spawn, spawnSync } from 'node:child_process';
 import { blenderShot, connectBlender, launchBlender, stopBlender } from './support/blender.ts';
-import { PATIENCE_MS } from './support/patience.ts';
+import { PATIENCE_MS, eventually } from './support/patience.ts';
 
 const hasXvfb = spawnSync('sh', ['-c', 'command -v Xvfb'], { encoding: 'utf8' }).status === 0;
 
@@ -28,16 +28,11 @@ const hasXvfb = spawnSync('sh', ['-c', 'command -v Xvfb'], { encoding: 'utf8' })
   t.true(await blender.eval<boolean>('any(getattr(f, "__name__", "") == "_draw_in_topbar" for f in bpy.types.TOPBAR_MT_editor_menus._dyn_ui_initialize())'), 'drawn in the top bar');
   // A menu item: the hub answers (the page is off in this sandbox: it says so instead of opening).
   await blender.exec('import dcckit_blender.menu as m, dcckit_client as c\nreplies = []\nc.send_request("blender.menu.open", {"view": "publish"}, replies.append)');
-  const end = Date.now() + PATIENCE_MS;
   let reply: unknown[] = [];
-  while (!reply.length && Date.now() < end) {
-    reply = await blender.eval<unknown[]>('replies');
-    if (!reply.length) await new Promise((r) => setTimeout(r, 100));
-  }
+  await eventually('the hub\'s answer to the menu item', async () => (reply = await blender.eval<unknown[]>('replies')).length > 0);
   t.like(reply[0], { reply: true, result: { opened: false } });
   // The UI event loop keeps running between requests: a timer of the test's own fires.
   await blender.exec('ticks = []\ndef tick():\n    ticks.append(1)\n    return 0.01 if len(ticks) < 3 else None\nbpy.app.timers.register(tick, first_interval=0.01)');
-  const until = Date.now() + PATIENCE_MS;
-  while ((await blender.eval<number>('len(ticks)')) < 3 && Date.now() < until) await new Promise((r) => setTimeout(r, 100));
+  await eventually('three timer ticks', async () => (await blender.eval<number>('len(ticks)')) >= 3);
   t.is(await blender.eval('len(ticks)'), 3);
 });

@@ -9,7 +9,7 @@ import { RemoteError } from '../kit/protocol/errors.ts';
 import type { HubClient } from '../kit/hub/client.ts';
 import type { BlenderSession } from '../adapters/blender/session.ts';
 import { blenderShot, connectBlender, isBlendFile, launchBackgroundBlender, processGone, stopBlender, type BlenderShot, type LaunchedBlender } from './support/blender.ts';
-import { PATIENCE_MS } from './support/patience.ts';
+import { PATIENCE_MS, eventually } from './support/patience.ts';
 import { redeemPageLink } from './support/page-access.ts';
 
 let rig: BlenderShot;
@@ -82,8 +82,7 @@ test.serial('save and version up from the CLI: the next version named from the c
   t.is(up.version, 2);
   t.true(isBlendFile(v2));
   t.is((await blender.info()).path, v2);
-  const end = Date.now() + PATIENCE_MS;
-  while ((await hub.sessions()).find((s) => s.id === launched.session.id)?.scene !== v2 && Date.now() < end) await new Promise((r) => setTimeout(r, 100));
+  await eventually('the session to show the saved file', async () => (await hub.sessions()).find((s) => s.id === launched.session.id)?.scene === v2).catch(() => {});
   t.is((await hub.sessions()).find((s) => s.id === launched.session.id)?.scene, v2, 'save_post told the hub');
   const plain = await rig.sb.run(['blender', 'save'], { cwd: rig.shot });
   t.is(plain.code, 0, plain.stderr);
@@ -131,8 +130,7 @@ test.serial('the page shows the Blender session and its views (workfiles, create
   const id = launched.session.id;
   const v2 = path.join(rig.shot, 'sh020_layout_v002.blend');
   t.like(await blender.open(v2), { path: v2 }, 'blend.open (the save --to above moved the session to its copy)');
-  const end = Date.now() + PATIENCE_MS;
-  while ((await hub.sessions()).find((s) => s.id === id)?.scene !== v2 && Date.now() < end) await new Promise((r) => setTimeout(r, 100));
+  await eventually('the session to show the opened file', async () => (await hub.sessions()).find((s) => s.id === id)?.scene === v2);
   const { url } = await rig.sb.json<{ url: string }>(['ui', 'workfiles', '--url', '--session', id, '--json'], { cwd: rig.shot });
   const access = await redeemPageLink(url);
   const cookie = access.cookie;

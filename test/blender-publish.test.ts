@@ -10,7 +10,7 @@ import type { BlenderSession } from '../adapters/blender/session.ts';
 import type { PublishReport } from '../kit/publish/index.ts';
 import type { VersionManifest } from '../kit/store/index.ts';
 import { blenderShot, connectBlender, isBlendFile, launchBackgroundBlender, stopBlender, type BlenderShot, type LaunchedBlender } from './support/blender.ts';
-import { PATIENCE_MS } from './support/patience.ts';
+import { PATIENCE_MS, eventually } from './support/patience.ts';
 
 let rig: BlenderShot;
 let launched: LaunchedBlender;
@@ -85,14 +85,13 @@ test.serial('Blender crashing mid-render: the publish fails, the version stays i
   // The render process claims the reserved version with its own pid: kill that process.
   const marker = path.join(versionDir, '.dcckit-reserved');
   let renderPid = 0;
-  const end = Date.now() + PATIENCE_MS;
-  while (!renderPid && Date.now() < end) {
+  await eventually('the render process to note its pid', () => {
     try {
       const m = JSON.parse(fs.readFileSync(marker, 'utf8')) as { pid: number; what?: string };
       if (m.what === 'blender render') renderPid = m.pid;
     } catch { /* not written yet */ }
-    if (!renderPid) await new Promise((r) => setTimeout(r, 50));
-  }
+    return renderPid !== 0;
+  }).catch(() => {});
   t.true(renderPid > 0, 'the render process claimed the version');
   process.kill(renderPid, 'SIGKILL');
   const r = await publishing;

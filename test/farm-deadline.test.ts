@@ -72,10 +72,10 @@ async function farmCli(settings: { port: number; timeoutMs: number }, argv: stri
 
 test('a client request to a trickling server ends at its total deadline with a timeout that says so', async (t) => {
   const server = await tricklingServer(t);
-  const client = new AfanasyClient({ host: '127.0.0.1', port: server.port, timeoutMs: 1000 });
+  const client = new AfanasyClient({ host: '127.0.0.1', port: server.port, timeoutMs: 3000 });
   const err = await t.throwsAsync(client.jobs(), { instanceOf: FarmTimeoutError });
   t.is(err!.phase, 'total');
-  t.regex(err!.message, /did not complete its reply within 3000 ms \(the deadline of one request\)/);
+  t.regex(err!.message, /did not complete its reply within 9000 ms \(the deadline of one request\)/);
   t.is(server.trickling(), 1);
 });
 
@@ -83,9 +83,9 @@ test('farm jobs and farm submit --wait --timeout end against a trickling server'
   const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'dcckit-farm-deadline-'));
   t.teardown(() => fs.rm(dir, { recursive: true, force: true }));
   const jobsServer = await tricklingServer(t);
-  const jobs = await farmCli({ port: jobsServer.port, timeoutMs: 1000 }, ['jobs'], dir);
+  const jobs = await farmCli({ port: jobsServer.port, timeoutMs: 3000 }, ['jobs'], dir);
   t.is(jobs.code, 1);
-  t.regex(jobs.stderr, /did not complete its reply within 3000 ms/);
+  t.regex(jobs.stderr, /did not complete its reply within 9000 ms/);
 
   // The submit is answered; every poll of the job trickles. The idle timeout (10 s) and the request deadline
   // (30 s) are far off: --timeout 5 is what ends the wait.

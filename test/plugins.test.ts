@@ -128,6 +128,6 @@ test('publish.plugins, publish.disable and harmony.creators/loaders in a project
 });
 
 test('an adapter without extensions takes part in nothing; a kit-level set needs no DCC', async (t) => {
-  const set = await extensionSet({ adapter: 'none', extensions: {}, config: { publish: { plugins: [], disable: [], pluginTimeout: 1000 } } });
+  const set = await extensionSet({ adapter: 'none', extensions: {}, config: { publish: { plugins: [], disable: [], pluginTimeout: 60_000 } } });
   t.deepEqual([set.plugins, set.creators, set.loaders, set.problems], [[], [], [], []]);
 });

@@ -103,13 +103,13 @@ test('in the hub: a studio plugin that hangs is cut at publish.pluginTimeout and
       fs.mkdirSync(path.join(dir, 'studio'));
       fs.writeFileSync(path.join(dir, 'studio', 'hangs.mjs'), 'export default { label: "Validate Hangs", order: 1.36, process() { return new Promise(() => {}); } };\n');
       fs.writeFileSync(path.join(dir, 'studio', 'throws.mjs'), 'export default { label: "Validate Throws", order: 1.37, process() { throw new RangeError("studio bug"); } };\n');
-      fs.writeFileSync(path.join(dir, '.dcckitrc'), 'publish:\n  plugins: [./studio]\n  pluginTimeout: 2000\n');
+      fs.writeFileSync(path.join(dir, '.dcckitrc'), 'publish:\n  plugins: [./studio]\n  pluginTimeout: 5000\n');
     },
   });
   const report = await publish(rig);
   t.false(report.success);
   t.is(report.stoppedAt, 'validate');
-  t.like(report.results.find((r) => r.plugin === 'Validate Hangs')!.error, { name: 'PluginTimeoutError', message: 'Validate Hangs did not finish within 2 s (publish.pluginTimeout); the publish went on without it' });
+  t.like(report.results.find((r) => r.plugin === 'Validate Hangs')!.error, { name: 'PluginTimeoutError', message: 'Validate Hangs did not finish within 5 s (publish.pluginTimeout); the publish went on without it' });
   t.like(report.results.find((r) => r.plugin === 'Validate Throws')!.error, { name: 'RangeError', message: 'studio bug' });
   t.true(report.results.some((r) => r.plugin === 'Validate Audio' && r.success), 'the other validators ran');
   // The hub still answers, and the next publish runs.

@@ -10,7 +10,7 @@ import net from 'node:net';
 import path from 'node:path';
 import { execFile, spawnSync } from 'node:child_process';
 import { sandbox, BIN } from './support/cli.ts';
-import { PATIENCE_MS } from './support/patience.ts';
+import { PATIENCE_MS, eventually } from './support/patience.ts';
 import { SimScene } from '../adapters/harmony/simulator/dom/index.ts';
 import { zipDirectory } from '../kit/archive/index.ts';
 import { readOrigin, ORIGIN_FILE } from '../adapters/harmony/workfiles/origin.ts';
@@ -43,13 +43,6 @@ function flood(port: number, count: number) {
   return { stats, stop: () => { stopped = true; for (const s of sockets) s.destroy(); } };
 }
 
-async function until(what: string, ok: () => boolean | Promise<boolean>): Promise<void> {
-  const deadline = Date.now() + PATIENCE_MS;
-  while (!(await ok())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 test('the web port caps and times out slow connections; with it flooded a tool and a DCC still reach the hub and a save works', async (t) => {
   if (!prlimit) { t.pass('prlimit is not available: the descriptor limit cannot be lowered here'); return; }
@@ -78,7 +71,7 @@ test('the web port caps and times out slow connections; with it flooded a tool a
   const attack = flood(port, 400);
   t.teardown(() => attack.stop());
   // Past the cap, the hub closes connections as they come: at least the 250 beyond it.
-  await until('the hub to close the connections beyond its cap', () => attack.stats.closedByServer >= 400 - cap);
+  await eventually('the hub to close the connections beyond its cap', () => attack.stats.closedByServer >= 400 - cap);
   const fdsInUse = fs.readdirSync(`/proc/${started.pid}/fd`).length;
   t.log(`hub descriptors in use during the flood: ${fdsInUse} of ${FDS}; ${attack.stats.closedByServer} flood connections closed by the hub`);
   t.true(fdsInUse < FDS - 64, `the hub has ${fdsInUse} of ${FDS} descriptors in use`);

@@ -11,7 +11,7 @@ import { STREAM_QUEUE_BYTES } from '../kit/web/event-stream.ts';
 import { pipelineRig, type PipelineRig } from './support/pipeline.ts';
 import { browser, closeBrowser } from './support/browser.ts';
 import { frames, publishFiles } from './support/products.ts';
-import { PATIENCE_MS } from './support/patience.ts';
+import { PATIENCE_MS, eventually } from './support/patience.ts';
 
 const SHOTS = fileURLToPath(new URL('../docs/screenshots/', import.meta.url));
 test.after.always(() => closeBrowser());
@@ -143,8 +143,7 @@ test('page access: a link opened through a 0600 redirect file that is gone once 
   web.linkTtlMs = 100;
   const forgotten = await web.openLink('sessions', null);
   web.linkTtlMs = 5 * 60_000;
-  const deadline = Date.now() + PATIENCE_MS;
-  while (fs.existsSync(forgotten.file) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+  await eventually('the expired link\'s file to go', () => !fs.existsSync(forgotten.file)).catch(() => {});
   t.false(fs.existsSync(forgotten.file), 'an expired link\'s redirect file is removed');
 
   // Revocation: every live session, its open event streams and every unused link end at once.
@@ -155,7 +154,7 @@ test('page access: a link opened through a 0600 redirect file that is gone once 
   const stream = net.connect({ host: '127.0.0.1', port }, () => stream.write(`GET /events HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nCookie: ${freshCookie}\r\n\r\n`));
   stream.resume();
   const streamEnded = new Promise<void>((resolve) => stream.on('close', () => resolve()));
-  while (web.streams.size === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+  await eventually('the page\'s event stream to open', () => web.streams.size > 0);
   t.deepEqual(web.revoke(), { sessions: 1, links: 1 });
   t.is((await raw(port, { cookie: freshCookie })).status, 401, 'a revoked session is refused');
   t.false(fs.existsSync(unused.file), 'revoking removes unused redirect files');

@@ -6,7 +6,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { sandbox, type Sandbox } from './cli.ts';
-import { PATIENCE_MS } from './patience.ts';
+import { PATIENCE_MS, eventually } from './patience.ts';
 import { connectHub, type HubClient } from '../../kit/hub/client.ts';
 import { BlenderSession } from '../../adapters/blender/session.ts';
 import { isProcessAlive } from '../../kit/process.ts';
@@ -57,12 +57,7 @@ export async function connectBlender(sb: Sandbox, launched: LaunchedBlender): Pr
 
 /** Waits until `pid` has exited (polling the process table), up to PATIENCE_MS. */
 export async function processGone(pid: number): Promise<boolean> {
-  const end = Date.now() + PATIENCE_MS;
-  while (Date.now() < end) {
-    if (!isProcessAlive(pid)) return true;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  return false;
+  return eventually(`process ${pid} to exit`, () => !isProcessAlive(pid)).then(() => true, () => false);
 }
 
 /** Stops a Blender: blender.quit, and a kill if it is still there (a test that failed midway). */
