@@ -15,6 +15,7 @@ import { detectSequences } from '../media/sequence.ts';
 import { findFfmpeg, runFfmpeg } from '../review/index.ts';
 import { parseProductRef, type ProductStore } from '../store/index.ts';
 import type { FileToIntegrate, Representation } from '../store/types.ts';
+import { layoutLayerNames } from '../media/background-layout.ts';
 
 export const INGEST_TYPES = ['plate', 'background', 'audio', 'image', 'palette'] as const;
 export type IngestType = typeof INGEST_TYPES[number];
@@ -242,14 +243,7 @@ function layoutFilenames(file: string): string[] {
   } catch (err) {
     throw new IngestError(`the background layout ${file} is not JSON: ${(err as Error).message}`);
   }
-  const names: string[] = [];
-  const walk = (n: unknown) => {
-    if (!n || typeof n !== 'object') return;
-    const o = n as { filename?: unknown; children?: unknown };
-    if (typeof o.filename === 'string') names.push(o.filename);
-    if (Array.isArray(o.children)) o.children.forEach(walk);
-  };
-  walk(layout);
+  const names = layoutLayerNames(layout);
   if (!names.length) throw new IngestError(`the background layout ${file} names no layer files (children[].filename)`);
   return names;
 }

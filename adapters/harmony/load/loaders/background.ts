@@ -3,6 +3,7 @@ import fsp from 'node:fs/promises';
 import path from 'node:path';
 import { LoadError } from '../errors.ts';
 import type { HarmonyLoader } from '../loader-types.ts';
+import { layoutLayerNames } from '../../../../kit/media/background-layout.ts';
 
 const background: HarmonyLoader = {
   name: 'background', label: 'Background (layout + layers)', families: ['background'], representations: ['json'],
@@ -16,14 +17,7 @@ const background: HarmonyLoader = {
     } catch (err) {
       throw new LoadError(`cannot read the background layout ${json}: ${(err as Error).message}`);
     }
-    const names: string[] = [];
-    const walk = (n: unknown) => {
-      if (!n || typeof n !== 'object') return;
-      const o = n as { filename?: unknown; children?: unknown };
-      if (typeof o.filename === 'string') names.push(o.filename);
-      if (Array.isArray(o.children)) o.children.forEach(walk);
-    };
-    walk(layout);
+    const names = layoutLayerNames(layout);
     if (!names.length) throw new LoadError(`the background layout ${json} names no layer files (children[].filename)`);
     const layers = names.sort().map((n) => {
       const file = path.join(path.dirname(json), n);
