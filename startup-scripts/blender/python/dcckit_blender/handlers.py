@@ -9,21 +9,13 @@ and answer while the main thread is busy.
 import os
 
 from dcckit_client import pyexec
+from dcckit_client.args import string_arg
 
 from . import containers, pipeline
 
 
 class NotABlendFileError(ValueError):
     pass
-
-
-def _string_arg(args, key, request, required=True):
-    value = args.get(key)
-    if value is None and not required:
-        return None
-    if not isinstance(value, str) or not value:
-        raise TypeError("%s needs args.%s, a non-empty string" % (request, key))
-    return value
 
 
 def _number(value):
@@ -58,7 +50,7 @@ def blend_info(args):
 def blend_open(args):
     import bpy
 
-    path = _string_arg(args, "path", "blend.open")
+    path = string_arg(args, "path", "blend.open")
     if not os.path.isfile(path):
         raise FileNotFoundError("blend.open: no such file: %s" % path)
     if not path.lower().endswith(".blend"):
@@ -71,7 +63,7 @@ def blend_save(args):
     """Saves to args.path (its folder is made) or the current file; copy=True writes a copy and keeps the open file."""
     import bpy
 
-    path = _string_arg(args, "path", "blend.save", required=False)
+    path = string_arg(args, "path", "blend.save", required=False)
     copy = args.get("copy", False)
     if not isinstance(copy, bool):
         raise TypeError("blend.save: args.copy must be true or false")

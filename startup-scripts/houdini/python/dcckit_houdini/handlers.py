@@ -10,20 +10,12 @@ thread and must never touch hou, so they answer while the main thread is busy.
 import os
 
 from dcckit_client import pyexec
+from dcckit_client.args import string_arg
 from dcckit_client.host import UnknownRequestError  # noqa: F401
 
 
 class NodeNotFoundError(LookupError):
     pass
-
-
-def _string_arg(args, key, request, required=True):
-    value = args.get(key)
-    if value is None and not required:
-        return None
-    if not isinstance(value, str) or not value:
-        raise TypeError("%s needs args.%s, a non-empty string" % (request, key))
-    return value
 
 
 def _hou_path(path):
@@ -42,7 +34,7 @@ def _is_plain_path(path):
 def hip_open(args):
     import hou
 
-    path = _string_arg(args, "path", "hip.open")
+    path = string_arg(args, "path", "hip.open")
     if _is_plain_path(path) and not os.path.isfile(path):
         raise FileNotFoundError("hip.open: no such file: %s" % path)
     warnings = []
@@ -60,7 +52,7 @@ def hip_open(args):
 def hip_save(args):
     import hou
 
-    path = _string_arg(args, "path", "hip.save", required=False)
+    path = string_arg(args, "path", "hip.save", required=False)
     if path is None:
         hou.hipFile.save(save_to_recent_files=True)
     else:
@@ -91,7 +83,7 @@ def hip_info(args):
 def nodes_list(args):
     import hou
 
-    path = _string_arg(args, "path", "nodes.list", required=False) or "/obj"
+    path = string_arg(args, "path", "nodes.list", required=False) or "/obj"
     recursive = args.get("recursive", False)
     if not isinstance(recursive, bool):
         raise TypeError("nodes.list: args.recursive must be true or false")
