@@ -121,13 +121,16 @@ test('a library written for Harmony loads as in Harmony (QDir, File, widgets, Ma
 test('a killed simulator\'s untitled scene folder is removed by the next simulator', async (t) => {
   const sb = sandbox();
   t.teardown(() => sb.cleanup());
-  const env = { ...sb.env, TOONBOOM_GLOBAL_SCRIPT_LOCATION: path.join(sb.dir, 'none') };
+  // A temp folder of its own: any other simulator (tests run in parallel) would also clean up a dead one's folder.
+  const tmp = path.join(sb.dir, 'tmp');
+  fs.mkdirSync(tmp);
+  const env = { ...sb.env, TMPDIR: tmp, TOONBOOM_GLOBAL_SCRIPT_LOCATION: path.join(sb.dir, 'none') };
   const child = spawn(process.execPath, [SIM], { env, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   child.stdout.on('data', (b: Buffer) => { out += b.toString(); });
   await until(() => /scene (\S+)\/untitled\/untitled\.xstage/.test(out), PATIENCE_MS, 'the simulator to open its untitled scene');
   const folder = /scene (\S+)\/untitled\/untitled\.xstage/.exec(out)![1]!;
-  t.is(path.dirname(folder), os.tmpdir());
+  t.is(path.dirname(folder), tmp);
   const gone = new Promise((resolve) => child.once('exit', resolve));
   child.kill('SIGKILL');
   await gone;
