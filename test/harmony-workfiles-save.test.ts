@@ -11,7 +11,7 @@ import { workRig as sharedRig, type WorkRigOptions } from './support/workfiles.t
 import { extractZip, listZip, verifyZip } from '../kit/archive/index.ts';
 import { SimScene } from '../adapters/harmony/simulator/dom/index.ts';
 import { openWorkfile } from '../adapters/harmony/workfiles/local-copy.ts';
-import { ORIGIN_FILE, readOrigin } from '../adapters/harmony/workfiles/origin.ts';
+import { ORIGIN_FILE, readOrigin, updateOrigin, writeOrigin } from '../adapters/harmony/workfiles/origin.ts';
 import type { SaveTicket } from '../adapters/harmony/workfiles/service.ts';
 import { PATIENCE_MS } from './support/patience.ts';
 
@@ -60,6 +60,20 @@ test('a save answers once Harmony saved, then writes the archive in the backgrou
   const rec = await readOrigin(r.copy);
   t.is(rec!.zipSize, fs.statSync(r.zip).size);
   t.true((await openWorkfile(r.zip, { workArea: r.workArea })).reused);
+});
+
+test('updates of a copy\'s record made at once all land (a save\'s record of its archive is never lost to another save\'s update)', async (t) => {
+  const dir = tempDir(t, 'dcckit-wf-origin-');
+  await writeOrigin(dir, { format: 1, zip: '/x/a.zip', zipMtimeMs: null, zipSize: null, sceneMtimeMs: null, source: 'workfile', usedAt: 'then' });
+  await Promise.all([
+    updateOrigin(dir, { zipMtimeMs: 1 }),
+    updateOrigin(dir, { zipSize: 2 }),
+    updateOrigin(dir, { sceneMtimeMs: 3 }),
+    updateOrigin(dir, (rec) => (rec.zip === '/x/a.zip' ? { usedAt: 'now' } : null)),
+    updateOrigin(dir, (rec) => (rec.zip === '/x/other.zip' ? { zip: null } : null)),
+  ]);
+  const rec = (await readOrigin(dir))!;
+  t.like(rec, { zip: '/x/a.zip', zipMtimeMs: 1, zipSize: 2, sceneMtimeMs: 3, usedAt: 'now' });
 });
 
 test('two version-ups racing get different numbers; later plain saves follow the newest version', async (t) => {

@@ -65,12 +65,29 @@ export async function writeOrigin(dir: string, rec: WorkfileOrigin): Promise<voi
   }
 }
 
-export async function updateOrigin(dir: string, change: Partial<WorkfileOrigin>): Promise<WorkfileOrigin | null> {
-  const rec = await readOrigin(dir);
-  if (!rec) return null;
-  const next = { ...rec, ...change };
-  await writeOrigin(dir, next);
-  return next;
+/** Updates of a record in flight, by folder: each waits for the one before (no lost update in this process). */
+const updating = new Map<string, Promise<unknown>>();
+
+/**
+ * Changes the record: `change` is the fields to set, or a function of the current record that returns them
+ * (null: leave it as it is), so a decision made on the record and its write are one step.
+ */
+export function updateOrigin(
+  dir: string, change: Partial<WorkfileOrigin> | ((rec: WorkfileOrigin) => Partial<WorkfileOrigin> | null),
+): Promise<WorkfileOrigin | null> {
+  const key = path.resolve(dir);
+  const run = (updating.get(key) ?? Promise.resolve()).catch(() => null).then(async () => {
+    const rec = await readOrigin(dir);
+    if (!rec) return null;
+    const fields = typeof change === 'function' ? change(rec) : change;
+    if (!fields) return rec;
+    const next = { ...rec, ...fields };
+    await writeOrigin(dir, next);
+    return next;
+  });
+  updating.set(key, run);
+  void run.finally(() => { if (updating.get(key) === run) updating.delete(key); }).catch(() => null);
+  return run;
 }
 
 /** The newest mtime of the .xstage files at the top of a project folder (0 when there are none). */

@@ -16,7 +16,7 @@ import { WorkfileError } from './errors.ts';
 import { readOrigin, type WorkfileOrigin } from './origin.ts';
 
 /** Who last wrote an archive through this hub (named when the archive changed under another session). */
-export interface ArchiveWriter { session: string; label: string; at: string; mtimeMs: number; size: number }
+export interface ArchiveWriter { session: string; projectDir: string; label: string; at: string; mtimeMs: number; size: number }
 
 export interface DestinationCheck {
   dest: string;
@@ -92,8 +92,11 @@ export async function checkDestination(c: DestinationCheck): Promise<void> {
   // This copy's own save, renamed into place by a hub that died before it could record it.
   const pending = c.origin.pendingZip;
   if (pending && path.resolve(pending.zip) === dest && pending.mtimeMs === st.mtimeMs && pending.size === st.size) return;
-  const by = c.lastWriter && c.lastWriter.mtimeMs === st.mtimeMs && c.lastWriter.size === st.size
-    ? ` It was written at ${c.lastWriter.at} by ${c.lastWriter.label}.`
+  const byThisHub = c.lastWriter && c.lastWriter.mtimeMs === st.mtimeMs && c.lastWriter.size === st.size;
+  // This copy's own save, written by this hub (its record may lag a save that finished a moment ago).
+  if (byThisHub && c.lastWriter!.projectDir === c.projectDir) return;
+  const by = byThisHub
+    ? ` It was written at ${c.lastWriter!.at} by ${c.lastWriter!.label}.`
     : ` It was modified at ${new Date(st.mtimeMs).toISOString()} (${st.size} bytes) by someone else (another session, user or host).`;
   const since = c.origin.zipMtimeMs === null ? 'since this scene started saving to it' : `since this scene was opened from it or last saved it (${new Date(c.origin.zipMtimeMs).toISOString()})`;
   throw new WorkfileConflictError(`${name} changed on disk ${since}.${by} ${CHOICES} the other writer saved.`, 'changed');

@@ -179,9 +179,11 @@ export class WorkfileService {
       if (req.force) {
         this.hub.log.info(`workfiles: ${session.id} saves to ${dest} with --force (no check of other sessions or changes on disk)`);
       } else {
+        // The writes under way first, then the record: a save of this copy that finishes in between has
+        // recorded the archive's new mtime before it leaves the queue, so the fresh record matches it.
+        const writing = this.queue.jobsFor(dest).map((j) => ({ session: j.session, projectDir: j.projectDir }));
         await checkDestination({
-          dest, session, projectDir, origin, sessions: this.hub.sessions(), lastWriter: this.writers.get(dest),
-          writing: this.queue.jobsFor(dest).map((j) => ({ session: j.session, projectDir: j.projectDir })),
+          dest, session, projectDir, origin: await readOrigin(projectDir), sessions: this.hub.sessions(), lastWriter: this.writers.get(dest), writing,
         });
       }
       await this.harmonySave(session, projectDir, dest, tellErrors);
@@ -269,10 +271,15 @@ export class WorkfileService {
     this.settleWaiters(job, outcome);
     if (outcome.ok) {
       const st = await fsp.stat(job.dest).catch(() => null);
-      const rec = await readOrigin(job.projectDir);
-      if (st) this.writers.set(job.dest, { session: job.session ?? '', label: job.label ?? 'this hub', at: new Date(st.mtimeMs).toISOString(), mtimeMs: st.mtimeMs, size: st.size });
-      if (rec && rec.zip === job.dest && st) {
-        await updateOrigin(job.projectDir, { zipMtimeMs: st.mtimeMs, zipSize: st.size, sceneMtimeMs: job.snapshot.sceneMtimeMs, pendingZip: null }).catch(() => null);
+      if (st) {
+        this.writers.set(job.dest, {
+          session: job.session ?? '', projectDir: job.projectDir, label: job.label ?? 'this hub',
+          at: new Date(st.mtimeMs).toISOString(), mtimeMs: st.mtimeMs, size: st.size,
+        });
+        // Only while the copy still saves to this archive (a later save may have chosen another meanwhile).
+        await updateOrigin(job.projectDir, (rec) => (rec.zip === job.dest
+          ? { zipMtimeMs: st.mtimeMs, zipSize: st.size, sceneMtimeMs: job.snapshot.sceneMtimeMs, pendingZip: null }
+          : null)).catch(() => null);
       }
       const s = outcome.summary;
       this.hub.log.info(`workfiles: wrote ${job.dest} (${formatBytes(s.bytesOut)} from ${formatBytes(s.bytesIn)}, ${Math.round(s.ms)} ms)`);
