@@ -38,7 +38,7 @@ test('dcc-kit context refuses a frame range over context.maxFrames, naming the f
 
 test('a publish of a context over context.maxFrames fails before validation renders anything, and --repair does not stretch the scene', async (t) => {
   const rig = await pipelineRig(t);
-  await rig.tool('create.run', { creator: 'render', variant: 'Main' });
+  await rig.tool('create.run', { creator: 'render', variant: 'Main', attributes: { review: false } });
   // The shot's range gets a typo after the instance was made (creating refuses such a context too).
   fs.writeFileSync(path.join(rig.shotDir, '.dcckitrc'), 'context:\n  folder: shots/sh010\n  task: anim\n  frameStart: 1001\n  frameEnd: 1000000000\n');
   const { runId } = await rig.tool<{ runId: string }>('publish.run', { repair: true });

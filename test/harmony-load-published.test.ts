@@ -17,7 +17,7 @@ test('what the publisher makes loads back: a rendered sequence, a template, a pa
   });
   const session = (await rig.client.sessions())[0]!.id;
   await rig.client.call(session, 'PaletteObjectManager.getScenePaletteList().addPalette', `${rig.copy}/palette-library/charA`);
-  await rig.tool('create.run', { creator: 'render', variant: 'Main' });
+  await rig.tool('create.run', { creator: 'render', variant: 'Main', attributes: { review: false } });
   await rig.client.call(session, '(function () { var n = node.add("Top", "rigPeg", "PEG", 500, 0, 0); selection.clearSelection(); var bd = { position: { x: 450, y: -60, w: 200, h: 150 }, title: { text: "Rig" } }; Backdrop.addBackdrop("Top", bd); selection.addBackdropToSelection(Backdrop.backdrops("Top")[0]); return n; })');
   await rig.tool('create.run', { creator: 'template', variant: 'Rig' });
   const { runId } = await rig.tool<{ runId: string }>('publish.run', { repair: true });

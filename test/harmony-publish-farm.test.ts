@@ -48,7 +48,7 @@ test.serial('a farm render instance submits one Afanasy job rendering the PUBLIS
     shotContext: '  folder: shots/sh010\n  task: anim\n  frameStart: 101\n  frameEnd: 112\n',
     configure: (config) => { config.farm.afanasy.port = farm.port; },
   });
-  await rig.tool('create.run', { creator: 'render', variant: 'Farm', attributes: { target: 'farm' } });
+  await rig.tool('create.run', { creator: 'render', variant: 'Farm', attributes: { target: 'farm', review: false } });
   const report = await publish(rig, { repair: true });
   t.true(report.success, JSON.stringify(report.results.filter((r) => !r.success)));
   const jobs = report.context.farmJobs as { jobId: number; product: string; version: number }[];
@@ -92,7 +92,7 @@ test.serial('the farm server going away while it renders does not cost the rende
     shotContext: '  folder: shots/sh010\n  task: anim\n  frameStart: 101\n  frameEnd: 112\n',
     configure: (config) => { config.farm.afanasy.port = farm.port; },
   });
-  await rig.tool('create.run', { creator: 'render', variant: 'Farm', attributes: { target: 'farm' } });
+  await rig.tool('create.run', { creator: 'render', variant: 'Farm', attributes: { target: 'farm', review: false } });
   const report = await publish(rig, { repair: true });
   t.true(report.success, JSON.stringify(report.results.filter((r) => !r.success)));
   const version = path.join(rig.config.publish.root, 'shots/sh010/renderFarm/v001');
@@ -140,7 +140,7 @@ test.serial('a farm job done before its publish commits waits for the commit; a 
       fs.writeFileSync(rc, JSON.stringify(config));
     },
   });
-  await rig.tool('create.run', { creator: 'render', variant: 'Farm', attributes: { target: 'farm' } });
+  await rig.tool('create.run', { creator: 'render', variant: 'Farm', attributes: { target: 'farm', review: false } });
   const report = await publish(rig, { repair: true });
   t.false(report.success);
   t.is(report.results.filter((r) => !r.success).at(-1)!.plugin, 'Late Studio Check');

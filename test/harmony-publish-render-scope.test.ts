@@ -58,7 +58,7 @@ test('the pre-render script is ES5 and names the kept nodes as JSON', (t) => {
 
 test('a local render renders only the local render instances\' WRITE nodes, not the scene\'s default Write', async (t) => {
   const rig = await pipelineRig(t, { shotContext: '  folder: shots/sh010\n  task: anim\n  frameStart: 1\n  frameEnd: 60\n' });
-  await rig.tool('create.run', { creator: 'render', variant: 'Main' });
+  await rig.tool('create.run', { creator: 'render', variant: 'Main', attributes: { review: false } });
   const report = await publish(rig);
   t.true(report.success, JSON.stringify(report.results.filter((r) => !r.success)));
   const labels = rig.events.filter((e) => e.event === 'publish.event' && e.type === 'progress' && e.plugin === 'Extract Render (local)').map((e) => String(e.label));
@@ -84,8 +84,8 @@ test.serial('each farm job renders only its instance\'s WRITE node: not the defa
     shotContext: '  folder: shots/sh010\n  task: anim\n  frameStart: 1\n  frameEnd: 6\n',
     configure: (config) => { config.farm.afanasy.port = farm.port; },
   });
-  await rig.tool('create.run', { creator: 'render', variant: 'Fg', attributes: { target: 'farm' } });
-  await rig.tool('create.run', { creator: 'render', variant: 'Bg', attributes: { target: 'farm' } });
+  await rig.tool('create.run', { creator: 'render', variant: 'Fg', attributes: { target: 'farm', review: false } });
+  await rig.tool('create.run', { creator: 'render', variant: 'Bg', attributes: { target: 'farm', review: false } });
   const report = await publish(rig, { repair: true });
   t.true(report.success, JSON.stringify(report.results.filter((r) => !r.success)));
   farm.runUntilIdle();

@@ -24,7 +24,7 @@ test('the template creator with nothing selected makes an EMPTY backdrop clear o
   t.deepEqual(await inside(rig, 'templateRig'), []);
   t.like(tpl, { key: 'backdrop:templateRig', attributes: { backdrop: 'empty' } });
   // A render instance's WRITE lands beside the composite: still nothing inside the template.
-  await rig.tool('create.run', { creator: 'render', variant: 'Main' });
+  await rig.tool('create.run', { creator: 'render', variant: 'Main', attributes: { review: false } });
   t.deepEqual(await inside(rig, 'templateRig'), []);
   // --no-selection is the same even when nodes are selected.
   await rig.client.call(await sessionOf(rig), '(function () { selection.addNodesToSelection(["Top/Composite", "Top/Write"]); return true; })');
@@ -47,7 +47,7 @@ test('a template made around the selected nodes publishes just them; an update o
   t.is(container.nodes.length, 2, container.nodes.join(', '));
   // The artist works on: new nodes near the origin (where a template used to land) and a render instance.
   await rig.client.call(session, '(function () { node.add("Top", "extraComp", "COMPOSITE", 50, 50, 0); return true; })');
-  await rig.tool('create.run', { creator: 'render', variant: 'Main' });
+  await rig.tool('create.run', { creator: 'render', variant: 'Main', attributes: { review: false } });
   await rig.tool('create.update', { key: 'Top/renderMain', active: false });
   const v2 = await publish(rig);
   t.true(v2.success, JSON.stringify(v2.results.filter((r) => !r.success)));

@@ -14,7 +14,7 @@ import { describeFailure, type PublishReport } from '../kit/publish/index.ts';
 test('in the hub: every failing validator is named; did-you-mean for creators and products; loading a loaded version again says so', async (t) => {
   const rig = await pipelineRig(t);
   await t.throwsAsync(rig.tool('create.run', { creator: 'rendr', variant: 'Main' }), { message: /unknown creator "rendr"\. Did you mean "render"\?/ });
-  await rig.tool('create.run', { creator: 'render', variant: 'Main' });
+  await rig.tool('create.run', { creator: 'render', variant: 'Main', attributes: { review: false } });
   rig.sim.evaluate('node.unlink("Top/renderMain", 0)');
   const { runId } = await rig.tool<{ runId: string }>('publish.run', {});
   await until(() => rig.events.some((e) => e.event === 'publish.event' && e.runId === runId && e.type === 'end'), PATIENCE_MS * 2, 'the publish to end');

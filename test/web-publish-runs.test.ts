@@ -17,7 +17,7 @@ test('in Chromium: Harmony closing mid-publish leaves the run\'s outcome on the 
   const web = new WebServer(rig.hub);
   await web.listen();
   t.teardown(() => web.close());
-  await rig.tool('create.run', { creator: 'render', variant: 'Main' });
+  await rig.tool('create.run', { creator: 'render', variant: 'Main', attributes: { review: false } });
   const session = (await rig.client.sessions())[0]!.id;
   const context = await (await browser()).newContext();
   t.teardown(() => context.close());
