@@ -2,16 +2,15 @@ import test from 'ava';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { execFile, execFileSync } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { ROOT } from './support/cli.ts';
+import { installedPackage, packageKey, run } from './support/installed-package.ts';
 
-// The workstation install: `npm pack`, then `npm install -g` of the tarball into a prefix. The package is
-// packed once for every test in this file (packing compiles dist/, the slow part).
+// The workstation install: `npm pack`, then `npm install -g` of the tarball into a prefix (see
+// support/installed-package.ts: once for every test in this file, and kept for later runs on the same sources).
 const manifest = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { version: string; dependencies: Record<string, string> };
 const work = fs.mkdtempSync(path.join(os.tmpdir(), 'dcckit-pkg-'));
-const prefix = path.join(work, 'prefix');
-const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
-let installed: Promise<string>;
+let installed: Promise<{ prefix: string; binDir: string }>;
 /** The system's own Node when it is older than dcc-kit needs (Debian's Node 20 here), else undefined. */
 const oldNode = ['/usr/bin/node', '/usr/local/bin/node'].find((p) => {
   try { return Number(execFileSync(p, ['-p', 'process.versions.node.split(".")[0]'], { encoding: 'utf8' })) < 22; } catch { return false; }
@@ -22,25 +21,9 @@ function oldNodePath(first: string[] = []): string {
   return [...first, path.dirname(oldNode ?? process.execPath), ...rest].join(path.delimiter);
 }
 
-function run(cmd: string, args: string[], opts: { cwd: string; env?: NodeJS.ProcessEnv }): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    execFile(cmd, args, { ...opts, encoding: 'utf8', timeout: 120_000, shell: process.platform === 'win32' }, (err, stdout, stderr) => {
-      resolve({ code: err ? (typeof err.code === 'number' ? err.code : 1) : 0, stdout, stderr });
-    });
-  });
-}
-
 test.before(() => {
-  installed = (async () => {
-    const pack = await run(npm, ['pack', '--json', '--pack-destination', work, '--loglevel=error'], { cwd: ROOT });
-    if (pack.code !== 0) throw new Error(`npm pack failed: ${pack.stderr}`);
-    const tarball = path.join(work, (JSON.parse(pack.stdout) as { filename: string }[])[0]!.filename);
-    // npm itself runs on the system's (old) Node when there is one, as on a workstation that never had Node 24.
-    const env = oldNode ? { ...process.env, PATH: oldNodePath() } : process.env;
-    const install = await run(npm, ['install', '-g', '--prefix', prefix, '--prefer-offline', '--no-audit', '--no-fund', '--loglevel=error', tarball], { cwd: work, env });
-    if (install.code !== 0) throw new Error(`npm install -g failed: ${install.stderr}`);
-    return process.platform === 'win32' ? prefix : path.join(prefix, 'bin');
-  })();
+  // npm itself runs on the system's (old) Node when there is one, as on a workstation that never had Node 24.
+  installed = installedPackage({ installer: oldNode ?? process.execPath, installEnv: oldNode ? { ...process.env, PATH: oldNodePath() } : process.env });
   installed.catch(() => {});
 });
 test.after.always(() => fs.rmSync(work, { recursive: true, force: true }));
@@ -60,7 +43,7 @@ function shell(binDir: string) {
 }
 
 test('after npm install -g of the packed tarball, dcc-kit works from any folder: --version, config, launch harmony --simulate', async (t) => {
-  const binDir = await installed;
+  const { binDir } = await installed;
   const { dir, shot, dccKit } = shell(binDir);
   t.teardown(() => dccKit(['hub', 'stop']));
   t.is((await dccKit(['--version'])).stdout.trim(), manifest.version);
@@ -79,7 +62,7 @@ test('after npm install -g of the packed tarball, dcc-kit works from any folder:
 });
 
 test('the installed package runs compiled JS, ships its dist types and runtime dependencies, and the simulator bin', async (t) => {
-  const binDir = await installed;
+  const { prefix, binDir } = await installed;
   const pkg = process.platform === 'win32' ? path.join(prefix, 'node_modules', 'dcc-kit') : path.join(prefix, 'lib', 'node_modules', 'dcc-kit');
   t.true(fs.existsSync(path.join(pkg, 'dist', 'kit', 'index.d.ts')));
   t.false(fs.readdirSync(path.join(pkg, 'dist', 'kit')).some((f) => f.endsWith('.ts') && !f.endsWith('.d.ts')));
@@ -92,7 +75,7 @@ test('the installed package runs compiled JS, ships its dist types and runtime d
 });
 
 (oldNode ? test : test.skip)('with the system\'s old Node first on PATH, the installed dcc-kit runs on the Node the package brings, and so does its hub', async (t) => {
-  const binDir = await installed;
+  const { binDir } = await installed;
   const { env, shot } = shell(binDir);
   env.PATH = oldNodePath([binDir]);
   t.is(execFileSync('node', ['--version'], { env, encoding: 'utf8' }).trim().split('.')[0], `v${execFileSync(oldNode!, ['-p', 'process.versions.node.split(".")[0]'], { encoding: 'utf8' }).trim()}`, 'node on PATH is the old one');
@@ -134,4 +117,22 @@ test('on an unsupported Node without a Node of its own every bin prints one line
     t.is(r.code, 0, r.stderr);
     t.is(r.stdout.trim(), manifest.version);
   }
+});
+
+test('the cached install is keyed by every source of the package and by the Node that installs it, not by Python caches', (t) => {
+  const root = path.join(work, 'key-root');
+  fs.mkdirSync(path.join(root, 'kit'), { recursive: true });
+  fs.mkdirSync(path.join(root, 'startup-scripts', 'python', '__pycache__'), { recursive: true });
+  fs.writeFileSync(path.join(root, 'package.json'), '{}');
+  fs.writeFileSync(path.join(root, 'kit', 'a.ts'), 'export const a = 1;');
+  const key = packageKey('/usr/bin/node', root);
+  t.is(packageKey('/usr/bin/node', root), key);
+  t.not(packageKey(process.execPath, root), key, 'another installer');
+  fs.writeFileSync(path.join(root, 'startup-scripts', 'python', '__pycache__', 'x.cpython-311.pyc'), 'cache');
+  t.is(packageKey('/usr/bin/node', root), key, 'Python caches are not sources');
+  fs.writeFileSync(path.join(root, 'kit', 'a.ts'), 'export const a = 2;');
+  const changed = packageKey('/usr/bin/node', root);
+  t.not(changed, key, 'a changed source');
+  fs.writeFileSync(path.join(root, 'kit', 'b.ts'), '');
+  t.not(packageKey('/usr/bin/node', root), changed, 'a new source');
 });
