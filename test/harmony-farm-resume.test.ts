@@ -34,7 +34,7 @@ test('a hub killed while the farm renders: the next hub completes the render ver
   });
   const launched = await sb.json<{ pid: number }>(['launch', 'harmony', zip, '--simulate', '--json'], { cwd: shot });
   t.teardown(() => { try { process.kill(launched.pid, 'SIGKILL'); } catch { /* gone */ } });
-  const created = await sb.run(['create', 'render', 'Farm', '--attr', 'target=farm'], { cwd: shot });
+  const created = await sb.run(['create', 'render', 'Farm', '--attr', 'target=farm', '--attr', 'review=false'], { cwd: shot });
   t.is(created.code, 0, created.stderr);
   const published = await sb.run(['publish', '--repair'], { cwd: shot, timeout: PATIENCE_MS * 2 });
   t.is(published.code, 0, published.stderr + published.stdout);

@@ -40,7 +40,7 @@ test('a new shot: launch in its folder makes sh010_anim_v001.zip, then create an
   t.true(fs.existsSync(zip), 'the first workfile is in the shot folder');
   t.is(path.basename(launched.session.scene), 'sh010_anim_v001.xstage');
 
-  const created = await sb.run(['create', 'render', 'Main'], { cwd: sh010 });
+  const created = await sb.run(['create', 'render', 'Main', '--attr', 'review=false'], { cwd: sh010 });
   t.is(created.code, 0, created.stderr);
   t.regex(created.stdout, /created renderMain \(render\) as Top\/renderMain for shots\/sh010 \/ anim/);
   const published = await sb.run(['publish', '--repair'], { cwd: sh010, timeout: PATIENCE_MS * 2 });

@@ -33,7 +33,7 @@ test('publish --wait: the hub killed while the farm renders; the waiting command
   });
   const launched = await sb.json<{ pid: number }>(['launch', 'harmony', zip, '--simulate', '--json'], { cwd: shot });
   t.teardown(() => { try { process.kill(launched.pid, 'SIGKILL'); } catch { /* gone */ } });
-  t.is((await sb.run(['create', 'render', 'Farm', '--attr', 'target=farm'], { cwd: shot })).code, 0);
+  t.is((await sb.run(['create', 'render', 'Farm', '--attr', 'target=farm', '--attr', 'review=false'], { cwd: shot })).code, 0);
 
   const child = spawn(process.execPath, [BIN, 'publish', '--repair', '--wait'], { cwd: shot, env: sb.env });
   t.teardown(() => { if (child.exitCode === null) child.kill('SIGKILL'); });

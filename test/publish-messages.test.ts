@@ -43,7 +43,7 @@ test('by the CLI: publish --repair prints what it found and every change, not FA
   });
   const launched = await sb.json<{ pid: number }>(['launch', 'harmony', zip, '--simulate', '--json'], { cwd: shot });
   t.teardown(() => { try { process.kill(launched.pid, 'SIGKILL'); } catch { /* gone */ } });
-  t.is((await sb.run(['create', 'render', 'Main'], { cwd: shot })).code, 0);
+  t.is((await sb.run(['create', 'render', 'Main', '--attr', 'review=false'], { cwd: shot })).code, 0);
 
   const r = await sb.run(['publish', '--repair'], { cwd: shot, timeout: PATIENCE_MS * 2 });
   t.is(r.code, 0, r.stderr + r.stdout);
