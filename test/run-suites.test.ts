@@ -14,7 +14,7 @@ test('npm test runs every step even when another one fails, and fails if any fai
   const lines: string[] = [];
   t.is(await runSuites([step('ava', 1, mark), step('python', 0, mark)], ROOT, (l) => lines.push(l)), 1);
   t.deepEqual(fs.readFileSync(mark, 'utf8').split('\n').filter(Boolean).sort(), ['ava', 'python']);
-  t.deepEqual(lines, ['── ava: FAILED (exit 1)\n', '── python: passed\n', 'FAILED: ava (1 of 2 steps passed)']);
+  t.deepEqual(lines, ['── ava: FAILED (exit 1)', '── python: passed', 'FAILED: ava (1 of 2 steps passed)']);
   t.is(await runSuites([step('a', 0, mark), step('b', 0, mark)], ROOT, (l) => lines.push(l)), 0);
   t.is(lines.at(-1), 'all 2 test steps passed');
   t.is(await runSuites([step('a', 0, mark), step('python', 2, mark)], ROOT, () => {}), 1);

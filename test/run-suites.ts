@@ -45,7 +45,8 @@ export async function runSuites(steps: Step[], cwd = ROOT, log = (line: string) 
   const failed: string[] = [];
   steps.forEach((step, i) => {
     const { code, output } = ended[i]!;
-    if (!step.live) log(`── ${step.name}: ${code === 0 ? 'passed' : `FAILED (exit ${code})`}\n${output.trimEnd()}`);
+    const held = output.trimEnd();
+    if (!step.live) log(`── ${step.name}: ${code === 0 ? 'passed' : `FAILED (exit ${code})`}${held ? `\n${held}` : ''}`);
     if (code !== 0) failed.push(step.name);
   });
   log(failed.length === 0 ? `all ${steps.length} test steps passed` : `FAILED: ${failed.join(', ')} (${steps.length - failed.length} of ${steps.length} steps passed)`);
