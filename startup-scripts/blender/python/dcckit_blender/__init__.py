@@ -11,7 +11,10 @@ Main thread. bpy must only be used on Blender's main thread.
     waits on the network.
   - Background (`blender -b`): Blender exits when the --python script returns,
     so launch.py calls serve_background(), which serves requests on the main
-    thread until the hub sends blender.quit (or the process is killed).
+    thread until the hub sends blender.quit (or the process is killed). There
+    the main thread reads the hub's socket itself and runs each request inline
+    (no hand-off between threads); the client thread reads only while one
+    request keeps the main thread busy (pings, and timeouts for the queued).
 
 Environment: DCC_KIT_PORT + DCC_KIT_TOKEN (set by `dcc-kit launch blender`),
 else the hub's runtime file <DCC_KIT_HOME or ~/.dcc-kit>/run/hub.json;
@@ -183,6 +186,6 @@ def request_quit():
 
 def serve_background(poll_interval=0.1):
     """Background Blender: serve the hub's requests on the main thread until blender.quit."""
-    _shared.serve_forever(_quit, poll_interval, "dcckit_blender")
+    _shared.serve_forever(_quit, poll_interval, "dcckit_blender", read_on_main=True)
     # The quit request's reply is queued: send it before Blender exits.
     stop(timeout=2.0, flush=True)
