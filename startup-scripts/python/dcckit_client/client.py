@@ -103,6 +103,7 @@ class Client:
         self._deadlines = Deadlines()
         self._turns = ReadTurns()
         self._decoder = None
+        self._queue_main_work = False
         self.session = None
 
     # ---- public, any thread ---------------------------------------------------
@@ -322,6 +323,7 @@ class Client:
                     continue
                 if not mainthread.queue_is_empty():
                     mainthread.pump(0.0, who)
+                    continue  # a job may have held the main thread long enough for the client thread to read
                 self._read_on_main_thread(turns, poll_interval)
         finally:
             turns.release()
@@ -345,8 +347,18 @@ class Client:
             connection.close()
             turns.give_back()
             return
-        for message in messages:
-            self._on_message(connection, message)
+        if len(messages) == 1:
+            self._on_message(connection, messages[0])
+            return
+        # Several at once: answer what needs no main thread now and give every main-thread request its
+        # deadline before any of them runs (queued, run by the next pump), so none waits unseen behind a
+        # long one while the client thread reads.
+        self._queue_main_work = True
+        try:
+            for message in messages:
+                self._on_message(connection, message)
+        finally:
+            self._queue_main_work = False
 
     # ---- incoming messages ----------------------------------------------------
 
@@ -426,7 +438,10 @@ class Client:
             job = Job(lambda: handler(args), name, on_done)
         deadline = self._deadlines.add(timeout, on_deadline)
         try:
-            self.dispatcher.start(job)
+            if self._queue_main_work and mainthread.is_main_thread():
+                self.dispatcher.submit(job.run)
+            else:
+                self.dispatcher.start(job)
         except Exception as error:  # the host could not take the job at all
             Deadlines.cancel(deadline)
             job.expire(timeout, self.dispatcher.busy_reason, self.dispatcher.host_name)
