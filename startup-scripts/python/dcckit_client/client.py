@@ -240,6 +240,7 @@ class Client:
         finally:
             with self._lock:
                 self._connection = None
+                self._decoder = None
                 self._accepted = False
                 self._pending.clear()
             connection.dispose()
