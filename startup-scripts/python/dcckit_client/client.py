@@ -63,10 +63,10 @@ def default_call_timeout():
     return value if value > 0 and math.isfinite(value) else DEFAULT_CALL_TIMEOUT
 
 
-def _call_timeout(args, request):
+def _call_timeout(args, request, default):
     value = args.get("timeout")
     if value is None:
-        return default_call_timeout()
+        return default
     if isinstance(value, bool) or not isinstance(value, (int, float)) or not (0 < value < math.inf):
         raise TypeError("%s: args.timeout must be a positive number of seconds" % request)
     return float(value)
@@ -101,6 +101,8 @@ class Client:
         self._in_flight = 0
         self._outage_reported = False
         self._deadlines = Deadlines()
+        # Read once: the environment is the launch's, and reading it costs on every request.
+        self._default_timeout = default_call_timeout()
         self._turns = ReadTurns()
         self._decoder = None
         self._queue_main_work = False
@@ -395,7 +397,7 @@ class Client:
             args = {} if args is None else args
             if not isinstance(args, dict):
                 raise TypeError("%s: args must be a JSON object" % name)
-            timeout = _call_timeout(args, name)
+            timeout = _call_timeout(args, name, self._default_timeout)
             if not on_main_thread:
                 connection.send_frame(replies.result_frame(message_id, handler(args)))
                 return

@@ -15,7 +15,9 @@ THREAD_NAME = "dcckit-deadlines"
 
 class Deadlines:
     def __init__(self):
-        self._cond = threading.Condition()
+        # add() takes the plain lock (a C-level context manager); the thread waits on a Condition over it.
+        self._lock = threading.Lock()
+        self._cond = threading.Condition(self._lock)
         self._heap = []
         self._order = itertools.count()
         self._thread = None
@@ -26,8 +28,8 @@ class Deadlines:
     def add(self, seconds, fn):
         """Calls fn() on the deadline thread in `seconds`, unless the entry's cancel() ran first."""
         entry = [time.monotonic() + seconds, next(self._order), fn]
-        with self._cond:
-            if self._thread is None or not self._thread.is_alive():
+        with self._lock:
+            if self._thread is None:
                 self._thread = threading.Thread(target=self._run, name=THREAD_NAME, daemon=True)
                 self._thread.start()
             # Entries already answered are dropped from the front as they pile up.
