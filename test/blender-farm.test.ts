@@ -36,7 +36,7 @@ test('a farm render instance: one Afanasy job renders the published .blend; the 
   await rig.sb.json(['blender', 'create', 'render', 'Farm', '--attr', 'target=farm', '--json'], { cwd: rig.shot });
   const bad = await rig.sb.run(['blender', 'create', 'render', 'X', '--attr', 'target=moon'], { cwd: rig.shot });
   t.is(bad.code, 2);
-  t.regex(bad.stderr, /target must be local or farm/);
+  t.regex(bad.stderr, /target must be one of local, farm \(got "moon"\)/);
 
   const r = await rig.sb.run(['blender', 'publish', '--json'], { cwd: rig.shot, timeout: PATIENCE_MS * 2 });
   t.is(r.code, 0, r.stderr + r.stdout);
