@@ -172,7 +172,7 @@ test.serial('the movie loader: a review mp4 (ffmpeg, through the store) loads as
   const loaded = await rig.sb.json<{ key: string; loader: string; representation: string; objects: string[] }>(['blender', 'load', 'shots/sh020/renderEdit', '--representation', 'mp4', '--json'], { cwd: rig.shot });
   t.like(loaded, { key: 'renderEdit', loader: 'movie', representation: 'mp4' });
   t.deepEqual(loaded.objects.slice(0, 2), ['strip:renderEdit', 'strip:renderEdit.sound']);
-  const strips = () => blender.eval<[string, string, number, number, string][]>(
+  const strips = () => blender.eval<[string, string, number, number, string, number][]>(
     '[[s.name, s.type, s.frame_start, s.frame_final_duration, (s.filepath if s.type == "MOVIE" else s.sound.filepath), s.channel] for s in sorted(bpy.context.scene.sequence_editor.sequences_all, key=lambda s: s.channel)]');
   const first = await strips();
   t.deepEqual(first.map((s) => s.slice(0, 3)), [['renderEdit', 'MOVIE', 1001], ['renderEdit.sound', 'SOUND', 1001]]);

@@ -42,6 +42,11 @@ const blender: Adapter = {
   },
   // Built-in publish plugins, creators and loaders; a studio's from publish.plugins, blender.creators, blender.loaders.
   extensions: blenderExtensionKinds,
+  async onHubStart(hub) {
+    // Farm renders a previous hub was waiting for are completed by this one (kit/farm/waits.ts).
+    const { resumeBlenderFarmWaits } = await import('./publish/farm.ts');
+    await resumeBlenderFarmWaits(hub);
+  },
   async prepareLaunch(req: PrepareLaunchRequest) {
     const { prepareBlenderLaunch } = await import('./prepare-launch.ts');
     return prepareBlenderLaunch(req);
