@@ -16,6 +16,7 @@ import { ProductStore } from '../kit/store/index.ts';
 import { blenderShot, connectBlender, launchBackgroundBlender, stopBlender, type BlenderShot, type LaunchedBlender } from './support/blender.ts';
 import { frames, publishFiles } from './support/products.ts';
 import { PATIENCE_MS } from './support/patience.ts';
+import { redeemPageLink } from './support/page-access.ts';
 
 const CREATOR = `
 export default {
@@ -68,7 +69,7 @@ let hub: HubClient;
 let blender: BlenderSession;
 
 test.before(async () => {
-  rig = blenderShot({ projectRc: 'blender: { creators: [./pipeline/camera.mjs], loaders: [./pipeline/note.mjs] }\nweb: { enabled: false }\n' });
+  rig = blenderShot({ projectRc: 'blender: { creators: [./pipeline/camera.mjs], loaders: [./pipeline/note.mjs] }\n' });
   fs.mkdirSync(path.join(rig.project, 'pipeline'));
   fs.writeFileSync(path.join(rig.project, 'pipeline', 'camera.mjs'), CREATOR);
   fs.writeFileSync(path.join(rig.project, 'pipeline', 'note.mjs'), LOADER);
@@ -95,10 +96,18 @@ test.serial('a studio creator from blender.creators: listed by dcc-kit plugins, 
   t.is(set.creators[2]!.source, path.join(rig.project, 'pipeline', 'camera.mjs'));
   t.deepEqual(set.loaders.map((l) => [l.name, l.builtIn]), [['note', false], ['imageSequence', true], ['blend', true], ['movie', true]]);
 
-  // The page asks the session's adapter for its creators (kit/web/views.ts): the same tool endpoint.
-  const forPage = await hub.adapter('blender', 'create.creators', { session: blender.id }) as { name: string; builtIn: boolean; attributes: Record<string, unknown> }[];
-  t.deepEqual(forPage.map((c) => c.name), ['render', 'workfile', 'camera']);
-  t.deepEqual(Object.keys(forPage[2]!.attributes), ['lens']);
+  // The page asks the session's adapter for its creators and loaders (kit/web/views.ts).
+  const { url } = await rig.sb.json<{ url: string }>(['ui', 'create', '--url', '--session', blender.id, '--json'], { cwd: rig.shot });
+  const access = await redeemPageLink(url);
+  const view = async (name: string) => {
+    const r = await fetch(`${access.origin}/${name}?session=${blender.id}`, { headers: { Cookie: access.cookie } });
+    t.is(r.status, 200, name);
+    return r.text();
+  };
+  const createView = await view('create');
+  t.regex(createView, /<strong>Shot camera<\/strong> <span class="muted" title="[^"]*camera\.mjs">\(studio\)<\/span>/);
+  t.regex(createView, /<select id="attr-camera-lens" name="attr\.lens"><option selected>35<\/option><option>50<\/option><\/select>/);
+  t.regex(await view('load'), /<tr data-loader="note"><td>Note \(an empty carrying the text\)<\/td><td>note<\/td><td>txt<\/td><td class="muted">studio: [^<]*note\.mjs<\/td><\/tr>/);
   const listed = JSON.parse((await ok(['create', 'list', '--session', blender.id, '--json'])).stdout) as { creators: { name: string }[] };
   t.deepEqual(listed.creators.map((c) => c.name), ['render', 'workfile', 'camera'], 'dcc-kit create talks to the Blender session\'s adapter');
 
