@@ -88,8 +88,3 @@ export function chooseRepresentation(manifest: VersionManifest, loader: LoaderRe
   if (!r) throw new LoadError(`${name} has no representation the ${loader.name} loader reads (${loader.representations.join(', ')}); it has: ${manifest.representations.map((x) => x.name).join(', ') || 'none'}`);
   return r;
 }
-
-/** The loaders that can load a version, in order (the first is the default). */
-export function loadersFor<L extends LoaderRecord>(loaders: L[], manifest: VersionManifest): L[] {
-  return loaders.filter((l) => l.families.includes(manifest.productType) && manifest.representations.some((r) => l.representations.includes(r.name) || l.representations.includes(r.ext)));
-}
