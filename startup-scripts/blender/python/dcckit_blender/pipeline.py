@@ -76,13 +76,22 @@ def pipeline_set(args):
 
 
 def create_run(args):
-    """Runs the named creator's half on the new instance record and keeps what it returns: ONE request."""
+    """Runs the named creator's half on the new instance record and keeps what it returns: ONE request.
+
+    An instance of the same key made for another folder (a scene copied from another shot) is replaced.
+    """
     half = registry.creator(args.get("creator"))
     record = args.get("record")
     if not isinstance(record, dict) or not isinstance(record.get("key"), str) or not record.get("key"):
         raise TypeError("create.run: args.record must be the instance record, with a key")
-    if record["key"] in read()["instances"]:
-        raise ValueError("this scene already has an instance %s: choose another variant, or remove that one first" % record["key"])
+    existing = read()["instances"].get(record["key"])
+    if existing is not None:
+        if existing.get("folder") == record.get("folder"):
+            raise ValueError("this scene already has an instance %s: choose another variant, or remove that one first" % record["key"])
+        # Made for another shot (the scene was copied here): recreating it here replaces it.
+        stale = registry.CREATORS.get(existing.get("creator"))
+        if stale is not None and stale["remove"] is not None:
+            stale["remove"](existing)
     creator_args = args.get("args") if isinstance(args.get("args"), dict) else {}
     made = half["create"](creator_args, dict(record))
     if not isinstance(made, dict) or not isinstance(made.get("key"), str) or not made.get("key"):
