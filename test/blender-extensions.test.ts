@@ -18,50 +18,8 @@ import { frames, publishFiles } from './support/products.ts';
 import { PATIENCE_MS } from './support/patience.ts';
 import { redeemPageLink } from './support/page-access.ts';
 
-const CREATOR = `
-export default {
-  name: 'camera', label: 'Shot camera', family: 'camera',
-  description: 'A camera named after the product',
-  attributes: { lens: { type: 'enum', values: ['35', '50'], default: '35', label: 'Lens (mm)' } },
-  prepare: ({ record }) => ({ lens: Number(record.attributes.lens) }),
-  blenderScript: [
-    'import bpy',
-    'from dcckit_blender import registry',
-    'def _camera_create(args, record):',
-    '    cam = bpy.data.objects.new(record["productName"], bpy.data.cameras.new(record["productName"]))',
-    '    cam.data.lens = args["lens"]',
-    '    bpy.context.scene.collection.objects.link(cam)',
-    '    record["object"] = cam.name',
-    '    return record',
-    'def _camera_remove(record):',
-    '    obj = bpy.data.objects.get(record["object"])',
-    '    if obj is not None:',
-    '        bpy.data.objects.remove(obj, do_unlink=True)',
-    'registry.register_creator("camera", _camera_create, _camera_remove)',
-  ].join('\\n'),
-};
-`;
-
-const LOADER = `
-import fs from 'node:fs';
-export default {
-  name: 'note', label: 'Note (an empty carrying the text)', families: ['note'], representations: ['txt'],
-  prepare: ({ files }) => ({ path: files[0], text: fs.readFileSync(files[0], 'utf8').trim() }),
-  blenderScript: [
-    'import bpy',
-    'from dcckit_blender import registry',
-    'def _note_load(args, name):',
-    '    obj = bpy.data.objects.new(name, None)',
-    '    obj["note"] = args["text"]',
-    '    bpy.context.scene.collection.objects.link(obj)',
-    '    return {"objects": ["object:" + obj.name], "path": args["path"]}',
-    'def _note_update(args, record):',
-    '    bpy.data.objects[record["objects"][0].split(":", 1)[1]]["note"] = args["text"]',
-    '    return {"objects": record["objects"], "path": args["path"]}',
-    'registry.register_loader("note", _note_load, _note_update)',
-  ].join('\\n'),
-};
-`;
+/** The studio example's Blender creator and loader (examples/studio-pipeline/blender), as a project names them. */
+const EXAMPLE = path.resolve(import.meta.dirname, '..', 'examples', 'studio-pipeline', 'blender');
 
 let rig: BlenderShot;
 let launched: LaunchedBlender;
@@ -69,10 +27,7 @@ let hub: HubClient;
 let blender: BlenderSession;
 
 test.before(async () => {
-  rig = blenderShot({ projectRc: 'blender: { creators: [./pipeline/camera.mjs], loaders: [./pipeline/note.mjs] }\n' });
-  fs.mkdirSync(path.join(rig.project, 'pipeline'));
-  fs.writeFileSync(path.join(rig.project, 'pipeline', 'camera.mjs'), CREATOR);
-  fs.writeFileSync(path.join(rig.project, 'pipeline', 'note.mjs'), LOADER);
+  rig = blenderShot({ projectRc: `blender: { creators: [${JSON.stringify(path.join(EXAMPLE, 'creators'))}], loaders: [${JSON.stringify(path.join(EXAMPLE, 'loaders'))}] }\n` });
   launched = await launchBackgroundBlender(rig.sb, rig.shot);
   ({ hub, blender } = await connectBlender(rig.sb, launched));
 });
@@ -93,8 +48,8 @@ test.serial('a studio creator from blender.creators: listed by dcc-kit plugins, 
   const plugins = JSON.parse((await ok(['plugins', '--json'])).stdout) as { adapters: { adapter: string; creators: { name: string; builtIn: boolean; source: string }[]; loaders: { name: string; builtIn: boolean }[] }[] };
   const set = plugins.adapters.find((a) => a.adapter === 'blender')!;
   t.deepEqual(set.creators.map((c) => [c.name, c.builtIn]), [['render', true], ['workfile', true], ['camera', false]]);
-  t.is(set.creators[2]!.source, path.join(rig.project, 'pipeline', 'camera.mjs'));
-  t.deepEqual(set.loaders.map((l) => [l.name, l.builtIn]), [['note', false], ['imageSequence', true], ['blend', true], ['movie', true]]);
+  t.is(set.creators[2]!.source, path.join(EXAMPLE, 'creators', 'camera.ts'));
+  t.deepEqual(set.loaders.map((l) => [l.name, l.builtIn]), [['layout', false], ['imageSequence', true], ['blend', true], ['movie', true]]);
 
   // The page asks the session's adapter for its creators and loaders (kit/web/views.ts).
   const { url } = await rig.sb.json<{ url: string }>(['ui', 'create', '--url', '--session', blender.id, '--json'], { cwd: rig.shot });
@@ -105,9 +60,9 @@ test.serial('a studio creator from blender.creators: listed by dcc-kit plugins, 
     return r.text();
   };
   const createView = await view('create');
-  t.regex(createView, /<strong>Shot camera<\/strong> <span class="muted" title="[^"]*camera\.mjs">\(studio\)<\/span>/);
+  t.regex(createView, /<strong>Shot camera<\/strong> <span class="muted" title="[^"]*camera\.ts">\(studio\)<\/span>/);
   t.regex(createView, /<select id="attr-camera-lens" name="attr\.lens"><option selected>35<\/option><option>50<\/option><\/select>/);
-  t.regex(await view('load'), /<tr data-loader="note"><td>Note \(an empty carrying the text\)<\/td><td>note<\/td><td>txt<\/td><td class="muted">studio: [^<]*note\.mjs<\/td><\/tr>/);
+  t.regex(await view('load'), /<tr data-loader="layout"><td>Layout empty<\/td><td>layout<\/td><td>json<\/td><td class="muted">studio: [^<]*layout\.ts<\/td><\/tr>/);
   const listed = JSON.parse((await ok(['create', 'list', '--session', blender.id, '--json'])).stdout) as { creators: { name: string }[] };
   t.deepEqual(listed.creators.map((c) => c.name), ['render', 'workfile', 'camera'], 'dcc-kit create talks to the Blender session\'s adapter');
 
@@ -132,22 +87,24 @@ test.serial('a studio creator from blender.creators: listed by dcc-kit plugins, 
 
 test.serial('a studio loader from blender.loaders: dcc-kit load --list and load for the Blender session; the inventory updates and removes its container', async (t) => {
   const store = new ProductStore({ root: rig.store });
-  await publishFiles(store, rig.sb.dir, 'shots/sh020', 'noteDirector', 'note', { name: 'txt', ext: 'txt' }, { 'noteDirector.txt': 'slower pan\n' });
+  const layout = (x: number, scale: number) => JSON.stringify({ x, y: -2, scaleX: scale, scaleY: scale });
+  await publishFiles(store, rig.sb.dir, 'shots/sh020', 'layoutMain', 'layout', { name: 'json', ext: 'json' }, { 'layoutMain.json': layout(3, 2) });
   const loaders = JSON.parse((await ok(['load', '--list', '--session', blender.id, '--json'])).stdout) as { name: string; builtIn: boolean }[];
-  t.deepEqual(loaders.map((l) => l.name), ['note', 'imageSequence', 'blend', 'movie']);
+  t.deepEqual(loaders.map((l) => l.name), ['layout', 'imageSequence', 'blend', 'movie']);
 
-  const loaded = JSON.parse((await ok(['load', 'noteDirector', '--session', blender.id, '--json'])).stdout) as { id: string; loader: string; version: number; nodes: string[] };
-  t.like(loaded, { id: 'noteDirector', loader: 'note', version: 1 });
-  t.deepEqual(loaded.nodes, ['object:noteDirector']);
-  t.is(await blender.eval('bpy.data.objects["noteDirector"]["note"]'), 'slower pan');
+  const loaded = JSON.parse((await ok(['load', 'layoutMain', '--session', blender.id, '--json'])).stdout) as { id: string; loader: string; version: number; nodes: string[] };
+  t.like(loaded, { id: 'layoutMain', loader: 'layout', version: 1 });
+  t.deepEqual(loaded.nodes, ['object:layoutMain']);
+  const placed = () => blender.eval<number[]>('(lambda o: [o.location.x, o.location.y, o.scale.x])(bpy.data.objects["layoutMain"])');
+  t.deepEqual(await placed(), [3, -2, 2]);
 
-  await publishFiles(store, rig.sb.dir, 'shots/sh020', 'noteDirector', 'note', { name: 'txt', ext: 'txt' }, { 'noteDirector.txt': 'faster pan\n' });
-  const updated = await rig.sb.json<{ updated: unknown[] }>(['blender', 'inventory', 'update', 'noteDirector', '--json'], { cwd: rig.shot });
-  t.deepEqual(updated.updated, [{ id: 'noteDirector', from: 1, to: 2 }]);
-  t.is(await blender.eval('bpy.data.objects["noteDirector"]["note"]'), 'faster pan');
+  await publishFiles(store, rig.sb.dir, 'shots/sh020', 'layoutMain', 'layout', { name: 'json', ext: 'json' }, { 'layoutMain.json': layout(5, 1) });
+  const updated = await rig.sb.json<{ updated: unknown[] }>(['blender', 'inventory', 'update', 'layoutMain', '--json'], { cwd: rig.shot });
+  t.deepEqual(updated.updated, [{ id: 'layoutMain', from: 1, to: 2 }]);
+  t.deepEqual(await placed(), [5, -2, 1], 'the same empty takes the new values');
 
-  await ok(['blender', 'inventory', 'remove', 'noteDirector']);
-  t.is(await blender.eval('bpy.data.objects.get("noteDirector") is None'), true, 'without a remove of its own, the container\'s objects are deleted');
+  await ok(['blender', 'inventory', 'remove', 'layoutMain']);
+  t.is(await blender.eval('bpy.data.objects.get("layoutMain") is None'), true, 'without a remove of its own, the container\'s objects are deleted');
   t.deepEqual(await rig.sb.json(['blender', 'inventory', '--json'], { cwd: rig.shot }), []);
 });
 
