@@ -7,7 +7,7 @@
  */
 import path from 'node:path';
 import type { Endpoint, HubServices, SessionInfo } from '../../kit/adapter.ts';
-import { resolveContext } from '../../kit/context.ts';
+import { contextFromConfig } from '../../kit/context.ts';
 import { UsageError } from '../../kit/errors.ts';
 import { assertVariant, creatorAttributes, creatorInfo, creatorNamed, newInstanceFields } from '../../kit/plugins/creators.ts';
 import { assertProductName } from '../../kit/store/index.ts';
@@ -43,9 +43,10 @@ export async function pipelineOf(hub: HubServices, session: SessionInfo): Promis
 async function sessionContext(hub: HubServices, session: SessionInfo) {
   const info = await blenderRequest<BlendInfo>(hub, session, 'blend.info');
   if (!info.path) throw new UsageError('save the Blender scene as a workfile first (dcc-kit blender save --to FILE.blend): the context comes from its folder');
-  const { context } = await resolveContext({ cwd: path.dirname(info.path), env: process.env });
+  const loaded = await loadConfig({ cwd: path.dirname(info.path), env: process.env });
+  const { context } = contextFromConfig(loaded);
   if (!context.folder) throw new UsageError(`the context of ${path.dirname(info.path)} has no folder: set context.folder in the shot's .dcckitrc`);
-  return { info, context };
+  return { info, context, config: loaded.config };
 }
 
 export const createEndpoints: Record<string, Endpoint> = {
@@ -63,11 +64,11 @@ export const createEndpoints: Record<string, Endpoint> = {
     assertVariant(variant);
     const given = (a.attributes && typeof a.attributes === 'object' ? a.attributes : {}) as Record<string, unknown>;
     const attributes = creatorAttributes(creator, given);
-    const { info, context } = await sessionContext(hub, session);
+    const { context, config } = await sessionContext(hub, session);
     const { id: _id, ...fields } = newInstanceFields(creator, variant, context.folder!, context.task, attributes);
     assertProductName(fields.productName);
     const record: BlenderInstanceRecord = { key: fields.productName, ...fields };
-    const creatorArgs = creator.prepare ? await creator.prepare({ config: (await loadConfig({ cwd: path.dirname(info.path!) })).config, record }) : {};
+    const creatorArgs = creator.prepare ? await creator.prepare({ config, record }) : {};
     return withBlenderHalf(hub, session, creator, 'creator',
       () => blenderRequest<BlenderInstanceRecord>(hub, session, 'create.run', { creator: creator.name, record, args: creatorArgs }));
   },
