@@ -3,7 +3,8 @@
  * keeps what the hub needs for that in the version (`.dcckit-awaiting.json`, tagged with the adapter's
  * `kind`) and is noted in `<home>/run/farm-waits.json`. A hub that starts again takes up every wait of each
  * kind (resumeFarmWaits, called by each adapter at hub start for its own kind), so no farm render is lost
- * to a hub restart; `products prune` leaves an awaiting version alone. A farm server outage does not end a
+ * to a hub restart (one whose publish never committed is given up); `products prune` leaves an awaiting
+ * version alone. A farm server outage does not end a
  * wait (waitThroughOutages).
  */
 import fsp from 'node:fs/promises';
@@ -33,6 +34,12 @@ export interface FarmWaitRecord {
   settings: AfanasySettings;
   store: { root: string; template: string };
   version: { folder: string; product: string; productType: string; version: number };
+  /**
+   * False until the submitting publish committed (an adapter whose farm renders wait for their publish's
+   * commit sets it); a hub that finds it false at start gives the render up: the job is deleted, the version
+   * removed. Absent: the render is the publish's as soon as it is submitted.
+   */
+  released?: boolean;
 }
 
 /** The fields of a wait that come from the submission and the reserved version. */
@@ -48,11 +55,16 @@ export function farmWaitBase(kind: string, opts: { runId: string; settings: Afan
 
 const journalOf = (hub: HubServices) => (hub.home ? new JsonJournal(path.join(hub.home, 'run', 'farm-waits.json')) : null);
 
-/** Writes the wait into its version (atomically) and notes the version in the hub's journal. */
-export async function recordFarmWait(hub: HubServices, dir: string, wait: FarmWaitRecord): Promise<void> {
+/** Writes (or rewrites) the wait in its version, atomically. */
+export async function writeFarmWait(dir: string, wait: FarmWaitRecord): Promise<void> {
   const file = path.join(dir, AWAITING);
   await fsp.writeFile(`${file}.tmp`, JSON.stringify(wait, null, 2) + '\n');
   await fsp.rename(`${file}.tmp`, file);
+}
+
+/** Writes the wait into its version and notes the version in the hub's journal. */
+export async function recordFarmWait(hub: HubServices, dir: string, wait: FarmWaitRecord): Promise<void> {
+  await writeFarmWait(dir, wait);
   await journalOf(hub)?.add(dir).catch((err) => hub.log.warn(`publish ${wait.runId}: cannot note the farm wait of ${dir}: ${(err as Error).message}`));
 }
 
@@ -79,6 +91,14 @@ export async function resumeFarmWaits<W extends FarmWaitRecord>(hub: HubServices
       continue;
     }
     if (wait.kind !== kind) continue;
+    if (wait.released === false) {
+      // Its publish never committed (the hub stopped in between): what it rendered belongs to nothing.
+      hub.log.warn(`farm: ${wait.what} belongs to publish ${wait.runId}, which never completed; the job is deleted and ${dir} given up`);
+      await new AfanasyClient(wait.settings).operate({ id: wait.jobId, serial: wait.serial }, 'delete').catch(() => {});
+      await new ProductStore({ root: wait.store.root, template: wait.store.template }).adopt(wait.version).then((w) => w.abort(), () => {});
+      await journal.remove(dir);
+      continue;
+    }
     let writer: VersionWriter;
     try {
       writer = await new ProductStore({ root: wait.store.root, template: wait.store.template }).adopt(wait.version);

@@ -13,7 +13,7 @@ import path from 'node:path';
 import type { HubServices } from '../../../kit/adapter.ts';
 import { extractZip } from '../../../kit/archive/index.ts';
 import { AfanasyClient, JobBuilder, type AfanasySettings } from '../../../kit/farm/index.ts';
-import { farmWaitBase, forgetFarmWait, recordFarmWait, resumeFarmWaits as resumeKitFarmWaits, waitThroughOutages, type FarmWaitRecord } from '../../../kit/farm/waits.ts';
+import { farmWaitBase, forgetFarmWait, recordFarmWait, resumeFarmWaits as resumeKitFarmWaits, waitThroughOutages, writeFarmWait, type FarmWaitRecord } from '../../../kit/farm/waits.ts';
 import type { VersionWriter } from '../../../kit/store/index.ts';
 import { checkFrames, expectedFrames, renderOnlyArgs, type WriteOutput } from './batch-render.ts';
 import { reviewRepresentations, type ReviewSettings } from './review.ts';
@@ -42,6 +42,17 @@ export interface FarmRenderRequest {
 
 export interface FarmSubmission { jobId: number; serial?: number; name: string; workDir: string }
 
+/**
+ * A submitted render the hub completes only once the publish that submitted it has committed its own
+ * products (the published workfile the farm renders among them): `release` after the commit, `cancel` when
+ * the publish rolls back. A job done before that waits (state `rendered`), so a fast farm never integrates
+ * the render of a publish that then fails.
+ */
+export interface FarmHandle extends FarmSubmission {
+  release(): Promise<void>;
+  cancel(reason: string): void;
+}
+
 /** Everything the hub needs to finish a farm render's version, kept in the version folder (kit/farm/waits.ts). */
 export interface FarmWait extends FarmWaitRecord, FarmSubmission {
   kind: 'harmony.farm-render';
@@ -63,7 +74,7 @@ function jobName(text: string): string {
   return text.replace(/["\\]/g, '_');
 }
 
-export async function submitFarmRender(req: FarmRenderRequest): Promise<FarmSubmission> {
+export async function submitFarmRender(req: FarmRenderRequest): Promise<FarmHandle> {
   const workDir = path.join(req.writer.dir, '.farm-work');
   await extractZip(req.workfileZip, workDir);
   const xstage = path.join(workDir, `${req.versionName}.xstage`);
@@ -82,10 +93,22 @@ export async function submitFarmRender(req: FarmRenderRequest): Promise<FarmSubm
   const wait: FarmWait = {
     ...farmWaitBase(KIND, { runId: req.runId, settings: req.settings, writer: req.writer, job: submitted, name }), kind: KIND, ...submission,
     write: req.write, frames: req.frames, firstFrame: req.firstFrame, context: req.context, source: req.source, review: req.review ?? null, comment: req.comment ?? null,
+    released: false,
   };
   await recordFarmWait(req.hub, req.writer.dir, wait);
-  void watch(req.hub, wait, req.writer, client, req.pollMs);
-  return submission;
+  let open!: () => void;
+  let refuse!: (err: Error) => void;
+  const released = new Promise<void>((resolve, reject) => { open = resolve; refuse = reject; });
+  released.catch(() => {});
+  void watch(req.hub, wait, req.writer, client, req.pollMs, released);
+  return {
+    ...submission,
+    release: async () => {
+      await writeFarmWait(req.writer.dir, { ...wait, released: true });
+      open();
+    },
+    cancel: (reason) => refuse(new Error(reason)),
+  };
 }
 
 /**
@@ -98,12 +121,22 @@ export function resumeFarmWaits(hub: HubServices, opts: { pollMs?: number } = {}
 
 const pad4 = (n: number) => (n < 0 ? '-' : '') + String(Math.abs(n)).padStart(4, '0');
 
-async function watch(hub: HubServices, wait: FarmWait, writer: VersionWriter, client: AfanasyClient, pollMs?: number): Promise<void> {
+async function watch(hub: HubServices, wait: FarmWait, writer: VersionWriter, client: AfanasyClient, pollMs?: number,
+  released?: Promise<void>): Promise<void> {
   const product = `${writer.folder}/${writer.product}`;
   const base = { runId: wait.runId, product, version: writer.version, jobId: wait.jobId };
+  let commitOpen = !released;
+  released?.then(() => { commitOpen = true; }, () => {});
   try {
-    const info = await waitThroughOutages(hub, wait, client, pollMs ?? 2000);
+    // A publish that rolls back ends the wait at once (its rollback deletes the job).
+    const polling = waitThroughOutages(hub, wait, client, pollMs ?? 2000);
+    const info = released ? await Promise.race([polling, released.then(() => new Promise<never>(() => {}))]) : await polling;
     if (info.status !== 'done') throw new Error(`farm job ${wait.jobId} (${wait.name}) ended in ${info.status}: see dcc-kit farm log ${wait.jobId}`);
+    if (!commitOpen) {
+      hub.log.info(`publish ${wait.runId}: farm job ${wait.jobId} done; ${product} v${writer.version} waits for the publish to commit`);
+      hub.emit('publish.farm', { ...base, state: 'rendered' });
+      await released;
+    }
     const frames = expectedFrames(wait.workDir, wait.write, wait.frames);
     await checkFrames(frames, `${wait.write.path} on the farm`, `dcc-kit farm log ${wait.jobId}`);
     // The review movie is made while the frames are copied and hashed (see review.ts for why here).
