@@ -4,8 +4,7 @@
  * `kind`) and is noted in `<home>/run/farm-waits.json`. A hub that starts again takes up every wait of each
  * kind (resumeFarmWaits, called by each adapter at hub start for its own kind), so no farm render is lost
  * to a hub restart (one whose publish never committed is given up); `products prune` leaves an awaiting
- * version alone. A farm server outage does not end a
- * wait (waitThroughOutages).
+ * version alone. A farm server outage does not end a wait (waitThroughOutages).
  */
 import fsp from 'node:fs/promises';
 import path from 'node:path';
