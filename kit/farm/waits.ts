@@ -143,3 +143,50 @@ export async function waitThroughOutages(hub: HubServices, wait: Pick<FarmWaitRe
     }
   }
 }
+
+/**
+ * The publish's hold on a farm render it submitted: the hub completes the render only once that publish has
+ * committed its own products (the published workfile the farm renders among them). `release` after the
+ * commit (noted in the version, so a restarted hub knows), `cancel` when the publish rolls back. A job done
+ * before that waits (event state `rendered`), so a fast farm never integrates the render of a publish that
+ * then fails.
+ */
+export interface FarmRelease {
+  readonly released: Promise<void>;
+  release(): Promise<void>;
+  cancel(reason: string): void;
+}
+
+/** A hold for `wait` (recorded with `released: false`), released by rewriting it with `released: true`. */
+export function farmRelease(dir: string, wait: FarmWaitRecord): FarmRelease {
+  let open!: () => void;
+  let refuse!: (err: Error) => void;
+  const released = new Promise<void>((resolve, reject) => { open = resolve; refuse = reject; });
+  released.catch(() => {});
+  return {
+    released,
+    release: async () => {
+      await writeFarmWait(dir, { ...wait, released: true });
+      open();
+    },
+    cancel: (reason) => refuse(new Error(reason)),
+  };
+}
+
+/**
+ * Waits for the job to end (through outages) and, when it is done before its publish committed, for the
+ * commit. A publish that rolls back ends the wait at once (its rollback deletes the job): the promise rejects.
+ */
+export async function waitForJobAndRelease(hub: HubServices, wait: FarmWaitRecord, client: AfanasyClient, pollMs: number,
+  released: Promise<void> | undefined, event: Record<string, unknown>): Promise<JobInfo> {
+  let open = !released;
+  released?.then(() => { open = true; }, () => {});
+  const polling = waitThroughOutages(hub, wait, client, pollMs);
+  const info = released ? await Promise.race([polling, released.then(() => new Promise<never>(() => {}))]) : await polling;
+  if (info.status === 'done' && !open) {
+    hub.log.info(`publish ${wait.runId}: farm job ${wait.jobId} done; ${event.product} v${event.version} waits for the publish to commit`);
+    hub.emit('publish.farm', { ...event, state: 'rendered' });
+    await released;
+  }
+  return info;
+}

@@ -1,6 +1,6 @@
 /**
  * Blender farm renders: one Afanasy job per render instance, rendering the PUBLISHED .blend (the workfile
- * version integrated in the same run), never the artist's file, into the reserved render version's
+ * version staged in the same run), never the artist's file, into the reserved render version's
  * `.farm-work/`. The hub waits for the job (through farm server outages), checks every frame, integrates
  * them and writes the manifest; a job that ends in error leaves nothing behind. What the hub needs for that
  * is a farm wait (kit/farm/waits.ts, as Harmony's): written into the version and noted in the hub's journal,
@@ -11,7 +11,7 @@ import fsp from 'node:fs/promises';
 import path from 'node:path';
 import type { HubServices } from '../../../kit/adapter.ts';
 import { AfanasyClient, JobBuilder, type AfanasySettings } from '../../../kit/farm/index.ts';
-import { farmWaitBase, forgetFarmWait, recordFarmWait, resumeFarmWaits, waitThroughOutages, type FarmWaitRecord } from '../../../kit/farm/waits.ts';
+import { farmRelease, farmWaitBase, forgetFarmWait, recordFarmWait, resumeFarmWaits, waitForJobAndRelease, type FarmRelease, type FarmWaitRecord } from '../../../kit/farm/waits.ts';
 import type { VersionWriter } from '../../../kit/store/index.ts';
 import { frameFile } from './render.ts';
 
@@ -49,7 +49,10 @@ export interface BlenderFarmWait extends FarmWaitRecord {
   data: Record<string, unknown>;
 }
 
-export async function submitBlenderFarmRender(req: BlenderFarmRequest): Promise<{ jobId: number; name: string }> {
+/** A submitted render, held until its publish commits (kit/farm/waits.ts FarmRelease). */
+export type BlenderFarmHandle = { jobId: number; name: string } & Omit<FarmRelease, 'released'>;
+
+export async function submitBlenderFarmRender(req: BlenderFarmRequest): Promise<BlenderFarmHandle> {
   const out = path.join(req.writer.dir, '.farm-work');
   await fsp.mkdir(out, { recursive: true });
   const product = req.writer.product;
@@ -66,10 +69,12 @@ export async function submitBlenderFarmRender(req: BlenderFarmRequest): Promise<
   const wait: BlenderFarmWait = {
     ...farmWaitBase(KIND, { runId: req.runId, settings: req.settings, writer: req.writer, job: submitted, name }), kind: KIND,
     out, blend: req.blend, first: req.first, last: req.last, source: req.source, context: req.context, data: req.data,
+    released: false,
   };
   await recordFarmWait(req.hub, req.writer.dir, wait);
-  void watch(req.hub, wait, req.writer, client, req.pollMs);
-  return { jobId: submitted.id, name };
+  const hold = farmRelease(req.writer.dir, wait);
+  void watch(req.hub, wait, req.writer, client, req.pollMs, hold.released);
+  return { jobId: submitted.id, name, release: hold.release, cancel: hold.cancel };
 }
 
 /** At hub start: takes up the Blender farm renders a previous hub was waiting for. Returns the versions resumed. */
@@ -77,11 +82,12 @@ export function resumeBlenderFarmWaits(hub: HubServices, opts: { pollMs?: number
   return resumeFarmWaits<BlenderFarmWait>(hub, KIND, (wait, writer, client) => void watch(hub, wait, writer, client, opts.pollMs));
 }
 
-async function watch(hub: HubServices, wait: BlenderFarmWait, writer: VersionWriter, client: AfanasyClient, pollMs = 1000): Promise<void> {
+async function watch(hub: HubServices, wait: BlenderFarmWait, writer: VersionWriter, client: AfanasyClient, pollMs = 1000,
+  released?: Promise<void>): Promise<void> {
   const product = `${writer.folder}/${writer.product}`;
   const base = { runId: wait.runId, product, version: writer.version, jobId: wait.jobId };
   try {
-    const info = await waitThroughOutages(hub, wait, client, pollMs);
+    const info = await waitForJobAndRelease(hub, wait, client, pollMs, released, base);
     if (info.status !== 'done') throw new Error(`farm job ${wait.jobId} (${wait.name}) ended in ${info.status}: see dcc-kit farm log ${wait.jobId}`);
     const files = [];
     for (let f = wait.first; f <= wait.last; f++) {

@@ -13,7 +13,7 @@ import path from 'node:path';
 import type { HubServices } from '../../../kit/adapter.ts';
 import { extractZip } from '../../../kit/archive/index.ts';
 import { AfanasyClient, JobBuilder, type AfanasySettings } from '../../../kit/farm/index.ts';
-import { farmWaitBase, forgetFarmWait, recordFarmWait, resumeFarmWaits as resumeKitFarmWaits, waitThroughOutages, writeFarmWait, type FarmWaitRecord } from '../../../kit/farm/waits.ts';
+import { farmRelease, farmWaitBase, forgetFarmWait, recordFarmWait, resumeFarmWaits as resumeKitFarmWaits, waitForJobAndRelease, type FarmRelease, type FarmWaitRecord } from '../../../kit/farm/waits.ts';
 import type { VersionWriter } from '../../../kit/store/index.ts';
 import { checkFrames, expectedFrames, renderOnlyArgs, type WriteOutput } from './batch-render.ts';
 import { reviewRepresentations, type ReviewSettings } from './review.ts';
@@ -42,16 +42,8 @@ export interface FarmRenderRequest {
 
 export interface FarmSubmission { jobId: number; serial?: number; name: string; workDir: string }
 
-/**
- * A submitted render the hub completes only once the publish that submitted it has committed its own
- * products (the published workfile the farm renders among them): `release` after the commit, `cancel` when
- * the publish rolls back. A job done before that waits (state `rendered`), so a fast farm never integrates
- * the render of a publish that then fails.
- */
-export interface FarmHandle extends FarmSubmission {
-  release(): Promise<void>;
-  cancel(reason: string): void;
-}
+/** A submitted render, held until its publish commits (kit/farm/waits.ts FarmRelease). */
+export type FarmHandle = FarmSubmission & Omit<FarmRelease, 'released'>;
 
 /** Everything the hub needs to finish a farm render's version, kept in the version folder (kit/farm/waits.ts). */
 export interface FarmWait extends FarmWaitRecord, FarmSubmission {
@@ -96,19 +88,9 @@ export async function submitFarmRender(req: FarmRenderRequest): Promise<FarmHand
     released: false,
   };
   await recordFarmWait(req.hub, req.writer.dir, wait);
-  let open!: () => void;
-  let refuse!: (err: Error) => void;
-  const released = new Promise<void>((resolve, reject) => { open = resolve; refuse = reject; });
-  released.catch(() => {});
-  void watch(req.hub, wait, req.writer, client, req.pollMs, released);
-  return {
-    ...submission,
-    release: async () => {
-      await writeFarmWait(req.writer.dir, { ...wait, released: true });
-      open();
-    },
-    cancel: (reason) => refuse(new Error(reason)),
-  };
+  const hold = farmRelease(req.writer.dir, wait);
+  void watch(req.hub, wait, req.writer, client, req.pollMs, hold.released);
+  return { ...submission, release: hold.release, cancel: hold.cancel };
 }
 
 /**
@@ -125,18 +107,9 @@ async function watch(hub: HubServices, wait: FarmWait, writer: VersionWriter, cl
   released?: Promise<void>): Promise<void> {
   const product = `${writer.folder}/${writer.product}`;
   const base = { runId: wait.runId, product, version: writer.version, jobId: wait.jobId };
-  let commitOpen = !released;
-  released?.then(() => { commitOpen = true; }, () => {});
   try {
-    // A publish that rolls back ends the wait at once (its rollback deletes the job).
-    const polling = waitThroughOutages(hub, wait, client, pollMs ?? 2000);
-    const info = released ? await Promise.race([polling, released.then(() => new Promise<never>(() => {}))]) : await polling;
+    const info = await waitForJobAndRelease(hub, wait, client, pollMs ?? 2000, released, base);
     if (info.status !== 'done') throw new Error(`farm job ${wait.jobId} (${wait.name}) ended in ${info.status}: see dcc-kit farm log ${wait.jobId}`);
-    if (!commitOpen) {
-      hub.log.info(`publish ${wait.runId}: farm job ${wait.jobId} done; ${product} v${writer.version} waits for the publish to commit`);
-      hub.emit('publish.farm', { ...base, state: 'rendered' });
-      await released;
-    }
     const frames = expectedFrames(wait.workDir, wait.write, wait.frames);
     await checkFrames(frames, `${wait.write.path} on the farm`, `dcc-kit farm log ${wait.jobId}`);
     // The review movie is made while the frames are copied and hashed (see review.ts for why here).
