@@ -54,11 +54,13 @@ export function chooseRepresentation(manifest: VersionManifest, loader: HarmonyL
 export async function prepareLoad(loader: HarmonyLoader, version: VersionInfo & { manifest: VersionManifest }, rep: Representation,
   opts: { staging: () => Promise<string>; mode?: string; productName: string; outdated?: boolean; scene: string | null; zip?: ZipLimits }): Promise<PreparedLoad> {
   const inPlace = loader.readsInPlace?.(opts.mode) === true;
-  const { files, storeFiles } = await filesForLoad(version, rep, inPlace ? {} : { copyTo: path.join(await opts.staging(), 'files') });
+  const copies = inPlace ? undefined : path.join(await opts.staging(), 'files');
+  const { files, storeFiles } = await filesForLoad(version, rep, { copyTo: copies });
   const prepared = await loader.prepare({
     version, representation: rep, files, storeFiles, productName: opts.productName, mode: opts.mode, color: opts.outdated ? RED : GREEN,
     scene: opts.scene, staging: opts.staging, zip: opts.zip ?? {},
   });
   const i = files.indexOf(prepared.source);
-  return { ...prepared, source: i >= 0 ? storeFiles[i]! : prepared.source };
+  // `ownCopies`: the folder of this load's checked copies, which the Harmony side moves into the scene (not copies).
+  return { args: copies === undefined ? prepared.args : { ...prepared.args, ownCopies: copies }, source: i >= 0 ? storeFiles[i]! : prepared.source };
 }

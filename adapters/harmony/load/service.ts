@@ -1,12 +1,14 @@
 /**
- * Loading products into a Harmony session and managing what was loaded. Every operation is ONE call into
- * Harmony whatever its size (files are listed, sequences detected and versions resolved here).
+ * Loading products into a Harmony session and managing what was loaded. A load is ONE call into Harmony whatever
+ * its size (files are listed, checked and copied, sequences detected and versions resolved here); an inventory
+ * update or removal reads the scene's containers first, then makes one call.
  */
 import { randomUUID } from 'node:crypto';
 import fsp from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import type { HubServices, SessionInfo } from '../../../kit/adapter.ts';
+import { releaseTemp, tempPathBeside } from '../../../kit/archive/temp-files.ts';
 import { DccKitError, UsageError } from '../../../kit/errors.ts';
 import { parseProductRef, storeFromConfig, type ProductStore, type VersionInfo, type VersionManifest } from '../../../kit/store/index.ts';
 import { pickHarmonySession } from '../pick-session.ts';
@@ -18,16 +20,35 @@ import { GREEN, RED, chooseLoader, chooseRepresentation, prepareLoad, type Prepa
 
 type Resolved = VersionInfo & { manifest: VersionManifest };
 
-async function withStaging<T>(fn: (staging: () => Promise<string>) => Promise<T>): Promise<T> {
+/**
+ * A load's folders for the files it gives Harmony: beside the scene's folder (never inside it: a save would
+ * pack them), so they are on the scene's filesystem and Harmony MOVES the checked copies into the scene instead
+ * of copying them again; named like the kit's other temps there, so a killed hub's are cleaned up. Without a
+ * scene, or where that folder cannot be written, in the system's temp folder (Harmony then copies).
+ */
+async function withStaging<T>(scene: string | null, fn: (staging: () => Promise<string>) => Promise<T>): Promise<T> {
   const made: string[] = [];
   try {
     return await fn(async () => {
+      if (scene) {
+        const beside = tempPathBeside(path.dirname(scene));
+        try {
+          await fsp.mkdir(beside, { mode: 0o700 });
+          made.push(beside);
+          return beside;
+        } catch {
+          releaseTemp(beside);
+        }
+      }
       const d = await fsp.mkdtemp(path.join(os.tmpdir(), 'dcckit-load-'));
       made.push(d);
       return d;
     });
   } finally {
-    for (const d of made) await fsp.rm(d, { recursive: true, force: true }).catch(() => {});
+    for (const d of made) {
+      await fsp.rm(d, { recursive: true, force: true }).catch(() => {});
+      releaseTemp(d);
+    }
   }
 }
 
@@ -64,13 +85,7 @@ export async function loadProduct(hub: HubServices, args: unknown): Promise<Cont
   const loader = chooseLoader(loaders, version.manifest, typeof a.loader === 'string' ? a.loader : undefined);
   const rep = chooseRepresentation(version.manifest, loader, typeof a.representation === 'string' ? a.representation : undefined);
   const latest = await store.latest(version.folder, version.product);
-  if (a.again !== true) {
-    // Loading what is already in the scene again is rarely meant (a second click, a script run twice): say so.
-    const same = (await sceneContainers(hub, session)).find((c) => c.product === `${version.folder}/${version.product}` && c.version === version.version
-      && c.representation === rep.name && c.loader === loader.name && c.missingNodes.length === 0);
-    if (same) throw new AlreadyLoadedError(`${same.product} v${same.version} (${same.representation}) is already loaded in this scene (container ${same.id.slice(0, 8)}: ${same.nodes.slice(0, 3).join(', ')}${same.nodes.length > 3 ? ', ...' : ''}); load it once more with --again (args.again: true), or update it with dcc-kit inventory update ${same.id.slice(0, 8)}`);
-  }
-  return withStaging(async (staging) => {
+  return withStaging(session.scene, async (staging) => {
     const prepared = await prepareLoad(loader, version, rep, {
       staging, zip, mode: typeof a.mode === 'string' ? a.mode : undefined, productName: version.product, outdated: latest !== null && latest.version > version.version, scene: session.scene,
     });
@@ -79,9 +94,18 @@ export async function loadProduct(hub: HubServices, args: unknown): Promise<Cont
       productType: version.manifest.productType, version: version.version, representation: rep.name, nodes: [], backdrop: null,
       source: prepared.source, loadedAt: new Date().toISOString(),
     };
-    return await withHarmonyHalf(hub, session, loader, 'loader',
-      () => hub.call(session.id, { request: 'dcckit.load.load', args: { ...prepared.args, container } }, { timeout: 10 * 60_000 }) as Promise<ContainerRecord>);
+    // ONE call: the Harmony side refuses a version the scene already has (same product, version, representation
+    // and loader, its nodes all there) unless `again`, answering with that container; nothing is made then.
+    const r = await withHarmonyHalf(hub, session, loader, 'loader',
+      () => hub.call(session.id, { request: 'dcckit.load.load', args: { ...prepared.args, container, again: a.again === true } }, { timeout: 10 * 60_000 }) as Promise<ContainerRecord | { alreadyLoaded: ContainerRecord }>);
+    if ('alreadyLoaded' in r) throw alreadyLoaded(r.alreadyLoaded);
+    return r;
   });
+}
+
+/** Loading what is already in the scene again is rarely meant (a second click, a script run twice): say so. */
+function alreadyLoaded(same: ContainerRecord): AlreadyLoadedError {
+  return new AlreadyLoadedError(`${same.product} v${same.version} (${same.representation}) is already loaded in this scene (container ${same.id.slice(0, 8)}: ${same.nodes.slice(0, 3).join(', ')}${same.nodes.length > 3 ? ', ...' : ''}); load it once more with --again (args.again: true), or update it with dcc-kit inventory update ${same.id.slice(0, 8)}`);
 }
 
 interface SceneContainer extends ContainerRecord { missingNodes: string[] }
@@ -166,7 +190,7 @@ export async function updateContainers(hub: HubServices, args: unknown): Promise
   const [{ store, zip }, list, { loaders }] = await Promise.all([sessionStore(hub, session), sceneContainers(hub, session), sessionExtensions(hub, session)]);
   const chosen = pickContainers(list, Array.isArray(a.ids) ? a.ids.map(String) : undefined, a.all === true);
   const target = a.version === undefined || a.version === null ? 'latest' : a.version;
-  return withStaging(async (staging) => {
+  return withStaging(session.scene, async (staging) => {
     const updates: (PreparedLoad['args'] & { id: string; version: number; representation: string; source: string; color: number[] | null })[] = [];
     const plan: { id: string; from: number; to: number }[] = [];
     const failed: { id: string; error: string }[] = [];
