@@ -1,6 +1,7 @@
 /**
  * Copies files into the store in worker threads (copy + SHA-256, see copy-worker.ts). One small pool per
- * process, started on first use; idle workers do not keep the process alive and end after a few seconds.
+ * process, started on first use; idle workers do not keep the process alive and end after half a minute (starting
+ * one costs far more than a load's copies: a load or publish right after another finds them ready).
  */
 import os from 'node:os';
 import { Worker } from 'node:worker_threads';
@@ -11,7 +12,7 @@ type Hashed = { size: number; sha256: string; stat?: HashedStat };
 type JobSpec = CopyJob extends infer J ? J extends CopyJob ? Omit<J, 'id'> : never : never;
 
 const WORKER_URL = new URL(`./copy-worker${import.meta.url.endsWith('.ts') ? '.ts' : '.js'}`, import.meta.url);
-const IDLE_MS = 3000;
+const IDLE_MS = 30_000;
 
 export class CopyFailedError extends Error {
   readonly code: string | undefined;

@@ -190,8 +190,8 @@ async function linkedFiles(version: VersionRef, rep: Representation): Promise<Lo
   return { files: [...storeFiles], storeFiles };
 }
 
-/** Files per worker message: small enough that a refused load stops early, large enough to cost nothing. */
-const LOAD_BATCH_MAX = 32;
+/** Files per worker message at most: a refused load stops within a few batches; each batch is one hand-off between threads. */
+const LOAD_BATCH_MAX = 256;
 
 type Failure = { index: number; result: Exclude<LoadResult, { ok: true }> } | { index: number; damage: string };
 
