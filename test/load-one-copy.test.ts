@@ -4,6 +4,7 @@
  * and a load refused on any file removes every copy it made.
  */
 import test from 'ava';
+import { execFileSync } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -74,7 +75,7 @@ function editManifest(versionDir: string, edit: (m: VersionManifest) => void): v
   fs.writeFileSync(file, JSON.stringify(m, null, 2));
 }
 
-test('a load refused on one file removes every copy it made: a changed frame, a symlink out of the version, a destination taken', async (t) => {
+test('a load refused on one file removes every copy it made: a changed frame, a symlink out of the version, a FIFO, a destination taken', async (t) => {
   const dir = tempDir(t, 'dcckit-load-copy-');
   const store = new ProductStore({ root: path.join(dir, 'store') });
   const copiesIn = (d: string) => fs.readdirSync(d, { recursive: true }).filter((n) => fs.statSync(path.join(d, String(n))).isFile());
@@ -105,6 +106,16 @@ test('a load refused on one file removes every copy it made: a changed frame, a 
   const e2 = await t.throwsAsync(filesForLoad(out, JSON.parse(fs.readFileSync(path.join(out.path, MANIFEST), 'utf8')).representations[0], { copyTo: out2 }));
   t.regex(e2!.message, /plateOut v001 is DAMAGED: its manifest names "plateOut\.0070\.png", which resolves to .*secret\.png, outside the version folder/);
   t.deepEqual(copiesIn(out2), []);
+
+  // A FIFO inside the version (reading it would wait forever): refused as not a regular file, nothing left.
+  await publishFiles(store, dir, F, 'plateFifo', 'plate', { name: 'png', ext: 'png' }, frames('plateFifo', 1, 20));
+  const fifo = (await store.latest(F, 'plateFifo'))!;
+  fs.rmSync(path.join(fifo.path, 'plateFifo.0010.png'));
+  execFileSync('mkfifo', [path.join(fifo.path, 'plateFifo.0010.png')]);
+  const out5 = fs.mkdtempSync(path.join(dir, 'copies-'));
+  const e5 = await t.throwsAsync(filesForLoad(fifo, fifo.manifest!.representations[0]!, { copyTo: out5 }));
+  t.regex(e5!.message, /plateFifo v001 is DAMAGED: its manifest names "plateFifo\.0010\.png", which is not a regular file/);
+  t.deepEqual(copiesIn(out5), []);
 
   // A destination that exists already is not overwritten, nor removed: the load fails naming it; its own copies go.
   await publishFiles(store, dir, F, 'plateTaken', 'plate', { name: 'png', ext: 'png' }, frames('plateTaken', 1, 100));

@@ -2,8 +2,8 @@
  * Worker thread of the product store. Three jobs, so the caller's thread (the hub's) never spends time on bytes:
  * - `copy` (publishing): copies one file with copy-on-write when the filesystem can (COPYFILE_FICLONE falls back
  *   to a plain copy) while hashing the source with SHA-256;
- * - `load` (loading): a batch of a version's files, each resolved (realpath) and checked inside the version's
- *   real folder, then read ONCE, hashing what is read and writing those same bytes to its destination, so what is
+ * - `load` (loading): a batch of a version's files, each opened and checked inside the version's real folder
+ *   (by the descriptor where the kernel tells its path), then read ONCE, hashing what is read and writing those same bytes to its destination, so what is
  *   loaded is exactly what was hashed (a file swapped during the load cannot slip in). Synchronous calls on this
  *   thread: a load is many small files, and each asynchronous call would be a trip through libuv's shared pool;
  * - `hash` (loading a file that is linked, not copied): hashes it and tells which file it hashed (size, mtime,
@@ -21,6 +21,8 @@ export type LoadResult =
   | { ok: true; real: string; size: number; sha256: string }
   /** The file resolves (realpath, or the file actually opened) outside the version's real folder. */
   | { ok: false; outside: string }
+  /** The file (real path) is not a regular file (a folder, a FIFO, a device). */
+  | { ok: false; notFile: string }
   /** `path` is the file that could not be resolved, read (the source) or written (the destination). */
   | { ok: false; code?: string; message: string; path: string; dest?: boolean };
 
@@ -66,13 +68,33 @@ function failure(err: unknown, file: string, dest = false): LoadResult {
   return { ok: false, code: e.code, message: e.message, path: file, ...(dest ? { dest } : {}) };
 }
 
+/** Opens a file to read without waiting on a FIFO (a special file is refused after, by its fstat). */
+const READ_FLAGS = fs.constants.O_RDONLY | (fs.constants.O_NONBLOCK ?? 0);
+
 /**
- * One file of a load: resolved inside `root` (the version's real folder), opened without following a last
- * symlink, checked again by the descriptor (a folder swapped for a symlink after the realpath is caught), then
- * copied to `dest` (created: never an existing file) while its bytes are hashed. A failed copy removes `dest`.
+ * Opens one file of a version: where the kernel tells the path of an open descriptor (Linux), the file is opened
+ * and that path must be inside `root` (symlinks anywhere followed, and no window between a check and the open);
+ * elsewhere the realpath must be inside `root` and the open does not follow a last symlink.
  */
-function loadOne(versionPath: string, root: string, item: LoadItem): LoadResult {
-  const joined = path.join(versionPath, item.rel);
+function openInside(joined: string, root: string): { fd: number; real: string } | LoadResult {
+  if (FD_LINKS) {
+    let fd: number;
+    try {
+      fd = fs.openSync(joined, READ_FLAGS);
+    } catch (err) {
+      return failure(err, joined);
+    }
+    let real: string;
+    try {
+      real = fs.readlinkSync(FD_LINKS + fd);
+    } catch (err) {
+      fs.closeSync(fd);
+      return failure(err, joined);
+    }
+    if (real.startsWith(root + path.sep)) return { fd, real };
+    fs.closeSync(fd);
+    return { ok: false, outside: real };
+  }
   let real: string;
   try {
     real = fs.realpathSync.native(joined);
@@ -80,20 +102,26 @@ function loadOne(versionPath: string, root: string, item: LoadItem): LoadResult 
     return failure(err, joined);
   }
   if (!real.startsWith(root + path.sep)) return { ok: false, outside: real };
-  let input: number;
   try {
-    input = fs.openSync(real, fs.constants.O_RDONLY | (fs.constants.O_NOFOLLOW ?? 0));
+    return { fd: fs.openSync(real, READ_FLAGS | (fs.constants.O_NOFOLLOW ?? 0)), real };
   } catch (err) {
     return (err as NodeJS.ErrnoException).code === 'ELOOP' ? { ok: false, outside: real } : failure(err, real);
   }
+}
+
+/**
+ * One file of a load: opened inside `root` (the version's real folder, see openInside), a regular file, copied
+ * to `dest` (created: never an existing file) while its bytes are hashed. A failed copy removes `dest`.
+ */
+function loadOne(versionPath: string, root: string, item: LoadItem): LoadResult {
+  const opened = openInside(path.join(versionPath, item.rel), root);
+  if ('ok' in opened) return opened;
+  const { fd: input, real } = opened;
   let output: number | undefined;
   let created = false;
   let copied = false;
   try {
-    if (FD_LINKS) {
-      const opened = fs.readlinkSync(FD_LINKS + input);
-      if (opened !== real && !opened.startsWith(root + path.sep)) return { ok: false, outside: opened };
-    }
+    if (!fs.fstatSync(input).isFile()) return { ok: false, notFile: real };
     try {
       output = fs.openSync(item.dest, 'wx');
       created = true;

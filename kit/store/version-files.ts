@@ -241,6 +241,7 @@ async function copiedFiles(version: VersionRef, rep: Representation, names: stri
   if ('damage' in first) return refuse(version, first.damage);
   const r = first.result;
   if ('outside' in r) return refuse(version, outsideOf(names[first.index]!, r.outside, root));
+  if ('notFile' in r) return refuse(version, `its manifest names "${names[first.index]!}", which is ${r.notFile === path.join(root, names[first.index]!) ? '' : `${r.notFile}, `}not a regular file`);
   const err = Object.assign(new Error(r.message), { code: r.code, path: r.path });
   if (r.dest) throw cannotCopy(path.join(version.path, names[first.index]!), copyTo, err);
   throw cannotRead(r.path, err);
