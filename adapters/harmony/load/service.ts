@@ -184,6 +184,9 @@ function colorAfter(loader: HarmonyLoader, version: number, latest: number | nul
   return latest !== null && version < latest ? RED : GREEN;
 }
 
+/** Products an update prepares at the same time (store reads, checked copies). */
+const PREPARE_AT_ONCE = 8;
+
 export async function updateContainers(hub: HubServices, args: unknown): Promise<UpdateResult> {
   const { session: id, a } = commonArgs(args);
   const session = pickHarmonySession(hub, id, 'update containers');
@@ -191,30 +194,52 @@ export async function updateContainers(hub: HubServices, args: unknown): Promise
   const chosen = pickContainers(list, Array.isArray(a.ids) ? a.ids.map(String) : undefined, a.all === true);
   const target = a.version === undefined || a.version === null ? 'latest' : a.version;
   return withStaging(session.scene, async (staging) => {
-    const updates: (PreparedLoad['args'] & { id: string; version: number; representation: string; source: string; color: number[] | null })[] = [];
-    const plan: { id: string; from: number; to: number }[] = [];
-    const failed: { id: string; error: string }[] = [];
-    const unchanged: string[] = [];
-    for (const c of chosen) {
+    type Update = PreparedLoad['args'] & { id: string; version: number; representation: string; source: string; color: number[] | null };
+    type Outcome = { unchanged: true } | { update: Update; plan: { id: string; from: number; to: number } } | { error: string };
+    const prepareOne = async (c: SceneContainer): Promise<Outcome> => {
       try {
         const ref = { folder: c.folder, product: c.productName, version: target === 'latest' ? 'latest' as const : Number(String(target).replace(/^v/, '')) };
         if (ref.version !== 'latest' && !(Number.isInteger(ref.version) && ref.version > 0)) throw new UsageError(`version must be a number or "latest" (got "${String(target)}")`);
         const version = await store.resolve(ref);
-        if (ref.version === 'latest' && version.version === c.version && !c.missingNodes.length) {
-          unchanged.push(c.id);
-          continue;
-        }
+        if (ref.version === 'latest' && version.version === c.version && !c.missingNodes.length) return { unchanged: true };
         const loader = loaders.find((l) => l.name === c.loader);
         if (!loader) throw new Error(`it was loaded by "${c.loader}", a loader this project does not have (dcc-kit plugins lists them; a studio loader comes from harmony.loaders)`);
         const rep = version.manifest.representations.find((r) => r.name === c.representation) ?? chooseRepresentation(version.manifest, loader);
         const latest = await store.latest(c.folder, c.productName);
         const prepared = await prepareLoad(loader, version, rep, { staging, zip, productName: c.productName, mode: (c.data as { mode?: string } | undefined)?.mode, scene: session.scene });
-        updates.push({ ...prepared.args, id: c.id, version: version.version, representation: rep.name, source: prepared.source, color: colorAfter(loader, version.version, latest?.version ?? null) });
-        plan.push({ id: c.id, from: c.version, to: version.version });
+        return {
+          update: { ...prepared.args, id: c.id, version: version.version, representation: rep.name, source: prepared.source, color: colorAfter(loader, version.version, latest?.version ?? null) },
+          plan: { id: c.id, from: c.version, to: version.version },
+        };
       } catch (err) {
-        failed.push({ id: c.id, error: `${c.product} v${c.version}: ${(err as Error).message}` });
+        return { error: `${c.product} v${c.version}: ${(err as Error).message}` };
       }
-    }
+    };
+    // Products are prepared side by side (their store reads and copies overlap), a product's containers one
+    // after another (they may share a version: it is checked, and marked if damaged, once at a time).
+    const byProduct = new Map<string, number[]>();
+    chosen.forEach((c, i) => byProduct.set(c.product, [...byProduct.get(c.product) ?? [], i]));
+    const groups = [...byProduct.values()];
+    const outcomes = new Array<Outcome>(chosen.length);
+    let nextGroup = 0;
+    await Promise.all(Array.from({ length: Math.min(PREPARE_AT_ONCE, groups.length) }, async () => {
+      while (nextGroup < groups.length) {
+        for (const i of groups[nextGroup++]!) outcomes[i] = await prepareOne(chosen[i]!);
+      }
+    }));
+    const updates: Update[] = [];
+    const plan: { id: string; from: number; to: number }[] = [];
+    const failed: { id: string; error: string }[] = [];
+    const unchanged: string[] = [];
+    outcomes.forEach((o, i) => {
+      const id = chosen[i]!.id;
+      if ('unchanged' in o) unchanged.push(id);
+      else if ('error' in o) failed.push({ id, error: o.error });
+      else {
+        updates.push(o.update);
+        plan.push(o.plan);
+      }
+    });
     if (!updates.length) return { updated: [], unchanged, failed };
     const r = await hub.call(session.id, { request: 'dcckit.load.update', args: { updates } }, { timeout: 10 * 60_000 }) as { updated: string[]; failed: { id: string; error: string }[] };
     const named = (f: { id: string; error: string }) => {
