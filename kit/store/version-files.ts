@@ -214,11 +214,20 @@ async function copiedFiles(version: VersionRef, rep: Representation, names: stri
   const made: string[] = [];
   const failures: Failure[] = [];
   let next = 0;
+  let crashed: unknown;
   const lane = async (): Promise<void> => {
-    while (next < n && failures.length === 0) {
+    while (next < n && failures.length === 0 && crashed === undefined) {
       const first = next;
       next = Math.min(n, next + size);
-      const results = await loadInWorker(version.path, root, names.slice(first, next).map((rel, k) => ({ rel, dest: files[first + k]! })));
+      let results: LoadResult[];
+      try {
+        results = await loadInWorker(version.path, root, names.slice(first, next).map((rel, k) => ({ rel, dest: files[first + k]! })));
+      } catch (err) {
+        // A worker that died tells nothing of its batch: those paths are left to the caller's folder cleanup
+        // (one of them may be a file that was there before, which is never ours to remove).
+        crashed ??= err;
+        return;
+      }
       results.forEach((r, k) => {
         const index = first + k;
         if (!r.ok) return void failures.push({ index, result: r });
@@ -229,11 +238,10 @@ async function copiedFiles(version: VersionRef, rep: Representation, names: stri
       });
     }
   };
-  try {
-    await Promise.all(Array.from({ length: Math.min(threads * 2, Math.ceil(n / size)) }, lane));
-  } catch (err) {
+  await Promise.all(Array.from({ length: Math.min(threads * 2, Math.ceil(n / size)) }, lane));
+  if (crashed !== undefined) {
     await removeAll(made);
-    throw err;
+    throw crashed;
   }
   if (failures.length === 0) return { files, storeFiles };
   await removeAll(made);
