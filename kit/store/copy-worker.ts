@@ -3,9 +3,10 @@
  * - `copy` (publishing): copies one file with copy-on-write when the filesystem can (COPYFILE_FICLONE falls back
  *   to a plain copy) while hashing the source with SHA-256;
  * - `load` (loading): a batch of a version's files, each opened and checked inside the version's real folder
- *   (by the descriptor where the kernel tells its path), then read ONCE, hashing what is read and writing those same bytes to its destination, so what is
- *   loaded is exactly what was hashed (a file swapped during the load cannot slip in). Synchronous calls on this
- *   thread: a load is many small files, and each asynchronous call would be a trip through libuv's shared pool;
+ *   (by the descriptor where the kernel tells its path), then read ONCE, hashing what is read and writing those
+ *   same bytes to its destination, so what is loaded is exactly what was hashed (a file swapped during the load
+ *   cannot slip in). Synchronous calls on this thread: a load is many small files, and each asynchronous call
+ *   would be a trip through libuv's shared pool (and a 1 MiB buffer per file: one per thread here);
  * - `hash` (loading a file that is linked, not copied): hashes it and tells which file it hashed (size, mtime,
  *   inode of the open handle) for the caller's cache.
  */
@@ -19,7 +20,7 @@ import { parentPort } from 'node:worker_threads';
 export interface LoadItem { rel: string; dest: string }
 export type LoadResult =
   | { ok: true; real: string; size: number; sha256: string }
-  /** The file resolves (realpath, or the file actually opened) outside the version's real folder. */
+  /** The file (the one actually opened, or its realpath) is outside the version's real folder. */
   | { ok: false; outside: string }
   /** The file (real path) is not a regular file (a folder, a FIFO, a device). */
   | { ok: false; notFile: string }
