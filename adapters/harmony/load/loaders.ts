@@ -1,5 +1,4 @@
 /** Harmony's loader registry: the built-in records, choosing a loader and a representation, and preparing a load. */
-import path from 'node:path';
 import { filesForLoad, type Representation, type VersionInfo, type VersionManifest } from '../../../kit/store/index.ts';
 import { LoadError } from './errors.ts';
 import type { HarmonyLoader, PreparedLoad, ZipLimits } from './loader-types.ts';
@@ -54,7 +53,7 @@ export function chooseRepresentation(manifest: VersionManifest, loader: HarmonyL
 export async function prepareLoad(loader: HarmonyLoader, version: VersionInfo & { manifest: VersionManifest }, rep: Representation,
   opts: { staging: () => Promise<string>; mode?: string; productName: string; outdated?: boolean; scene: string | null; zip?: ZipLimits }): Promise<PreparedLoad> {
   const inPlace = loader.readsInPlace?.(opts.mode) === true;
-  const copies = inPlace ? undefined : path.join(await opts.staging(), 'files');
+  const copies = inPlace ? undefined : await opts.staging();
   const { files, storeFiles } = await filesForLoad(version, rep, { copyTo: copies });
   const prepared = await loader.prepare({
     version, representation: rep, files, storeFiles, productName: opts.productName, mode: opts.mode, color: opts.outdated ? RED : GREEN,
