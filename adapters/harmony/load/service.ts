@@ -45,10 +45,7 @@ async function withStaging<T>(scene: string | null, fn: (staging: () => Promise<
       return d;
     });
   } finally {
-    for (const d of made) {
-      await fsp.rm(d, { recursive: true, force: true }).catch(() => {});
-      releaseTemp(d);
-    }
+    await Promise.all(made.map((d) => fsp.rm(d, { recursive: true, force: true }).catch(() => {}).finally(() => releaseTemp(d))));
   }
 }
 
