@@ -193,16 +193,19 @@ export async function updateContainers(hub: HubServices, args: unknown): Promise
   return withStaging(session.scene, async (staging) => {
     type Update = PreparedLoad['args'] & { id: string; version: number; representation: string; source: string; color: number[] | null };
     type Outcome = { unchanged: true } | { update: Update; plan: { id: string; from: number; to: number } } | { error: string };
+    // The store is read once per product (the version asked for and the latest), however many containers load it.
+    const versions = new Map<string, Promise<[Resolved, VersionInfo | null]>>();
     const prepareOne = async (c: SceneContainer): Promise<Outcome> => {
       try {
         const ref = { folder: c.folder, product: c.productName, version: target === 'latest' ? 'latest' as const : Number(String(target).replace(/^v/, '')) };
         if (ref.version !== 'latest' && !(Number.isInteger(ref.version) && ref.version > 0)) throw new UsageError(`version must be a number or "latest" (got "${String(target)}")`);
-        const version = await store.resolve(ref);
+        let read = versions.get(c.product);
+        if (!read) versions.set(c.product, read = store.resolve(ref).then(async (v) => [v, await store.latest(c.folder, c.productName)]));
+        const [version, latest] = await read;
         if (ref.version === 'latest' && version.version === c.version && !c.missingNodes.length) return { unchanged: true };
         const loader = loaders.find((l) => l.name === c.loader);
         if (!loader) throw new Error(`it was loaded by "${c.loader}", a loader this project does not have (dcc-kit plugins lists them; a studio loader comes from harmony.loaders)`);
         const rep = version.manifest.representations.find((r) => r.name === c.representation) ?? chooseRepresentation(version.manifest, loader);
-        const latest = await store.latest(c.folder, c.productName);
         const prepared = await prepareLoad(loader, version, rep, { staging, zip, productName: c.productName, mode: (c.data as { mode?: string } | undefined)?.mode, scene: session.scene });
         return {
           update: { ...prepared.args, id: c.id, version: version.version, representation: rep.name, source: prepared.source, color: colorAfter(loader, version.version, latest?.version ?? null) },
