@@ -14,7 +14,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { detectSequences } from '../adapters/harmony/load/sequence.ts';
+import { detectSequences } from '../kit/media/sequence.ts';
 import { filesForLoad } from '../kit/store/index.ts';
 import type { UpdateResult } from '../adapters/harmony/load/service.ts';
 import { measureTrips } from './support/harmony-trips.ts';

@@ -11,6 +11,7 @@ import type { ProductStore, VersionWriter } from '../../../kit/store/index.ts';
 import { blenderConfig, resolveBlender } from '../launch.ts';
 import { blenderRequest, type BlendInfo } from '../sessions.ts';
 import { pipelineOf, type PipelineData, type BlenderInstanceRecord } from '../create.ts';
+import type { BlenderCreator } from '../creator-types.ts';
 import { sceneSettingsOf, type BlendSceneSettings } from '../workfiles.ts';
 import { workfileSave } from '../workfile-service.ts';
 import { renderFrames } from './render.ts';
@@ -26,6 +27,8 @@ export interface BlenderRunData {
   pipeline: PipelineData;
   context: ProjectContext;
   workfile: string;
+  /** The creators of the session's project (built-in and blender.creators): an instance's families come from its creator. */
+  creators: BlenderCreator[];
   /** The saved copy renders and the workfile product come from. */
   copy?: string;
   published: PublishReport['published'];
@@ -61,9 +64,11 @@ const collectScene: PublishPlugin = {
     d.published = (ctx.data.published as PublishReport['published']) ?? [];
     ctx.createInstance({ id: 'workfile', name: `workfile${capitalised(d.context.task ?? 'Main')}`, productType: 'workfile', families: ['workfile'], data: {} });
     for (const record of Object.values(d.pipeline.instances)) {
-      if (record.productType !== 'render') continue;
-      const target = record.attributes.target === 'farm' ? 'render.farm' : 'render.local';
-      const inst = ctx.createInstance({ id: record.key, name: record.productName, productType: 'render', families: ['render', target], active: record.active, data: {} });
+      // The creator's record says the families (render: render.local or render.farm); a studio creator's instances are its plugins' to publish.
+      const creator = d.creators.find((c) => c.name === record.creator);
+      if (!creator) log.warn(`${record.productName}: its creator "${record.creator}" is not among this project's creators (blender.creators); published with its product type's family only`);
+      const families = [record.productType, ...(creator?.families?.(record) ?? [])];
+      const inst = ctx.createInstance({ id: record.key, name: record.productName, productType: record.productType, families: [...new Set(families)], active: record.active, data: {} });
       idata(inst).record = record;
     }
     log.info(`${d.info.path} (Blender ${d.info.version}), ${ctx.instances.length} instances`);
