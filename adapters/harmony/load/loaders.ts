@@ -1,5 +1,4 @@
 /** Harmony's built-in loader records and preparing a load; choosing a loader and a representation is the kit's loader registry's (kit/plugins/loaders.ts). */
-import path from 'node:path';
 import { filesForLoad, type Representation, type VersionInfo, type VersionManifest } from '../../../kit/store/index.ts';
 import { LoadError, chooseLoader, chooseRepresentation } from '../../../kit/plugins/loaders.ts';
 import type { HarmonyLoader, PreparedLoad, ZipLimits } from './loader-types.ts';
@@ -28,11 +27,13 @@ export const RED: [number, number, number, number] = [220, 0, 0, 255];
 export async function prepareLoad(loader: HarmonyLoader, version: VersionInfo & { manifest: VersionManifest }, rep: Representation,
   opts: { staging: () => Promise<string>; mode?: string; productName: string; outdated?: boolean; scene: string | null; zip?: ZipLimits }): Promise<PreparedLoad> {
   const inPlace = loader.readsInPlace?.(opts.mode) === true;
-  const { files, storeFiles } = await filesForLoad(version, rep, inPlace ? {} : { copyTo: path.join(await opts.staging(), 'files') });
+  const copies = inPlace ? undefined : await opts.staging();
+  const { files, storeFiles } = await filesForLoad(version, rep, { copyTo: copies });
   const prepared = await loader.prepare({
     version, representation: rep, files, storeFiles, productName: opts.productName, mode: opts.mode, color: opts.outdated ? RED : GREEN,
     scene: opts.scene, staging: opts.staging, zip: opts.zip ?? {},
   });
   const i = files.indexOf(prepared.source);
-  return { ...prepared, source: i >= 0 ? storeFiles[i]! : prepared.source };
+  // `ownCopies`: the folder of this load's checked copies, which the Harmony side moves into the scene (not copies).
+  return { args: copies === undefined ? prepared.args : { ...prepared.args, ownCopies: copies }, source: i >= 0 ? storeFiles[i]! : prepared.source };
 }
