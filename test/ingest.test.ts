@@ -7,6 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { identifyFile } from '../kit/media/identify.ts';
 import { ingest, IngestError } from '../kit/ingest/ingest.ts';
+import { FilePass } from '../kit/ingest/file-pass.ts';
 import { ProductStore, type VersionManifest } from '../kit/store/index.ts';
 import type { ContainerRecord } from '../adapters/harmony/pipeline-types.ts';
 import { pipelineRig } from './support/pipeline.ts';
@@ -92,6 +93,33 @@ test('a PNG sequence (its first file, or its folder) becomes a plate version: fr
   t.like(probe(path.join(r.path, 'plateMain.thumbnail.jpg'))[0], { codec_name: 'mjpeg', width: 512, height: 288 });
   const again = await ingest({ source: plate, target: 'shots/sh010/plateMain', store });
   t.like(again, { version: 2, type: 'plate', files: 12 });
+});
+
+test('each file is read once: a small file is written from the very bytes its header was checked in; a big one is copied and hashed in one pass, refused if it changed after its check', async (t) => {
+  const dir = tmp(t);
+  const frames = testFrames(dir, { count: 3, size: '64x36' });
+  const out = path.join(dir, 'out');
+  fs.mkdirSync(out);
+  const sha = (b: Buffer) => createHash('sha256').update(b).digest('hex');
+  const original = frames.map((f) => fs.readFileSync(f));
+  const kept = new FilePass();
+  t.like((await kept.check(frames))[0], { size: original[0]!.length, id: { kind: 'image', format: 'png', width: 64, height: 36 } });
+  // Nothing reads the source again: what goes into the version is what was checked.
+  fs.writeFileSync(frames[0]!, 'overwritten after the check');
+  const written = await kept.write(frames.map((f, i) => ({ source: f, dest: path.join(out, `kept${i}.png`) })));
+  t.deepEqual(fs.readFileSync(path.join(out, 'kept0.png')), original[0]);
+  t.deepEqual(written.map((w) => w.sha256), original.map(sha));
+  fs.writeFileSync(frames[0]!, original[0]!);
+
+  const big = new FilePass({ keepFileBytes: 0 });
+  t.like((await big.check(frames))[1], { size: original[1]!.length, id: { kind: 'image', format: 'png' } });
+  const [one] = await big.write([{ source: frames[1]!, dest: path.join(out, 'big1.png') }]);
+  t.is(one!.sha256, sha(original[1]!));
+  t.deepEqual(fs.readFileSync(path.join(out, 'big1.png')), original[1]);
+  fs.appendFileSync(frames[2]!, Buffer.alloc(100));
+  const changed = await t.throwsAsync(big.write([{ source: frames[2]!, dest: path.join(out, 'big2.png') }]));
+  t.regex(changed!.message, /frame\.0003\.png changed while it was ingested/);
+  t.like(changed, { code: 'ECHANGED' });
 });
 
 test('files that are not what their type says are refused before anything is written, naming each', async (t) => {
