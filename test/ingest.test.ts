@@ -163,6 +163,33 @@ test('an ingested WAV loads as a SOUND column and an ingested PNG sequence as an
   t.deepEqual(timing, ['1', '2', '3', '4', '5', '6', '7', '8', '9', '10', '11', '12']);
 });
 
+test('TIFF and OpenEXR plates (tif, tiff, exr frames) load as image sequences: elements of their format, the ingested frames as drawings', async (t) => {
+  const rig = await pipelineRig(t);
+  for (const [ext, product, format] of [['tif', 'plateTif', 'TIF'], ['tiff', 'plateTiff', 'TIF'], ['exr', 'plateExr', 'EXR']] as const) {
+    const plate = path.join(rig.dir, 'incoming', ext);
+    fs.mkdirSync(plate, { recursive: true });
+    const frames = testFrames(plate, { count: 6, size: '96x54', prefix: 'bg.', first: 1, ext });
+    t.like(await identifyFile(frames[0]!), { kind: 'image', format: ext === 'exr' ? 'exr' : 'tiff', width: 96, height: 54 });
+    const r = await ingest({ source: frames[0]!, target: `shots/sh010/${product}`, store: rig.store });
+    t.like(r, { type: 'plate', files: 6, representations: [ext === 'exr' ? 'exr' : 'tif', 'thumbnail'] }, ext);
+    t.like(probe(path.join(r.path, `${product}.thumbnail.jpg`))[0], { codec_name: 'mjpeg', width: 96, height: 54 });
+    const seq = await rig.tool<ContainerRecord>('load.run', { product });
+    t.is(seq.loader, 'imageSequence');
+    t.is(seq.representation, ext === 'exr' ? 'exr' : 'tif');
+    const read = seq.nodes[0]!;
+    t.is(rig.sim.scene!.state.nodes.get(read)?.type, 'READ');
+    const session = (await rig.client.sessions())[0]!.id;
+    const element = await rig.client.call(session, '(function (r) { var c = node.linkedColumn(r, "DRAWING.ELEMENT"); var e = column.getElementIdOfDrawing(c); var out = { format: element.pixmapFormat(e), files: [], timing: [] }; for (var f = 1; f <= 6; f++) { out.timing.push(column.getEntry(c, 1, f)); out.files.push(Drawing.filename(e, String(f))); } return out; })', read) as { format: string; files: string[]; timing: string[] };
+    t.is(element.format, format);
+    t.deepEqual(element.timing, ['1', '2', '3', '4', '5', '6']);
+    // Each drawing is the ingested frame, byte for byte, with the extension of its element's format.
+    element.files.forEach((file, i) => {
+      t.is(path.extname(file), ext === 'exr' ? '.exr' : '.tif');
+      t.deepEqual(fs.readFileSync(file), fs.readFileSync(frames[i]!), file);
+    });
+  }
+});
+
 test('the CLI: ingest infers the type, --json prints the version, a palette and a background ingest; usage errors exit 2, refusals 1', async (t) => {
   const sb = sandbox();
   t.teardown(() => sb.cleanup());
