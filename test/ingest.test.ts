@@ -163,6 +163,20 @@ test('an ingested WAV loads as a SOUND column and an ingested PNG sequence as an
   t.deepEqual(timing, ['1', '2', '3', '4', '5', '6', '7', '8', '9', '10', '11', '12']);
 });
 
+test('a thumbnail needs ffmpeg only for what is not a PNG: a TIFF with review.ffmpeg pointing nowhere is refused before anything is written, a PNG is ingested with the thumbnail dcc-kit makes', async (t) => {
+  const dir = tmp(t);
+  const store = new ProductStore({ root: path.join(dir, 'store') });
+  const [tif] = testFrames(dir, { count: 1, size: '64x36', prefix: 'still_tif.', ext: 'tif' });
+  const [png] = testFrames(dir, { count: 1, size: '64x36', prefix: 'still_png.' });
+  const missing = path.join(dir, 'no-such-ffmpeg');
+  const err = await t.throwsAsync(ingest({ source: tif!, target: 'shots/sh010/imageTif', store, ffmpeg: missing }));
+  t.regex(err!.message, /review\.ffmpeg is ".*no-such-ffmpeg", which cannot be run/);
+  t.false(fs.existsSync(path.join(dir, 'store')), 'nothing was written');
+  const r = await ingest({ source: png!, target: 'shots/sh010/imagePng', store, ffmpeg: missing });
+  t.deepEqual(r.representations, ['png', 'thumbnail']);
+  t.like(probe(path.join(r.path, 'imagePng.thumbnail.jpg'))[0], { codec_name: 'mjpeg', width: 64, height: 36 });
+});
+
 test('TIFF and OpenEXR plates (tif, tiff, exr frames) load as image sequences: elements of their format, the ingested frames as drawings', async (t) => {
   const rig = await pipelineRig(t);
   for (const [ext, product, format] of [['tif', 'plateTif', 'TIF'], ['tiff', 'plateTiff', 'TIF'], ['exr', 'plateExr', 'EXR']] as const) {

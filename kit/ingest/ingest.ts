@@ -160,7 +160,7 @@ const pad = (n: number, width: number) => (n < 0 ? '-' : '') + String(Math.abs(n
 
 /** Resolves, checks and names everything; writes nothing. */
 export async function planIngest(req: Omit<IngestRequest, 'store' | 'signal' | 'onProgress'>): Promise<IngestPlan> {
-  const pass = new FilePass();
+  const pass = new FilePass({ keepTotalBytes: 0 }); // nothing is written: headers only
   try {
     return await planWith(req, pass);
   } finally {
@@ -249,6 +249,7 @@ async function planWith(req: Omit<IngestRequest, 'store' | 'signal' | 'onProgres
         const missing = names.filter((n) => !layers.some((l) => path.basename(l) === n));
         if (missing.length) throw new IngestError(`the layout ${path.basename(layouts[0])} names ${missing.join(', ')}, which ${missing.length === 1 ? 'is' : 'are'} not beside it`);
         list.unshift({ source: layouts[0], path: `${product}.json` });
+        bytes += (await fsp.stat(layouts[0])).size;
       } else {
         // The background loader reads a layout: one layer per image, in name order.
         generated.push({ path: `${product}.json`, content: JSON.stringify({ name: product, children: layers.map((f) => ({ name: path.basename(f, path.extname(f)), filename: path.basename(f) })) }, null, 2) + '\n' });
