@@ -116,7 +116,7 @@ function divisors(q: number[]): Float64Array {
 }
 
 /** The 8-point forward DCT of Arai, Agui and Nakajima (unscaled), on d[o], d[o+s], ... d[o+7s]. */
-function fdct8(d: Float64Array, o: number, s: number): void {
+function fdct8(d: Float32Array, o: number, s: number): void {
   const d0 = d[o]!, d1 = d[o + s]!, d2 = d[o + 2 * s]!, d3 = d[o + 3 * s]!, d4 = d[o + 4 * s]!, d5 = d[o + 5 * s]!, d6 = d[o + 6 * s]!, d7 = d[o + 7 * s]!;
   const t0 = d0 + d7, t7 = d0 - d7, t1 = d1 + d6, t6 = d1 - d6, t2 = d2 + d5, t5 = d2 - d5, t3 = d3 + d4, t4 = d3 - d4;
   const t10 = t0 + t3, t13 = t0 - t3, t11 = t1 + t2, t12 = t1 - t2;
@@ -145,7 +145,7 @@ function category(v: number): number {
 }
 
 /** DCT, quantisation and Huffman coding of one 8x8 block (level-shifted samples in `block`); returns its DC. */
-function encodeBlock(w: BitWriter, block: Float64Array, div: Float64Array, prevDc: number, dc: Codes, ac: Codes, z: Int32Array): number {
+function encodeBlock(w: BitWriter, block: Float32Array, div: Float64Array, prevDc: number, dc: Codes, ac: Codes, z: Int32Array): number {
   for (let r = 0; r < 64; r += 8) fdct8(block, r, 1);
   for (let c = 0; c < 8; c++) fdct8(block, c, 8);
   for (let i = 0; i < 64; i++) z[i] = Math.round(block[ZIGZAG[i]!]! * div[i]!);
@@ -179,34 +179,29 @@ export function encodeJpeg(img: RgbImage, quality = 85): Buffer {
   // Planes padded to whole 16x16 MCUs by repeating the last row and column.
   const pw = Math.ceil(width / 16) * 16;
   const ph = Math.ceil(height / 16) * 16;
-  const Y = new Float64Array(pw * ph);
-  const Cb = new Float64Array((pw / 2) * (ph / 2));
-  const Cr = new Float64Array((pw / 2) * (ph / 2));
-  const cb = new Float64Array(pw * ph);
-  const cr = new Float64Array(pw * ph);
-  for (let y = 0; y < ph; y++) {
-    const sy = Math.min(y, height - 1);
-    for (let x = 0; x < pw; x++) {
-      const o = (sy * width + Math.min(x, width - 1)) * 3;
-      const r = rgb[o]!, g = rgb[o + 1]!, b = rgb[o + 2]!;
-      Y[y * pw + x] = 0.299 * r + 0.587 * g + 0.114 * b - 128;
-      cb[y * pw + x] = -0.168736 * r - 0.331264 * g + 0.5 * b;
-      cr[y * pw + x] = 0.5 * r - 0.418688 * g - 0.081312 * b;
-    }
-  }
   const cw = pw / 2;
-  for (let y = 0; y < ph / 2; y++) {
-    for (let x = 0; x < cw; x++) {
-      const o = 2 * y * pw + 2 * x;
-      Cb[y * cw + x] = (cb[o]! + cb[o + 1]! + cb[o + pw]! + cb[o + pw + 1]!) / 4;
-      Cr[y * cw + x] = (cr[o]! + cr[o + 1]! + cr[o + pw]! + cr[o + pw + 1]!) / 4;
+  const Y = new Float32Array(pw * ph);
+  const Cb = new Float32Array(cw * (ph / 2));
+  const Cr = new Float32Array(cw * (ph / 2));
+  // Y per pixel; Cb and Cr summed over each 2x2 (4:2:0), a quarter of each pixel's share.
+  for (let y = 0; y < ph; y++) {
+    const src = (y < height ? y : height - 1) * width * 3;
+    const yRow = y * pw;
+    const cRow = (y >> 1) * cw;
+    for (let x = 0; x < pw; x++) {
+      const o = src + (x < width ? x : width - 1) * 3;
+      const r = rgb[o]!, g = rgb[o + 1]!, b = rgb[o + 2]!;
+      Y[yRow + x] = 0.299 * r + 0.587 * g + 0.114 * b - 128;
+      const c = cRow + (x >> 1);
+      Cb[c]! += (-0.168736 * r - 0.331264 * g + 0.5 * b) / 4;
+      Cr[c]! += (0.5 * r - 0.418688 * g - 0.081312 * b) / 4;
     }
   }
   const w = new BitWriter();
-  const block = new Float64Array(64);
+  const block = new Float32Array(64);
   const z = new Int32Array(64);
   const ld = divisors(lq), cd = divisors(cq);
-  const take = (plane: Float64Array, stride: number, bx: number, by: number) => {
+  const take = (plane: Float32Array, stride: number, bx: number, by: number) => {
     for (let y = 0; y < 8; y++) for (let x = 0; x < 8; x++) block[y * 8 + x] = plane[(by + y) * stride + bx + x]!;
     return block;
   };

@@ -18,6 +18,29 @@ function paeth(a: number, b: number, c: number): number {
   return pa <= pb && pa <= pc ? a : pb <= pc ? b : c;
 }
 
+/** One scanline's bytes from its filtered form (PNG filter types 0-4) into `line`, given the previous line. */
+function unfilter(filter: number, raw: Buffer, at: number, line: Uint8Array, prev: Uint8Array, stride: number, bpp: number): void {
+  switch (filter) {
+    case 0:
+      line.set(raw.subarray(at, at + stride));
+      return;
+    case 1:
+      for (let i = 0; i < stride; i++) line[i] = (raw[at + i]! + (i >= bpp ? line[i - bpp]! : 0)) & 255;
+      return;
+    case 2:
+      for (let i = 0; i < stride; i++) line[i] = (raw[at + i]! + prev[i]!) & 255;
+      return;
+    case 3:
+      for (let i = 0; i < stride; i++) line[i] = (raw[at + i]! + (((i >= bpp ? line[i - bpp]! : 0) + prev[i]!) >> 1)) & 255;
+      return;
+    case 4:
+      for (let i = 0; i < stride; i++) line[i] = (raw[at + i]! + paeth(i >= bpp ? line[i - bpp]! : 0, prev[i]!, i >= bpp ? prev[i - bpp]! : 0)) & 255;
+      return;
+    default:
+      throw new Error(`the PNG uses an unknown filter type ${filter}`);
+  }
+}
+
 /** Throws on a PNG that does not decode; null for one this decoder leaves to ffmpeg. */
 export function decodePng(png: Buffer): RgbImage | null {
   if (png.length < 33 || !png.subarray(0, 8).equals(SIGNATURE)) throw new Error('not a PNG');
@@ -54,42 +77,28 @@ export function decodePng(png: Buffer): RgbImage | null {
   let prev = new Uint8Array(stride);
   let line = new Uint8Array(stride);
   for (let y = 0; y < height; y++) {
-    const at = y * (stride + 1);
-    const filter = raw[at]!;
-    for (let i = 0; i < stride; i++) {
-      const x = raw[at + 1 + i]!;
-      const a = i >= bpp ? line[i - bpp]! : 0;
-      const b = prev[i]!;
-      const c = i >= bpp ? prev[i - bpp]! : 0;
-      switch (filter) {
-        case 0: line[i] = x; break;
-        case 1: line[i] = (x + a) & 255; break;
-        case 2: line[i] = (x + b) & 255; break;
-        case 3: line[i] = (x + ((a + b) >> 1)) & 255; break;
-        case 4: line[i] = (x + paeth(a, b, c)) & 255; break;
-        default: throw new Error(`the PNG uses an unknown filter type ${filter}`);
-      }
-    }
+    const at = y * (stride + 1) + 1;
+    unfilter(raw[at - 1]!, raw, at, line, prev, stride, bpp);
     const row = y * width * 3;
-    const step = depth === 16 ? 2 : 1; // 16-bit samples: the high byte
-    for (let x = 0; x < width; x++) {
-      const o = row + x * 3;
-      if (color === 3) {
-        const perByte = 8 / depth;
+    if (color === 3) {
+      const perByte = 8 / depth;
+      for (let x = 0; x < width; x++) {
         const byte = line[Math.floor(x / perByte)]!;
         const index = depth === 8 ? byte : (byte >> (8 - depth * ((x % perByte) + 1))) & ((1 << depth) - 1);
-        rgb[o] = palette![index * 3] ?? 0;
-        rgb[o + 1] = palette![index * 3 + 1] ?? 0;
-        rgb[o + 2] = palette![index * 3 + 2] ?? 0;
-      } else {
-        const p = x * channels * step;
-        if (channels >= 3) {
-          rgb[o] = line[p]!;
-          rgb[o + 1] = line[p + step]!;
-          rgb[o + 2] = line[p + 2 * step]!;
-        } else {
-          rgb[o] = rgb[o + 1] = rgb[o + 2] = line[p]!;
-        }
+        rgb[row + x * 3] = palette![index * 3] ?? 0;
+        rgb[row + x * 3 + 1] = palette![index * 3 + 1] ?? 0;
+        rgb[row + x * 3 + 2] = palette![index * 3 + 2] ?? 0;
+      }
+    } else if (depth === 8 && channels === 3) {
+      rgb.set(line.subarray(0, width * 3), row);
+    } else {
+      const step = depth === 16 ? 2 : 1; // 16-bit samples: the high byte
+      const px = channels * step;
+      const grey = channels < 3;
+      for (let x = 0, p = 0, o = row; x < width; x++, p += px, o += 3) {
+        rgb[o] = line[p]!;
+        rgb[o + 1] = grey ? line[p]! : line[p + step]!;
+        rgb[o + 2] = grey ? line[p]! : line[p + 2 * step]!;
       }
     }
     [prev, line] = [line, prev];
