@@ -70,3 +70,37 @@ test('a hub killed while the farm renders: the next hub completes the render ver
   t.regex(logs.stdout, /farm: waiting again for farm job/);
   await until(() => !JSON.stringify(JSON.parse(fs.readFileSync(path.join(paths.runDir, 'farm-waits.json'), 'utf8'))).includes('renderFarm'), PATIENCE_MS, 'the journal entry to go');
 });
+
+test('a hub stopped after submitting a farm job but before its publish committed: the next hub deletes the job and gives the version up', async (t) => {
+  const { ProductStore } = await import('../kit/store/index.ts');
+  const { AfanasyClient, JobBuilder } = await import('../kit/farm/index.ts');
+  const { JsonJournal } = await import('../kit/journal.ts');
+  const { resumeFarmWaits } = await import('../adapters/harmony/publish/farm.ts');
+  const farm = await AfanasyDouble.start({ runTask: () => ({ exitCode: 0, output: '' }) });
+  t.teardown(() => farm.close());
+  const sb = sandbox();
+  t.teardown(() => sb.cleanup());
+  const settings = { host: '127.0.0.1', port: farm.port, user: 'artist', hostName: 'ws', timeoutMs: 10_000 };
+  const submitted = await new AfanasyClient(settings).submit(new JobBuilder('shots/sh030/renderFarm v001').frameBlock('w', 'true', { first: 1, last: 1, perTask: 1 }).build());
+  // What submitFarmRender leaves: a reserved version waiting for a job of a publish that has not committed.
+  const store = new ProductStore({ root: path.join(sb.dir, 'store') });
+  const writer = await store.reserve({ folder: 'shots/sh030', product: 'renderFarm', productType: 'render' });
+  fs.writeFileSync(path.join(writer.dir, AWAITING), JSON.stringify({
+    format: 1, kind: 'harmony.farm-render', jobId: submitted.id, serial: submitted.serial, name: 'shots/sh030/renderFarm v001',
+    workDir: path.join(writer.dir, '.farm-work'), what: `farm job ${submitted.id}`, since: new Date().toISOString(), runId: 'run-1', settings,
+    store: { root: store.root, template: store.template.source },
+    version: { folder: 'shots/sh030', product: 'renderFarm', productType: 'render', version: writer.version },
+    write: { path: 'Top/Write', name: 'Write', drawingPath: 'frames/out-', format: 'PNG4' }, frames: 1, firstFrame: 1, context: {}, source: null,
+    released: false,
+  }));
+  const home = path.join(sb.dir, 'home');
+  await new JsonJournal(path.join(home, 'run', 'farm-waits.json')).add(writer.dir);
+  const logged: string[] = [];
+  const hub = { home, log: { info: (m: string) => logged.push(m), warn: (m: string) => logged.push(m), error: (m: string) => logged.push(m) }, emit: () => {} };
+  const resumed = await resumeFarmWaits(hub as unknown as Parameters<typeof resumeFarmWaits>[0]);
+  t.deepEqual(resumed, []);
+  t.false(fs.existsSync(writer.dir), 'the version is given up');
+  t.deepEqual(farm.jobIds(), [], 'the job is deleted');
+  t.regex(logged.join('\n'), /belongs to publish run-1, which never completed/);
+  t.deepEqual(await new JsonJournal(path.join(home, 'run', 'farm-waits.json')).read(), {});
+});

@@ -60,8 +60,8 @@ test.serial('a farm render instance submits one Afanasy job rendering the PUBLIS
   t.is(submitted.name, 'shots/sh010/renderFarm v001');
   t.deepEqual(submitted.blocks.map((b) => b.name), ['renderFarm']);
   farm.runUntilIdle();
-  await until(() => rig.events.some((e) => e.event === 'publish.farm' && e.jobId === jobs[0]!.jobId), PATIENCE_MS * 2, 'the farm job to be integrated');
-  const done = rig.events.find((e) => e.event === 'publish.farm')!;
+  await until(() => rig.events.some((e) => e.event === 'publish.farm' && e.state !== 'rendered' && e.jobId === jobs[0]!.jobId), PATIENCE_MS * 2, 'the farm job to be integrated');
+  const done = rig.events.find((e) => e.event === 'publish.farm' && e.state !== 'rendered')!;
   t.is(done.state, 'integrated', JSON.stringify(done));
   const published = path.join(rig.config.publish.root, 'shots/sh010/workfileAnim/v001/workfileAnim.zip');
   t.true(fs.existsSync(published));
@@ -99,11 +99,56 @@ test.serial('the farm server going away while it renders does not cost the rende
   // afserver goes down (jobs are kept in its database) until the hub's poll has found it gone, then comes back.
   await farm.close();
   await until(() => rig.logs.some((l) => /^warn: farm: still waiting for farm job \d+/.test(l)), PATIENCE_MS * 2, 'the hub to find the farm server gone');
-  t.false(rig.events.some((e) => e.event === 'publish.farm'), 'no verdict while the server is away');
+  t.false(rig.events.some((e) => e.event === 'publish.farm' && e.state !== 'rendered'), 'no verdict while the server is away');
   t.true(fs.existsSync(version), 'the reserved version is kept');
   await farm.restart();
   farm.runUntilIdle();
-  await until(() => rig.events.some((e) => e.event === 'publish.farm'), PATIENCE_MS * 3, 'the farm job to be integrated');
-  t.is(rig.events.find((e) => e.event === 'publish.farm')!.state, 'integrated');
+  await until(() => rig.events.some((e) => e.event === 'publish.farm' && e.state !== 'rendered'), PATIENCE_MS * 3, 'the farm job to be integrated');
+  t.is(rig.events.find((e) => e.event === 'publish.farm' && e.state !== 'rendered')!.state, 'integrated');
   t.true(fs.existsSync(path.join(version, 'version.json')));
+});
+
+test.serial('a farm job done before its publish commits waits for the commit; a publish that then fails integrates none of it and deletes the job', async (t) => {
+  const { AfanasyDouble } = await import('./support/afanasy-double.ts');
+  const { spawnSync } = await import('node:child_process');
+  const farm = await AfanasyDouble.start({
+    runTask: (task) => {
+      const r = spawnSync('/bin/sh', ['-c', task.command], { encoding: 'utf8' });
+      return { exitCode: r.status ?? 1, output: `${r.stdout}${r.stderr}` };
+    },
+  });
+  t.teardown(() => farm.close());
+  // A studio check after the submission (order 3.5, before Commit Products): it lets the farm finish the job,
+  // waits until the hub has seen it done, then fails the publish.
+  const g = globalThis as { dcckitFarmRaceTest?: () => Promise<void> };
+  let rig!: PipelineRig;
+  g.dcckitFarmRaceTest = async () => {
+    farm.runUntilIdle();
+    await until(() => rig.events.some((e) => e.event === 'publish.farm'), PATIENCE_MS * 2, 'the hub to see the farm job done');
+    throw new Error('the studio check failed after the farm had rendered');
+  };
+  t.teardown(() => { delete g.dcckitFarmRaceTest; });
+  rig = await pipelineRig(t, {
+    shotContext: '  folder: shots/sh010\n  task: anim\n  frameStart: 101\n  frameEnd: 103\n',
+    configure: (config) => { config.farm.afanasy.port = farm.port; },
+    prepareDir: (dir) => {
+      const plugin = path.join(dir, 'late-check.mjs');
+      fs.writeFileSync(plugin, 'export default { label: "Late Studio Check", order: 3.5, async process() { await globalThis.dcckitFarmRaceTest(); } };\n');
+      const rc = path.join(dir, 'proj', '.dcckitrc');
+      const config = JSON.parse(fs.readFileSync(rc, 'utf8'));
+      config.publish.plugins = [plugin];
+      fs.writeFileSync(rc, JSON.stringify(config));
+    },
+  });
+  await rig.tool('create.run', { creator: 'render', variant: 'Farm', attributes: { target: 'farm' } });
+  const report = await publish(rig, { repair: true });
+  t.false(report.success);
+  t.is(report.results.filter((r) => !r.success).at(-1)!.plugin, 'Late Studio Check');
+  t.deepEqual(report.published, []);
+  const seen = rig.events.filter((e) => e.event === 'publish.farm');
+  t.is(seen[0]!.state, 'rendered', 'done on the farm, not integrated: the publish had not committed');
+  await until(() => rig.events.some((e) => e.event === 'publish.farm' && e.state === 'failed'), PATIENCE_MS * 2, 'the wait to end');
+  t.false(rig.events.some((e) => e.event === 'publish.farm' && e.state === 'integrated'));
+  for (const p of await rig.store.listProducts()) t.is(p.latest, null, `${p.product} has no complete version`);
+  t.true(farm.requests.some((r) => JSON.stringify(r.body).includes('"delete"')), 'the job is deleted');
 });

@@ -79,8 +79,8 @@ test('a farm render marked for review: the hub makes the movie and thumbnail whe
   t.true(report.success, JSON.stringify(report.results.filter((r) => !r.success)));
   const submitted = farm.requests.map((r) => r.body as { job?: { blocks: { name: string }[] } }).find((b) => b?.job)!.job!;
   t.deepEqual(submitted.blocks.map((b) => b.name), ['renderFarm'], 'one render block: the movie is the hub\'s');
-  await until(() => rig.events.some((e) => e.event === 'publish.farm'), PATIENCE_MS * 3, 'the farm job to be integrated');
-  const done = rig.events.find((e) => e.event === 'publish.farm')!;
+  await until(() => rig.events.some((e) => e.event === 'publish.farm' && e.state !== 'rendered'), PATIENCE_MS * 3, 'the farm job to be integrated');
+  const done = rig.events.find((e) => e.event === 'publish.farm' && e.state !== 'rendered')!;
   t.is(done.state, 'integrated', JSON.stringify(done));
   const version = (await rig.store.latest('shots/sh010', 'renderFarm'))!;
   const manifest = manifestOf(t, version.path);

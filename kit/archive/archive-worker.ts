@@ -6,7 +6,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parentPort } from 'node:worker_threads';
-import { failureOf, runJob, setCancelFlag, type WorkerJob } from './worker-jobs.ts';
+import { dropCancelledHeld, failureOf, runJob, setCancelFlag, type WorkerJob } from './worker-jobs.ts';
 
 const port = parentPort;
 if (!port) throw new Error('archive-worker.ts must run in a worker thread');
@@ -30,6 +30,7 @@ port.on('message', (msg: { id: number; job: WorkerJob; cancel: Int32Array }) => 
   // Jobs run strictly one after another; the pool keeps at most two queued per worker.
   queue = queue.then(async () => {
     try {
+      dropCancelledHeld();
       setCancelFlag(msg.cancel);
       const { result, transfer } = await runJob(msg.job);
       port.postMessage({ id: msg.id, ok: true, result }, transfer);

@@ -40,11 +40,15 @@ export interface CompressBatchJob {
   level: number;
   forceZip64: boolean;
   items: BatchItem[];
+  /** Keep the output in this worker (`held`) for a later write-held job instead of sending it back. */
+  hold?: boolean;
 }
 
 export interface CompressBatchResult {
-  /** Local header + data of every item, back to back, in the first `byteLength` bytes. */
-  buffer: ArrayBuffer;
+  /** Local header + data of every item, back to back, in the first `byteLength` bytes (absent when held). */
+  buffer?: ArrayBuffer;
+  /** The key of the output kept in the worker, for write-held. */
+  held?: number;
   byteLength: number;
   entries: Array<{ method: number; crc32: number; compressedSize: number; zip64Local: boolean; recordLength: number }>;
 }
@@ -57,10 +61,12 @@ export interface CompressChunkJob {
   level: number;
   deflate: boolean;
   last: boolean;
+  hold?: boolean;
 }
 
 export interface CompressChunkResult {
-  buffer: ArrayBuffer;
+  buffer?: ArrayBuffer;
+  held?: number;
   byteOffset: number;
   byteLength: number;
   crc32: number;
@@ -99,7 +105,19 @@ export interface ReadEntriesResult {
   files: number;
 }
 
-export type WorkerJob = CompressBatchJob | CompressChunkJob | ReadEntriesJob;
+/** Writes output a compress job of this worker kept, at `position` of the archive open as `fd`, and frees it. */
+export interface WriteHeldJob {
+  kind: 'write-held';
+  key: number;
+  fd: number;
+  position: number;
+  /** The archive being written, named in a failure. */
+  subject: string;
+}
+
+export interface WriteHeldResult { bytes: number }
+
+export type WorkerJob = CompressBatchJob | CompressChunkJob | ReadEntriesJob | WriteHeldJob;
 
 export type FailureKind = 'source' | 'corrupt' | 'checksum' | 'size' | 'write' | 'exists' | 'aborted' | 'internal';
 
@@ -177,6 +195,41 @@ function shouldStore(item: BatchItem, data: Buffer): boolean {
   return looksIncompressible(sampleRanges(data.length).map(([s, l]) => data.subarray(s, s + l)));
 }
 
+/**
+ * Output kept in this worker until the main thread says where it goes (write-held): a zip's compressed data
+ * never enters the main thread's heap, whose garbage collections would pause the hub's calls. Entries of an
+ * operation that was cancelled are dropped at the next message (or when the idle worker ends).
+ */
+const held = new Map<number, { data: Uint8Array; cancel: Int32Array | undefined }>();
+let nextHeld = 1;
+
+function hold(data: Uint8Array): number {
+  const key = nextHeld++;
+  held.set(key, { data, cancel: cancelFlag });
+  return key;
+}
+
+export function dropCancelledHeld(): void {
+  for (const [key, h] of held) if (h.cancel && Atomics.load(h.cancel, 0) !== 0) held.delete(key);
+}
+
+function writeHeld(job: WriteHeldJob): { result: WriteHeldResult; transfer: ArrayBuffer[] } {
+  const h = held.get(job.key);
+  held.delete(job.key);
+  if (!h) throw new JobError({ failure: 'internal', subject: job.subject, message: `no held output ${job.key} in this worker` });
+  checkCancel();
+  let done = 0;
+  while (done < h.data.length) {
+    try {
+      done += fs.writeSync(job.fd, h.data, done, h.data.length - done, job.position + done);
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      throw new JobError({ failure: 'write', subject: job.subject, errno: code, message: `cannot write it (${code ?? String(err)})` });
+    }
+  }
+  return { result: { bytes: done }, transfer: [] };
+}
+
 /** Grow-only scratch memory of this worker: source reads and archive regions reuse it instead of allocating. */
 let scratch = Buffer.allocUnsafeSlow(0);
 function scratchOf(size: number): Buffer {
@@ -219,6 +272,7 @@ export function compressBatch(job: CompressBatchJob): { result: CompressBatchRes
     if (data) { out.set(data, p); p += data.length; }
     entries.push({ method: rec.method, crc32: rec.crc32, compressedSize: rec.compressedSize, zip64Local: rec.zip64Local, recordLength: p - start });
   });
+  if (job.hold) return { result: { held: hold(out.subarray(0, p)), byteLength: p, entries }, transfer: [] };
   return { result: { buffer: out.buffer as ArrayBuffer, byteLength: p, entries }, transfer: [out.buffer as ArrayBuffer] };
 }
 
@@ -236,6 +290,7 @@ export function compressChunk(job: CompressChunkJob): { result: CompressChunkRes
   const chunk = buf.subarray(dictLength);
   const crc32 = zlib.crc32(chunk);
   if (!job.deflate) {
+    if (job.hold) return { result: { held: hold(chunk), byteOffset: 0, byteLength: job.length, crc32 }, transfer: [] };
     return { result: { buffer: buf.buffer as ArrayBuffer, byteOffset: dictLength, byteLength: job.length, crc32 }, transfer: [buf.buffer as ArrayBuffer] };
   }
   const deflated = zlib.deflateRawSync(chunk, {
@@ -243,6 +298,7 @@ export function compressChunk(job: CompressChunkJob): { result: CompressChunkRes
     ...(dictLength ? { dictionary: buf.subarray(0, dictLength) } : {}),
     finishFlush: job.last ? zlib.constants.Z_FINISH : zlib.constants.Z_SYNC_FLUSH,
   });
+  if (job.hold) return { result: { held: hold(deflated), byteOffset: 0, byteLength: deflated.length, crc32 }, transfer: [] };
   const out = Buffer.allocUnsafeSlow(deflated.length);
   out.set(deflated);
   return { result: { buffer: out.buffer as ArrayBuffer, byteOffset: 0, byteLength: out.length, crc32 }, transfer: [out.buffer as ArrayBuffer] };
@@ -463,5 +519,6 @@ export async function runJob(job: WorkerJob): Promise<{ result: unknown; transfe
     case 'compress-batch': return compressBatch(job);
     case 'compress-chunk': return compressChunk(job);
     case 'read-entries': return readEntries(job);
+    case 'write-held': return writeHeld(job);
   }
 }

@@ -96,9 +96,18 @@ export class WorkerPool {
     }
   }
 
-  /** Resolves once the job is handed to a worker, with the promise of its result. */
-  async submit<T>(job: WorkerJob, cancel: Int32Array, transfer: ArrayBuffer[] = []): Promise<{ done: Promise<T> }> {
-    const slot = await this.freeSlot();
+  /** Resolves once the job is handed to a worker, with the promise of its result and which worker runs it. */
+  async submit<T>(job: WorkerJob, cancel: Int32Array, transfer: ArrayBuffer[] = []): Promise<{ done: Promise<T>; worker: number }> {
+    return this.post<T>(await this.freeSlot(), job, cancel, transfer);
+  }
+
+  /** Hands the job to one given worker now, whatever its queue (a write of output that worker holds). */
+  submitTo<T>(worker: number, job: WorkerJob, cancel: Int32Array): { done: Promise<T>; worker: number } {
+    if (this.broken) throw this.broken;
+    return this.post<T>(this.slots[worker]!, job, cancel, []);
+  }
+
+  private post<T>(slot: Slot, job: WorkerJob, cancel: Int32Array, transfer: ArrayBuffer[]): { done: Promise<T>; worker: number } {
     const id = this.nextId++;
     slot.busy++;
     const done = new Promise<T>((resolve, reject) => {
@@ -106,7 +115,7 @@ export class WorkerPool {
     });
     done.catch(() => {}); // the caller may stop awaiting after a failure elsewhere
     slot.worker.postMessage({ id, job, cancel }, transfer);
-    return { done };
+    return { done, worker: this.slots.indexOf(slot) };
   }
 
   /** While unref'd, idle threads do not keep the process alive. */
@@ -135,9 +144,17 @@ export class PoolLease {
 
   get size(): number { return this.pool.size; }
 
-  async submit<T>(job: WorkerJob, transfer: ArrayBuffer[] = []): Promise<{ done: Promise<T> }> {
+  async submit<T>(job: WorkerJob, transfer: ArrayBuffer[] = []): Promise<{ done: Promise<T>; worker: number }> {
     if (this.released) throw new Error('pool lease already released');
-    const r = await this.pool.submit<T>(job, this.cancelFlag, transfer);
+    return this.track(await this.pool.submit<T>(job, this.cancelFlag, transfer));
+  }
+
+  submitTo<T>(worker: number, job: WorkerJob): { done: Promise<T>; worker: number } {
+    if (this.released) throw new Error('pool lease already released');
+    return this.track(this.pool.submitTo<T>(worker, job, this.cancelFlag));
+  }
+
+  private track<R extends { done: Promise<unknown> }>(r: R): R {
     this.inFlight.add(r.done);
     const forget = () => { this.inFlight.delete(r.done); };
     r.done.then(forget, forget);

@@ -3,8 +3,10 @@
  * complete and verified.
  *
  *   scan -> temp file beside the destination -> workers read, checksum and deflate (or store) files in parallel
- *   while this thread writes their output in order -> central directory -> read every entry back (inflate +
- *   CRC-32) -> fsync -> rename over the destination -> fsync the folder.
+ *   and keep their output; this thread lays the output out in order and each worker writes its own at the
+ *   place given (the data never enters this thread's heap, so its garbage collections stay short while a hub
+ *   saves) -> central directory -> read every entry back (inflate + CRC-32) -> fsync -> rename over the
+ *   destination -> fsync the folder.
  *
  * Any failure or abort removes the temp file; the previous archive at the destination is never touched.
  */
@@ -18,7 +20,7 @@ import { ProgressReporter, type ProgressCallback } from './progress.ts';
 import { scanTree, type ExcludePredicate, type SourceEntry } from './scan.ts';
 import { releaseTemp, tempPathBeside } from './temp-files.ts';
 import { JobFailedError, leasePool, type PoolLease } from './worker-pool.ts';
-import { CHUNK_SIZE, SMALL_FILE_MAX, type BatchItem, type CompressBatchResult, type CompressChunkResult } from './worker-jobs.ts';
+import { CHUNK_SIZE, SMALL_FILE_MAX, type BatchItem, type CompressBatchResult, type CompressChunkResult, type WriteHeldResult } from './worker-jobs.ts';
 import {
   METHOD_DEFLATE, METHOD_STORE, buildEndRecords, centralRecordLength, localHeaderLength, patchLocalHeaderSizes,
   writeCentralRecord, writeLocalHeader, type EntryRecord,
@@ -73,9 +75,9 @@ const BATCH_ITEMS = 256;
 const ZIP64_LOCAL_FROM = 0xff000000;
 
 type Unit =
-  | { kind: 'batch'; entries: SourceEntry[]; done: Promise<CompressBatchResult> }
+  | { kind: 'batch'; entries: SourceEntry[]; done: Promise<CompressBatchResult>; worker: number }
   | { kind: 'file-start'; entry: SourceEntry; deflate: boolean }
-  | { kind: 'chunk'; length: number; last: boolean; done: Promise<CompressChunkResult> };
+  | { kind: 'chunk'; length: number; last: boolean; done: Promise<CompressChunkResult>; worker: number };
 
 /** A bounded FIFO between the planner (submits jobs) and the writer (consumes results in order). */
 class UnitQueue {
@@ -247,8 +249,8 @@ async function writeEntries(fh: FileHandle, temp: string, dest: string, entries:
         abs: e.abs, name: e.isDirectory ? `${e.rel}/` : e.rel, isDirectory: e.isDirectory, size: e.size, mode: e.mode,
         mtimeMs: e.mtimeMs, store: hasCompressedExtension(e.rel),
       }));
-      const { done } = await pool.submit<CompressBatchResult>({ kind: 'compress-batch', level, forceZip64, items });
-      await queue.push({ kind: 'batch', entries: batch, done });
+      const { done, worker } = await pool.submit<CompressBatchResult>({ kind: 'compress-batch', level, forceZip64, items, hold: true });
+      await queue.push({ kind: 'batch', entries: batch, done, worker });
       batch = [];
       batchBytes = 0;
     };
@@ -267,8 +269,8 @@ async function writeEntries(fh: FileHandle, temp: string, dest: string, entries:
         if (failed || signal?.aborted) return;
         const length = Math.min(CHUNK_SIZE, e.size - offset);
         const last = offset + length >= e.size;
-        const { done } = await pool.submit<CompressChunkResult>({ kind: 'compress-chunk', abs: e.abs, offset, length, level, deflate, last });
-        await queue.push({ kind: 'chunk', length, last, done });
+        const { done, worker } = await pool.submit<CompressChunkResult>({ kind: 'compress-chunk', abs: e.abs, offset, length, level, deflate, last, hold: true });
+        await queue.push({ kind: 'chunk', length, last, done, worker });
       }
     }
     await flush();
@@ -277,6 +279,8 @@ async function writeEntries(fh: FileHandle, temp: string, dest: string, entries:
   const records: EntryRecord[] = [];
   let pos = 0;
   let storedFiles = 0;
+  const writeError = (errno: string | undefined, cause: unknown) => new ArchiveWriteError(`Cannot write the archive ${temp} (${errno ?? String(cause)}). `
+    + `${writeHint(errno)} The previous archive at ${dest} is unchanged.`, dest, cause);
   const write = async (buf: Uint8Array, at: number): Promise<void> => {
     try {
       let done = 0;
@@ -285,9 +289,23 @@ async function writeEntries(fh: FileHandle, temp: string, dest: string, entries:
         done += bytesWritten;
       }
     } catch (err) {
-      throw new ArchiveWriteError(`Cannot write the archive ${temp} (${errnoOf(err) ?? String(err)}). ${writeHint(errnoOf(err))} `
-        + `The previous archive at ${dest} is unchanged.`, dest, err);
+      throw writeError(errnoOf(err), err);
     }
+  };
+  // Writes of held output under way (each by the worker that holds it), at most a few per worker.
+  const writing = new Set<Promise<void>>();
+  let heldWriteFailed: unknown;
+  const checkHeldWrites = () => {
+    if (heldWriteFailed === undefined) return;
+    const f = heldWriteFailed instanceof JobFailedError ? heldWriteFailed.failure : null;
+    throw f?.failure === 'write' ? writeError(f.errno, heldWriteFailed) : heldWriteFailed;
+  };
+  const writeHeld = async (worker: number, key: number, at: number): Promise<void> => {
+    const { done } = pool.submitTo<WriteHeldResult>(worker, { kind: 'write-held', key, fd: fh.fd, position: at, subject: temp });
+    const w: Promise<void> = done.then(() => { writing.delete(w); }, (err) => { writing.delete(w); heldWriteFailed ??= err; });
+    writing.add(w);
+    if (writing.size >= pool.size * 4) await Promise.race(writing);
+    checkHeldWrites();
   };
 
   try {
@@ -298,8 +316,7 @@ async function writeEntries(fh: FileHandle, temp: string, dest: string, entries:
       if (signal?.aborted) throw aborted();
       if (unit.kind === 'batch') {
         const res = await unit.done;
-        const buf = Buffer.from(res.buffer, 0, res.byteLength);
-        await write(buf, pos);
+        await writeHeld(unit.worker, res.held!, pos);
         let p = pos;
         unit.entries.forEach((e, i) => {
           const r = res.entries[i]!;
@@ -311,7 +328,7 @@ async function writeEntries(fh: FileHandle, temp: string, dest: string, entries:
           if (!e.isDirectory && r.method === METHOD_STORE && e.size > 0) storedFiles++;
           p += r.recordLength;
         });
-        pos += buf.length;
+        pos += res.byteLength;
         progress.add(unit.entries.reduce((s, e) => s + e.size, 0), unit.entries.filter(e => !e.isDirectory).length);
       } else if (unit.kind === 'file-start') {
         const e = unit.entry;
@@ -329,7 +346,7 @@ async function writeEntries(fh: FileHandle, temp: string, dest: string, entries:
       } else {
         const res = await unit.done;
         const b = big!;
-        await write(new Uint8Array(res.buffer, res.byteOffset, res.byteLength), pos);
+        await writeHeld(unit.worker, res.held!, pos);
         pos += res.byteLength;
         b.rec.crc32 = crc32Combine(b.rec.crc32, res.crc32, unit.length);
         b.rec.size += unit.length;
@@ -348,6 +365,8 @@ async function writeEntries(fh: FileHandle, temp: string, dest: string, entries:
     }
     await planner;
     if (failed) throw failed;
+    await Promise.all(writing);
+    checkHeldWrites();
     if (signal?.aborted) throw aborted();
 
     const cdOffset = pos;

@@ -238,7 +238,7 @@ export const APP_JS = `
     var run = runSection(d.runId);
     if (!run) return;
     var li = document.createElement('li');
-    li.appendChild(text('strong', d.state === 'integrated' ? 'ok' : 'bad', d.state));
+    li.appendChild(text('strong', d.state === 'integrated' ? 'ok' : d.state === 'rendered' ? '' : 'bad', d.state));
     li.appendChild(document.createTextNode(' farm job ' + d.jobId + ': ' + d.product + ' v' + d.version + (d.error ? ': ' + d.error.message : '')));
     run.querySelector('.publish-log').appendChild(li);
   });

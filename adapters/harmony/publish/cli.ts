@@ -101,7 +101,11 @@ export const publishCommand: CliCommand = {
       const farm = new Map<number, Record<string, unknown>>();
       const consider = (e: Record<string, unknown>) => {
         if (e.runId !== runId) return;
-        if (e.event === 'publish.farm') {
+        if (e.event === 'publish.farm' && e.state === 'rendered') {
+          // The job is done before this publish committed: the integration follows the commit.
+          if (!json) print(ctx, `       farm job ${e.jobId}: rendered; ${e.product} v${e.version} is integrated once this publish commits`);
+          else print(ctx, JSON.stringify({ type: 'farm', ...e, event: undefined }));
+        } else if (e.event === 'publish.farm') {
           // Seen in the store first (a restarted hub), its event may follow: said once.
           if (farm.has(e.jobId as number)) return;
           farm.set(e.jobId as number, e);

@@ -43,6 +43,17 @@ export interface FarmRenderRequest {
 
 export interface FarmSubmission { jobId: number; serial?: number; name: string; workDir: string }
 
+/**
+ * A submitted render the hub completes only once the publish that submitted it has committed its own
+ * products (the published workfile the farm renders among them): `release` after the commit, `cancel` when
+ * the publish rolls back. A job done before that waits (state `rendered`), so a fast farm never integrates
+ * the render of a publish that then fails.
+ */
+export interface FarmHandle extends FarmSubmission {
+  release(): Promise<void>;
+  cancel(reason: string): void;
+}
+
 /** Everything the hub needs to finish a farm render's version, kept in the version folder (AWAITING). */
 export interface FarmWait extends FarmSubmission {
   format: 1;
@@ -61,6 +72,8 @@ export interface FarmWait extends FarmSubmission {
   source: string | null;
   review?: ReviewSettings | null;
   comment?: string | null;
+  /** False until the submitting publish committed; a hub that finds it false at start gives the render up. */
+  released?: boolean;
 }
 
 const waitsJournal = (hub: HubServices) => (hub.home ? new JsonJournal(path.join(hub.home, 'run', 'farm-waits.json')) : null);
@@ -72,7 +85,7 @@ function jobName(text: string): string {
   return text.replace(/["\\]/g, '_');
 }
 
-export async function submitFarmRender(req: FarmRenderRequest): Promise<FarmSubmission> {
+export async function submitFarmRender(req: FarmRenderRequest): Promise<FarmHandle> {
   const workDir = path.join(req.writer.dir, '.farm-work');
   await extractZip(req.workfileZip, workDir);
   const xstage = path.join(workDir, `${req.versionName}.xstage`);
@@ -96,11 +109,23 @@ export async function submitFarmRender(req: FarmRenderRequest): Promise<FarmSubm
     store: { root: store.root, template: store.template.source },
     version: { folder: req.writer.folder, product: req.writer.product, productType: req.writer.productType, version: req.writer.version },
     write: req.write, frames: req.frames, firstFrame: req.firstFrame, context: req.context, source: req.source, review: req.review ?? null, comment: req.comment ?? null,
+    released: false,
   };
   await writeWait(req.writer.dir, wait);
   await waitsJournal(req.hub)?.add(req.writer.dir).catch((err) => req.hub.log.warn(`publish ${req.runId}: cannot note the farm wait of ${req.writer.dir}: ${(err as Error).message}`));
-  void watch(req.hub, wait, req.writer, client, req.pollMs);
-  return submission;
+  let open!: () => void;
+  let refuse!: (err: Error) => void;
+  const released = new Promise<void>((resolve, reject) => { open = resolve; refuse = reject; });
+  released.catch(() => {});
+  void watch(req.hub, wait, req.writer, client, req.pollMs, released);
+  return {
+    ...submission,
+    release: async () => {
+      await writeWait(req.writer.dir, { ...wait, released: true });
+      open();
+    },
+    cancel: (reason) => refuse(new Error(reason)),
+  };
 }
 
 async function writeWait(dir: string, wait: FarmWait): Promise<void> {
@@ -122,6 +147,14 @@ export async function resumeFarmWaits(hub: HubServices, opts: { pollMs?: number 
     const wait = await fsp.readFile(path.join(dir, AWAITING), 'utf8').then((t) => JSON.parse(t) as FarmWait, () => null);
     if (!wait || wait.kind !== 'harmony.farm-render') {
       await journal.remove(dir); // completed, given up or removed meanwhile
+      continue;
+    }
+    if (wait.released === false) {
+      // Its publish never committed (the hub stopped in between): what it rendered belongs to nothing.
+      hub.log.warn(`farm: ${wait.what} belongs to publish ${wait.runId}, which never completed; the job is deleted and ${dir} given up`);
+      await new AfanasyClient(wait.settings).operate({ id: wait.jobId, serial: wait.serial }, 'delete').catch(() => {});
+      await new ProductStore({ root: wait.store.root, template: wait.store.template }).adopt(wait.version).then((w) => w.abort(), () => {});
+      await journal.remove(dir);
       continue;
     }
     let writer: VersionWriter;
@@ -172,12 +205,22 @@ async function waitThroughOutages(hub: HubServices, wait: FarmWait, client: Afan
   }
 }
 
-async function watch(hub: HubServices, wait: FarmWait, writer: VersionWriter, client: AfanasyClient, pollMs?: number): Promise<void> {
+async function watch(hub: HubServices, wait: FarmWait, writer: VersionWriter, client: AfanasyClient, pollMs?: number,
+  released?: Promise<void>): Promise<void> {
   const product = `${writer.folder}/${writer.product}`;
   const base = { runId: wait.runId, product, version: writer.version, jobId: wait.jobId };
+  let commitOpen = !released;
+  released?.then(() => { commitOpen = true; }, () => {});
   try {
-    const info = await waitThroughOutages(hub, wait, client, pollMs ?? 2000);
+    // A publish that rolls back ends the wait at once (its rollback deletes the job).
+    const polling = waitThroughOutages(hub, wait, client, pollMs ?? 2000);
+    const info = released ? await Promise.race([polling, released.then(() => new Promise<never>(() => {}))]) : await polling;
     if (info.status !== 'done') throw new Error(`farm job ${wait.jobId} (${wait.name}) ended in ${info.status}: see dcc-kit farm log ${wait.jobId}`);
+    if (!commitOpen) {
+      hub.log.info(`publish ${wait.runId}: farm job ${wait.jobId} done; ${product} v${writer.version} waits for the publish to commit`);
+      hub.emit('publish.farm', { ...base, state: 'rendered' });
+      await released;
+    }
     const frames = expectedFrames(wait.workDir, wait.write, wait.frames);
     await checkFrames(frames, `${wait.write.path} on the farm`, `dcc-kit farm log ${wait.jobId}`);
     // The review movie is made while the frames are copied and hashed (see review.ts for why here).

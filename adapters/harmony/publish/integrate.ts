@@ -94,8 +94,9 @@ export const submitFarm: PublishPlugin = {
         review: inst.families.includes('review') ? reviewSettings(ctx, { relativeAudio: true }) : null, comment: d.comment ?? null,
       });
       // Completed by the hub when the job is done; if this publish fails, the job is deleted and the version given up.
-      ctx.stage({ label: `${rec.folder}/${inst.name} v${writer.version} (farm job ${sub.jobId})`, prepare: async () => {}, finish: async () => {},
+      ctx.stage({ label: `${rec.folder}/${inst.name} v${writer.version} (farm job ${sub.jobId})`, prepare: async () => {}, finish: () => sub.release(),
         rollback: async () => {
+          sub.cancel('the publish that submitted it failed; nothing of it was integrated');
           await new AfanasyClient({ host: a.host, port: a.port, user: a.user, hostName: a.hostName, timeoutMs: a.timeout }).operate({ id: sub.jobId, serial: sub.serial }, 'delete').catch(() => {});
           await writer.abort();
         } });
