@@ -276,6 +276,7 @@ function layoutFilenames(file: string): string[] {
 
 /** A JPEG of `image`, at most 512 px wide (at normal priority: the ingest waits for it). */
 async function thumbnail(ffmpeg: string, image: string, out: string, signal?: AbortSignal): Promise<void> {
+  signal?.throwIfAborted(); // the ingest was refused while ffmpeg was looked for: nothing to start
   await runFfmpeg(ffmpeg, ['-nostdin', '-hide_banner', '-loglevel', 'error', '-y', '-progress', 'pipe:1', '-nostats', '-i', image,
     '-vf', 'scale=w=min(512\\,iw):h=-2,format=yuvj420p', '-frames:v', '1', '-update', '1', '-q:v', '3', out], 1, { signal, niceness: 0 });
 }
