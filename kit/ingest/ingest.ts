@@ -16,7 +16,7 @@ import { formatOfExtension, type Identified } from '../media/identify.ts';
 import { detectSequences } from '../media/sequence.ts';
 import { locateFfmpeg, runFfmpeg } from '../review/index.ts';
 import { FilePass } from './file-pass.ts';
-import { pngThumbnail } from '../media/thumbnail.ts';
+import { pngThumbnailSliced } from '../media/thumbnail.ts';
 import { parseProductRef, type ProductStore } from '../store/index.ts';
 import type { FileToIntegrate, Representation } from '../store/types.ts';
 import { layoutLayerNames } from '../media/background-layout.ts';
@@ -296,7 +296,7 @@ export async function ingest(req: IngestRequest): Promise<IngestResult> {
   try {
     const plan = await planWith(req, pass, (image) => {
       // Made while the files are checked: a PNG's in-process, anything else (or a PNG the decoder leaves) by ffmpeg.
-      const inProcess = /\.png$/i.test(image) ? fsp.readFile(image).then((b) => pngThumbnail(b), () => null).catch(() => null) : Promise.resolve(null);
+      const inProcess = /\.png$/i.test(image) ? fsp.readFile(image).then((b) => pngThumbnailSliced(b), () => null).catch(() => null) : Promise.resolve(null);
       const located = inProcess.then((jpeg) => (jpeg ? null : locateFfmpeg({ configured: req.ffmpeg ?? null })));
       const made = Promise.all([inProcess, located]).then(async ([jpeg, ffmpeg]) => {
         const file = path.join(await scratch(), 'thumbnail.jpg');

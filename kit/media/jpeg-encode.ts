@@ -172,7 +172,20 @@ function marker(code: number, body: number[]): number[] {
   return [0xff, code, (body.length + 2) >> 8, (body.length + 2) & 255, ...body];
 }
 
+/** Runs a step generator to its end at once. */
+export function runSteps<T>(steps: Generator<void, T>): T {
+  for (;;) {
+    const r = steps.next();
+    if (r.done) return r.value;
+  }
+}
+
 export function encodeJpeg(img: RgbImage, quality = 85): Buffer {
+  return runSteps(encodeJpegSteps(img, quality));
+}
+
+/** encodeJpeg in steps (one per row of 16x16 blocks), so a caller may let other work run in between. */
+export function* encodeJpegSteps(img: RgbImage, quality = 85): Generator<void, Buffer> {
   const { width, height, rgb } = img;
   const lq = scaled(LUMA_Q, quality);
   const cq = scaled(CHROMA_Q, quality);
@@ -196,6 +209,7 @@ export function encodeJpeg(img: RgbImage, quality = 85): Buffer {
       Cb[c]! += (-0.168736 * r - 0.331264 * g + 0.5 * b) / 4;
       Cr[c]! += (0.5 * r - 0.418688 * g - 0.081312 * b) / 4;
     }
+    if ((y & 63) === 63) yield;
   }
   const w = new BitWriter();
   const block = new Float32Array(64);
@@ -215,6 +229,7 @@ export function encodeJpeg(img: RgbImage, quality = 85): Buffer {
       dcCb = encodeBlock(w, take(Cb, cw, mx / 2, my / 2), cd, dcCb, TABLES.dcChroma, TABLES.acChroma, z);
       dcCr = encodeBlock(w, take(Cr, cw, mx / 2, my / 2), cd, dcCr, TABLES.dcChroma, TABLES.acChroma, z);
     }
+    yield;
   }
   const dht = (cls: number, id: number, t: Table) => [(cls << 4) | id, ...t.counts, ...t.symbols];
   const head = Buffer.from([

@@ -43,6 +43,15 @@ function unfilter(filter: number, raw: Buffer, at: number, line: Uint8Array, pre
 
 /** Throws on a PNG that does not decode; null for one this decoder leaves to ffmpeg. */
 export function decodePng(png: Buffer): RgbImage | null {
+  const steps = decodePngSteps(png);
+  for (;;) {
+    const r = steps.next();
+    if (r.done) return r.value;
+  }
+}
+
+/** decodePng in steps (every 64 rows), so a caller may let other work run in between. */
+export function* decodePngSteps(png: Buffer): Generator<void, RgbImage | null> {
   if (png.length < 33 || !png.subarray(0, 8).equals(SIGNATURE)) throw new Error('not a PNG');
   let pos = 8;
   let width = 0, height = 0, depth = 0, color = -1, interlace = 0;
@@ -102,6 +111,7 @@ export function decodePng(png: Buffer): RgbImage | null {
       }
     }
     [prev, line] = [line, prev];
+    if ((y & 63) === 63) yield;
   }
   return { width, height, rgb };
 }

@@ -2,8 +2,8 @@
  * A JPEG thumbnail of a PNG, in-process (decode, box-filter to at most `maxWidth` wide with an even height,
  * encode): the size ffmpeg's `scale=w=min(512\,iw):h=-2` gives, without starting a process.
  */
-import { encodeJpeg } from './jpeg-encode.ts';
-import { decodePng, type RgbImage } from './png-decode.ts';
+import { encodeJpegSteps, runSteps } from './jpeg-encode.ts';
+import { decodePngSteps, type RgbImage } from './png-decode.ts';
 
 export const THUMBNAIL_MAX_WIDTH = 512;
 /** Bigger PNGs go to ffmpeg: decoding them here would hold the hub's thread too long. */
@@ -17,6 +17,10 @@ export function thumbnailSize(width: number, height: number, maxWidth = THUMBNAI
 
 /** Each output pixel is the mean of the source pixels it covers (at least one). */
 export function scaleRgb(img: RgbImage, width: number, height: number): RgbImage {
+  return runSteps(scaleRgbSteps(img, width, height));
+}
+
+function* scaleRgbSteps(img: RgbImage, width: number, height: number): Generator<void, RgbImage> {
   if (width === img.width && height === img.height) return img;
   const out = new Uint8Array(width * height * 3);
   const sx = img.width / width;
@@ -42,15 +46,33 @@ export function scaleRgb(img: RgbImage, width: number, height: number): RgbImage
       out[o + 1] = Math.round(g / n);
       out[o + 2] = Math.round(b / n);
     }
+    if ((oy & 31) === 31) yield;
   }
   return { width, height, rgb: out };
 }
 
-/** The thumbnail of a PNG; null for one left to ffmpeg (too big, interlaced, grey below 8 bits). Throws on a broken PNG. */
-export function pngThumbnail(png: Buffer, maxWidth = THUMBNAIL_MAX_WIDTH): Buffer | null {
+function* thumbnailSteps(png: Buffer, maxWidth: number): Generator<void, Buffer | null> {
   if (png.length >= 24 && png.readUInt32BE(16) * png.readUInt32BE(20) > MAX_PIXELS) return null;
-  const img = decodePng(png);
+  const img = yield* decodePngSteps(png);
   if (!img) return null;
   const size = thumbnailSize(img.width, img.height, maxWidth);
-  return encodeJpeg(scaleRgb(img, size.width, size.height));
+  return yield* encodeJpegSteps(yield* scaleRgbSteps(img, size.width, size.height));
+}
+
+/** The thumbnail of a PNG; null for one left to ffmpeg (too big, interlaced, grey below 8 bits). Throws on a broken PNG. */
+export function pngThumbnail(png: Buffer, maxWidth = THUMBNAIL_MAX_WIDTH): Buffer | null {
+  return runSteps(thumbnailSteps(png, maxWidth));
+}
+
+/**
+ * pngThumbnail on the caller's thread in slices of a few milliseconds, letting the event loop run in between
+ * (an ingest's file I/O goes on while the thumbnail is made; the hub keeps answering).
+ */
+export async function pngThumbnailSliced(png: Buffer, maxWidth = THUMBNAIL_MAX_WIDTH): Promise<Buffer | null> {
+  const steps = thumbnailSteps(png, maxWidth);
+  for (;;) {
+    const r = steps.next();
+    if (r.done) return r.value;
+    await new Promise<void>((resolve) => setImmediate(resolve));
+  }
 }
