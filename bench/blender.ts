@@ -1,7 +1,9 @@
 /**
  * Blender benchmarks (issue 24), each beside its anchor measured in the same run, on the REAL Blender:
  *  - python.eval round trips from a tool through the hub into a background Blender (dcckit_blender on the
- *    shared dcckit_client), sequential, against the raw node:net AH echo floor (target >= 0.3x);
+ *    shared dcckit_client), sequential, against the raw node:net AH echo floor (target >= 0.3x); printed beside
+ *    it, for information, Blender's CPU time and thread wake-ups per request (Linux /proc: the load of the
+ *    machine does not change them the way it changes a rate);
  *  - launch to ready: `dcc-kit launch blender --background` (hub running) until the session said hello,
  *    against Blender's own start-to-exit `blender -b --factory-startup --python-expr pass` (target <= 1.5x);
  *  - publish overhead: the wall time of a Blender publish of 3 frames (publish.run to its report, as a tool
@@ -43,6 +45,40 @@ async function sequential(call: (i: number) => Promise<unknown>, count: number):
   return count / ((performance.now() - t0) / 1000);
 }
 
+/** Per thread of a process: [CPU ticks, voluntary switches, involuntary switches]; empty where there is no /proc. */
+function threadCounters(pid: number): Map<string, number[]> {
+  const counters = new Map<string, number[]>();
+  const base = `/proc/${pid}/task`;
+  let tids: string[] = [];
+  try { tids = fs.readdirSync(base); } catch { return counters; }
+  for (const tid of tids) {
+    try {
+      const stat = fs.readFileSync(`${base}/${tid}/stat`, 'utf8');
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      const status = fs.readFileSync(`${base}/${tid}/status`, 'utf8');
+      const count = (key: string) => Number(new RegExp(`^${key}:\\s+(\\d+)`, 'm').exec(status)?.[1] ?? 0);
+      counters.set(tid, [Number(fields[11]) + Number(fields[12]), count('voluntary_ctxt_switches'), count('nonvoluntary_ctxt_switches')]);
+    } catch { /* the thread ended */ }
+  }
+  return counters;
+}
+
+/** "CPU per request, wake-ups per request (main thread + others)" between two threadCounters snapshots. */
+function perRequest(pid: number, before: Map<string, number[]>, after: Map<string, number[]>, requests: number): string | undefined {
+  if (after.size === 0) return undefined;
+  const tick = 1e6 / 100; // µs per clock tick (USER_HZ is 100 on Linux)
+  let cpu = 0;
+  let mainWakes = 0;
+  let otherWakes = 0;
+  for (const [tid, [ticks, voluntary, involuntary]] of after) {
+    const [t0, v0, i0] = before.get(tid) ?? [0, 0, 0];
+    cpu += (ticks - t0) * tick;
+    if (tid === String(pid)) mainWakes += voluntary - v0 + involuntary - i0;
+    else otherWakes += voluntary - v0 + involuntary - i0;
+  }
+  return `${formatCount(cpu / requests)} µs CPU, ${(mainWakes / requests).toFixed(2)} context switches on the main thread + ${(otherWakes / requests).toFixed(2)} on other threads`;
+}
+
 async function roundTrips(results: BenchResult[]): Promise<void> {
   const hub = await startHubProcess();
   const raw = await startEchoProcess('raw');
@@ -59,12 +95,15 @@ async function roundTrips(results: BenchResult[]): Promise<void> {
     const floor = (i: number) => rawClient.call('f', i);
     for (let i = 0; i < 200; i++) { await viaHub(i); await floor(i); }
     const seq = { hub: [] as number[], raw: [] as number[] };
+    const before = threadCounters(blender.pid!);
     for (let run = 0; run < 3; run++) {
       seq.raw.push(await sequential(floor, 1000));
       seq.hub.push(await sequential(viaHub, 1000));
     }
+    const inBlender = perRequest(blender.pid!, before, threadCounters(blender.pid!), 3000);
     const s = { hub: median(seq.hub), raw: median(seq.raw) };
     results.push(printRatio('blender python.eval, sequential', `tool->hub->Blender ${formatCount(s.hub)}/s`, `raw echo ${formatCount(s.raw)}/s`, s.hub / s.raw, { min: 0.3 }));
+    if (inBlender) console.log(`  for information, inside Blender per python.eval: ${inBlender}`);
     await session.request('blender.quit', {}).catch(() => {});
     rawClient.close();
     tool.close();

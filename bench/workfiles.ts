@@ -11,8 +11,9 @@
  * The machine is kept busy by other work meanwhile, as an artist's workstation is: one busy-loop process per
  * CPU runs through the baseline and the saves alike (the calls of a quiet machine are printed first, for
  * scale). What delayed the calls under load was the zip workers taking CPU time from the hub's main thread
- * and the simulator at equal priority; the archive workers now run at the lowest priority (nice 19 on their
- * threads, kit/archive/archive-worker.ts), so a zip takes only what the hub and Harmony leave.
+ * and the simulator at equal priority; the archive workers now run at a lower priority (nice 10 on their
+ * threads, kit/archive/worker-jobs.ts WORKER_NICE), and their compressed output never enters the hub's heap
+ * (each worker writes its own), so the hub's garbage collections stay short during a save.
  *
  *   npx node bench/workfiles.ts
  */

@@ -82,6 +82,8 @@ export function defaultConfig(home: string, machine: MachineIdentity = thisMachi
       launchTimeout: 60_000,
       callTimeout: 30_000,
       workfileTemplate: '{shot}_{task}_v{version:03}',
+      creators: [],
+      loaders: [],
     },
     farm: {
       afanasy: {

@@ -69,6 +69,10 @@ export interface BlenderConfig {
   callTimeout: number;
   /** Name of a workfile from the context: {shot} (the folder's last part), {task}, {version}. */
   workfileTemplate: string;
+  /** Studio creator modules (files, folders or npm packages), beside the built-in creators. */
+  creators: string[];
+  /** Studio loader modules (files, folders or npm packages), beside the built-in loaders. */
+  loaders: string[];
 }
 
 export interface AfanasyConfig {
@@ -259,6 +263,8 @@ export const CONFIG_SCHEMA = {
         launchTimeout: ms(1, 'wait for a launched Blender to connect'),
         callTimeout: ms(1, 'default timeout of a call into Blender'),
         workfileTemplate: { kind: 'text', pattern: /\{version(:0?\d+)?\}/, expected: 'a name with {version}, e.g. {shot}_{task}_v{version:03}', doc: 'workfile name from the context: {shot}, {task}, {version:03} (.blend is added)' },
+        creators: extensionModules('creator'),
+        loaders: extensionModules('loader'),
       },
     },
     farm: {

@@ -14,7 +14,7 @@ export { zipDirectory, extractZip, listZip, verifyZip, cleanStaleTemps, ArchiveE
 export { launchDetached, runBatch, resolveExecutable, ExecutableNotFoundError, BatchRunError } from './launch.ts';
 export { resolveContext, contextFromConfig, frameRangeWithHandles, type ProjectContext, type ResolvedContext } from './context.ts';
 export { ProductStore, VersionWriter, parseProductRef, storeFromConfig, StoreError, type VersionManifest, type VersionInfo, type ProductSummary, type ProductRef } from './store/index.ts';
-export { composePublishPlugins, extensionSet, loadModules, type ExtensionProblem, type ExtensionSet, type PluginEntry } from './plugins/index.ts';
+export { composePublishPlugins, extensionSet, loadModules, type ExtensionProblem, type ExtensionSet, type PluginEntry, type CreatorRecord, type LoaderRecord, type AttributeDef } from './plugins/index.ts';
 export { runPublish, describeFailure, ORDER, type PublishPlugin, type PublishContext, type PublishInstance, type PublishReport, type PublishEvent, type PluginResult, type StagedWork } from './publish/index.ts';
 export { findFfmpeg, makeReviewMedia, FfmpegMissingError, ReviewMediaError, type FfmpegTools, type ReviewRequest, type ReviewResult, type BurnIn } from './review/index.ts';
 export { ingest, planIngest, IngestError, INGEST_TYPES, type IngestType, type IngestRequest, type IngestResult } from './ingest/ingest.ts';

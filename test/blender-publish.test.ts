@@ -107,3 +107,24 @@ test.serial('Blender crashing mid-render: the publish fails, the version stays i
   t.false(fs.existsSync(versionDir), 'prune removed the crashed version');
   t.is(await blender.ping(), 'pong', 'the artist\'s Blender is untouched');
 });
+
+test.serial('a publish that fails after its integrators (a studio check at 3.5): neither the workfile nor the render is completed, latest does not move', async (t) => {
+  const { sb, project, store } = rig;
+  const shot = path.join(project, 'shots', 'sh040');
+  fs.mkdirSync(shot, { recursive: true });
+  fs.writeFileSync(path.join(shot, 'late-check.mjs'), 'export default { label: "Late Studio Check", order: 3.5, process() { throw new Error("the studio check failed after integration"); } };\n');
+  fs.writeFileSync(path.join(shot, '.dcckitrc'), 'context: { folder: shots/sh040, task: layout, frameStart: 1, frameEnd: 2 }\npublish: { plugins: [./late-check.mjs] }\n');
+  await sb.json(['blender', 'save', '--to', path.join(shot, 'sh040_layout_v001.blend'), '--json'], { cwd: shot });
+  await sb.json(['blender', 'create', 'render', 'Main', '--json'], { cwd: shot });
+  const r = await sb.run(['blender', 'publish', '--repair', '--json'], { cwd: shot, timeout: PATIENCE_MS * 3 });
+  t.is(r.code, 1, r.stderr + r.stdout);
+  const report = JSON.parse(r.stdout) as PublishReport & { rolledBack: string[] };
+  t.false(report.success);
+  t.is(report.results.filter((x) => !x.success).at(-1)!.plugin, 'Late Studio Check');
+  t.deepEqual(report.published, []);
+  t.deepEqual([...report.rolledBack].sort(), ['shots/sh040/renderMain v1', 'shots/sh040/workfileLayout v1']);
+  for (const product of ['renderMain', 'workfileLayout']) {
+    t.false(fs.existsSync(path.join(store, 'shots', 'sh040', product, 'v001', 'version.json')), `${product} has no complete version`);
+  }
+  t.is((await blender.info()).path, path.join(shot, 'sh040_layout_v001.blend'), 'the workfile did not go up a version');
+});

@@ -1,5 +1,6 @@
 import test from 'ava';
-import { detectSequences, pickImages } from '../adapters/harmony/load/sequence.ts';
+import { detectSequences } from '../kit/media/sequence.ts';
+import { pickImages } from '../kit/media/pick-images.ts';
 
 const names = (prefix: string, frames: number[], pad: number, ext = 'png') =>
   frames.map((f) => `/v/${prefix}${f < 0 ? '-' : ''}${String(Math.abs(f)).padStart(pad, '0')}.${ext}`);

@@ -5,13 +5,17 @@ import { UsageError } from '../../kit/errors.ts';
 import { connectHub } from '../../kit/hub/client.ts';
 import { loadConfig } from '../../kit/config.ts';
 import type { PublishReport } from '../../kit/publish/index.ts';
+import type { CreatorInfo } from '../../kit/plugins/creators.ts';
+import type { LoaderInfo } from '../../kit/plugins/loaders.ts';
 
 const USAGE = `usage: dcc-kit blender save [--version-up] [--to FILE.blend] [--session ID] [--json]
        dcc-kit blender workfiles [--session ID] [--json]
-       dcc-kit blender create render <variant> [--attr target=farm] [--session ID] [--json]
+       dcc-kit blender create <creator> <variant> [--attr KEY=VALUE]... [--session ID] [--json]
+       dcc-kit blender create list [--session ID] [--json]
        dcc-kit blender instances [--session ID] [--json]
        dcc-kit blender publish [--repair] [--dry-run] [--timeout MS] [--session ID] [--json]
-       dcc-kit blender load <folder/product[@version]> [--representation NAME] [--session ID] [--json]
+       dcc-kit blender load <folder/product[@version]> [--loader NAME] [--representation NAME] [--session ID] [--json]
+       dcc-kit blender load --list [--session ID] [--json]
        dcc-kit blender inventory [update <id>... | update --all [--version N] | remove <id>...] [--session ID] [--json]`;
 
 async function hubFor(ctx: CliContext) {
@@ -52,6 +56,17 @@ const ACTIONS: Record<string, Action> = {
   async create(ctx, argv) {
     const { values, positionals } = parse(argv, { attr: { type: 'string', multiple: true }, session: { type: 'string' }, json: { type: 'boolean' } }, USAGE);
     const [creator, variant, ...extra] = positionals;
+    if (creator === 'list' && !variant) {
+      const hub = await hubFor(ctx);
+      try {
+        const creators = await hub.adapter('blender', 'create.creators', { session: values.session }) as CreatorInfo[];
+        if (values.json) printJson(ctx, creators);
+        else print(ctx, table([['CREATOR', 'PRODUCT TYPE', 'ATTRIBUTES', 'FROM'], ...creators.map((c) => [c.name, c.productType, Object.keys(c.attributes).join(',') || '-', c.automatic ? 'automatic' : c.builtIn ? 'built-in' : `studio ${c.source}`])]).trimEnd());
+        return 0;
+      } finally {
+        hub.close();
+      }
+    }
     if (!creator || !variant || extra.length) throw new UsageError(USAGE);
     const attributes: Record<string, string> = {};
     for (const kv of (values.attr as string[] | undefined) ?? []) {
@@ -103,12 +118,24 @@ const ACTIONS: Record<string, Action> = {
     }
   },
   async load(ctx, argv) {
-    const { values, positionals } = parse(argv, { representation: { type: 'string' }, session: { type: 'string' }, json: { type: 'boolean' } }, USAGE);
+    const { values, positionals } = parse(argv, { loader: { type: 'string' }, representation: { type: 'string' }, list: { type: 'boolean' }, session: { type: 'string' }, json: { type: 'boolean' } }, USAGE);
     const [product, ...extra] = positionals;
+    if (values.list) {
+      if (positionals.length) throw new UsageError(USAGE);
+      const hub = await hubFor(ctx);
+      try {
+        const loaders = await hub.adapter('blender', 'load.loaders', { session: values.session }) as LoaderInfo[];
+        if (values.json) printJson(ctx, loaders);
+        else print(ctx, table([['LOADER', 'PRODUCT TYPES', 'REPRESENTATIONS', 'FROM'], ...loaders.map((l) => [l.name, l.productTypes.join(','), l.representations.join(','), l.builtIn ? 'built-in' : `studio ${l.source}`])]).trimEnd());
+        return 0;
+      } finally {
+        hub.close();
+      }
+    }
     if (!product || extra.length) throw new UsageError(USAGE);
     const hub = await hubFor(ctx);
     try {
-      const r = await hub.adapter('blender', 'load.run', { session: values.session, product, representation: values.representation }) as { key: string; product: string; version: number; objects: string[] };
+      const r = await hub.adapter('blender', 'load.run', { session: values.session, product, loader: values.loader, representation: values.representation }) as { key: string; product: string; version: number; objects: string[] };
       if (values.json) printJson(ctx, r);
       else print(ctx, `loaded ${r.product} v${r.version} as ${r.key}: ${r.objects.join(', ')}`);
       return 0;
@@ -150,11 +177,17 @@ Works on the newest connected Blender session (--session ID: another one; dcc-ki
                      (blender.workfileTemplate, e.g. sh020_layout_v002.blend)
   save --to FILE     save as FILE.blend
   workfiles          the open workfile and the versions beside it
-  create render V    a render instance renderV (kept in the .blend's dcckit.pipeline text);
-                     --attr target=farm renders it on Afanasy: one job rendering the PUBLISHED .blend,
-                     integrated by the hub when the job is done
+  create C V         an instance of creator C, variant V (kept in the .blend's dcckit.pipeline text):
+                     render V renders the scene to PNG frames; --attr target=farm renders it on Afanasy:
+                     one job rendering the PUBLISHED .blend, integrated by the hub when the job is done.
+                     A studio's creators come from blender.creators in .dcckitrc
+  create list        the creators of the session's project (built-in and studio)
   instances          the instances of the scene
-  load P[@V]         load a product: images as an image empty + a VSE strip, a .blend linked
+  load P[@V]         load a product: images as an image empty + a VSE strip, a movie (a review's mp4)
+                     as a VSE movie strip with its sound, a .blend linked; --loader / --representation
+                     choose (default: the first loader taking the product type); a studio's loaders come
+                     from blender.loaders
+  load --list        the loaders of the session's project (built-in and studio)
   inventory          what is loaded (current vs latest); update <id>|--all [--version N]; remove <id>
   publish            collect -> validate -> extract (a batch Blender renders a saved copy, every frame
                      checked) -> integrate into the product store (publish.root); then the workfile goes

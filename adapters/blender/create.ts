@@ -1,26 +1,22 @@
 /**
- * Blender's creators and instances. Instances live in the .blend's `dcckit.pipeline` text datablock
- * (startup-scripts/blender/python/dcckit_blender/pipeline.py); every imprint is ONE pipeline.set request,
- * a read-modify-write on Blender's main thread. `render` renders the scene's camera to PNG frames;
- * `workfile` is automatic (the .blend itself is published with every run).
+ * Blender's creators and instances. Creators are records of the kit's creator registry (built-in ones in
+ * ./creators/, a studio's from `blender.creators`, see extensions.ts); instances live in the .blend's
+ * `dcckit.pipeline` text datablock (startup-scripts/blender/python/dcckit_blender/pipeline.py). Creating is
+ * ONE create.run request naming the creator: its Blender half runs and the record is imprinted in the same
+ * read-modify-write on Blender's main thread. Nothing here branches on a creator's name.
  */
 import path from 'node:path';
 import type { Endpoint, HubServices, SessionInfo } from '../../kit/adapter.ts';
-import { resolveContext } from '../../kit/context.ts';
+import { contextFromConfig } from '../../kit/context.ts';
 import { UsageError } from '../../kit/errors.ts';
+import { assertVariant, creatorAttributes, creatorInfo, creatorNamed, newInstanceFields } from '../../kit/plugins/creators.ts';
 import { assertProductName } from '../../kit/store/index.ts';
+import { loadConfig } from '../../kit/config.ts';
 import { blenderRequest, pickBlenderSession, type BlendInfo } from './sessions.ts';
+import { blenderExtensions, sessionExtensions, withBlenderHalf } from './extensions.ts';
+import type { BlenderInstanceRecord } from './creator-types.ts';
 
-export interface BlenderInstanceRecord {
-  key: string;
-  creator: string;
-  productName: string;
-  productType: string;
-  active: boolean;
-  folder: string;
-  task: string | null;
-  attributes: Record<string, unknown>;
-}
+export type { BlenderInstanceRecord };
 
 export interface BlenderContainerRecord {
   key: string;
@@ -40,12 +36,6 @@ export interface PipelineData {
   containers: Record<string, BlenderContainerRecord>;
 }
 
-export const CREATORS = [
-  { name: 'render', label: 'Render', productType: 'render', description: 'The scene rendered by Blender (its camera, engine and output size) to PNG frames over the shot\'s frame range with handles.', automatic: false,
-    attributes: { target: { type: 'enum', values: ['local', 'farm'], default: 'local', label: 'Render on' } } },
-  { name: 'workfile', label: 'Workfile', productType: 'workfile', description: 'The .blend itself, published with every run.', automatic: true, attributes: {} },
-];
-
 export async function pipelineOf(hub: HubServices, session: SessionInfo): Promise<PipelineData> {
   return blenderRequest<PipelineData>(hub, session, 'pipeline.get');
 }
@@ -53,38 +43,34 @@ export async function pipelineOf(hub: HubServices, session: SessionInfo): Promis
 async function sessionContext(hub: HubServices, session: SessionInfo) {
   const info = await blenderRequest<BlendInfo>(hub, session, 'blend.info');
   if (!info.path) throw new UsageError('save the Blender scene as a workfile first (dcc-kit blender save --to FILE.blend): the context comes from its folder');
-  const { context } = await resolveContext({ cwd: path.dirname(info.path), env: process.env });
+  const loaded = await loadConfig({ cwd: path.dirname(info.path), env: process.env });
+  const { context } = contextFromConfig(loaded);
   if (!context.folder) throw new UsageError(`the context of ${path.dirname(info.path)} has no folder: set context.folder in the shot's .dcckitrc`);
-  return { info, context };
-}
-
-function variantOf(value: unknown): string {
-  const v = typeof value === 'string' ? value.trim() : '';
-  if (!/^[A-Za-z0-9_]{1,64}$/.test(v)) throw new UsageError(`the variant must be 1 to 64 letters, digits or _ (got "${String(value ?? '')}")`);
-  return v;
+  return { info, context, config: loaded.config };
 }
 
 export const createEndpoints: Record<string, Endpoint> = {
-  'create.creators': () => CREATORS,
+  'create.creators': async (args, { hub }) => (await blenderExtensions(hub, (args as { session?: unknown })?.session)).creators.map(creatorInfo),
   'create.instances': async (args, { hub }) => {
     const session = pickBlenderSession(hub, (args as { session?: unknown })?.session);
     return Object.values((await pipelineOf(hub, session)).instances);
   },
   'create.run': async (args, { hub }) => {
     const a = (args ?? {}) as { session?: unknown; creator?: unknown; variant?: unknown; attributes?: unknown };
-    if (a.creator !== 'render') throw new UsageError(`unknown creator "${String(a.creator)}": Blender has render (the workfile is published automatically)`);
     const session = pickBlenderSession(hub, a.session);
-    const variant = variantOf(a.variant ?? 'Main');
-    const productName = `render${variant[0].toUpperCase()}${variant.slice(1)}`;
-    assertProductName(productName);
-    const { context } = await sessionContext(hub, session);
+    const { creators } = await sessionExtensions(hub, session);
+    const creator = creatorNamed(creators, String(a.creator ?? ''));
+    const variant = typeof a.variant === 'string' ? a.variant.trim() : 'Main';
+    assertVariant(variant);
     const given = (a.attributes && typeof a.attributes === 'object' ? a.attributes : {}) as Record<string, unknown>;
-    for (const k of Object.keys(given)) if (k !== 'target') throw new UsageError(`unknown attribute "${k}" for the render creator (it has: target)`);
-    const target = given.target ?? 'local';
-    if (target !== 'local' && target !== 'farm') throw new UsageError(`target must be local or farm (got "${String(target)}")`);
-    const record: BlenderInstanceRecord = { key: productName, creator: 'render', productName, productType: 'render', active: true, folder: context.folder!, task: context.task, attributes: { target } };
-    await blenderRequest(hub, session, 'pipeline.set', { section: 'instances', key: record.key, value: record });
-    return record;
+    const attributes = creatorAttributes(creator, given);
+    const { context, config } = await sessionContext(hub, session);
+    const { id: _id, ...fields } = newInstanceFields(creator, variant, context.folder!, context.task, attributes);
+    assertProductName(fields.productName);
+    const record: BlenderInstanceRecord = { key: fields.productName, ...fields };
+    const creatorArgs = creator.prepare ? await creator.prepare({ config, record }) : {};
+    return withBlenderHalf(hub, session, creator, 'creator',
+      () => blenderRequest<BlenderInstanceRecord>(hub, session, 'create.run', { creator: creator.name, record, args: creatorArgs }));
   },
   'create.update': async (args, { hub }) => {
     const a = (args ?? {}) as { session?: unknown; key?: unknown; active?: unknown };
@@ -104,7 +90,7 @@ export const createEndpoints: Record<string, Endpoint> = {
     const removed: string[] = [];
     for (const key of keys) {
       if (!Object.hasOwn(existing, key)) continue;
-      await blenderRequest(hub, session, 'pipeline.set', { section: 'instances', key, value: null });
+      await blenderRequest(hub, session, 'instance.remove', { key });
       removed.push(key);
     }
     return { removed };

@@ -7,8 +7,11 @@
 import type { Adapter, Endpoint, LaunchRequest, LaunchSpec, PrepareLaunchRequest } from '../../kit/adapter.ts';
 import { installBlender, uninstallBlender } from './install.ts';
 import { defaultBlenderExecutables } from './paths.ts';
+import { blenderExtensionKinds } from './extensions.ts';
 
 export { BlenderSession } from './session.ts';
+export type { BlenderCreator, BlenderInstanceRecord } from './creator-types.ts';
+export type { BlenderLoader, BlenderLoadInput } from './loader-types.ts';
 export { BLENDER_SCRIPTS_DIR, defaultBlenderExecutables, findUserScriptsDirs } from './paths.ts';
 
 type Module = () => Promise<Record<string, unknown>>;
@@ -37,8 +40,13 @@ const blender: Adapter = {
     ...Object.fromEntries(['context.resolve', 'scene.applySettings'].map((n) => [n, lazy(scene, n)])),
     ...Object.fromEntries(['load.loaders', 'load.run', 'inventory.list', 'inventory.update', 'inventory.remove'].map((n) => [n, lazy(load, n)])),
   },
-  // Studio publish plugins (publish.plugins) run beside Blender's; its creators and loaders are its own still.
-  extensions: { publishPlugins: async () => (await import('./publish/plugins.ts')).BLENDER_PLUGINS },
+  // Built-in publish plugins, creators and loaders; a studio's from publish.plugins, blender.creators, blender.loaders.
+  extensions: blenderExtensionKinds,
+  async onHubStart(hub) {
+    // Farm renders a previous hub was waiting for are completed by this one (kit/farm/waits.ts).
+    const { resumeBlenderFarmWaits } = await import('./publish/farm.ts');
+    await resumeBlenderFarmWaits(hub);
+  },
   async prepareLaunch(req: PrepareLaunchRequest) {
     const { prepareBlenderLaunch } = await import('./prepare-launch.ts');
     return prepareBlenderLaunch(req);

@@ -10,7 +10,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { InstallOptions, InstallResult } from '../../kit/adapter.ts';
 import { DccKitError } from '../../kit/errors.ts';
-import { writeAtomic } from '../houdini/install.ts';
+import { writeAtomic } from '../../kit/write-atomic.ts';
 import { BLENDER_SCRIPTS_DIR, SHARED_PYTHON_DIR, STARTUP_FILE_NAME, findUserScriptsDirs } from './paths.ts';
 
 export const STARTUP_MARK = '# dcc-kit startup script: written by `dcc-kit install blender`';

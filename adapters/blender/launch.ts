@@ -6,7 +6,7 @@
 import type { BlenderConfig } from '../../kit/config.ts';
 import type { LaunchRequest, LaunchSpec } from '../../kit/adapter.ts';
 import { resolveExecutable } from '../../kit/launch.ts';
-import { houdiniTimeoutSeconds } from '../houdini/session.ts';
+import { pythonCallTimeoutSeconds } from '../../kit/python-call-timeout.ts';
 import { LAUNCH_SCRIPT, defaultBlenderExecutables } from './paths.ts';
 import { firstWorkfileOf } from './workfiles.ts';
 
@@ -37,7 +37,7 @@ export async function blenderLaunchSpec(req: LaunchRequest): Promise<LaunchSpec>
     DCC_KIT_PORT: String(req.hub.port),
     DCC_KIT_TOKEN: req.hub.token,
     DCC_KIT_HOME: req.hub.home,
-    DCC_KIT_CALL_TIMEOUT: String(houdiniTimeoutSeconds(cfg.callTimeout)),
+    DCC_KIT_CALL_TIMEOUT: String(pythonCallTimeoutSeconds(cfg.callTimeout)),
   };
   const args: string[] = [];
   if (req.background) args.push('-b');

@@ -1,43 +1,28 @@
 /**
- * Blender's loaders and inventory (tool endpoints). The product comes from the shared store; each load is
- * ONE request into Blender that makes the objects and records the container in the .blend
- * (dcckit_blender/containers.py). Loaders: an image sequence (any DCC's render: an image empty and a VSE
- * strip) and a published .blend (its collections linked and instanced).
+ * Blender's loaders and inventory (tool endpoints). Loaders are records of the kit's loader registry (built-in
+ * ones in ./loaders/: image sequence, linked .blend, movie; a studio's from `blender.loaders`, see
+ * extensions.ts). The product comes from the shared store, its files checked against their sha256 and read
+ * by Blender in place; each load, update or remove is ONE request into Blender naming the loader, whose
+ * Blender half makes the objects while the container is recorded in the .blend
+ * (dcckit_blender/containers.py). Nothing here branches on a loader's name.
  */
 import path from 'node:path';
 import type { Endpoint, HubServices, SessionInfo } from '../../kit/adapter.ts';
 import { UsageError } from '../../kit/errors.ts';
 import { resolveContext } from '../../kit/context.ts';
-import { parseProductRef, storeFromConfig, type VersionInfo, type VersionManifest } from '../../kit/store/index.ts';
-import { pickImages } from '../harmony/load/sequence.ts';
+import { chooseLoader, chooseRepresentation, loaderInfo } from '../../kit/plugins/loaders.ts';
+import { filesForLoad, parseProductRef, storeFromConfig, type Representation, type VersionInfo, type VersionManifest } from '../../kit/store/index.ts';
 import { blenderRequest, pickBlenderSession, type BlendInfo } from './sessions.ts';
+import { blenderExtensions, sessionExtensions, withBlenderHalf } from './extensions.ts';
+import type { BlenderLoader } from './loader-types.ts';
 import type { BlenderContainerRecord } from './create.ts';
-
-const IMAGE_EXTS = ['png', 'jpg', 'jpeg', 'exr', 'tif', 'tiff'];
-
-export const LOADERS = [
-  { name: 'imageSequence', label: 'Image sequence', productTypes: ['render', 'plate', 'image', 'review'], representations: IMAGE_EXTS },
-  { name: 'blend', label: 'Linked .blend', productTypes: ['workfile', 'layout', 'model', 'rig'], representations: ['blend'] },
-];
 
 type Resolved = VersionInfo & { manifest: VersionManifest };
 
-function pickRepresentation(v: Resolved, wanted: unknown): { loader: 'imageSequence' | 'blend'; rep: VersionManifest['representations'][number] } {
-  const reps = v.manifest.representations;
-  const rep = typeof wanted === 'string' && wanted ? reps.find((r) => r.name === wanted) : reps.find((r) => r.ext === 'blend') ?? reps.find((r) => IMAGE_EXTS.includes(r.ext.toLowerCase()));
-  if (!rep) throw new UsageError(`${v.folder}/${v.product} v${v.version} has no representation Blender can load (${reps.map((r) => r.name).join(', ') || 'none'}); Blender loads images (${IMAGE_EXTS.join(', ')}) and .blend`);
-  if (rep.ext === 'blend') return { loader: 'blend', rep };
-  if (IMAGE_EXTS.includes(rep.ext.toLowerCase())) return { loader: 'imageSequence', rep };
-  throw new UsageError(`representation ${rep.name} (.${rep.ext}) cannot be loaded into Blender`);
-}
-
-/** The request args that point Blender at a version's files. */
-function filesArgs(v: Resolved, loader: 'imageSequence' | 'blend', rep: VersionManifest['representations'][number]): Record<string, unknown> {
-  const files = rep.files.map((f) => path.join(v.path, f.path));
-  if (loader === 'blend') return { path: files[0] };
-  const picked = pickImages(files, IMAGE_EXTS);
-  const firstFileFrame = picked.hold ? 1 : picked.files[0].frame;
-  return { files: picked.files.map((f) => f.file), frameStart: rep.frameStart ?? firstFileFrame, firstFileFrame };
+/** The arguments of the loader's Blender half for a version: its files checked (sha256) and read in place. */
+async function loaderArgs(loader: BlenderLoader, v: Resolved, rep: Representation, key: string): Promise<Record<string, unknown>> {
+  const { files } = await filesForLoad(v, rep);
+  return loader.prepare({ version: v, representation: rep, files, productName: v.product, key });
 }
 
 async function defaultFolder(hub: HubServices, session: SessionInfo): Promise<string | null> {
@@ -51,20 +36,25 @@ async function containers(hub: HubServices, session: SessionInfo): Promise<(Blen
 }
 
 export const loadEndpoints: Record<string, Endpoint> = {
-  'load.loaders': () => LOADERS,
+  'load.loaders': async (args, { hub }) => (await blenderExtensions(hub, (args as { session?: unknown })?.session)).loaders.map(loaderInfo),
   'load.run': async (args, { hub }) => {
-    const a = (args ?? {}) as { session?: unknown; product?: unknown; version?: unknown; representation?: unknown };
+    const a = (args ?? {}) as { session?: unknown; product?: unknown; version?: unknown; representation?: unknown; loader?: unknown };
     if (typeof a.product !== 'string' || !a.product) throw new UsageError('load needs a product, e.g. shots/sh010/renderMain');
     const session = pickBlenderSession(hub, a.session);
     const ref = parseProductRef(a.version === undefined || a.version === null || a.version === 'latest' || a.version === '' ? a.product : `${a.product.replace(/@.*$/, '')}@${String(a.version)}`, await defaultFolder(hub, session));
     const v = await storeFromConfig(hub.config).resolve(ref);
-    const { loader, rep } = pickRepresentation(v, a.representation);
+    const { loaders } = await sessionExtensions(hub, session);
+    const askedRep = typeof a.representation === 'string' && a.representation ? a.representation : undefined;
+    const loader = chooseLoader(loaders, v.manifest, typeof a.loader === 'string' && a.loader ? a.loader : undefined, askedRep);
+    const rep = chooseRepresentation(v.manifest, loader, askedRep);
     const existing = (await containers(hub, session)).map((c) => c.key);
     let key = v.product;
     for (let n = 2; existing.includes(key); n++) key = `${v.product}_${n}`;
-    const record: Omit<BlenderContainerRecord, 'objects' | 'path'> = { key, loader, product: `${v.folder}/${v.product}`, folder: v.folder, productName: v.product, version: v.version, representation: rep.name };
-    const made = await blenderRequest<BlenderContainerRecord>(hub, session, loader === 'blend' ? 'load.blend' : 'load.imageSequence', { ...filesArgs(v, loader, rep), name: key, record });
-    return { ...made, nodes: made.objects };
+    const record: Omit<BlenderContainerRecord, 'objects' | 'path'> = { key, loader: loader.name, product: `${v.folder}/${v.product}`, folder: v.folder, productName: v.product, version: v.version, representation: rep.name };
+    const loadArgs = await loaderArgs(loader, v, rep, key);
+    const made = await withBlenderHalf(hub, session, loader, 'loader',
+      () => blenderRequest<BlenderContainerRecord>(hub, session, 'load.run', { loader: loader.name, args: loadArgs, record }));
+    return { ...made, id: made.key, nodes: made.objects };
   },
   'inventory.list': async (args, { hub }) => {
     const session = pickBlenderSession(hub, (args as { session?: unknown })?.session);
@@ -82,6 +72,7 @@ export const loadEndpoints: Record<string, Endpoint> = {
     const session = pickBlenderSession(hub, a.session);
     const store = storeFromConfig(hub.config);
     const all = await containers(hub, session);
+    const { loaders } = await sessionExtensions(hub, session);
     const ids = a.all === true ? all.map((c) => c.key) : Array.isArray(a.ids) ? a.ids.map(String) : [];
     if (!ids.length) throw new UsageError('inventory update needs container ids or all');
     const updated: { id: string; from: number; to: number }[] = [];
@@ -93,8 +84,11 @@ export const loadEndpoints: Record<string, Endpoint> = {
       try {
         const v = await store.resolve({ folder: c.folder, product: c.productName, version: a.version === undefined ? 'latest' : Number(a.version) });
         if (v.version === c.version) { unchanged.push(id); continue; }
-        const rep = v.manifest.representations.find((r) => r.name === c.representation) ?? pickRepresentation(v, undefined).rep;
-        await blenderRequest(hub, session, 'container.update', { key: id, version: v.version, ...filesArgs(v, c.loader as 'imageSequence' | 'blend', rep) });
+        const loader = loaders.find((l) => l.name === c.loader);
+        if (!loader) throw new Error(`its loader "${c.loader}" is not among this project's loaders (${loaders.map((l) => l.name).join(', ')}): add it to blender.loaders, or remove the container`);
+        const rep = v.manifest.representations.find((r) => r.name === c.representation) ?? chooseRepresentation(v.manifest, loader);
+        const updateArgs = await loaderArgs(loader, v, rep, id);
+        await withBlenderHalf(hub, session, loader, 'loader', () => blenderRequest(hub, session, 'container.update', { key: id, version: v.version, args: updateArgs }));
         updated.push({ id, from: c.version, to: v.version });
       } catch (err) {
         failed.push({ id, error: (err as Error).message });

@@ -5,7 +5,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { compareVersionsDescending, envValue, versionedEntries } from '../houdini/paths.ts';
+import { envValue } from '../../kit/launch/env.ts';
+import { compareVersionsDescending, versionedEntries } from '../../kit/launch/installed-versions.ts';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 

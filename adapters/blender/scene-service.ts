@@ -4,7 +4,8 @@
  */
 import path from 'node:path';
 import type { Endpoint } from '../../kit/adapter.ts';
-import { resolveContext } from '../../kit/context.ts';
+import { contextFromConfig } from '../../kit/context.ts';
+import { loadConfig } from '../../kit/config.ts';
 import { UsageError } from '../../kit/errors.ts';
 import { blenderRequest, pickBlenderSession, type BlendInfo } from './sessions.ts';
 import { sceneSettingsOf } from './workfiles.ts';
@@ -13,13 +14,15 @@ async function sessionInfo(args: unknown, hub: Parameters<Endpoint>[1]['hub']) {
   const session = pickBlenderSession(hub, (args as { session?: unknown })?.session);
   const info = await blenderRequest<BlendInfo>(hub, session, 'blend.info');
   if (!info.path) throw new UsageError('this Blender scene was never saved: its context comes from the folder of its .blend (dcc-kit blender save --to FILE.blend)');
-  return { session, info, resolved: await resolveContext({ cwd: path.dirname(info.path), env: process.env }) };
+  const loaded = await loadConfig({ cwd: path.dirname(info.path), env: process.env });
+  return { session, info, resolved: { ...contextFromConfig(loaded), config: loaded.config } };
 }
 
 export const sceneEndpoints: Record<string, Endpoint> = {
   'context.resolve': async (args, { hub }) => {
     const { resolved } = await sessionInfo(args, hub);
-    return { context: resolved.context, sources: resolved.sources };
+    // The configuration of the .blend's folder too: the page reads the session's product store from it.
+    return { context: resolved.context, sources: resolved.sources, config: resolved.config };
   },
   'scene.applySettings': async (args, { hub }) => {
     const { session, info, resolved } = await sessionInfo(args, hub);

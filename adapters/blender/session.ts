@@ -4,7 +4,7 @@
  * carrying the Python exception's name, message and traceback (`remoteStack`).
  */
 import type { HubClient, SessionHandle } from '../../kit/hub/client.ts';
-import { houdiniTimeoutSeconds } from '../houdini/session.ts';
+import { pythonCallTimeoutSeconds } from '../../kit/python-call-timeout.ts';
 import type { BlendInfo } from './sessions.ts';
 
 export type { BlendInfo } from './sessions.ts';
@@ -31,7 +31,7 @@ export class BlenderSession {
   /** A named request; Blender's side gives up (with a TimeoutError saying why) just before the hub does. */
   request<T = unknown>(name: string, args: Record<string, unknown> = {}, opts: { timeout?: number } = {}): Promise<T> {
     const timeout = opts.timeout ?? this.callTimeout;
-    return this.handle.request(name, { ...args, timeout: houdiniTimeoutSeconds(timeout) }, { timeout }) as Promise<T>;
+    return this.handle.request(name, { ...args, timeout: pythonCallTimeoutSeconds(timeout) }, { timeout }) as Promise<T>;
   }
 
   ping(): Promise<'pong'> { return this.request('ping'); }

@@ -2,6 +2,7 @@
 import type { HubServices, SessionInfo } from '../../kit/adapter.ts';
 import { DccKitError } from '../../kit/errors.ts';
 import { blenderConfig } from './launch.ts';
+import { pythonCallTimeoutSeconds } from '../../kit/python-call-timeout.ts';
 
 export class NoBlenderSessionError extends DccKitError {
   constructor(message: string) { super(message, 'NO_SESSION'); }
@@ -23,7 +24,7 @@ export function pickBlenderSession(hub: HubServices, selector: unknown): Session
 /** A named request into a Blender session, with the session's call timeout unless given. */
 export function blenderRequest<T = unknown>(hub: HubServices, session: SessionInfo, request: string, args: Record<string, unknown> = {}, timeout?: number): Promise<T> {
   const ms = timeout ?? blenderConfig(hub.config).callTimeout;
-  return hub.call(session.id, { request, args: { ...args, timeout: Math.max(0.1, (ms - Math.min(1000, ms * 0.05)) / 1000) } }, { timeout: ms }) as Promise<T>;
+  return hub.call(session.id, { request, args: { ...args, timeout: pythonCallTimeoutSeconds(ms) } }, { timeout: ms }) as Promise<T>;
 }
 
 export interface BlendInfo {

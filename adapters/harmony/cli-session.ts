@@ -20,3 +20,19 @@ export async function sessionInCwd(hub: HubClient, config: CwdContext, explicit?
   if (matches.length > 1 && task) matches = matches.filter((w) => w.task === task);
   return matches.length === 1 ? matches[0]!.id : undefined;
 }
+
+/**
+ * The adapter a pipeline command (create, load) talks to: the DCC of the session it acts on. The tool
+ * endpoints have the same names and shapes for every adapter serving them (pipeline-types.ts), so a Blender
+ * session is served by the Blender adapter. Harmony when no session decides (none connected, or a Harmony one).
+ */
+export async function sessionDcc(hub: HubClient, session: string | undefined): Promise<string> {
+  const live = (await hub.sessions()).filter((s) => s.connected);
+  if (session) {
+    const hit = live.filter((s) => s.id === session || s.id.startsWith(session));
+    return hit.length === 1 ? hit[0]!.dcc : 'harmony';
+  }
+  if (live.some((s) => s.dcc === 'harmony')) return 'harmony';
+  const dccs = [...new Set(live.map((s) => s.dcc))];
+  return dccs.length === 1 ? dccs[0]! : 'harmony';
+}

@@ -8,6 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { InstallOptions, InstallResult } from '../../kit/adapter.ts';
 import { DccKitError } from '../../kit/errors.ts';
+import { writeAtomic } from '../../kit/write-atomic.ts';
 import { HARMONY_SCRIPTS_DIR, toonBoomUserRoot } from './paths.ts';
 
 export class HarmonyInstallError extends DccKitError {
@@ -122,10 +123,4 @@ export async function uninstallHarmony(opts: InstallOptions = {}): Promise<Insta
     }
   }
   return { actions };
-}
-
-async function writeAtomic(file: string, text: string): Promise<void> {
-  const tmp = `${file}.dcckit-tmp-${process.pid}`;
-  await fsp.writeFile(tmp, text);
-  await fsp.rename(tmp, file);
 }

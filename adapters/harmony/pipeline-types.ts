@@ -57,34 +57,9 @@ export interface ContainerRecord {
   loadedAt: string;
 }
 
-/** A creator attribute: what the CLI's --attr, the page's form and the record's `attributes` hold. */
-export interface AttributeDef { type: 'enum' | 'bool' | 'text'; values?: string[]; default: unknown; label: string }
-
-/** A creator as the CLI and the web page show it. */
-export interface CreatorInfo {
-  name: string;
-  label: string;
-  /** The product type (family) of what it makes. */
-  productType: string;
-  description: string;
-  /** Attribute name -> definition. */
-  attributes: Record<string, AttributeDef>;
-  /** Automatic creators (workfile) cannot be run by hand. */
-  automatic: boolean;
-  /** The module it is defined in; builtIn false for a studio creator (harmony.creators). */
-  source: string | null;
-  builtIn: boolean;
-}
-
-export interface LoaderInfo {
-  name: string;
-  label: string;
-  productTypes: string[];
-  representations: string[];
-  /** The module it is defined in; builtIn false for a studio loader (harmony.loaders). */
-  source: string | null;
-  builtIn: boolean;
-}
+/** Creators and loaders as the CLI and the page show them: the kit's registry's (kit/plugins). */
+export type { AttributeDef, CreatorInfo } from '../../kit/plugins/creators.ts';
+export type { LoaderInfo } from '../../kit/plugins/loaders.ts';
 
 export type InventoryStatus = 'latest' | 'outdated' | 'missing-in-store' | 'nodes-missing';
 

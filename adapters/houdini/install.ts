@@ -10,6 +10,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { InstallOptions, InstallResult } from '../../kit/adapter.ts';
 import { DccKitError } from '../../kit/errors.ts';
+import { writeAtomic } from '../../kit/write-atomic.ts';
 import { HOUDINI_PACKAGES_DIR, HOUDINI_SCRIPTS_DIR, PACKAGE_FILE_NAME, findPrefDirs, forwardSlashes } from './paths.ts';
 
 export class HoudiniInstallError extends DccKitError {
@@ -112,14 +113,3 @@ export async function uninstallHoudini(opts: InstallOptions = {}): Promise<Insta
   return { actions };
 }
 
-/** Written to a temp file beside the target and renamed: Houdini never reads half a package file. */
-export async function writeAtomic(file: string, text: string): Promise<void> {
-  const tmp = `${file}.dcckit-tmp-${process.pid}`;
-  try {
-    await fsp.writeFile(tmp, text, 'utf8');
-    await fsp.rename(tmp, file);
-  } catch (err) {
-    await fsp.rm(tmp, { force: true }).catch(() => {});
-    throw err;
-  }
-}

@@ -5,9 +5,10 @@
  */
 import type { HoudiniConfig } from '../../kit/config.ts';
 import { prependPathList, resolveExecutable } from '../../kit/launch.ts';
-import { houdiniTimeoutSeconds } from './session.ts';
+import { pythonCallTimeoutSeconds } from '../../kit/python-call-timeout.ts';
+import { envValue } from '../../kit/launch/env.ts';
 import {
-  HOUDINI_PACKAGES_DIR, HOUDINI_SCRIPTS_DIR, defaultHoudiniExecutables, envValue, forwardSlashes, hythonBeside,
+  HOUDINI_PACKAGES_DIR, HOUDINI_SCRIPTS_DIR, defaultHoudiniExecutables, forwardSlashes, hythonBeside,
   installSearchDescription,
 } from './paths.ts';
 
@@ -35,7 +36,7 @@ export function houdiniLaunchEnv(opts: {
     DCC_KIT_HOME: opts.home,
     DCC_KIT_HOUDINI_ROOT: forwardSlashes(HOUDINI_SCRIPTS_DIR),
     // Requests without their own args.timeout wait for the main thread a little less than the hub waits.
-    DCC_KIT_CALL_TIMEOUT: String(houdiniTimeoutSeconds(opts.callTimeout)),
+    DCC_KIT_CALL_TIMEOUT: String(pythonCallTimeoutSeconds(opts.callTimeout)),
   };
   if (opts.hub) {
     env.DCC_KIT_PORT = String(opts.hub.port);

@@ -5,6 +5,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { envValue } from '../../kit/launch/env.ts';
+import { versionedEntries } from '../../kit/launch/installed-versions.ts';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
@@ -17,36 +19,6 @@ export const PACKAGE_FILE_NAME = 'dcckit.json';
 /** A path as Houdini likes it in package files and variables: forward slashes on every OS. */
 export function forwardSlashes(p: string): string {
   return p.replace(/\\/g, '/');
-}
-
-/** Numeric comparison of dotted versions, newest first ("21.0.440" before "20.5.613" before "20.5"). */
-export function compareVersionsDescending(a: string, b: string): number {
-  const pa = a.split('.').map(Number);
-  const pb = b.split('.').map(Number);
-  for (let i = 0; i < Math.max(pa.length, pb.length); i++) {
-    const d = (pb[i] ?? -1) - (pa[i] ?? -1);
-    if (d !== 0) return d;
-  }
-  return 0;
-}
-
-/**
- * Entries of `dir` whose name matches `pattern` (its first group is the version), newest version first.
- * A folder that cannot be read has none.
- */
-export function versionedEntries(dir: string, pattern: RegExp): { name: string; version: string }[] {
-  let names: string[];
-  try {
-    names = fs.readdirSync(dir);
-  } catch {
-    return [];
-  }
-  const found: { name: string; version: string }[] = [];
-  for (const name of names) {
-    const m = pattern.exec(name);
-    if (m) found.push({ name, version: m[1] });
-  }
-  return found.sort((x, y) => compareVersionsDescending(x.version, y.version) || x.name.localeCompare(y.name));
 }
 
 /** Folders searched for installed Houdini versions, per OS (overridable for tests). */
@@ -116,13 +88,6 @@ function prefParent(platform: NodeJS.Platform, homeDir: string): { dir: string; 
 }
 
 const HVER = '__HVER__';
-
-/** A variable of `env`; on Windows whatever the case of its name (a copied env is case-sensitive). */
-export function envValue(env: NodeJS.ProcessEnv, name: string, platform: NodeJS.Platform): string | undefined {
-  if (platform !== 'win32') return env[name];
-  const key = Object.keys(env).find((k) => k.toUpperCase() === name);
-  return key === undefined ? undefined : env[key];
-}
 
 /**
  * Expands a HOUDINI_USER_PREF_DIR value that contains `__HVER__` (Houdini substitutes its X.Y version)

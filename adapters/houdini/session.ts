@@ -4,6 +4,7 @@
  * RemoteError carrying the Python exception's name, message and traceback (`remoteStack`).
  */
 import type { HubClient, SessionHandle } from '../../kit/hub/client.ts';
+import { pythonCallTimeoutSeconds } from '../../kit/python-call-timeout.ts';
 
 /** Hub-side timeout of one call, in milliseconds (default: the session's callTimeout). */
 export interface HoudiniCallOptions {
@@ -36,18 +37,11 @@ export type HoudiniRequest = typeof HOUDINI_REQUESTS[number];
 /** houdini.callTimeout's default. */
 export const DEFAULT_CALL_TIMEOUT = 30_000;
 
-/**
- * The `args.timeout` (seconds) to send with a call the hub gives `hubTimeoutMs`: a little less, so the
- * Python side's TimeoutError (which says whether the job never started or is still running) reaches
- * the caller before the hub's generic "no reply" error.
- */
 /** How much longer than a call's timeout the hub waits for Houdini's own answer to it. */
 const HUB_GRACE_MS = 5000;
 
-export function houdiniTimeoutSeconds(hubTimeoutMs: number): number {
-  const margin = hubTimeoutMs <= 200 ? hubTimeoutMs / 2 : Math.min(1000, Math.max(100, hubTimeoutMs * 0.05));
-  return (hubTimeoutMs - margin) / 1000;
-}
+/** The `args.timeout` a Houdini request carries (kit/python-call-timeout.ts; the name Houdini's API has had). */
+export const houdiniTimeoutSeconds = pythonCallTimeoutSeconds;
 
 export class HoudiniSession {
   readonly handle: SessionHandle;

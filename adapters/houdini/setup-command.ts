@@ -9,7 +9,8 @@ import path from 'node:path';
 import type { CliCommand, CliContext } from '../../kit/cli/types.ts';
 import { parse, print, printJson } from '../../kit/cli/args.ts';
 import { DccKitError, UsageError } from '../../kit/errors.ts';
-import { HoudiniInstallError, isOurPackage, packageJsonFor, writeAtomic } from './install.ts';
+import { HoudiniInstallError, isOurPackage, packageJsonFor } from './install.ts';
+import { writeAtomic } from '../../kit/write-atomic.ts';
 import { HOUDINI_SCRIPTS_DIR, forwardSlashes } from './paths.ts';
 
 const USAGE = 'dcc-kit houdini-setup [--classic] [--write FILE [--remove]] [--json]';

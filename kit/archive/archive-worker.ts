@@ -6,21 +6,21 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parentPort } from 'node:worker_threads';
-import { dropCancelledHeld, failureOf, runJob, setCancelFlag, type WorkerJob } from './worker-jobs.ts';
+import { WORKER_NICE, dropCancelledHeld, failureOf, runJob, setCancelFlag, type WorkerJob } from './worker-jobs.ts';
 
 const port = parentPort;
 if (!port) throw new Error('archive-worker.ts must run in a worker thread');
 
 /**
  * Background work yields the CPUs: on Linux, where a nice value belongs to a thread, this worker's thread
- * takes the lowest priority (19), so a zip never delays the hub's main thread or the DCC it serves on a
- * busy machine (bench/workfiles.ts: node.subNodes p99 during a save with both CPUs loaded).
+ * takes a lower priority (WORKER_NICE), so a zip does not delay the hub's main thread or the DCC it serves on
+ * a busy machine (bench/workfiles.ts: node.subNodes p99 during a save with both CPUs loaded).
  */
 function lowerThreadPriority(): void {
   if (process.platform !== 'linux') return;
   try {
     const tid = Number(path.basename(fs.readlinkSync('/proc/thread-self')));
-    if (Number.isInteger(tid) && tid > 0) os.setPriority(tid, 19);
+    if (Number.isInteger(tid) && tid > 0) os.setPriority(tid, WORKER_NICE);
   } catch { /* not permitted or no /proc: normal priority */ }
 }
 lowerThreadPriority();

@@ -1,15 +1,15 @@
 /**
  * The files of one ingest, each read once. `check` decodes every file's header; a file that fits the memory
  * budget is read whole for it, and those same bytes are hashed and kept, so `write` only writes them into the
- * version. A bigger file has only its header read by `check`; `write` then copies it in a store worker that
- * hashes the very bytes it writes (kit/store/copy-pool.ts), and refuses it if it changed since the check.
+ * version. A bigger file has only its header read by `check`; `write` then copies it in one pass (each chunk
+ * read is hashed and written: the SHA-256 is of the very bytes written), and refuses it if it changed since
+ * the check.
  *
  * Both passes run with bounded parallelism on the libuv thread pool: per file a few small system calls, no
  * thread or process to start (an ingest of 1,000 frames is mostly opening and creating files).
  */
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
-import { copyVerifying } from '../store/copy-pool.ts';
 import { fdReader, HEAD_BYTES, identifyHead, type Identified } from '../media/identify.ts';
 
 export interface CheckedFile { size: number; id: Identified }
@@ -48,6 +48,40 @@ function writeNew(dest: string, bytes: Buffer): Promise<void> {
 }
 
 /** Runs `fn` on the items, PARALLEL at a time; after a failure no new item starts, and it rejects once those in flight are done. */
+const CHUNK = 1 << 20;
+
+/** Copies `source` to `dest` (which must not exist) reading it once; resolves with its size and SHA-256. */
+async function copyOnce(source: string, dest: string): Promise<{ size: number; sha256: string }> {
+  const hash = createHash('sha256');
+  let size = 0;
+  const input = await open(source, 'r');
+  try {
+    const output = await open(dest, 'wx').catch((err: NodeJS.ErrnoException) => { err.path = dest; throw err; });
+    try {
+      const buf = Buffer.allocUnsafe(CHUNK);
+      for (;;) {
+        const n = await new Promise<number>((resolve, reject) => fs.read(input, buf, 0, CHUNK, size, (err, got) => (err ? reject(err) : resolve(got))));
+        if (n === 0) break;
+        const chunk = buf.subarray(0, n);
+        hash.update(chunk);
+        size += n;
+        for (let off = 0; off < n;) {
+          off += await new Promise<number>((resolve, reject) => fs.write(output, chunk, off, n - off, (err, wrote) => {
+            if (!err) return resolve(wrote);
+            (err as NodeJS.ErrnoException).path ??= dest;
+            reject(err);
+          }));
+        }
+      }
+    } finally {
+      await close(output);
+    }
+  } finally {
+    await close(input);
+  }
+  return { size, sha256: hash.digest('hex') };
+}
+
 async function each<T>(items: T[], fn: (item: T, index: number) => Promise<void>): Promise<void> {
   let next = 0;
   let failure: { err: unknown } | null = null;
@@ -132,9 +166,7 @@ export class FilePass {
         known.bytes = null;
         this.keptBytes -= known.size;
       } else {
-        const r = await copyVerifying(f.source, f.dest).catch((err: Error & { code?: string; path?: string }) => {
-          throw Object.assign(new Error(err.message), { code: err.code, path: err.path ?? f.dest });
-        });
+        const r = await copyOnce(f.source, f.dest);
         if (known) {
           const st = await fs.promises.stat(f.source);
           if (st.size !== known.size || r.size !== known.size || st.mtimeMs !== known.mtimeMs) {

@@ -40,3 +40,9 @@ export function prependPathList(existing: string | undefined, entry: string | st
   const rest = existing ? existing.split(sep).filter((e) => !front.has(norm(e))) : [];
   return [...entries, ...rest].join(sep);
 }
+
+/** A variable of `env`; on Windows whatever the case of its name (a copied env is case-sensitive). */
+export function envValue(env: NodeJS.ProcessEnv, name: string, platform: NodeJS.Platform): string | undefined {
+  if (!isWindows(platform)) return env[name];
+  return env[envKey(env, name, platform)];
+}

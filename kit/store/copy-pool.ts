@@ -1,16 +1,18 @@
 /**
  * Copies files into the store in worker threads (copy + SHA-256, see copy-worker.ts). One small pool per
- * process, started on first use; idle workers do not keep the process alive and end after a few seconds.
+ * process, started on first use; idle workers do not keep the process alive and end after half a minute (starting
+ * one costs far more than a load's copies: a load or publish right after another finds them ready).
  */
 import os from 'node:os';
 import { Worker } from 'node:worker_threads';
-import type { CopyJob, CopyReply, HashedStat } from './copy-worker.ts';
+import type { CopyJob, CopyReply, HashedStat, LoadItem, LoadResult } from './copy-worker.ts';
 
+type Done = Extract<CopyReply, { ok: true }> extends infer R ? R extends unknown ? Omit<R, 'id'> : never : never;
 type Hashed = { size: number; sha256: string; stat?: HashedStat };
 type JobSpec = CopyJob extends infer J ? J extends CopyJob ? Omit<J, 'id'> : never : never;
 
 const WORKER_URL = new URL(`./copy-worker${import.meta.url.endsWith('.ts') ? '.ts' : '.js'}`, import.meta.url);
-const IDLE_MS = 3000;
+const IDLE_MS = 30_000;
 
 export class CopyFailedError extends Error {
   readonly code: string | undefined;
@@ -23,7 +25,7 @@ export class CopyFailedError extends Error {
 }
 
 interface Slot { worker: Worker; busy: number }
-type Waiter = { resolve(r: Hashed): void; reject(e: Error): void; slot: Slot };
+type Waiter = { resolve(r: Done): void; reject(e: Error): void; slot: Slot };
 
 class CopyPool {
   private readonly slots: Slot[] = [];
@@ -50,7 +52,7 @@ class CopyPool {
     return best;
   }
 
-  run(job: JobSpec): Promise<Hashed> {
+  run(job: JobSpec): Promise<Done> {
     clearTimeout(this.idleTimer);
     const slot = this.slot();
     const id = this.nextId++;
@@ -68,8 +70,10 @@ class CopyPool {
     this.pending.delete(reply.id);
     w.slot.busy--;
     if (w.slot.busy === 0) w.slot.worker.unref();
-    if (reply.ok) w.resolve({ size: reply.size, sha256: reply.sha256, stat: reply.stat });
-    else w.reject(new CopyFailedError(reply));
+    if (reply.ok) {
+      const { id: _id, ...done } = reply;
+      w.resolve(done);
+    } else w.reject(new CopyFailedError(reply));
     if (this.pending.size === 0) this.scheduleIdle();
   }
 
@@ -101,14 +105,21 @@ const pool = () => (shared ??= new CopyPool(Math.max(1, Math.min(4, os.available
 
 /** Copies `source` to `dest` (which must not exist) in a worker; resolves with its size and SHA-256. */
 export async function copyAndHash(source: string, dest: string): Promise<{ size: number; sha256: string }> {
-  const { size, sha256 } = await pool().run({ source, dest });
+  const { size, sha256 } = await pool().run({ source, dest }) as Hashed;
   return { size, sha256 };
 }
 
-/** Copies `source` to `dest` (which must not exist) reading it once: the SHA-256 is of the very bytes written. */
-export async function copyVerifying(source: string, dest: string): Promise<{ size: number; sha256: string }> {
-  const { size, sha256 } = await pool().run({ kind: 'verified', source, dest });
-  return { size, sha256 };
+/** How many workers the pool runs at most (callers splitting work into batches keep them all busy). */
+export function poolThreads(): number {
+  return pool().threads;
+}
+
+/**
+ * A batch of a version's files for a load, in one worker: each resolved inside `root` (the version folder's
+ * real path), read once, hashed and copied to its `dest` (which must not exist). One result per item.
+ */
+export async function loadInWorker(versionPath: string, root: string, items: LoadItem[]): Promise<LoadResult[]> {
+  return (await pool().run({ kind: 'load', versionPath, root, items }) as { results: LoadResult[] }).results;
 }
 
 /** Hashes a file in a worker; `stat` is the file that was hashed (size, mtime, inode). */

@@ -11,7 +11,8 @@
 import fsp from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { copyVerifying, hashInWorker } from './copy-pool.ts';
+import { hashInWorker, loadInWorker, poolThreads } from './copy-pool.ts';
+import type { LoadResult } from './copy-worker.ts';
 import { describeDisk } from './disk.ts';
 import { StoreError } from './errors.ts';
 import type { Representation, RepresentationFile, VersionInfo } from './types.ts';
@@ -80,16 +81,7 @@ function cannotRead(file: string, err: unknown): StoreError {
 /** Real paths of version folders, so loading many files resolves each folder once. */
 const realFolders = new Map<string, Promise<string>>();
 
-/**
- * The real path of a file a version's manifest names. A manifest path that is absolute, climbs with `..`, or
- * resolves (through any symlink) outside the version folder makes the version DAMAGED. A missing or unreadable
- * file is a StoreError (`cannot read`): that can be a passing outage, not damage.
- */
-export async function resolveVersionFile(version: VersionRef, rel: string): Promise<string> {
-  const name = typeof rel === 'string' ? rel.replace(/\\/g, '/') : '';
-  if (name === '' || path.isAbsolute(name) || /^[A-Za-z]:/.test(name) || name.split('/').some((p) => p === '..') || name.includes('\0')) {
-    return refuse(version, `its manifest names the file "${String(rel)}", which is not a plain path inside the version folder`);
-  }
+function realFolder(version: VersionRef): Promise<string> {
   let root = realFolders.get(version.path);
   if (!root) {
     root = fsp.realpath(version.path);
@@ -97,17 +89,36 @@ export async function resolveVersionFile(version: VersionRef, rel: string): Prom
     root.catch(() => realFolders.delete(version.path));
     if (realFolders.size > 1000) realFolders.delete(realFolders.keys().next().value!);
   }
+  return root;
+}
+
+/** The manifest path with forward slashes, or null when it is not a plain relative path (absolute, `..`, NUL). */
+function plainPath(rel: unknown): string | null {
+  const name = typeof rel === 'string' ? rel.replace(/\\/g, '/') : '';
+  if (name === '' || path.isAbsolute(name) || /^[A-Za-z]:/.test(name) || name.split('/').some((p) => p === '..') || name.includes('\0')) return null;
+  return name;
+}
+
+const notPlain = (rel: unknown) => `its manifest names the file "${String(rel)}", which is not a plain path inside the version folder`;
+const outsideOf = (name: string, real: string, folder: string) => `its manifest names "${name}", which resolves to ${real}, outside the version folder ${folder}`;
+
+/**
+ * The real path of a file a version's manifest names. A manifest path that is absolute, climbs with `..`, or
+ * resolves (through any symlink) outside the version folder makes the version DAMAGED. A missing or unreadable
+ * file is a StoreError (`cannot read`): that can be a passing outage, not damage.
+ */
+export async function resolveVersionFile(version: VersionRef, rel: string): Promise<string> {
+  const name = plainPath(rel);
+  if (name === null) return refuse(version, notPlain(rel));
   const joined = path.join(version.path, name);
   let real: string;
   let folder: string;
   try {
-    [folder, real] = await Promise.all([root, fsp.realpath(joined)]);
+    [folder, real] = await Promise.all([realFolder(version), fsp.realpath(joined)]);
   } catch (err) {
     throw cannotRead(joined, err);
   }
-  if (!real.startsWith(folder + path.sep)) {
-    return refuse(version, `its manifest names "${name}", which resolves to ${real}, outside the version folder ${folder}`);
-  }
+  if (!real.startsWith(folder + path.sep)) return refuse(version, outsideOf(name, real, folder));
   return real;
 }
 
@@ -143,46 +154,32 @@ export interface LoadableFiles {
 }
 
 /**
- * A representation's files checked for a load. With `copyTo` (a fresh folder), each file is copied there while
- * it is hashed (16 at a time, in the store's workers), and the copies are what the DCC loads; without it the
- * files are linked where they are, each hashed once (cached).
+ * A representation's files checked for a load. With `copyTo` (a folder; the loader's destination, or a folder
+ * on its filesystem to move them from), each file is resolved, read once, hashed and copied there by the
+ * store's workers (batches of files, every worker busy), and the copies are what the DCC loads: nothing else
+ * copies them first. A file that fails any check refuses the load and every copy made is removed. Without
+ * `copyTo` the files are linked where they are, each hashed once (cached).
  */
 export async function filesForLoad(version: VersionRef, rep: Representation, opts: { copyTo?: string } = {}): Promise<LoadableFiles> {
   const entries = rep.files;
+  const names = entries.map((f) => plainPath(f.path));
+  const bad = names.indexOf(null);
+  if (bad >= 0) return refuse(version, notPlain(entries[bad]!.path));
+  if (opts.copyTo === undefined) return linkedFiles(version, rep);
+  return copiedFiles(version, rep, names as string[], opts.copyTo);
+}
+
+/** Linked files: resolved, then each hashed unless this very file was verified before (16 at a time). */
+async function linkedFiles(version: VersionRef, rep: Representation): Promise<LoadableFiles> {
+  const entries = rep.files;
   const storeFiles = await Promise.all(entries.map((f) => resolveVersionFile(version, f.path)));
-  const files = new Array<string>(entries.length);
   let next = 0;
   let failed = false;
-  const made = new Set<string>();
   const work = async (): Promise<void> => {
     while (next < entries.length && !failed) {
       const i = next++;
-      const entry = entries[i]!;
-      const real = storeFiles[i]!;
       try {
-        if (opts.copyTo === undefined) {
-          await verifyLinked(version, entry, real);
-          files[i] = real;
-          continue;
-        }
-        const dest = path.join(opts.copyTo, entry.path.replace(/\\/g, '/'));
-        const dir = path.dirname(dest);
-        if (!made.has(dir)) {
-          await fsp.mkdir(dir, { recursive: true });
-          made.add(dir);
-        }
-        let got: { size: number; sha256: string };
-        try {
-          got = await copyVerifying(real, dest);
-        } catch (err) {
-          if ((err as { path?: string }).path !== dest) throw cannotRead(real, err);
-          const code = (err as NodeJS.ErrnoException).code;
-          const full = code === 'ENOSPC' || code === 'EDQUOT' ? `: ${describeDisk(dest)}` : '';
-          throw new StoreError(`cannot copy ${real} into the load's staging folder ${opts.copyTo} (${code ?? (err as Error).message})${full}. Nothing was loaded`, 'LOAD_STAGING', { cause: err });
-        }
-        const problem = checkHash(entry, got);
-        if (problem) await refuse(version, problem);
-        files[i] = dest;
+        await verifyLinked(version, entries[i]!, storeFiles[i]!);
       } catch (err) {
         failed = true;
         throw err;
@@ -190,5 +187,80 @@ export async function filesForLoad(version: VersionRef, rep: Representation, opt
     }
   };
   await Promise.all(Array.from({ length: Math.min(16, entries.length) }, work));
-  return { files, storeFiles };
+  return { files: [...storeFiles], storeFiles };
+}
+
+/** Files per worker message at most: a refused load stops within a few batches; each batch is one hand-off between threads. */
+const LOAD_BATCH_MAX = 256;
+
+type Failure = { index: number; result: Exclude<LoadResult, { ok: true }> } | { index: number; damage: string };
+
+async function copiedFiles(version: VersionRef, rep: Representation, names: string[], copyTo: string): Promise<LoadableFiles> {
+  const entries = rep.files;
+  const n = entries.length;
+  const files = names.map((name) => path.join(copyTo, name));
+  const storeFiles = new Array<string>(n);
+  let root: string;
+  try {
+    root = await realFolder(version);
+  } catch (err) {
+    throw cannotRead(version.path, err);
+  }
+  for (const dir of new Set(files.map((f) => path.dirname(f)))) {
+    await fsp.mkdir(dir, { recursive: true }).catch((err: unknown) => { throw cannotCopy(version.path, copyTo, err); });
+  }
+  const threads = poolThreads();
+  const size = Math.max(1, Math.min(LOAD_BATCH_MAX, Math.ceil(n / (threads * 4))));
+  const made: string[] = [];
+  const failures: Failure[] = [];
+  let next = 0;
+  let crashed: unknown;
+  const lane = async (): Promise<void> => {
+    while (next < n && failures.length === 0 && crashed === undefined) {
+      const first = next;
+      next = Math.min(n, next + size);
+      let results: LoadResult[];
+      try {
+        results = await loadInWorker(version.path, root, names.slice(first, next).map((rel, k) => ({ rel, dest: files[first + k]! })));
+      } catch (err) {
+        // A worker that died tells nothing of its batch: those paths are left to the caller's folder cleanup
+        // (one of them may be a file that was there before, which is never ours to remove).
+        crashed ??= err;
+        return;
+      }
+      results.forEach((r, k) => {
+        const index = first + k;
+        if (!r.ok) return void failures.push({ index, result: r });
+        made.push(files[index]!);
+        storeFiles[index] = r.real;
+        const problem = checkHash(entries[index]!, r);
+        if (problem) failures.push({ index, damage: problem });
+      });
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(threads * 2, Math.ceil(n / size)) }, lane));
+  if (crashed !== undefined) {
+    await removeAll(made);
+    throw crashed;
+  }
+  if (failures.length === 0) return { files, storeFiles };
+  await removeAll(made);
+  const first = failures.reduce((a, b) => (b.index < a.index ? b : a));
+  if ('damage' in first) return refuse(version, first.damage);
+  const r = first.result;
+  if ('outside' in r) return refuse(version, outsideOf(names[first.index]!, r.outside, root));
+  if ('notFile' in r) return refuse(version, `its manifest names "${names[first.index]!}", which is ${r.notFile === path.join(root, names[first.index]!) ? '' : `${r.notFile}, `}not a regular file`);
+  const err = Object.assign(new Error(r.message), { code: r.code, path: r.path });
+  if (r.dest) throw cannotCopy(path.join(version.path, names[first.index]!), copyTo, err);
+  throw cannotRead(r.path, err);
+}
+
+function cannotCopy(source: string, copyTo: string, err: unknown): StoreError {
+  const code = (err as NodeJS.ErrnoException).code;
+  const full = code === 'ENOSPC' || code === 'EDQUOT' ? `: ${describeDisk(copyTo)}` : '';
+  return new StoreError(`cannot copy ${source} into the load's folder ${copyTo} (${code ?? (err as Error).message})${full}. Nothing was loaded`, 'LOAD_STAGING', { cause: err });
+}
+
+async function removeAll(files: string[]): Promise<void> {
+  await Promise.all(files.map((f) => fsp.rm(f, { force: true }).catch(() => {})));
 }

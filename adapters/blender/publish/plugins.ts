@@ -1,20 +1,24 @@
 /**
  * Blender's publish plugins on the shared engine (kit/publish): collect the scene and its instances,
  * validate the scene settings against the context (repairable), save a copy, render it in a batch Blender,
- * and integrate renders and the workfile into the product store; then the workfile goes up a version.
+ * and integrate renders and the workfile into the product store — staged, then completed together by Commit
+ * Products (all of a publish's products or none; a farm render integrates only after that commit); then the
+ * workfile goes up a version.
  */
 import path from 'node:path';
 import type { HubServices, SessionInfo } from '../../../kit/adapter.ts';
-import type { PublishContext, PublishInstance, PublishPlugin, PublishReport } from '../../../kit/publish/index.ts';
+import { commitProducts, type PublishContext, type PublishInstance, type PublishPlugin, type PublishReport } from '../../../kit/publish/index.ts';
 import { resolveContext, assertPublishable, type ProjectContext } from '../../../kit/context.ts';
 import type { ProductStore, VersionWriter } from '../../../kit/store/index.ts';
 import { blenderConfig, resolveBlender } from '../launch.ts';
 import { blenderRequest, type BlendInfo } from '../sessions.ts';
 import { pipelineOf, type PipelineData, type BlenderInstanceRecord } from '../create.ts';
+import type { BlenderCreator } from '../creator-types.ts';
 import { sceneSettingsOf, type BlendSceneSettings } from '../workfiles.ts';
 import { workfileSave } from '../workfile-service.ts';
 import { renderFrames } from './render.ts';
 import { submitBlenderFarmRender } from './farm.ts';
+import { AfanasyClient } from '../../../kit/farm/index.ts';
 
 export interface BlenderRunData {
   hub: HubServices;
@@ -26,6 +30,8 @@ export interface BlenderRunData {
   pipeline: PipelineData;
   context: ProjectContext;
   workfile: string;
+  /** The creators of the session's project (built-in and blender.creators): an instance's families come from its creator. */
+  creators: BlenderCreator[];
   /** The saved copy renders and the workfile product come from. */
   copy?: string;
   published: PublishReport['published'];
@@ -61,9 +67,11 @@ const collectScene: PublishPlugin = {
     d.published = (ctx.data.published as PublishReport['published']) ?? [];
     ctx.createInstance({ id: 'workfile', name: `workfile${capitalised(d.context.task ?? 'Main')}`, productType: 'workfile', families: ['workfile'], data: {} });
     for (const record of Object.values(d.pipeline.instances)) {
-      if (record.productType !== 'render') continue;
-      const target = record.attributes.target === 'farm' ? 'render.farm' : 'render.local';
-      const inst = ctx.createInstance({ id: record.key, name: record.productName, productType: 'render', families: ['render', target], active: record.active, data: {} });
+      // The creator's record says the families (render: render.local or render.farm); a studio creator's instances are its plugins' to publish.
+      const creator = d.creators.find((c) => c.name === record.creator);
+      if (!creator) log.warn(`${record.productName}: its creator "${record.creator}" is not among this project's creators (blender.creators); published with its product type's family only`);
+      const families = [record.productType, ...(creator?.families?.(record) ?? [])];
+      const inst = ctx.createInstance({ id: record.key, name: record.productName, productType: record.productType, families: [...new Set(families)], active: record.active, data: {} });
       idata(inst).record = record;
     }
     log.info(`${d.info.path} (Blender ${d.info.version}), ${ctx.instances.length} instances`);
@@ -149,18 +157,22 @@ const extractRender: PublishPlugin = {
   },
 };
 
-async function commitFiles(d: BlenderRunData, writer: VersionWriter, inst: PublishInstance, rep: { name: string; ext: string; files: { source: string; path: string }[]; frameStart?: number; frameEnd?: number }, folder: string, task: string | null) {
+/** Copies a product's files into its version and stages it: Commit Products completes it with the others. */
+async function stageFiles(ctx: PublishContext, d: BlenderRunData, writer: VersionWriter, inst: PublishInstance, rep: { name: string; ext: string; files: { source: string; path: string }[]; frameStart?: number; frameEnd?: number }, folder: string, task: string | null) {
   try {
     await writer.addFiles(rep.name, rep.ext, rep.files, { frameStart: rep.frameStart, frameEnd: rep.frameEnd });
-    await writer.commit({
-      source: d.workfile, context: { ...d.context, task: task ?? d.context.task },
-      data: { dcc: 'blender', blenderVersion: d.info.version, runId: d.runId, instance: inst.id },
-    });
   } catch (err) {
     await writer.abort().catch(() => {});
     throw err;
   }
-  d.published.push({ product: `${folder}/${inst.name}`, version: writer.version, path: writer.dir });
+  const meta = {
+    source: d.workfile, context: { ...d.context, task: task ?? d.context.task },
+    data: { dcc: 'blender', blenderVersion: d.info.version, runId: d.runId, instance: inst.id },
+  };
+  const product = { product: `${folder}/${inst.name}`, version: writer.version, path: writer.dir };
+  ctx.stage({ label: `${product.product} v${writer.version}`, published: product,
+    prepare: async () => { await writer.prepareCommit(meta); }, finish: () => writer.finishCommit(), rollback: () => writer.discard() });
+  ((ctx.data.staged ??= []) as PublishReport['published']).push(product);
 }
 
 const integrate: PublishPlugin = {
@@ -174,8 +186,8 @@ const integrate: PublishPlugin = {
     const inst = instance!;
     if (inst.productType === 'workfile') {
       const writer = await d.store.reserve({ folder: d.context.folder!, product: inst.name, productType: 'workfile' });
-      await commitFiles(d, writer, inst, { name: 'blend', ext: 'blend', files: [{ source: d.copy!, path: `${inst.name}.blend` }] }, d.context.folder!, d.context.task);
-      log.info(`${d.context.folder}/${inst.name} v${writer.version}`);
+      await stageFiles(ctx, d, writer, inst, { name: 'blend', ext: 'blend', files: [{ source: d.copy!, path: `${inst.name}.blend` }] }, d.context.folder!, d.context.task);
+      log.info(`${d.context.folder}/${inst.name} v${writer.version}: staged`);
       return;
     }
     const data = idata(inst);
@@ -183,11 +195,11 @@ const integrate: PublishPlugin = {
     // The render process held the reservation; the hub takes it back to complete the version.
     const writer = await d.store.adopt({ folder: rec.folder, product: inst.name, productType: inst.productType, version: data.version! });
     const frames = data.frames!;
-    await commitFiles(d, writer, inst, {
+    await stageFiles(ctx, d, writer, inst, {
       name: 'png', ext: 'png', files: frames.map((f) => ({ source: f.file, path: path.basename(f.file) })),
       frameStart: frames[0].frame, frameEnd: frames[frames.length - 1].frame,
     }, rec.folder, rec.task);
-    log.info(`${rec.folder}/${inst.name} v${writer.version}: ${frames.length} frames`);
+    log.info(`${rec.folder}/${inst.name} v${writer.version}: ${frames.length} frames, staged`);
   },
 };
 
@@ -202,7 +214,8 @@ const submitFarm: PublishPlugin = {
     const inst = instance!;
     const rec = idata(inst).record!;
     const wfInstance = ctx.instances.find((i) => i.productType === 'workfile')!;
-    const wf = d.published.find((p) => p.product === `${d.context.folder}/${wfInstance.name}`);
+    const staged = (ctx.data.staged ?? []) as PublishReport['published'];
+    const wf = staged.find((p) => p.product === `${d.context.folder}/${wfInstance.name}`);
     if (!wf) throw new Error('the workfile was not published in this run, and the farm renders the published .blend');
     const cfg = d.hub.config as { farm: { afanasy: { host: string; port: number; user: string; hostName: string; timeout: number }; maxTasks: number } };
     const a = cfg.farm.afanasy;
@@ -215,6 +228,13 @@ const submitFarm: PublishPlugin = {
         blend: path.join(wf.path, `${wfInstance.name}.blend`), first: want.frameStart, last: want.frameEnd,
         source: d.workfile, context: { ...d.context, task: rec.task ?? d.context.task }, data: { dcc: 'blender', blenderVersion: d.info.version, instance: inst.id },
       });
+      // Completed by the hub when the job is done and this publish has committed; if it fails, the job is deleted.
+      ctx.stage({ label: `${rec.folder}/${inst.name} v${writer.version} (farm job ${sub.jobId})`, prepare: async () => {}, finish: () => sub.release(),
+        rollback: async () => {
+          sub.cancel('the publish that submitted it failed; nothing of it was integrated');
+          await new AfanasyClient({ host: a.host, port: a.port, user: a.user, hostName: a.hostName, timeoutMs: a.timeout }).operate({ id: sub.jobId }, 'delete').catch(() => {});
+          await writer.abort();
+        } });
       ((ctx.data.farmJobs ??= []) as unknown[]).push({ product: `${rec.folder}/${inst.name}`, version: writer.version, jobId: sub.jobId, name: sub.name });
       log.info(`farm job ${sub.jobId} "${sub.name}" renders the published ${wfInstance.name} v${wf.version}; ${rec.folder}/${inst.name} v${writer.version} is integrated when it is done`);
     } catch (err) {
@@ -234,4 +254,4 @@ const versionUp: PublishPlugin = {
   },
 };
 
-export const BLENDER_PLUGINS: PublishPlugin[] = [collectScene, validateSceneSettings, validateInstances, extractCopy, extractRender, integrate, submitFarm, versionUp];
+export const BLENDER_PLUGINS: PublishPlugin[] = [collectScene, validateSceneSettings, validateInstances, extractCopy, extractRender, integrate, submitFarm, commitProducts, versionUp];

@@ -11,13 +11,8 @@ import { checkSkips, runPublish, stageOf, type PublishEvent, type PublishReport,
 import { storeFromConfig } from '../../../kit/store/index.ts';
 import { createStagingDir } from '../../../kit/publish/staging.ts';
 import { pickBlenderSession } from '../sessions.ts';
-import { BLENDER_PLUGINS } from './plugins.ts';
-import { describeProblems, extensionSet } from '../../../kit/plugins/index.ts';
-
-/** Blender's built-in plugins with the studio's (publish.plugins, publish.disable, publish.pluginTimeout). */
-export function blenderExtensions(config: unknown) {
-  return extensionSet({ adapter: 'blender', extensions: { publishPlugins: async () => BLENDER_PLUGINS }, config });
-}
+import { describeProblems } from '../../../kit/plugins/index.ts';
+import { blenderExtensions, sessionExtensions } from '../extensions.ts';
 
 interface Run { id: string; session: string; state: 'running' | 'done'; report: PublishReport | null; done: Promise<PublishReport> }
 
@@ -36,14 +31,13 @@ function reportOut(report: PublishReport): Omit<PublishReport, 'context'> & { co
 }
 
 export const publishEndpoints: Record<string, Endpoint> = {
-  // Studio plugins (publish.plugins, kit/plugins) run beside Blender's own; those with `hosts` run only for theirs.
-  'publish.plugins': async (_args, { hub }) => (await blenderExtensions(hub.config)).pluginEntries,
+  // Studio plugins (publish.plugins of the session's project, kit/plugins) run beside Blender's own; those with `hosts` run only for theirs.
+  'publish.plugins': async (args, { hub }) => (await blenderExtensions(hub, (args as { session?: unknown })?.session)).pluginEntries,
   'publish.run': async (args, { hub }) => {
-    const set = await blenderExtensions(hub.config);
-    for (const p of describeProblems(set.problems)) hub.log.warn(`blender publish: studio extension not loaded: ${p}`);
-    const plugins = set.plugins;
     const a = (args ?? {}) as { session?: unknown; dryRun?: unknown; repair?: unknown; until?: unknown; skip?: unknown };
     const session = pickBlenderSession(hub, a.session);
+    const set = await sessionExtensions(hub, session);
+    const plugins = set.plugins;
     for (const r of RUNS.values()) {
       if (r.session === session.id && r.state === 'running') throw new DccKitError(`a publish of session ${session.id} is already running (run ${r.id}); wait for it to end`, 'PUBLISH_BUSY');
     }
@@ -60,7 +54,7 @@ export const publishEndpoints: Record<string, Endpoint> = {
       try {
         const report = await runPublish({
           runId, plugins, dryRun: a.dryRun === true, repair: a.repair === true, until: until as Stage | undefined, skip,
-          data: { hub, session, store: storeFromConfig(hub.config), staging, runId, published: [] },
+          data: { hub, session, store: storeFromConfig(hub.config), staging, runId, published: [], creators: set.creators },
           onEvent: (event) => hub.emit('publish.event', { runId, session: session.id, ...forEvent(event) }),
         });
         entry.report = report;

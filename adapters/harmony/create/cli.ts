@@ -3,7 +3,7 @@ import type { CliCommand, CliContext } from '../../../kit/cli/types.ts';
 import { UsageError } from '../../../kit/errors.ts';
 import { loadConfig } from '../../../kit/config.ts';
 import { connectHub } from '../../../kit/hub/client.ts';
-import { sessionInCwd } from '../cli-session.ts';
+import { sessionDcc, sessionInCwd } from '../cli-session.ts';
 import { parse, print, printJson, table } from '../../../kit/cli/args.ts';
 import type { CreatorInfo, InstanceRecord } from '../pipeline-types.ts';
 import { creatorInfo } from './creator-types.ts';
@@ -33,7 +33,8 @@ Creates a publish instance in the connected Harmony scene, recorded in the scene
 creators of this folder's project (built-in, and a studio's from harmony.creators in .dcckitrc):
 ${creators}
 The workfile instance is automatic. Palettes are collected at publish. dcc-kit plugins lists every creator
-with its file.
+with its file. In a Blender session (--session ID, or the only DCC connected) the creators are Blender's
+(render; a studio's from blender.creators): dcc-kit create list shows them.
 
   dcc-kit create list               creators, and the scene's instances with their keys
   dcc-kit create disable KEY        an instance is skipped by publish (a render's WRITE node is disabled too)
@@ -75,9 +76,10 @@ export const createCommand: CliCommand = {
     const hub = await connectHub({ home: config.home, env: ctx.env, callTimeout: config.hub.callTimeout });
     const session = await sessionInCwd(hub, config, values.session as string | undefined);
     try {
+      const dcc = await sessionDcc(hub, session);
       if (first === 'list') {
-        const creators = await hub.adapter('harmony', 'create.creators', { session }) as CreatorInfo[];
-        const instances = await hub.adapter('harmony', 'create.instances', { session }) as InstanceRecord[];
+        const creators = await hub.adapter(dcc, 'create.creators', { session }) as CreatorInfo[];
+        const instances = await hub.adapter(dcc, 'create.instances', { session }) as InstanceRecord[];
         if (values.json) { printJson(ctx, { creators, instances }); return 0; }
         print(ctx, `creators: ${creators.map((c) => c.automatic ? `${c.name} (automatic)` : c.builtIn ? c.name : `${c.name} (studio: ${c.source})`).join(', ')}`);
         if (!instances.length) { print(ctx, 'no instances in this scene yet: dcc-kit create render Main'); return 0; }
@@ -88,7 +90,7 @@ export const createCommand: CliCommand = {
       if (first === 'enable' || first === 'disable' || first === 'remove') {
         if (!rest.length) throw new UsageError(`${first} needs instance keys (see dcc-kit create list)\nusage: ${USAGE}`);
         if (first === 'remove') {
-          const r = await hub.adapter('harmony', 'create.remove', { session, keys: rest }) as { removed: string[] };
+          const r = await hub.adapter(dcc, 'create.remove', { session, keys: rest }) as { removed: string[] };
           const missing = rest.filter((k) => !r.removed.includes(k));
           if (values.json) printJson(ctx, r);
           else for (const k of r.removed) print(ctx, `removed ${k}`);
@@ -96,7 +98,7 @@ export const createCommand: CliCommand = {
           return 0;
         }
         const out: InstanceRecord[] = [];
-        for (const key of rest) out.push(await hub.adapter('harmony', 'create.update', { session, key, active: first === 'enable' }) as InstanceRecord);
+        for (const key of rest) out.push(await hub.adapter(dcc, 'create.update', { session, key, active: first === 'enable' }) as InstanceRecord);
         if (values.json) printJson(ctx, out);
         else for (const r of out) print(ctx, `${r.key}: ${r.active ? 'enabled' : 'disabled'}`);
         return 0;
@@ -108,7 +110,7 @@ export const createCommand: CliCommand = {
         if (eq <= 0) throw new UsageError(`--attr takes KEY=VALUE (got "${kv}")`);
         attributes[kv.slice(0, eq)] = kv.slice(eq + 1);
       }
-      const rec = await hub.adapter('harmony', 'create.run', {
+      const rec = await hub.adapter(dcc, 'create.run', {
         session, creator: first, variant: rest[0], attributes, useSelection: !values['no-selection'],
         folder: values.folder, task: values.task,
       }) as InstanceRecord;

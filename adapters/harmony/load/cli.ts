@@ -3,7 +3,7 @@ import type { CliCommand, CliContext } from '../../../kit/cli/types.ts';
 import { UsageError } from '../../../kit/errors.ts';
 import { loadConfig } from '../../../kit/config.ts';
 import { connectHub } from '../../../kit/hub/client.ts';
-import { sessionInCwd } from '../cli-session.ts';
+import { sessionDcc, sessionInCwd } from '../cli-session.ts';
 import { parse, print, printJson, table } from '../../../kit/cli/args.ts';
 import type { ContainerRecord, LoaderInfo } from '../pipeline-types.ts';
 
@@ -17,7 +17,9 @@ the number of frames, and records it as a container (see dcc-kit inventory). The
 project (built-in, and a studio's from harmony.loaders in .dcckitrc):
 ${loaders}
 The product is folder/product (e.g. shots/sh010/renderMain) or just product (the folder of the session's
-context); @version picks a version (default: the latest complete one).
+context); @version picks a version (default: the latest complete one). In a Blender session (--session ID,
+or the only DCC connected) the loaders are Blender's (imageSequence, blend, movie; a studio's from
+blender.loaders): dcc-kit load --list shows them.
 
 options:
   --representation R   which representation (default: the first the loader reads)
@@ -69,15 +71,17 @@ export const loadCommand: CliCommand = {
     const { config } = await loadConfig({ cwd: ctx.cwd, env: ctx.env });
     const hub = await connectHub({ home: config.home, env: ctx.env, callTimeout: config.hub.callTimeout });
     try {
+      const session = await sessionInCwd(hub, config, (values.session ?? values.into) as string | undefined);
+      const dcc = await sessionDcc(hub, session);
       if (values.list) {
-        const loaders = await hub.adapter('harmony', 'load.loaders', { session: values.session ?? values.into }) as LoaderInfo[];
+        const loaders = await hub.adapter(dcc, 'load.loaders', { session }) as LoaderInfo[];
         if (values.json) printJson(ctx, loaders);
         else print(ctx, table([['LOADER', 'PRODUCT TYPES', 'REPRESENTATIONS', 'FROM'], ...loaders.map((l) => [l.name, l.productTypes.join(','), l.representations.join(','), l.builtIn ? 'built-in' : `studio ${l.source}`])]));
         return 0;
       }
       if (positionals.length !== 1) throw new UsageError(`name one product to load (e.g. dcc-kit load shots/sh010/renderMain@2)\nusage: ${USAGE}`);
-      const c = await hub.adapter('harmony', 'load.run', {
-        session: await sessionInCwd(hub, config, (values.session ?? values.into) as string | undefined), product: positionals[0], representation: values.representation, loader: values.loader, mode: values.mode, again: values.again,
+      const c = await hub.adapter(dcc, 'load.run', {
+        session, product: positionals[0], representation: values.representation, loader: values.loader, mode: values.mode, again: values.again,
         folder: values.folder, task: values.task,
       }, { timeout: 10 * 60_000 }) as ContainerRecord;
       if (values.json) printJson(ctx, c);

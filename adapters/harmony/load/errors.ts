@@ -1,2 +1,2 @@
-/** A load that cannot be done; the message says what is missing or wrong. */
-export class LoadError extends Error {}
+/** A load that cannot be done (the kit's loader registry's error, kit/plugins/loaders.ts). */
+export { LoadError } from '../../../kit/plugins/loaders.ts';

@@ -1,12 +1,14 @@
 /**
- * Loading products into a Harmony session and managing what was loaded. Every operation is ONE call into
- * Harmony whatever its size (files are listed, sequences detected and versions resolved here).
+ * Loading products into a Harmony session and managing what was loaded. A load is ONE call into Harmony whatever
+ * its size (files are listed, checked and copied, sequences detected and versions resolved here); an inventory
+ * update or removal reads the scene's containers first, then makes one call.
  */
 import { randomUUID } from 'node:crypto';
 import fsp from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import type { HubServices, SessionInfo } from '../../../kit/adapter.ts';
+import { releaseTemp, tempPathBeside } from '../../../kit/archive/temp-files.ts';
 import { DccKitError, UsageError } from '../../../kit/errors.ts';
 import { parseProductRef, storeFromConfig, type ProductStore, type VersionInfo, type VersionManifest } from '../../../kit/store/index.ts';
 import { pickHarmonySession } from '../pick-session.ts';
@@ -18,16 +20,32 @@ import { GREEN, RED, chooseLoader, chooseRepresentation, prepareLoad, type Prepa
 
 type Resolved = VersionInfo & { manifest: VersionManifest };
 
-async function withStaging<T>(fn: (staging: () => Promise<string>) => Promise<T>): Promise<T> {
+/**
+ * A load's folders for the files it gives Harmony: beside the scene's folder (never inside it: a save would
+ * pack them), so they are on the scene's filesystem and Harmony MOVES the checked copies into the scene instead
+ * of copying them again; named like the kit's other temps there, so a killed hub's are cleaned up. Without a
+ * scene, or where that folder cannot be written, in the system's temp folder (Harmony then copies).
+ */
+async function withStaging<T>(scene: string | null, fn: (staging: () => Promise<string>) => Promise<T>): Promise<T> {
   const made: string[] = [];
   try {
     return await fn(async () => {
+      if (scene) {
+        const beside = tempPathBeside(path.dirname(scene));
+        try {
+          await fsp.mkdir(beside, { mode: 0o700 });
+          made.push(beside);
+          return beside;
+        } catch {
+          releaseTemp(beside);
+        }
+      }
       const d = await fsp.mkdtemp(path.join(os.tmpdir(), 'dcckit-load-'));
       made.push(d);
       return d;
     });
   } finally {
-    for (const d of made) await fsp.rm(d, { recursive: true, force: true }).catch(() => {});
+    await Promise.all(made.map((d) => fsp.rm(d, { recursive: true, force: true }).catch(() => {}).finally(() => releaseTemp(d))));
   }
 }
 
@@ -64,13 +82,7 @@ export async function loadProduct(hub: HubServices, args: unknown): Promise<Cont
   const loader = chooseLoader(loaders, version.manifest, typeof a.loader === 'string' ? a.loader : undefined);
   const rep = chooseRepresentation(version.manifest, loader, typeof a.representation === 'string' ? a.representation : undefined);
   const latest = await store.latest(version.folder, version.product);
-  if (a.again !== true) {
-    // Loading what is already in the scene again is rarely meant (a second click, a script run twice): say so.
-    const same = (await sceneContainers(hub, session)).find((c) => c.product === `${version.folder}/${version.product}` && c.version === version.version
-      && c.representation === rep.name && c.loader === loader.name && c.missingNodes.length === 0);
-    if (same) throw new AlreadyLoadedError(`${same.product} v${same.version} (${same.representation}) is already loaded in this scene (container ${same.id.slice(0, 8)}: ${same.nodes.slice(0, 3).join(', ')}${same.nodes.length > 3 ? ', ...' : ''}); load it once more with --again (args.again: true), or update it with dcc-kit inventory update ${same.id.slice(0, 8)}`);
-  }
-  return withStaging(async (staging) => {
+  return withStaging(session.scene, async (staging) => {
     const prepared = await prepareLoad(loader, version, rep, {
       staging, zip, mode: typeof a.mode === 'string' ? a.mode : undefined, productName: version.product, outdated: latest !== null && latest.version > version.version, scene: session.scene,
     });
@@ -79,9 +91,18 @@ export async function loadProduct(hub: HubServices, args: unknown): Promise<Cont
       productType: version.manifest.productType, version: version.version, representation: rep.name, nodes: [], backdrop: null,
       source: prepared.source, loadedAt: new Date().toISOString(),
     };
-    return await withHarmonyHalf(hub, session, loader, 'loader',
-      () => hub.call(session.id, { request: 'dcckit.load.load', args: { ...prepared.args, container } }, { timeout: 10 * 60_000 }) as Promise<ContainerRecord>);
+    // ONE call: the Harmony side refuses a version the scene already has (same product, version, representation
+    // and loader, its nodes all there) unless `again`, answering with that container; nothing is made then.
+    const r = await withHarmonyHalf(hub, session, loader, 'loader',
+      () => hub.call(session.id, { request: 'dcckit.load.load', args: { ...prepared.args, container, again: a.again === true } }, { timeout: 10 * 60_000 }) as Promise<ContainerRecord | { alreadyLoaded: ContainerRecord }>);
+    if ('alreadyLoaded' in r) throw alreadyLoaded(r.alreadyLoaded);
+    return r;
   });
+}
+
+/** Loading what is already in the scene again is rarely meant (a second click, a script run twice): say so. */
+function alreadyLoaded(same: ContainerRecord): AlreadyLoadedError {
+  return new AlreadyLoadedError(`${same.product} v${same.version} (${same.representation}) is already loaded in this scene (container ${same.id.slice(0, 8)}: ${same.nodes.slice(0, 3).join(', ')}${same.nodes.length > 3 ? ', ...' : ''}); load it once more with --again (args.again: true), or update it with dcc-kit inventory update ${same.id.slice(0, 8)}`);
 }
 
 interface SceneContainer extends ContainerRecord { missingNodes: string[] }
@@ -160,37 +181,65 @@ function colorAfter(loader: HarmonyLoader, version: number, latest: number | nul
   return latest !== null && version < latest ? RED : GREEN;
 }
 
+/** Products an update prepares at the same time (store reads, checked copies). */
+const PREPARE_AT_ONCE = 8;
+
 export async function updateContainers(hub: HubServices, args: unknown): Promise<UpdateResult> {
   const { session: id, a } = commonArgs(args);
   const session = pickHarmonySession(hub, id, 'update containers');
   const [{ store, zip }, list, { loaders }] = await Promise.all([sessionStore(hub, session), sceneContainers(hub, session), sessionExtensions(hub, session)]);
   const chosen = pickContainers(list, Array.isArray(a.ids) ? a.ids.map(String) : undefined, a.all === true);
   const target = a.version === undefined || a.version === null ? 'latest' : a.version;
-  return withStaging(async (staging) => {
-    const updates: (PreparedLoad['args'] & { id: string; version: number; representation: string; source: string; color: number[] | null })[] = [];
-    const plan: { id: string; from: number; to: number }[] = [];
-    const failed: { id: string; error: string }[] = [];
-    const unchanged: string[] = [];
-    for (const c of chosen) {
+  return withStaging(session.scene, async (staging) => {
+    type Update = PreparedLoad['args'] & { id: string; version: number; representation: string; source: string; color: number[] | null };
+    type Outcome = { unchanged: true } | { update: Update; plan: { id: string; from: number; to: number } } | { error: string };
+    // The store is read once per product (the version asked for and the latest), however many containers load it.
+    const versions = new Map<string, Promise<[Resolved, VersionInfo | null]>>();
+    const prepareOne = async (c: SceneContainer): Promise<Outcome> => {
       try {
         const ref = { folder: c.folder, product: c.productName, version: target === 'latest' ? 'latest' as const : Number(String(target).replace(/^v/, '')) };
         if (ref.version !== 'latest' && !(Number.isInteger(ref.version) && ref.version > 0)) throw new UsageError(`version must be a number or "latest" (got "${String(target)}")`);
-        const version = await store.resolve(ref);
-        if (ref.version === 'latest' && version.version === c.version && !c.missingNodes.length) {
-          unchanged.push(c.id);
-          continue;
-        }
+        let read = versions.get(c.product);
+        if (!read) versions.set(c.product, read = store.resolve(ref).then(async (v) => [v, await store.latest(c.folder, c.productName)]));
+        const [version, latest] = await read;
+        if (ref.version === 'latest' && version.version === c.version && !c.missingNodes.length) return { unchanged: true };
         const loader = loaders.find((l) => l.name === c.loader);
         if (!loader) throw new Error(`it was loaded by "${c.loader}", a loader this project does not have (dcc-kit plugins lists them; a studio loader comes from harmony.loaders)`);
         const rep = version.manifest.representations.find((r) => r.name === c.representation) ?? chooseRepresentation(version.manifest, loader);
-        const latest = await store.latest(c.folder, c.productName);
         const prepared = await prepareLoad(loader, version, rep, { staging, zip, productName: c.productName, mode: (c.data as { mode?: string } | undefined)?.mode, scene: session.scene });
-        updates.push({ ...prepared.args, id: c.id, version: version.version, representation: rep.name, source: prepared.source, color: colorAfter(loader, version.version, latest?.version ?? null) });
-        plan.push({ id: c.id, from: c.version, to: version.version });
+        return {
+          update: { ...prepared.args, id: c.id, version: version.version, representation: rep.name, source: prepared.source, color: colorAfter(loader, version.version, latest?.version ?? null) },
+          plan: { id: c.id, from: c.version, to: version.version },
+        };
       } catch (err) {
-        failed.push({ id: c.id, error: `${c.product} v${c.version}: ${(err as Error).message}` });
+        return { error: `${c.product} v${c.version}: ${(err as Error).message}` };
       }
-    }
+    };
+    // Products are prepared side by side (their store reads and copies overlap), a product's containers one
+    // after another (they may share a version: it is checked, and marked if damaged, once at a time).
+    const byProduct = new Map<string, number[]>();
+    chosen.forEach((c, i) => byProduct.set(c.product, [...byProduct.get(c.product) ?? [], i]));
+    const groups = [...byProduct.values()];
+    const outcomes = new Array<Outcome>(chosen.length);
+    let nextGroup = 0;
+    await Promise.all(Array.from({ length: Math.min(PREPARE_AT_ONCE, groups.length) }, async () => {
+      while (nextGroup < groups.length) {
+        for (const i of groups[nextGroup++]!) outcomes[i] = await prepareOne(chosen[i]!);
+      }
+    }));
+    const updates: Update[] = [];
+    const plan: { id: string; from: number; to: number }[] = [];
+    const failed: { id: string; error: string }[] = [];
+    const unchanged: string[] = [];
+    outcomes.forEach((o, i) => {
+      const id = chosen[i]!.id;
+      if ('unchanged' in o) unchanged.push(id);
+      else if ('error' in o) failed.push({ id, error: o.error });
+      else {
+        updates.push(o.update);
+        plan.push(o.plan);
+      }
+    });
     if (!updates.length) return { updated: [], unchanged, failed };
     const r = await hub.call(session.id, { request: 'dcckit.load.update', args: { updates } }, { timeout: 10 * 60_000 }) as { updated: string[]; failed: { id: string; error: string }[] };
     const named = (f: { id: string; error: string }) => {

@@ -1,5 +1,5 @@
 /** Harmony's integrators: products into the store (manifest last), farm renders, the workfile's next version. */
-import type { PublishPlugin } from '../../../kit/publish/index.ts';
+import { commitProducts, type PublishPlugin } from '../../../kit/publish/index.ts';
 import type { PublishReport } from '../../../kit/publish/index.ts';
 import { AfanasyClient } from '../../../kit/farm/index.ts';
 import { workfileService } from '../workfiles/service.ts';
@@ -49,18 +49,6 @@ export const integrateProducts: PublishPlugin = {
       prepare: async () => { await writer.prepareCommit(meta); }, finish: () => writer.finishCommit(), rollback: () => writer.discard() });
     ((ctx.data.staged ??= []) as PublishReport['published']).push(product);
     log.info(`${rec.folder}/${inst.name} v${writer.version} (${writer.dir}): staged`);
-  },
-};
-
-/** Completes every product the run staged, together: all of a publish's products integrate or none does. */
-export const commitProducts: PublishPlugin = {
-  label: 'Commit Products',
-  order: 3.8,
-  hint: 'Check that publish.root is reachable and has space (dcc-kit config shows it); nothing of this publish was kept.',
-  async process(ctx, _i, log) {
-    await ctx.commitStaged();
-    const published = ctx.data.published as PublishReport['published'];
-    if (published.length) log.info(`committed ${published.map((p) => `${p.product} v${p.version}`).join(', ')}`);
   },
 };
 

@@ -4,7 +4,10 @@
  * and resolves versions; each request here makes the nodes AND records the container in the scene's
  * pipeline data (pipeline/metadata.js) in the same call, whatever the number of frames.
  *
- *   dcckit.load.load      { container, ...what the loader's Node half prepared } -> the container record
+ *   dcckit.load.load      { container, again, ownCopies?, ...what the loader's Node half prepared } -> the container
+ *                         record; without `again`, a scene that has this version loaded (same product, version,
+ *                         representation and loader, its nodes all there) is left alone: -> { alreadyLoaded: it }
+ *                         (`ownCopies`: the folder of the load's checked copies, moved into the scene, not copied)
  *   dcckit.load.update    { updates: [{ id, version, color, ... }] } -> { updated: [id...], failed: [{ id, error }] }
  *                         (one undoable step; a container that fails is left exactly as it was)
  *   dcckit.load.remove    { ids: [...] }                             -> { removed: [id...] }
@@ -45,6 +48,37 @@
     if (!ok) throw new Error('cannot copy ' + src + ' into the scene (' + dst + ')');
   }
 
+  function slashes(p) {
+    return String(p).replace(/\\/g, '/');
+  }
+
+  /** Where this request moved each of the load's own copies (an update step that fails runs again without the failed container). */
+  var movedFiles = {};
+
+  /**
+   * Puts a file at dst: one of the load's own checked copies (under `ownCopies`, on the scene's filesystem) is
+   * moved there, so its bytes are written once; anything else is copied. `replace`: dst may exist already.
+   * A copy this request moved already is found where it went (left there when a step was undone).
+   */
+  function placeFile(src, dst, ownCopies, replace) {
+    if (ownCopies && slashes(src).indexOf(slashes(ownCopies) + '/') === 0) {
+      var key = slashes(src);
+      var moved = movedFiles.hasOwnProperty(key) ? movedFiles[key] : null;
+      if (moved !== null) {
+        if (slashes(moved) !== slashes(dst)) copyFile(moved, dst);
+        else if (!new PermanentFile(dst).exists()) throw new Error('the checked copy of ' + src + ' is gone from ' + dst + ': load it again');
+        return;
+      }
+      var target = new PermanentFile(dst);
+      if (replace && target.exists()) target.remove();
+      if (new PermanentFile(src).move(target)) {
+        movedFiles[key] = dst;
+        return;
+      }
+    }
+    copyFile(src, dst);
+  }
+
   function extOf(file) {
     var m = /\.([A-Za-z0-9]+)$/.exec(file);
     return m ? m[1].toUpperCase() : 'PNG';
@@ -56,14 +90,15 @@
    * set by Set Scene Settings): their number is returned so the artist is told, and an update after the
    * scene grew exposes them.
    */
-  function exposeSequence(elementId, col, files, hold) {
+  function exposeSequence(elementId, col, files, hold, ownCopies) {
     var frames = frame.numberOf();
     var beyond = 0;
     for (var f = 1; f <= frames; f++) column.setEntry(col, 1, f, '');
     for (var i = 0; i < files.length; i++) {
       var name = String(files[i].drawing);
-      if (!Drawing.isExists(elementId, name)) Drawing.create(elementId, name, true);
-      copyFile(files[i].file, Drawing.filename(elementId, name));
+      var fresh = !Drawing.isExists(elementId, name);
+      if (fresh) Drawing.create(elementId, name, true);
+      placeFile(files[i].file, Drawing.filename(elementId, name), ownCopies, !fresh);
       if (hold) {
         for (var h = 1; h <= frames; h++) column.setEntry(col, 1, h, name);
       } else if (files[i].frame >= 1 && files[i].frame <= frames) {
@@ -75,7 +110,7 @@
     return beyond;
   }
 
-  function importImages(group, name, files, hold, x, y) {
+  function importImages(group, name, files, hold, x, y, ownCopies) {
     var ext = extOf(files[0].file);
     var elementId = element.add(name, 'BW', scene.numberOfUnitsZ(), ext === 'JPEG' ? 'JPG' : ext, null);
     if (elementId < 0) throw new Error('Harmony refused to create the element ' + name);
@@ -88,7 +123,7 @@
     node.setTextAttr(read, 'OPACITY', 1, '100');
     node.setTextAttr(read, 'ALIGNMENT_RULE', 1, 'ASIS');
     node.linkAttr(read, 'DRAWING.ELEMENT', col);
-    var beyond = exposeSequence(elementId, col, files, hold);
+    var beyond = exposeSequence(elementId, col, files, hold, ownCopies);
     return { read: read, column: col, element: elementId, beyondScene: beyond };
   }
 
@@ -308,7 +343,7 @@
     if (args.mode === 'import') {
       // The Node side made sure the folder exists (Harmony's scripting has no portable mkdir).
       target = String(scene.currentProjectPath()) + '/palette-library/' + args.paletteName + '.plt';
-      copyFile(args.file, target);
+      placeFile(args.file, target, args.ownCopies, true);
     }
     var list = paletteList();
     var added = index === undefined || index < 0 ? list.addPalette(target.replace(/\.plt$/i, '')) : list.addPalette(target.replace(/\.plt$/i, ''), index);
@@ -322,7 +357,7 @@
     imageSequence: {
       load: function (a, c) {
         var group = nodeViewGroup();
-        var made = importImages(group, a.nodeName, a.files, a.hold, 0, 0);
+        var made = importImages(group, a.nodeName, a.files, a.hold, 0, 0, a.ownCopies);
         node.setColor(made.read, color(a.color));
         c.nodes = [made.read];
         c.data = { column: made.column, element: made.element, group: group, hold: a.hold, frames: a.files.length, beyondScene: made.beyondScene };
@@ -332,7 +367,7 @@
         if (!node.type(read)) throw new Error('its READ node ' + read + ' is not in the scene any more: remove the container (dcc-kit inventory remove ' + c.id.slice(0, 8) + ') and load the product again');
         var col = node.linkedColumn(read, 'DRAWING.ELEMENT');
         var elementId = column.getElementIdOfDrawing(col);
-        c.data.beyondScene = exposeSequence(elementId, col, a.files, a.hold);
+        c.data.beyondScene = exposeSequence(elementId, col, a.files, a.hold, a.ownCopies);
         c.data.frames = a.files.length;
         c.data.hold = a.hold;
       }
@@ -343,7 +378,7 @@
         var reads = [];
         var layerNodes = {};
         for (var i = 0; i < a.layers.length; i++) {
-          var made = importImages(group, a.layers[i].name, [{ file: a.layers[i].file, drawing: '1', frame: 1 }], true, i * 120, 0);
+          var made = importImages(group, a.layers[i].name, [{ file: a.layers[i].file, drawing: '1', frame: 1 }], true, i * 120, 0, a.ownCopies);
           node.setColor(made.read, color(a.color));
           reads.push(made.read);
           layerNodes[a.layers[i].name] = made.read;
@@ -371,9 +406,9 @@
           var read = byName[layer.name];
           if (read && node.type(read)) {
             var col = node.linkedColumn(read, 'DRAWING.ELEMENT');
-            exposeSequence(column.getElementIdOfDrawing(col), col, [{ file: layer.file, drawing: '1', frame: 1 }], true);
+            exposeSequence(column.getElementIdOfDrawing(col), col, [{ file: layer.file, drawing: '1', frame: 1 }], true, a.ownCopies);
           } else {
-            read = importImages(group, layer.name, [{ file: layer.file, drawing: '1', frame: 1 }], true, j * 120, 0).read;
+            read = importImages(group, layer.name, [{ file: layer.file, drawing: '1', frame: 1 }], true, j * 120, 0, a.ownCopies).read;
           }
           nodes.push(read);
           layerNodes[layer.name] = read;
@@ -470,7 +505,24 @@
     return result;
   }
 
+  /** The container of this very version in the scene (product, version, representation, loader; all its items there), or null. */
+  function loadedAlready(c) {
+    var containers = dcckitPipeline.read().containers;
+    for (var id in containers) {
+      if (!containers.hasOwnProperty(id)) continue;
+      var o = containers[id];
+      if (o.product !== c.product || o.version !== c.version || o.representation !== c.representation || o.loader !== c.loader) continue;
+      var whole = true;
+      for (var i = 0; i < o.nodes.length && whole; i++) whole = !!present(o, o.nodes[i]);
+      if (whole) return o;
+    }
+    return null;
+  }
+
   function load(args) {
+    movedFiles = {};
+    var same = args.again ? null : loadedAlready(args.container);
+    if (same) return { alreadyLoaded: same };
     return atomically('dcc-kit load', function () {
       var c = args.container;
       loaderOf(c.loader).load(args, c);
@@ -500,6 +552,7 @@
    * and the usual case (nothing fails) costs one undo accumulation whatever the number of containers.
    */
   function update(args) {
+    movedFiles = {};
     var failed = [];
     var updated = [];
     dcckitPipeline.modify(function (data) {

@@ -93,14 +93,21 @@ def status():
     return hub_client.status()
 
 
-def serve_forever(until=None, poll_interval=0.1, who="dcckit_client"):
+def serve_forever(until=None, poll_interval=0.1, who="dcckit_client", read_on_main=False):
     """Serve the hub's requests on this (main) thread through the queue.
 
     Returns when `until` (a threading.Event, or any object with is_set()) is
     set; with until=None, never (end it with Ctrl-C or by killing the process).
+    read_on_main: the main thread also reads the hub's socket and runs each
+    request inline (a host with no event loop, e.g. a background Blender: one
+    thread wake-up per request instead of two); the client thread reads only
+    while a request keeps the main thread busy.
     """
     if not _mainthread.is_main_thread():
         raise RuntimeError("%s.serve_forever() must be called on the main thread" % who)
+    hub_client = running_client() if read_on_main else None
+    if hub_client is not None:
+        hub_client.serve_on_main_thread(until, poll_interval, who)
     while until is None or not until.is_set():
         _mainthread.pump(poll_interval, who)
 

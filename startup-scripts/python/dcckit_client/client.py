@@ -1,7 +1,10 @@
 """The hub client: connect out, say hello, serve requests, reconnect.
 
 Threads (all daemon, none touches the DCC API):
-  dcckit-hub-client      connects, reads and decodes frames, answers ping;
+  dcckit-hub-client      connects, reads and decodes frames, answers ping (when
+                         the main thread serves the socket itself, see
+                         serve_on_main_thread, it reads only while the main
+                         thread is stuck in a request);
   dcckit-hub-writer      one per connection, sends queued frames;
   dcckit-deadlines       answers requests the main thread did not run or finish
                          in time (a request the main thread finishes is answered
@@ -17,11 +20,12 @@ import socket
 import threading
 import time
 
-from . import endpoint, framing, log, replies
+from . import endpoint, framing, log, mainthread, replies
 from .deadlines import Deadlines
 from .host import lookup
 from .mainthread import Job
 from .connection import Connection
+from .readturns import ReadTurns, WATCH_INTERVAL
 
 THREAD_NAME = "dcckit-hub-client"
 PROTOCOL = 1
@@ -34,6 +38,10 @@ STABLE_AFTER = 5.0
 CONNECT_TIMEOUT = 3.0
 HELLO_TIMEOUT = 10.0
 POLL_INTERVAL = 0.5
+# The client thread's read timeout while the main thread wants the socket back (it hands it over between reads).
+HAND_BACK_POLL = 0.05
+# How long the client thread waits for the main thread to let go of a connection that ended.
+RECLAIM_TIMEOUT = 2.0
 MAX_IN_FLIGHT = 64
 DEFAULT_CALL_TIMEOUT = 30.0
 
@@ -55,10 +63,10 @@ def default_call_timeout():
     return value if value > 0 and math.isfinite(value) else DEFAULT_CALL_TIMEOUT
 
 
-def _call_timeout(args, request):
+def _call_timeout(args, request, default):
     value = args.get("timeout")
     if value is None:
-        return default_call_timeout()
+        return default
     if isinstance(value, bool) or not isinstance(value, (int, float)) or not (0 < value < math.inf):
         raise TypeError("%s: args.timeout must be a positive number of seconds" % request)
     return float(value)
@@ -93,6 +101,11 @@ class Client:
         self._in_flight = 0
         self._outage_reported = False
         self._deadlines = Deadlines()
+        # Read once: the environment is the launch's, and reading it costs on every request.
+        self._default_timeout = default_call_timeout()
+        self._turns = ReadTurns()
+        self._decoder = None
+        self._queue_main_work = False
         self.session = None
 
     # ---- public, any thread ---------------------------------------------------
@@ -229,6 +242,7 @@ class Client:
         finally:
             with self._lock:
                 self._connection = None
+                self._decoder = None
                 self._accepted = False
                 self._pending.clear()
             connection.dispose()
@@ -263,18 +277,91 @@ class Client:
 
     def _read_until_closed(self, connection, accepted_at):
         decoder = framing.FrameDecoder()
+        with self._lock:
+            self._decoder = decoder
+        turns = self._turns
         started = time.monotonic()
-        while not connection.closed and not self._stopping.is_set():
-            if not accepted_at and time.monotonic() - started > HELLO_TIMEOUT:
-                log.info("the program on port %d did not answer the hello; is it a dcc-kit hub?" % self._endpoint.port)
-                return
-            data = connection.receive(POLL_INTERVAL)
+        try:
+            while not connection.closed and not self._stopping.is_set():
+                if not accepted_at and time.monotonic() - started > HELLO_TIMEOUT:
+                    log.info("the program on port %d did not answer the hello; is it a dcc-kit hub?" % self._endpoint.port)
+                    return
+                if not turns.client_reads():
+                    # The main thread reads; stand by in case one of its requests keeps it away from the socket.
+                    self._stopping.wait(WATCH_INTERVAL)
+                    turns.take_over_if_stuck()
+                    continue
+                data = connection.receive(HAND_BACK_POLL if turns.main_serving() else POLL_INTERVAL)
+                if data is not None and not data:
+                    return
+                if data:
+                    for message in decoder.feed(data):
+                        self._on_message(connection, message)
+                turns.hand_back_if_idle()
+        finally:
+            self._reclaim(connection)
+
+    def _reclaim(self, connection):
+        """Before the connection is disposed of: make sure the main thread no longer reads it."""
+        turns = self._turns
+        if turns.client_reads():
+            return
+        connection.close()  # wakes a main thread waiting on the socket; it then gives the socket back
+        deadline = time.monotonic() + RECLAIM_TIMEOUT
+        while not turns.client_reads() and not turns.take_over_if_stuck() and time.monotonic() < deadline:
+            time.sleep(0.01)
+
+    # ---- the main thread serving the socket itself -----------------------------
+
+    def serve_on_main_thread(self, until=None, poll_interval=0.1, who="dcckit_client"):
+        """Read the hub's requests on the (main) calling thread and run them inline, until `until` is set
+        or the client stops. The client thread keeps the session (connect, hello, reconnect) and reads only
+        while the main thread is inside a request for long (see readturns)."""
+        turns = self._turns
+        turns.claim()
+        try:
+            while (until is None or not until.is_set()) and not self._stopping.is_set():
+                if not turns.main_reads():
+                    mainthread.pump(poll_interval, who)
+                    continue
+                if not mainthread.queue_is_empty():
+                    mainthread.pump(0.0, who)
+                    continue  # a job may have held the main thread long enough for the client thread to read
+                self._read_on_main_thread(turns, poll_interval)
+        finally:
+            turns.release()
+
+    def _read_on_main_thread(self, turns, poll_interval):
+        with self._lock:
+            connection, decoder = self._connection, self._decoder
+        if connection is None or connection.closed or decoder is None:
+            turns.give_back()
+            return
+        try:
+            data = connection.receive(poll_interval)
             if data is None:
-                continue
-            if not data:
                 return
-            for message in decoder.feed(data):
+            messages = decoder.feed(data) if data else None
+        except (OSError, ValueError, framing.FrameError) as error:  # ValueError: a selector closed meanwhile
+            if isinstance(error, framing.FrameError):
+                log.info("dropping the hub connection: %s" % error)
+            messages = None
+        if messages is None:  # the connection ended: the client thread disposes of it and reconnects
+            connection.close()
+            turns.give_back()
+            return
+        if len(messages) == 1:
+            self._on_message(connection, messages[0])
+            return
+        # Several at once: answer what needs no main thread now and give every main-thread request its
+        # deadline before any of them runs (queued, run by the next pump), so none waits unseen behind a
+        # long one while the client thread reads.
+        self._queue_main_work = True
+        try:
+            for message in messages:
                 self._on_message(connection, message)
+        finally:
+            self._queue_main_work = False
 
     # ---- incoming messages ----------------------------------------------------
 
@@ -310,7 +397,7 @@ class Client:
             args = {} if args is None else args
             if not isinstance(args, dict):
                 raise TypeError("%s: args must be a JSON object" % name)
-            timeout = _call_timeout(args, name)
+            timeout = _call_timeout(args, name, self._default_timeout)
             if not on_main_thread:
                 connection.send_frame(replies.result_frame(message_id, handler(args)))
                 return
@@ -348,10 +435,16 @@ class Client:
             if late is not None:
                 answer(replies.error_frame(message_id, late))
 
-        job = Job(lambda: handler(args), name, on_done)
+        if self._turns.main_serving():
+            job = Job(lambda: self._turns.run_busy(lambda: handler(args)), name, on_done)
+        else:
+            job = Job(lambda: handler(args), name, on_done)
         deadline = self._deadlines.add(timeout, on_deadline)
         try:
-            self.dispatcher.start(job)
+            if self._queue_main_work and mainthread.is_main_thread():
+                self.dispatcher.submit(job.run)
+            else:
+                self.dispatcher.start(job)
         except Exception as error:  # the host could not take the job at all
             Deadlines.cancel(deadline)
             job.expire(timeout, self.dispatcher.busy_reason, self.dispatcher.host_name)

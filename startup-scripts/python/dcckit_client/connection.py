@@ -6,6 +6,7 @@ network.
 """
 
 import queue
+import select
 import selectors
 import socket
 import threading
@@ -21,9 +22,16 @@ _READ_SIZE = 256 * 1024
 class Connection:
     def __init__(self, sock):
         self._sock = sock
-        # selectors, not select.select: a DCC process can hold fds above FD_SETSIZE.
-        self._selector = selectors.DefaultSelector()
-        self._selector.register(sock, selectors.EVENT_READ)
+        # poll (or selectors where there is none), not select.select: a DCC process can hold fds above
+        # FD_SETSIZE. poll directly: the selectors layer costs more than the syscall on every request.
+        if hasattr(select, "poll"):
+            self._poll = select.poll()
+            self._poll.register(sock, select.POLLIN)
+            self._selector = None
+        else:
+            self._poll = None
+            self._selector = selectors.DefaultSelector()
+            self._selector.register(sock, selectors.EVENT_READ)
         self._outgoing = queue.Queue()
         self._lock = threading.Lock()
         # Held while bytes go out; _queued counts frames handed to the writer and not sent yet.
@@ -83,7 +91,10 @@ class Connection:
 
     def receive(self, timeout):
         """Bytes read, b"" when the hub closed the connection, None if nothing came in time."""
-        if not self._selector.select(timeout):
+        if self._poll is not None:
+            if not self._poll.poll(max(0, int(timeout * 1000))):
+                return None
+        elif not self._selector.select(timeout):
             return None
         return self._sock.recv(_READ_SIZE)
 
@@ -109,5 +120,6 @@ class Connection:
         """Close and release the socket. Only the reading thread calls this."""
         self.close()
         self._writer.join(1.0)
-        self._selector.close()
+        if self._selector is not None:
+            self._selector.close()
         self._sock.close()

@@ -34,13 +34,17 @@ class BadPayloadError(FrameError):
     pass
 
 
+# One encoder for every frame (json.dumps with options builds a new one per call).
+_ENCODER = json.JSONEncoder(ensure_ascii=True, allow_nan=False, separators=(",", ":"))
+
+
 def dumps(message):
     """Serialise a message the way it goes on the wire (compact, strict JSON).
 
     ASCII-only output (non-ASCII as \\u escapes) is valid UTF-8 and cannot fail
     to encode, even for strings holding lone surrogates (undecodable file names).
     """
-    return json.dumps(message, ensure_ascii=True, allow_nan=False, separators=(",", ":"))
+    return _ENCODER.encode(message)
 
 
 def encode(message, max_size=None):

@@ -36,7 +36,8 @@ class Job:
         self._on_done = on_done
         self._lock = threading.Lock()
         self._state = _PENDING
-        self._finished = threading.Event()
+        # Only a job someone waits for needs an Event; one with on_done reports through it.
+        self._finished = threading.Event() if on_done is None else None
         self._result = None
         self._error = None
 
@@ -58,7 +59,8 @@ class Job:
     def _finish(self):
         with self._lock:
             self._state = _DONE
-        self._finished.set()
+        if self._finished is not None:
+            self._finished.set()
         if self._on_done is not None:
             self._on_done(self._result, self._error)
 
@@ -83,7 +85,7 @@ class Job:
         )
 
     def wait(self, timeout, busy_reason, host_name):
-        """Return the job's result or raise its exception, or TimeoutError."""
+        """Return the job's result or raise its exception, or TimeoutError. Only for a job without on_done."""
         self._finished.wait(timeout)
         with self._lock:
             state = self._state
@@ -146,6 +148,19 @@ def pump(timeout=0.0, who="dcckit_client"):
 def drain():
     """Run what is queued now, without waiting (a GUI timer's tick). Main thread only."""
     return pump(0.0)
+
+
+def queue_is_empty():
+    return _queue.empty()
+
+
+def _nothing():
+    pass
+
+
+def wake():
+    """End a pump() waiting for work now (it runs a no-op and returns)."""
+    _queue.put(_nothing)
 
 
 class Dispatcher:

@@ -49,8 +49,13 @@ def _find_unserialisable(value, where, seen):
     return where, "is of type %s" % _type_name(value)
 
 
+_PLAIN = frozenset((type(None), str, int, bool))
+
+
 def check_serialisable(value, what):
     """Raise TypeError naming the offending part and its type."""
+    if type(value) in _PLAIN:
+        return
     try:
         framing.dumps(value)
         return
@@ -98,10 +103,14 @@ def error_frame(message_id, error):
 def result_frame(message_id, result):
     """Encode a result reply, or an error reply when the result cannot be sent."""
     try:
-        check_serialisable(result, "result")
         return framing.encode({"message_id": message_id, "reply": True, "result": result})
-    except TypeError as error:
-        return error_frame(message_id, error)
+    except (TypeError, ValueError, RecursionError):
+        # Only now look for the part JSON cannot encode, to name it.
+        try:
+            check_serialisable(result, "result")
+            raise TypeError("the result cannot be sent as JSON; return plain data (str, number, bool, None, list, dict)")
+        except TypeError as error:
+            return error_frame(message_id, error)
     except framing.FrameTooLargeError as error:
         return error_frame(message_id, framing.FrameTooLargeError(
             "the result is too large to send (%s); return less data or write it to a file "

@@ -1,6 +1,6 @@
 /** Image sequence: an element, a drawing column and a READ node, one drawing per frame on its frame (a single image is held). */
 import type { HarmonyLoader } from '../loader-types.ts';
-import { pickImages } from '../sequence.ts';
+import { pickImages } from '../../../../kit/media/pick-images.ts';
 
 /** What Harmony imports as bitmap drawings (an element of that format each: TIF for tif/tiff, EXR for exr). */
 export const IMAGE_EXTS = ['png', 'jpg', 'jpeg', 'tga', 'psd', 'tif', 'tiff', 'exr'];

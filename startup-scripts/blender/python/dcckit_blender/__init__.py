@@ -6,12 +6,20 @@ hello, load_post/save_post events, how work reaches Blender's main thread, and
 Blender's named requests (handlers.py, pipeline.py).
 
 Main thread. bpy must only be used on Blender's main thread.
-  - GUI: a persistent bpy.app.timers timer drains the request queue every
-    TIMER_INTERVAL seconds, so requests run between UI events and the UI never
-    waits on the network.
+  - GUI: a persistent bpy.app.timers timer drains the request queue (every
+    request queued, in one tick; replies are written from the main thread), so
+    requests run between UI events and the UI never waits on the network. It
+    ticks every IDLE_INTERVAL seconds, and on every pass of Blender's event
+    loop (a few ms) for QUICK_FOR seconds after a request ran: a tool sending
+    requests one after the other does not wait a whole interval for each.
+    The socket thread cannot schedule a timer itself: bpy.app.timers is bpy,
+    main thread only.
   - Background (`blender -b`): Blender exits when the --python script returns,
     so launch.py calls serve_background(), which serves requests on the main
-    thread until the hub sends blender.quit (or the process is killed).
+    thread until the hub sends blender.quit (or the process is killed). There
+    the main thread reads the hub's socket itself and runs each request inline
+    (no hand-off between threads); the client thread reads only while one
+    request keeps the main thread busy (pings, and timeouts for the queued).
 
 Environment: DCC_KIT_PORT + DCC_KIT_TOKEN (set by `dcc-kit launch blender`),
 else the hub's runtime file <DCC_KIT_HOME or ~/.dcc-kit>/run/hub.json;
@@ -19,6 +27,7 @@ DCC_KIT_CALL_TIMEOUT (seconds); DCC_KIT_DEBUG=1 for more log lines.
 """
 
 import threading
+import time
 
 import dcckit_client as _shared
 from dcckit_client import host as _shared_host
@@ -28,8 +37,10 @@ from dcckit_client import pyexec as _pyexec
 
 __all__ = ["start", "stop", "status", "serve_background", "request_quit"]
 
-TIMER_INTERVAL = 0.05
+IDLE_INTERVAL = 0.05
+QUICK_FOR = 1.0
 _quit = threading.Event()
+_last_request = [float("-inf")]
 
 
 def _make_host():
@@ -84,8 +95,10 @@ def _setup_host(host):
 
 
 def _drain_queue():
+    now = time.monotonic()
     try:
-        _mainthread.drain()
+        if _mainthread.drain():
+            _last_request[0] = now
     except Exception as error:  # a timer that raises is unregistered by Blender: never let it
         _log.info("a request failed outside its handler: %r" % error)
     if _quit.is_set():
@@ -94,14 +107,14 @@ def _drain_queue():
         stop(timeout=2.0, flush=True)
         bpy.ops.wm.quit_blender()
         return None
-    return TIMER_INTERVAL
+    return 0.0 if now - _last_request[0] < QUICK_FOR else IDLE_INTERVAL
 
 
 def _start_timer():
     import bpy
 
     if not bpy.app.timers.is_registered(_drain_queue):
-        bpy.app.timers.register(_drain_queue, first_interval=TIMER_INTERVAL, persistent=True)
+        bpy.app.timers.register(_drain_queue, first_interval=0.0, persistent=True)
 
 
 _HANDLER_MARK = "_dcckit_file_handler"
@@ -183,6 +196,6 @@ def request_quit():
 
 def serve_background(poll_interval=0.1):
     """Background Blender: serve the hub's requests on the main thread until blender.quit."""
-    _shared.serve_forever(_quit, poll_interval, "dcckit_blender")
+    _shared.serve_forever(_quit, poll_interval, "dcckit_blender", read_on_main=True)
     # The quit request's reply is queued: send it before Blender exits.
     stop(timeout=2.0, flush=True)

@@ -1,21 +1,26 @@
 """Loading published products into the scene, and the containers that record them.
 
-Each load is ONE request: it makes what Blender needs and records the container
-in the dcckit.pipeline text (pipeline.py) in the same main-thread step. A
+Each load is ONE request (load.run naming the loader): the loader's Blender
+half (registry.py) makes what Blender needs and the container is recorded in
+the dcckit.pipeline text (pipeline.py) in the same main-thread step. A
 container's "objects" are typed names: object:<name>, strip:<name>,
-image:<name>, library:<name>.
+image:<name>, sound:<name>, library:<name>.
 
-  image sequence -> an Image (a sequence when more than one file), an image
-                    empty showing it in the viewport, and a VSE image strip;
-  .blend         -> its collections linked (a Library) and the top-level ones
-                    instanced by empties.
+Built-in halves:
+  imageSequence -> an Image (a sequence when more than one file), an image
+                   empty showing it in the viewport, and a VSE image strip;
+  blend         -> its collections linked (a Library) and the top-level ones
+                   instanced by empties;
+  movie         -> a VSE movie strip, and a sound strip above it when the
+                   movie has sound.
 Update re-points the image or the library at another version (the empties and
-their transforms stay); remove deletes only what the container made.
+their transforms stay) or replaces the strips on their channel; remove deletes
+only what the container made.
 """
 
 import os
 
-from . import pipeline
+from . import pipeline, registry
 
 
 def _scene():
@@ -70,6 +75,8 @@ def _find(kind, name):
         return bpy.data.images.get(name)
     if kind == "library":
         return bpy.data.libraries.get(name)
+    if kind == "sound":
+        return bpy.data.sounds.get(name)
     if kind == "strip":
         editor = _scene().sequence_editor
         return editor.sequences_all.get(name) if editor else None
@@ -84,26 +91,68 @@ def _parts(record):
     return out
 
 
-def _record(args, objects, path):
-    record = args.get("record")
-    if not isinstance(record, dict) or not isinstance(record.get("key"), str):
+def _record(record, objects, path):
+    if not isinstance(record, dict) or not isinstance(record.get("key"), str) or not record.get("key"):
         raise TypeError("args.record must be the container record, with a key")
     record = dict(record)
     record["objects"] = objects
     record["path"] = path
-    data = pipeline.read()
-    data["containers"][record["key"]] = record
-    pipeline.write(data)
     return record
 
 
-def load_image_sequence(args):
+def _made(result, request):
+    if not isinstance(result, dict) or not isinstance(result.get("objects"), list):
+        raise TypeError("%s: the loader's half must return {\"objects\": [typed names], \"path\": file}" % request)
+    return result["objects"], result.get("path")
+
+
+# --- image sequence -------------------------------------------------------
+
+
+def _sequence_args(args):
     files = _files(args)
-    name = args.get("name") or "sequence"
     frame_start = int(args.get("frameStart", 1))
-    first_file_frame = int(args.get("firstFileFrame", frame_start))
-    objects = _add_sequence(name, files, frame_start, first_file_frame)
-    return _record(args, objects, files[0])
+    return files, frame_start, int(args.get("firstFileFrame", frame_start))
+
+
+def image_sequence_load(args, name):
+    files, frame_start, first_file_frame = _sequence_args(args)
+    return {"objects": _add_sequence(name, files, frame_start, first_file_frame), "path": files[0]}
+
+
+def image_sequence_update(args, record):
+    files, frame_start, first_file_frame = _sequence_args(args)
+    parts = _parts(record)
+    image = next((obj for kind, _, obj in parts if kind == "image" and obj is not None), None)
+    empty = next((obj for kind, _, obj in parts if kind == "object" and obj is not None), None)
+    strip = next((obj for kind, _, obj in parts if kind == "strip" and obj is not None), None)
+    channel = strip.channel if strip is not None else None
+    if strip is not None:
+        _scene().sequence_editor.sequences.remove(strip)
+    if image is not None:
+        image.filepath = files[0]
+        image.source = "SEQUENCE" if len(files) > 1 else "FILE"
+        image.reload()
+    if empty is not None:
+        empty.image_user.frame_start = frame_start
+        empty.image_user.frame_duration = len(files)
+        empty.image_user.frame_offset = first_file_frame - 1
+    editor = _scene().sequence_editor or _scene().sequence_editor_create()
+    new_strip = editor.sequences.new_image(record.get("productName") or record["key"], files[0], channel or 1, frame_start)
+    for f in files[1:]:
+        new_strip.elements.append(os.path.basename(f))
+    objects = [t for t in record["objects"] if not t.startswith("strip:")] + ["strip:%s" % new_strip.name]
+    return {"objects": objects, "path": files[0]}
+
+
+# --- linked .blend ----------------------------------------------------------
+
+
+def _file_arg(args, request):
+    path = args.get("path")
+    if not isinstance(path, str) or not os.path.isfile(path):
+        raise FileNotFoundError("%s: no such file: %s" % (request, path))
+    return path
 
 
 def _top_level(collections):
@@ -114,12 +163,10 @@ def _top_level(collections):
     return [c for c in collections if c.name not in children]
 
 
-def load_blend(args):
+def blend_load(args, name):
     import bpy
 
-    path = args.get("path")
-    if not isinstance(path, str) or not os.path.isfile(path):
-        raise FileNotFoundError("load.blend: no such file: %s" % path)
+    path = _file_arg(args, "load.blend")
     before = set(bpy.data.libraries)
     with bpy.data.libraries.load(path, link=True, relative=False) as (source, target):
         target.collections = list(source.collections)
@@ -127,7 +174,6 @@ def load_blend(args):
     if not linked:
         raise ValueError("load.blend: %s has no collections to link" % path)
     library = next((lib for lib in bpy.data.libraries if lib not in before), None) or linked[0].library
-    name = args.get("name") or os.path.splitext(os.path.basename(path))[0]
     objects = []
     for collection in _top_level(linked):
         empty = bpy.data.objects.new("%s_%s" % (name, collection.name), None)
@@ -136,66 +182,70 @@ def load_blend(args):
         _scene().collection.objects.link(empty)
         objects.append("object:%s" % empty.name)
     objects.append("library:%s" % library.name)
-    return _record(args, objects, path)
+    return {"objects": objects, "path": path}
 
 
-def update(args):
-    """Points a container at other files (args.files for a sequence, args.path for a .blend)."""
-    key = args.get("key")
-    data = pipeline.read()
-    record = data["containers"].get(key)
-    if record is None:
-        raise KeyError("no container %r in this scene" % (key,))
-    parts = _parts(record)
-    library = next((obj for kind, _, obj in parts if kind == "library" and obj is not None), None)
-    if library is not None:
-        path = args.get("path")
-        if not isinstance(path, str) or not os.path.isfile(path):
-            raise FileNotFoundError("no such file: %s" % path)
-        library.filepath = path
-        library.reload()
-        new_path = path
-        objects = record["objects"]
-    else:
-        files = _files(args)
-        frame_start = int(args.get("frameStart", 1))
-        first_file_frame = int(args.get("firstFileFrame", frame_start))
-        image = next((obj for kind, _, obj in parts if kind == "image" and obj is not None), None)
-        empty = next((obj for kind, _, obj in parts if kind == "object" and obj is not None), None)
-        strip = next((obj for kind, _, obj in parts if kind == "strip" and obj is not None), None)
-        channel = strip.channel if strip is not None else None
-        if strip is not None:
-            _scene().sequence_editor.sequences.remove(strip)
-        if image is not None:
-            image.filepath = files[0]
-            image.source = "SEQUENCE" if len(files) > 1 else "FILE"
-            image.reload()
-        if empty is not None:
-            empty.image_user.frame_start = frame_start
-            empty.image_user.frame_duration = len(files)
-            empty.image_user.frame_offset = first_file_frame - 1
-        editor = _scene().sequence_editor or _scene().sequence_editor_create()
-        new_strip = editor.sequences.new_image(record.get("productName") or key, files[0], channel or 1, frame_start)
-        for f in files[1:]:
-            new_strip.elements.append(os.path.basename(f))
-        objects = [t for t in record["objects"] if not t.startswith("strip:")] + ["strip:%s" % new_strip.name]
-        new_path = files[0]
-    record = dict(record)
-    record.update({"version": args.get("version", record.get("version")), "objects": objects, "path": new_path})
-    data["containers"][key] = record
-    pipeline.write(data)
-    return record
+def blend_update(args, record):
+    path = _file_arg(args, "update.blend")
+    library = next((obj for kind, _, obj in _parts(record) if kind == "library" and obj is not None), None)
+    if library is None:
+        raise ValueError("the linked library of container %s is gone from this scene: remove it and load it again" % record["key"])
+    library.filepath = path
+    library.reload()
+    return {"objects": record["objects"], "path": path}
 
 
-def remove(args):
+# --- movie ------------------------------------------------------------------
+
+
+def _has_sound(path):
+    """True when the movie has an audio stream (Blender reads none: sample rate 0)."""
     import bpy
 
-    key = args.get("key")
-    data = pipeline.read()
-    record = data["containers"].get(key)
-    if record is None:
-        raise KeyError("no container %r in this scene" % (key,))
-    for kind, _, obj in _parts(record):
+    probe = bpy.data.sounds.load(path, check_existing=False)
+    try:
+        return probe.samplerate > 0
+    finally:
+        bpy.data.sounds.remove(probe)
+
+
+def _add_movie(name, path, frame_start, channel=None):
+    editor = _scene().sequence_editor or _scene().sequence_editor_create()
+    if channel is None:
+        used = [s.channel for s in editor.sequences_all]
+        channel = (max(used) + 1) if used else 1
+    strip = editor.sequences.new_movie(name, path, channel, frame_start)
+    objects = ["strip:%s" % strip.name]
+    if _has_sound(path):
+        sound = editor.sequences.new_sound("%s.sound" % name, path, channel + 1, frame_start)
+        objects.append("strip:%s" % sound.name)
+        objects.append("sound:%s" % sound.sound.name)
+    return objects
+
+
+def movie_load(args, name):
+    path = _file_arg(args, "load.movie")
+    return {"objects": _add_movie(name, path, int(args.get("frameStart", 1))), "path": path}
+
+
+def movie_update(args, record):
+    path = _file_arg(args, "update.movie")
+    strips = [obj for kind, _, obj in _parts(record) if kind == "strip" and obj is not None]
+    channel = min(s.channel for s in strips) if strips else None
+    _remove_parts(record)
+    name = record.get("productName") or record["key"]
+    return {"objects": _add_movie(name, path, int(args.get("frameStart", 1)), channel), "path": path}
+
+
+# --- requests ---------------------------------------------------------------
+
+
+def _remove_parts(record):
+    """Deletes what a container made (its typed names), strips before the data they use."""
+    import bpy
+
+    order = {"strip": 0, "object": 1, "image": 2, "sound": 2, "library": 3}
+    for kind, _, obj in sorted(_parts(record), key=lambda p: order.get(p[0], 4)):
         if obj is None:
             continue
         if kind == "object":
@@ -204,8 +254,56 @@ def remove(args):
             _scene().sequence_editor.sequences.remove(obj)
         elif kind == "image":
             bpy.data.images.remove(obj)
+        elif kind == "sound" and obj.users == 0:  # another strip may still play it
+            bpy.data.sounds.remove(obj)
         elif kind == "library":
             bpy.data.libraries.remove(obj)
+
+
+def load(args):
+    """Runs the named loader's half and records the container: ONE request, ONE read-modify-write."""
+    half = registry.loader(args.get("loader"))
+    record = args.get("record")
+    name = record.get("key") if isinstance(record, dict) else None
+    if not isinstance(name, str) or not name:
+        raise TypeError("load.run: args.record must be the container record, with a key")
+    loader_args = args.get("args") if isinstance(args.get("args"), dict) else {}
+    objects, path = _made(half["load"](loader_args, name), "load.run")
+    record = _record(record, objects, path)
+    data = pipeline.read()
+    data["containers"][record["key"]] = record
+    pipeline.write(data)
+    return record
+
+
+def update(args):
+    """Points a container at another version through its loader's half (args.args: the loader's arguments)."""
+    key = args.get("key")
+    data = pipeline.read()
+    record = data["containers"].get(key)
+    if record is None:
+        raise KeyError("no container %r in this scene" % (key,))
+    half = registry.loader(record.get("loader"))
+    loader_args = args.get("args") if isinstance(args.get("args"), dict) else {}
+    objects, path = _made(half["update"](loader_args, record), "container.update")
+    record = dict(record)
+    record.update({"version": args.get("version", record.get("version")), "objects": objects, "path": path or record.get("path")})
+    data["containers"][key] = record
+    pipeline.write(data)
+    return record
+
+
+def remove(args):
+    key = args.get("key")
+    data = pipeline.read()
+    record = data["containers"].get(key)
+    if record is None:
+        raise KeyError("no container %r in this scene" % (key,))
+    half = registry.LOADERS.get(record.get("loader"))
+    if half is not None and half["remove"] is not None:
+        half["remove"](record)
+    else:
+        _remove_parts(record)
     del data["containers"][key]
     pipeline.write(data)
     return {"removed": key}
@@ -222,9 +320,12 @@ def listing(args):
     return out
 
 
+registry.register_loader("imageSequence", image_sequence_load, image_sequence_update)
+registry.register_loader("blend", blend_load, blend_update)
+registry.register_loader("movie", movie_load, movie_update)
+
 REQUESTS = {
-    "load.imageSequence": (load_image_sequence, True),
-    "load.blend": (load_blend, True),
+    "load.run": (load, True),
     "container.update": (update, True),
     "container.remove": (remove, True),
     "container.list": (listing, True),

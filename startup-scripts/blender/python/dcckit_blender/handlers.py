@@ -11,7 +11,7 @@ import os
 from dcckit_client import pyexec
 from dcckit_client.args import string_arg
 
-from . import containers, pipeline
+from . import containers, pipeline, registry
 
 
 class NotABlendFileError(ValueError):
@@ -133,3 +133,4 @@ REQUESTS = {
 }
 REQUESTS.update(pipeline.REQUESTS)
 REQUESTS.update(containers.REQUESTS)
+REQUESTS.update(registry.REQUESTS)

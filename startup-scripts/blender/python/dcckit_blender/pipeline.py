@@ -8,6 +8,8 @@ interleave.
 
 import json
 
+from . import registry
+
 TEXT_NAME = "dcckit.pipeline"
 SECTIONS = ("instances", "containers")
 
@@ -73,7 +75,58 @@ def pipeline_set(args):
     return data
 
 
+def create_run(args):
+    """Runs the named creator's half on the new instance record and keeps what it returns: ONE request.
+
+    An instance of the same key made for another folder (a scene copied from another shot) is replaced.
+    """
+    half = registry.creator(args.get("creator"))
+    record = args.get("record")
+    if not isinstance(record, dict) or not isinstance(record.get("key"), str) or not record.get("key"):
+        raise TypeError("create.run: args.record must be the instance record, with a key")
+    existing = read()["instances"].get(record["key"])
+    if existing is not None:
+        if existing.get("folder") == record.get("folder"):
+            raise ValueError("this scene already has an instance %s: choose another variant, or remove that one first" % record["key"])
+        # Made for another shot (the scene was copied here): recreating it here replaces it.
+        stale = registry.CREATORS.get(existing.get("creator"))
+        if stale is not None and stale["remove"] is not None:
+            stale["remove"](existing)
+    creator_args = args.get("args") if isinstance(args.get("args"), dict) else {}
+    made = half["create"](creator_args, dict(record))
+    if not isinstance(made, dict) or not isinstance(made.get("key"), str) or not made.get("key"):
+        raise TypeError("the %s creator's half must return the instance record (a dict with a key)" % args.get("creator"))
+    data = read()
+    data["instances"][made["key"]] = made
+    write(data)
+    return made
+
+
+def instance_remove(args):
+    """Removes an instance, and what its creator's half made when it says how (its remove)."""
+    key = args.get("key")
+    data = read()
+    record = data["instances"].get(key)
+    if record is None:
+        raise KeyError("no instance %r in this scene" % (key,))
+    half = registry.CREATORS.get(record.get("creator"))
+    if half is not None and half["remove"] is not None:
+        half["remove"](record)
+    del data["instances"][key]
+    write(data)
+    return {"removed": key}
+
+
+def _render_create(args, record):
+    # The render instance is the scene's own camera, engine and output size: nothing to make.
+    return record
+
+
+registry.register_creator("render", _render_create)
+
 REQUESTS = {
     "pipeline.get": (pipeline_get, True),
     "pipeline.set": (pipeline_set, True),
+    "create.run": (create_run, True),
+    "instance.remove": (instance_remove, True),
 }

@@ -1,10 +1,8 @@
-/** Which images of a representation a Harmony loader takes; sequence rules are the kit's (kit/media/sequence.ts). */
+/** Which images of a representation a loader takes, in any DCC: one numbered sequence, or one image held. Sequence rules: ./sequence.ts. */
 import path from 'node:path';
-import { detectSequences, type Sequence, type SequenceFile } from '../../../kit/media/sequence.ts';
+import { detectSequences, type Sequence, type SequenceFile } from './sequence.ts';
 
-export { detectSequences, type Sequence, type SequenceFile };
-
-/** The image files of a representation as Harmony should get them: one sequence, or one held image. */
+/** The image files (of `exts`) among a representation's files: one sequence, or one held image. */
 export function pickImages(files: string[], exts: string[]): { files: SequenceFile[]; hold: boolean; sequence: Sequence | null } {
   const wanted = files.filter((f) => exts.includes(path.extname(f).slice(1).toLowerCase()));
   if (wanted.length === 0) throw new Error(`no ${exts.join('/')} image among ${files.length} file(s)`);
