@@ -10,6 +10,7 @@
  * The frames are made by ffmpeg itself (testsrc) once, into bench/.data.
  *
  *   node bench/run.ts review
+ *   BENCH_REVIEW_PART=ingest node bench/run.ts review    (only one part: movie or ingest)
  */
 import fs from 'node:fs';
 import fsp from 'node:fs/promises';
@@ -23,6 +24,7 @@ import { commandAvailable, formatMiB, formatSeconds, interleavedRuns, median, ru
 interface Figure { label: string; ratio: number; met?: boolean }
 
 const RUNS = Math.max(1, Number(process.env.BENCH_RUNS) || 3);
+const PART = process.env.BENCH_REVIEW_PART ?? '';
 
 async function frames(dir: string, count: number, size: string): Promise<string[]> {
   const marker = path.join(dir, '.complete');
@@ -50,61 +52,66 @@ export async function runReviewBench(): Promise<Figure[]> {
   const work = path.join(BENCH_DATA_DIR, `review-run-${process.pid}`);
   const figures: Figure[] = [];
   try {
-    // The movie.
-    const movieSrc = path.join(BENCH_DATA_DIR, 'review-1080p');
-    const list = await frames(movieSrc, 240, '1920x1080');
-    console.log(`review movie: 240 frames 1920x1080, ${formatMiB(await bytesOf(list))} (${movieSrc}), ${tools.version}`);
-    for (const f of list) await fsp.readFile(f); // warm the page cache for both sides
-    const out = path.join(work, 'movie');
-    const times = await interleavedRuns(RUNS, {
-      ours: {
-        prepare: () => fsp.rm(out, { recursive: true, force: true }),
-        run: () => makeReviewMedia({ tools, frames: list, firstFrame: 1001, fps: 24, movie: path.join(out, 'ours.mp4'), thumbnail: path.join(out, 'ours.jpg'), workDir: path.join(out, 'scratch') }),
-      },
-      plain: {
-        prepare: async () => { await fsp.rm(out, { recursive: true, force: true }); await fsp.mkdir(out, { recursive: true }); },
-        // At the priority kit/review gives ffmpeg, so both compete for the same share of a busy machine.
-        run: () => runCommand('nice', ['-n', String(FFMPEG_NICENESS), tools.ffmpeg, '-nostdin', '-v', 'error', '-y', '-framerate', '24', '-start_number', '1001', '-i', path.join(movieSrc, 'frame.%04d.png'),
-          '-vf', 'pad=ceil(iw/2)*2:ceil(ih/2)*2,format=yuv420p', '-c:v', 'libx264', '-pix_fmt', 'yuv420p', '-r', '24', '-movflags', '+faststart', path.join(out, 'plain.mp4')]),
-      },
-    });
-    const ours = median(times.ours);
-    const plain = median(times.plain);
-    const ratio = ours / plain;
-    const movieMet = ratio <= 1.15;
-    console.log(`review movie + thumbnail: ${formatSeconds(ours)} vs plain ffmpeg ${formatSeconds(plain)} = ${ratio.toFixed(2)}x its time (target <= 1.15x${movieMet ? '' : ', MISSED'})`);
-    figures.push({ label: 'review movie time vs plain ffmpeg', ratio, met: movieMet });
-
-    // Ingest.
-    const seqSrc = path.join(BENCH_DATA_DIR, 'ingest-1000');
-    const seq = await frames(seqSrc, 1000, '640x360');
-    const bytes = await bytesOf(seq);
-    console.log(`ingest: 1,000 PNG frames 640x360, ${formatMiB(bytes)} (${seqSrc})`);
-    for (const f of seq) await fsp.readFile(f);
-    const root = path.join(work, 'store');
-    const copy = path.join(work, 'cp');
-    const store = new ProductStore({ root });
-    const itimes = await interleavedRuns(RUNS, {
-      ours: {
-        prepare: () => fsp.rm(root, { recursive: true, force: true }),
-        run: () => ingest({ source: seq[0]!, target: 'shots/bench/plateMain', store }),
-      },
-      cpSha: {
-        prepare: () => fsp.rm(copy, { recursive: true, force: true }),
-        run: async () => {
-          await runCommand('cp', ['-r', seqSrc, copy]);
-          await runCommand('sh', ['-c', `sha256sum ${JSON.stringify(copy)}/*.png > /dev/null`]);
-        },
-      },
-    });
-    const speed = median(itimes.cpSha) / median(itimes.ours);
-    const ingestMet = speed >= 0.7;
-    console.log(`ingest of 1,000 frames: ${formatSeconds(median(itimes.ours))} vs cp -r + sha256sum ${formatSeconds(median(itimes.cpSha))} = ${speed.toFixed(2)}x its speed (target >= 0.7x${ingestMet ? '' : ', MISSED'})`);
-    figures.push({ label: 'ingest speed vs cp + sha256sum', ratio: speed, met: ingestMet });
+    if (PART !== 'ingest') figures.push(await movieFigure(tools, work));
+    if (PART !== 'movie') figures.push(await ingestFigure(work));
     return figures;
   } finally {
     await fsp.rm(work, { recursive: true, force: true });
   }
+}
+
+async function movieFigure(tools: Awaited<ReturnType<typeof findFfmpeg>>, work: string): Promise<Figure> {
+  const movieSrc = path.join(BENCH_DATA_DIR, 'review-1080p');
+  const list = await frames(movieSrc, 240, '1920x1080');
+  console.log(`review movie: 240 frames 1920x1080, ${formatMiB(await bytesOf(list))} (${movieSrc}), ${tools.version}`);
+  for (const f of list) await fsp.readFile(f); // warm the page cache for both sides
+  const out = path.join(work, 'movie');
+  const times = await interleavedRuns(RUNS, {
+    ours: {
+      prepare: () => fsp.rm(out, { recursive: true, force: true }),
+      run: () => makeReviewMedia({ tools, frames: list, firstFrame: 1001, fps: 24, movie: path.join(out, 'ours.mp4'), thumbnail: path.join(out, 'ours.jpg'), workDir: path.join(out, 'scratch') }),
+    },
+    plain: {
+      prepare: async () => { await fsp.rm(out, { recursive: true, force: true }); await fsp.mkdir(out, { recursive: true }); },
+      // At the priority kit/review gives ffmpeg, so both compete for the same share of a busy machine.
+      run: () => runCommand('nice', ['-n', String(FFMPEG_NICENESS), tools.ffmpeg, '-nostdin', '-v', 'error', '-y', '-framerate', '24', '-start_number', '1001', '-i', path.join(movieSrc, 'frame.%04d.png'),
+        '-vf', 'pad=ceil(iw/2)*2:ceil(ih/2)*2,format=yuv420p', '-c:v', 'libx264', '-pix_fmt', 'yuv420p', '-r', '24', '-movflags', '+faststart', path.join(out, 'plain.mp4')]),
+    },
+  });
+  const ours = median(times.ours);
+  const plain = median(times.plain);
+  const ratio = ours / plain;
+  const movieMet = ratio <= 1.15;
+  console.log(`review movie + thumbnail: ${formatSeconds(ours)} vs plain ffmpeg ${formatSeconds(plain)} = ${ratio.toFixed(2)}x its time (target <= 1.15x${movieMet ? '' : ', MISSED'})`);
+  return { label: 'review movie time vs plain ffmpeg', ratio, met: movieMet };
+}
+
+async function ingestFigure(work: string): Promise<Figure> {
+  const seqSrc = path.join(BENCH_DATA_DIR, 'ingest-1000');
+  const seq = await frames(seqSrc, 1000, '640x360');
+  const bytes = await bytesOf(seq);
+  console.log(`ingest: 1,000 PNG frames 640x360, ${formatMiB(bytes)} (${seqSrc})`);
+  for (const f of seq) await fsp.readFile(f);
+  const root = path.join(work, 'store');
+  const copy = path.join(work, 'cp');
+  const store = new ProductStore({ root });
+  const itimes = await interleavedRuns(RUNS, {
+    ours: {
+      prepare: () => fsp.rm(root, { recursive: true, force: true }),
+      run: () => ingest({ source: seq[0]!, target: 'shots/bench/plateMain', store }),
+    },
+    cpSha: {
+      prepare: () => fsp.rm(copy, { recursive: true, force: true }),
+      run: async () => {
+        await runCommand('cp', ['-r', seqSrc, copy]);
+        await runCommand('sh', ['-c', `sha256sum ${JSON.stringify(copy)}/*.png > /dev/null`]);
+      },
+    },
+  });
+  const speed = median(itimes.cpSha) / median(itimes.ours);
+  const ingestMet = speed >= 0.7;
+  console.log(`ingest of 1,000 frames: ${formatSeconds(median(itimes.ours))} vs cp -r + sha256sum ${formatSeconds(median(itimes.cpSha))} = ${speed.toFixed(2)}x its speed (target >= 0.7x${ingestMet ? '' : ', MISSED'})`);
+  return { label: 'ingest speed vs cp + sha256sum', ratio: speed, met: ingestMet };
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) await runReviewBench();

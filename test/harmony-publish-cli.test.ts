@@ -42,17 +42,31 @@ test('by the CLI: launch a shot workfile, create a render instance, publish with
   t.is(ctx.context.folder, 'shots/sh020');
 });
 
-test('by the menu: Publish... publishes and tells the artist; Set Scene Settings... says what changed', async (t) => {
+test('by the menu: Publish... asks the artist for the comment in Harmony (Cancel publishes nothing), publishes with it and tells the artist; Set Scene Settings... says what changed', async (t) => {
   const rig = await pipelineRig(t);
   await rig.tool('create.run', { creator: 'render', variant: 'Main' });
   const before = rig.sim.messages.length;
   t.true(rig.sim.triggerMenu('Set Scene Settings...'));
   await until(() => rig.sim.messages.length > before, PATIENCE_MS, 'the scene settings message');
   t.regex(rig.sim.messages.at(-1)!.text, /frames: 60 -> 12/);
+  // Cancel: the question was asked in Harmony, and nothing is published.
+  rig.sim.dialogAnswers.push({ ok: false });
+  t.true(rig.sim.triggerMenu('Publish...'));
+  await until(() => rig.sim.logLines.some((l) => /Publish\.\.\. cancelled by the artist/.test(l)), PATIENCE_MS, 'the cancelled publish');
+  t.like(rig.sim.dialogs.at(-1), { title: 'dcc-kit: Publish', widgets: [{ kind: 'LineEdit', label: 'Comment' }], answer: { ok: false } });
+  t.deepEqual(await rig.store.listVersions('shots/sh010', 'renderMain').catch(() => []), []);
+  t.false(rig.sim.messages.some((m) => /publishing \(run/.test(m.text)), 'no publish was started');
+  // OK: the comment typed goes into the version.
+  rig.sim.dialogAnswers.push({ ok: true, values: { Comment: 'blocking pass, hands fixed' } });
   t.true(rig.sim.triggerMenu('Publish...'));
   await until(() => rig.sim.messages.some((m) => /published /.test(m.text)), PATIENCE_MS * 2, 'the publish message');
   t.regex(rig.sim.messages.find((m) => /published /.test(m.text))!.text, /shots\/sh010\/renderMain v1/);
-  t.is((await rig.store.latest('shots/sh010', 'renderMain'))!.version, 1);
+  t.is(rig.sim.dialogs.length, 2);
+  const latest = await rig.store.resolve({ folder: 'shots/sh010', product: 'renderMain', version: 'latest' });
+  t.is(latest.version, 1);
+  t.is(latest.manifest.comment, 'blocking pass, hands fixed');
+  const manifest = JSON.parse(fs.readFileSync(path.join(latest.path, 'version.json'), 'utf8')) as { comment?: string };
+  t.is(manifest.comment, 'blocking pass, hands fixed');
 });
 
 test('a hub killed during a publish: the CLI says what happened and what to do, and nothing the run left is latest', async (t) => {

@@ -183,6 +183,28 @@ test('dialogs: nobody answers in the simulator, so QMessageBox gives its default
   t.true(lines.includes('[Dialog] Publish: Publish now? (no user in the simulator: cancelled)'));
 });
 
+test('dialogs a test answers: the values land in the widgets of those labels, OK and Cancel as given, in order; an answer naming a widget the dialog lacks is an error', (t) => {
+  const { s, lines } = sim(t);
+  s.dialogAnswers.push({ ok: true, values: { Comment: 'take 2', Farm: true, Quality: 'High', Frames: 12 } }, { ok: false }, { ok: true, values: { Nope: 'x' } });
+  const show = `(function () {
+    var d = new Dialog();
+    d.title = "Publish";
+    var comment = new LineEdit(); comment.label = "Comment"; d.add(comment);
+    var farm = new CheckBox(); farm.label = "Farm"; d.add(farm);
+    var quality = new ComboBox(); quality.label = "Quality"; quality.itemList = ["Low", "High"]; d.add(quality);
+    var frames = new SpinBox(); frames.label = "Frames"; d.add(frames);
+    return { ok: d.exec(), comment: comment.text, farm: farm.checked, quality: quality.currentItem, frames: frames.value };
+  })()`;
+  t.deepEqual(s.evaluate(show), { ok: true, comment: 'take 2', farm: true, quality: 'High', frames: 12 });
+  t.like(s.evaluate(show), { ok: false, comment: '' });
+  t.throws(() => s.evaluate(show), { message: /the test's answer to the dialog "Publish" names a widget "Nope" it does not have \(it has: "Comment", "Farm", "Quality", "Frames"\)/ });
+  t.like(s.evaluate(show), { ok: false }, 'no answer left: cancelled');
+  t.deepEqual(s.dialogs.map((d) => d.answer?.ok ?? null), [true, false, true, null]);
+  t.deepEqual(s.dialogs[0]!.widgets, [{ kind: 'LineEdit', label: 'Comment' }, { kind: 'CheckBox', label: 'Farm' }, { kind: 'ComboBox', label: 'Quality' }, { kind: 'SpinBox', label: 'Frames' }]);
+  t.true(lines.includes('[Dialog] Publish: answered OK'));
+  t.true(lines.includes('[Dialog] Publish: answered Cancel'));
+});
+
 test('func reads and writes a function column\'s points; the simulated install\'s TB_orderNetworkUp.js lays nodes out', (t) => {
   const { s } = sim(t);
   const out = s.evaluate(`(function () {

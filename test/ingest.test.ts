@@ -7,6 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { identifyFile } from '../kit/media/identify.ts';
 import { ingest, IngestError } from '../kit/ingest/ingest.ts';
+import { FilePass } from '../kit/ingest/file-pass.ts';
 import { ProductStore, type VersionManifest } from '../kit/store/index.ts';
 import type { ContainerRecord } from '../adapters/harmony/pipeline-types.ts';
 import { pipelineRig } from './support/pipeline.ts';
@@ -94,6 +95,33 @@ test('a PNG sequence (its first file, or its folder) becomes a plate version: fr
   t.like(again, { version: 2, type: 'plate', files: 12 });
 });
 
+test('each file is read once: a small file is written from the very bytes its header was checked in; a big one is copied and hashed in one pass, refused if it changed after its check', async (t) => {
+  const dir = tmp(t);
+  const frames = testFrames(dir, { count: 3, size: '64x36' });
+  const out = path.join(dir, 'out');
+  fs.mkdirSync(out);
+  const sha = (b: Buffer) => createHash('sha256').update(b).digest('hex');
+  const original = frames.map((f) => fs.readFileSync(f));
+  const kept = new FilePass();
+  t.like((await kept.check(frames))[0], { size: original[0]!.length, id: { kind: 'image', format: 'png', width: 64, height: 36 } });
+  // Nothing reads the source again: what goes into the version is what was checked.
+  fs.writeFileSync(frames[0]!, 'overwritten after the check');
+  const written = await kept.write(frames.map((f, i) => ({ source: f, dest: path.join(out, `kept${i}.png`) })));
+  t.deepEqual(fs.readFileSync(path.join(out, 'kept0.png')), original[0]);
+  t.deepEqual(written.map((w) => w.sha256), original.map(sha));
+  fs.writeFileSync(frames[0]!, original[0]!);
+
+  const big = new FilePass({ keepFileBytes: 0 });
+  t.like((await big.check(frames))[1], { size: original[1]!.length, id: { kind: 'image', format: 'png' } });
+  const [one] = await big.write([{ source: frames[1]!, dest: path.join(out, 'big1.png') }]);
+  t.is(one!.sha256, sha(original[1]!));
+  t.deepEqual(fs.readFileSync(path.join(out, 'big1.png')), original[1]);
+  fs.appendFileSync(frames[2]!, Buffer.alloc(100));
+  const changed = await t.throwsAsync(big.write([{ source: frames[2]!, dest: path.join(out, 'big2.png') }]));
+  t.regex(changed!.message, /frame\.0003\.png changed while it was ingested/);
+  t.like(changed, { code: 'ECHANGED' });
+});
+
 test('files that are not what their type says are refused before anything is written, naming each', async (t) => {
   const dir = tmp(t);
   const store = new ProductStore({ root: path.join(dir, 'store') });
@@ -133,6 +161,47 @@ test('an ingested WAV loads as a SOUND column and an ingested PNG sequence as an
   t.is(rig.sim.scene!.state.nodes.get(read)?.type, 'READ');
   const timing = await rig.client.call((await rig.client.sessions())[0]!.id, '(function (r) { var c = node.linkedColumn(r, "DRAWING.ELEMENT"); var out = []; for (var f = 1; f <= 12; f++) out.push(column.getEntry(c, 1, f)); return out; })', read);
   t.deepEqual(timing, ['1', '2', '3', '4', '5', '6', '7', '8', '9', '10', '11', '12']);
+});
+
+test('a thumbnail needs ffmpeg only for what is not a PNG: a TIFF with review.ffmpeg pointing nowhere is refused before anything is written, a PNG is ingested with the thumbnail dcc-kit makes', async (t) => {
+  const dir = tmp(t);
+  const store = new ProductStore({ root: path.join(dir, 'store') });
+  const [tif] = testFrames(dir, { count: 1, size: '64x36', prefix: 'still_tif.', ext: 'tif' });
+  const [png] = testFrames(dir, { count: 1, size: '64x36', prefix: 'still_png.' });
+  const missing = path.join(dir, 'no-such-ffmpeg');
+  const err = await t.throwsAsync(ingest({ source: tif!, target: 'shots/sh010/imageTif', store, ffmpeg: missing }));
+  t.regex(err!.message, /review\.ffmpeg is ".*no-such-ffmpeg", which cannot be run/);
+  t.false(fs.existsSync(path.join(dir, 'store')), 'nothing was written');
+  const r = await ingest({ source: png!, target: 'shots/sh010/imagePng', store, ffmpeg: missing });
+  t.deepEqual(r.representations, ['png', 'thumbnail']);
+  t.like(probe(path.join(r.path, 'imagePng.thumbnail.jpg'))[0], { codec_name: 'mjpeg', width: 64, height: 36 });
+});
+
+test('TIFF and OpenEXR plates (tif, tiff, exr frames) load as image sequences: elements of their format, the ingested frames as drawings', async (t) => {
+  const rig = await pipelineRig(t);
+  for (const [ext, product, format] of [['tif', 'plateTif', 'TIF'], ['tiff', 'plateTiff', 'TIF'], ['exr', 'plateExr', 'EXR']] as const) {
+    const plate = path.join(rig.dir, 'incoming', ext);
+    fs.mkdirSync(plate, { recursive: true });
+    const frames = testFrames(plate, { count: 6, size: '96x54', prefix: 'bg.', first: 1, ext });
+    t.like(await identifyFile(frames[0]!), { kind: 'image', format: ext === 'exr' ? 'exr' : 'tiff', width: 96, height: 54 });
+    const r = await ingest({ source: frames[0]!, target: `shots/sh010/${product}`, store: rig.store });
+    t.like(r, { type: 'plate', files: 6, representations: [ext === 'exr' ? 'exr' : 'tif', 'thumbnail'] }, ext);
+    t.like(probe(path.join(r.path, `${product}.thumbnail.jpg`))[0], { codec_name: 'mjpeg', width: 96, height: 54 });
+    const seq = await rig.tool<ContainerRecord>('load.run', { product });
+    t.is(seq.loader, 'imageSequence');
+    t.is(seq.representation, ext === 'exr' ? 'exr' : 'tif');
+    const read = seq.nodes[0]!;
+    t.is(rig.sim.scene!.state.nodes.get(read)?.type, 'READ');
+    const session = (await rig.client.sessions())[0]!.id;
+    const element = await rig.client.call(session, '(function (r) { var c = node.linkedColumn(r, "DRAWING.ELEMENT"); var e = column.getElementIdOfDrawing(c); var out = { format: element.pixmapFormat(e), files: [], timing: [] }; for (var f = 1; f <= 6; f++) { out.timing.push(column.getEntry(c, 1, f)); out.files.push(Drawing.filename(e, String(f))); } return out; })', read) as { format: string; files: string[]; timing: string[] };
+    t.is(element.format, format);
+    t.deepEqual(element.timing, ['1', '2', '3', '4', '5', '6']);
+    // Each drawing is the ingested frame, byte for byte, with the extension of its element's format.
+    element.files.forEach((file, i) => {
+      t.is(path.extname(file), ext === 'exr' ? '.exr' : '.tif');
+      t.deepEqual(fs.readFileSync(file), fs.readFileSync(frames[i]!), file);
+    });
+  }
 });
 
 test('the CLI: ingest infers the type, --json prints the version, a palette and a background ingest; usage errors exit 2, refusals 1', async (t) => {

@@ -122,7 +122,7 @@ test('by the menu: Publish... in the simulator runs the studio validator, which 
   };
   edit((s) => s.state.nodes.set('Top/TMP_wip', { ...structuredClone(s.state.nodes.get('Top/Composite')!), name: 'TMP_wip' }));
   const run = (expect: RegExp) => new Promise<string>((resolve, reject) => {
-    const sim = spawn(process.execPath, [path.join(ROOT, 'bin', 'dcc-kit-harmony-sim.js'), '--trigger', 'dcc-kit/Publish...', scenePath], {
+    const sim = spawn(process.execPath, [path.join(ROOT, 'bin', 'dcc-kit-harmony-sim.js'), '--trigger', 'dcc-kit/Publish...', '--answer', 'ok', scenePath], {
       env: { ...sb.env, TOONBOOM_GLOBAL_SCRIPT_LOCATION: path.join(ROOT, 'startup-scripts', 'harmony') }, stdio: ['ignore', 'pipe', 'pipe'],
     });
     killLater(t, sim.pid!);

@@ -100,8 +100,16 @@ test('Chromium: a publish with a comment from the Publish view; Load shows the c
   const form = page.getByRole('form', { name: 'Ingest' });
   await form.getByLabel('File, first file of a sequence, or folder').fill(path.join(incoming, 'notes.png'));
   await form.getByLabel('Product (folder/product)').fill('shots/sh010/imageNotes');
+  // Every answer refreshes the view, the form with it: count the refreshes, to type into the form once it is back.
+  type PageGlobals = { viewSettled: number; document: { getElementById(id: string): { addEventListener(type: string, fn: () => void): void } } };
+  await page.evaluate(() => {
+    const w = globalThis as unknown as PageGlobals;
+    w.viewSettled = 0;
+    w.document.getElementById('main').addEventListener('htmx:afterSettle', () => { w.viewSettled++; });
+  });
   await form.getByRole('button', { name: 'Ingest' }).click();
   await page.locator('#toast .bad').getByText(/notes\.png: it is a WAV sound, not an image/).waitFor();
+  await page.waitForFunction(() => (globalThis as unknown as PageGlobals).viewSettled > 0);
   t.deepEqual(await rig.store.listVersions('shots/sh010', 'imageNotes'), []);
   await form.getByLabel('File, first file of a sequence, or folder').fill(frames[0]!);
   await form.getByLabel('Product (folder/product)').fill('shots/sh010/plateClient');

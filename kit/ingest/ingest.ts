@@ -4,15 +4,19 @@
  * for images, `version.json` last. Every check happens before anything is written: the source is resolved
  * (a file, the first file of a sequence, or a folder), sequences are detected with the loaders' rules
  * (kit/media/sequence.ts), and every file's header must decode as what the type says (not its extension).
+ * Each file is read once (kit/ingest/file-pass.ts: worker threads check the header of the bytes they read, hash
+ * them and keep them until they are written); the thumbnail is made from one frame while the files are checked.
  */
 import fs from 'node:fs';
 import fsp from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { DccKitError, UsageError } from '../errors.ts';
-import { formatOfExtension, identifyFile, type Identified } from '../media/identify.ts';
+import { formatOfExtension, type Identified } from '../media/identify.ts';
 import { detectSequences } from '../media/sequence.ts';
-import { findFfmpeg, runFfmpeg } from '../review/index.ts';
+import { locateFfmpeg, runFfmpeg } from '../review/index.ts';
+import { FilePass } from './file-pass.ts';
+import { pngThumbnailSliced } from '../media/thumbnail.ts';
 import { parseProductRef, type ProductStore } from '../store/index.ts';
 import type { FileToIntegrate, Representation } from '../store/types.ts';
 import { layoutLayerNames } from '../media/background-layout.ts';
@@ -124,46 +128,67 @@ function inferType(files: string[], sequence: unknown): IngestType {
   throw new IngestError(`${files.length} files that are not one numbered image sequence: pass --type background for a background's layers, or ingest them one by one`);
 }
 
-/** Checks the headers of `files` (64 at a time) against what the type needs; names every file that fails. */
-async function checkHeaders(files: string[], want: 'image' | 'audio' | 'palette'): Promise<Identified[]> {
-  const out: Identified[] = new Array(files.length);
+/** Checks the headers of `files` (in the pass's workers) against what the type needs; names every file that fails. */
+async function checkHeaders(pass: FilePass, files: string[], want: 'image' | 'audio' | 'palette'): Promise<{ ids: Identified[]; bytes: number }> {
+  const checked = await pass.check(files);
+  const ids: Identified[] = new Array(files.length);
   const bad: string[] = [];
-  for (let i = 0; i < files.length; i += 64) {
-    await Promise.all(files.slice(i, i + 64).map(async (f, j) => {
-      let id: Identified;
-      try {
-        id = await identifyFile(f);
-      } catch (err) {
-        bad.push(`${path.basename(f)}: cannot be read (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
-        return;
-      }
-      out[i + j] = id;
-      const promised = formatOfExtension(f);
-      if (id.kind === 'unknown') bad.push(`${path.basename(f)}: ${id.reason}`);
-      else if (id.kind !== want) bad.push(`${path.basename(f)}: it is ${describe(id)}, not ${want === 'image' ? 'an image' : want === 'audio' ? 'a sound' : 'a palette'}`);
-      else if (promised && id.format !== promised) bad.push(`${path.basename(f)}: its name says ${kindLabel[promised]}, its content is ${kindLabel[id.format]}`);
-    }));
-  }
+  let bytes = 0;
+  checked.forEach((c, i) => {
+    const f = files[i]!;
+    if ('error' in c) {
+      bad.push(`${path.basename(f)}: cannot be read (${c.error})`);
+      return;
+    }
+    const id = c.id;
+    ids[i] = id;
+    bytes += c.size;
+    const promised = formatOfExtension(f);
+    if (id.kind === 'unknown') bad.push(`${path.basename(f)}: ${id.reason}`);
+    else if (id.kind !== want) bad.push(`${path.basename(f)}: it is ${describe(id)}, not ${want === 'image' ? 'an image' : want === 'audio' ? 'a sound' : 'a palette'}`);
+    else if (promised && id.format !== promised) bad.push(`${path.basename(f)}: its name says ${kindLabel[promised]}, its content is ${kindLabel[id.format]}`);
+  });
   if (bad.length) {
     bad.sort();
     const shown = bad.length > 6 ? `${bad.slice(0, 6).join('; ')}; and ${bad.length - 6} more` : bad.join('; ');
     throw new IngestError(`nothing was ingested: ${bad.length} of ${files.length} file(s) are not ${want === 'image' ? 'images' : want === 'audio' ? 'sounds' : 'palettes'} dcc-kit can read (PNG, JPEG, TIFF, OpenEXR, PSD; WAV, AIFF, MP3; .plt): ${shown}`);
   }
-  return out;
+  return { ids, bytes };
 }
 
 const pad = (n: number, width: number) => (n < 0 ? '-' : '') + String(Math.abs(n)).padStart(width, '0');
 
 /** Resolves, checks and names everything; writes nothing. */
 export async function planIngest(req: Omit<IngestRequest, 'store' | 'signal' | 'onProgress'>): Promise<IngestPlan> {
+  const pass = new FilePass({ keepTotalBytes: 0 }); // nothing is written: headers only
+  try {
+    return await planWith(req, pass);
+  } finally {
+    pass.end();
+  }
+}
+
+/**
+ * planIngest with the files checked by `pass` (which keeps what it read for the write). `onThumbnailSource` hears
+ * the image the thumbnail is made from as soon as it is known, before the checks.
+ */
+async function planWith(req: Omit<IngestRequest, 'store' | 'signal' | 'onProgress'>, pass: FilePass, onThumbnailSource?: (file: string) => void): Promise<IngestPlan> {
   if (req.type !== undefined && !(INGEST_TYPES as readonly string[]).includes(req.type)) throw new UsageError(`--type is one of ${INGEST_TYPES.join(', ')} (got "${req.type}")`);
   const ref = parseProductRef(req.target);
   if (req.target.includes('@')) throw new UsageError(`ingest makes a new version: name the product without @version (got "${req.target}")`);
   const { files, sequence, folder } = await sourceFiles(path.resolve(req.source));
   const type = req.type ?? inferType(files, sequence);
   const product = ref.product;
-  const sizes = await Promise.all(files.map((f) => fsp.stat(f).then((s) => s.size)));
-  const bytes = sizes.reduce((a, b) => a + b, 0);
+  let bytes = 0;
+  const check = async (list: string[], want: 'image' | 'audio' | 'palette') => {
+    const r = await checkHeaders(pass, list, want);
+    bytes += r.bytes;
+    return r.ids;
+  };
+  const thumbnailOf = (file: string) => {
+    onThumbnailSource?.(file);
+    return file;
+  };
   const generated: IngestPlan['generated'] = [];
   let representation: IngestPlan['representation'];
   let thumbnailFrom: string | null = null;
@@ -175,30 +200,31 @@ export async function planIngest(req: Omit<IngestRequest, 'store' | 'signal' | '
   switch (type) {
     case 'audio': {
       const file = one('audio');
-      const [id] = await checkHeaders([file], 'audio') as Extract<Identified, { kind: 'audio' }>[];
+      const [id] = await check([file], 'audio') as Extract<Identified, { kind: 'audio' }>[];
       representation = { name: repName(file), ext: repName(file), files: [{ source: file, path: `${product}.${repName(file)}` }] };
       summary = `${kindLabel[id!.format]} sound, ${id!.channels} channel(s), ${id!.sampleRate} Hz${id!.seconds ? `, ${id!.seconds.toFixed(2)} s` : ''}`;
       break;
     }
     case 'palette': {
       const file = one('palette');
-      await checkHeaders([file], 'palette');
+      await check([file], 'palette');
       representation = { name: 'plt', ext: 'plt', files: [{ source: file, path: `${product}.plt` }] };
       summary = 'Harmony palette';
       break;
     }
     case 'image': {
       const file = one('image');
-      const [id] = await checkHeaders([file], 'image') as Extract<Identified, { kind: 'image' }>[];
+      thumbnailFrom = thumbnailOf(file);
+      const [id] = await check([file], 'image') as Extract<Identified, { kind: 'image' }>[];
       representation = { name: repName(file), ext: repName(file), files: [{ source: file, path: `${product}.${repName(file)}` }] };
-      thumbnailFrom = file;
       summary = `${kindLabel[id!.format]} image ${id!.width}x${id!.height}`;
       break;
     }
     case 'plate': {
       if (!sequence && files.length !== 1) throw new IngestError(`a plate is a numbered image sequence (name.0001.png ...); ${req.source} is not one`);
       const frames = sequence ? sequence.files : [{ frame: 1, file: files[0]! }];
-      const ids = await checkHeaders(frames.map((f) => f.file), 'image') as Extract<Identified, { kind: 'image' }>[];
+      thumbnailFrom = thumbnailOf(frames[Math.floor((frames.length - 1) / 2)]!.file);
+      const ids = await check(frames.map((f) => f.file), 'image') as Extract<Identified, { kind: 'image' }>[];
       const sizesSeen = new Set(ids.map((i) => `${i.width}x${i.height}`));
       if (sizesSeen.size > 1) throw new IngestError(`nothing was ingested: the frames of ${req.source} are not all one size (${[...sizesSeen].join(', ')})`);
       const ext = repName(frames[0]!.file);
@@ -207,7 +233,6 @@ export async function planIngest(req: Omit<IngestRequest, 'store' | 'signal' | '
         name: ext, ext, frameStart: frames[0]!.frame, frameEnd: frames.at(-1)!.frame,
         files: frames.map((f) => ({ source: f.file, path: `${product}.${pad(f.frame, width)}.${ext}` })),
       };
-      thumbnailFrom = frames[Math.floor((frames.length - 1) / 2)]!.file;
       summary = `${frames.length} ${kindLabel[ids[0]!.format]} frame(s) ${[...sizesSeen][0]}, ${frames[0]!.frame}-${frames.at(-1)!.frame}${sequence?.gaps.length ? ` (${sequence.gaps.length} missing: ${sequence.gaps.slice(0, 5).join(', ')}${sequence.gaps.length > 5 ? '...' : ''})` : ''}`;
       break;
     }
@@ -216,19 +241,20 @@ export async function planIngest(req: Omit<IngestRequest, 'store' | 'signal' | '
       const layers = files.filter((f) => !/\.json$/i.test(f));
       if (!layers.length) throw new IngestError(`a background needs image layers; ${req.source} has none`);
       if (layouts.length > 1) throw new IngestError(`a background has one layout .json; ${req.source} has ${layouts.length}`);
-      const ids = await checkHeaders(layers, 'image') as Extract<Identified, { kind: 'image' }>[];
+      thumbnailFrom = thumbnailOf(layers[0]!);
+      const ids = await check(layers, 'image') as Extract<Identified, { kind: 'image' }>[];
       const list: FileToIntegrate[] = layers.map((f) => ({ source: f, path: path.basename(f) }));
       if (layouts[0]) {
         const names = layoutFilenames(layouts[0]);
         const missing = names.filter((n) => !layers.some((l) => path.basename(l) === n));
         if (missing.length) throw new IngestError(`the layout ${path.basename(layouts[0])} names ${missing.join(', ')}, which ${missing.length === 1 ? 'is' : 'are'} not beside it`);
         list.unshift({ source: layouts[0], path: `${product}.json` });
+        bytes += (await fsp.stat(layouts[0])).size;
       } else {
         // The background loader reads a layout: one layer per image, in name order.
         generated.push({ path: `${product}.json`, content: JSON.stringify({ name: product, children: layers.map((f) => ({ name: path.basename(f, path.extname(f)), filename: path.basename(f) })) }, null, 2) + '\n' });
       }
       representation = { name: 'json', ext: 'json', files: list };
-      thumbnailFrom = layers[0]!;
       summary = `background of ${layers.length} layer(s): ${ids.map((i, n) => `${path.basename(layers[n]!)} ${kindLabel[i.format]} ${i.width}x${i.height}`).join(', ')}`;
       break;
     }
@@ -248,50 +274,80 @@ function layoutFilenames(file: string): string[] {
   return names;
 }
 
-/** A JPEG of `image`, at most 512 px wide. */
+/** A JPEG of `image`, at most 512 px wide (at normal priority: the ingest waits for it). */
 async function thumbnail(ffmpeg: string, image: string, out: string, signal?: AbortSignal): Promise<void> {
+  signal?.throwIfAborted(); // the ingest was refused while ffmpeg was looked for: nothing to start
   await runFfmpeg(ffmpeg, ['-nostdin', '-hide_banner', '-loglevel', 'error', '-y', '-progress', 'pipe:1', '-nostats', '-i', image,
-    '-vf', 'scale=w=min(512\\,iw):h=-2,format=yuvj420p', '-frames:v', '1', '-update', '1', '-q:v', '3', out], 1, { signal });
+    '-vf', 'scale=w=min(512\\,iw):h=-2,format=yuvj420p', '-frames:v', '1', '-update', '1', '-q:v', '3', out], 1, { signal, niceness: 0 });
 }
 
-/** Plans (all checks), then writes the new version: files and thumbnail side by side, manifest last. */
+/**
+ * Plans (all checks, nothing written), then writes the new version: the files from what the checks read, the
+ * thumbnail (made from one image while the files were checked), the manifest last. A failure removes the version.
+ */
 export async function ingest(req: IngestRequest): Promise<IngestResult> {
-  const plan = await planIngest(req);
-  const tools = plan.thumbnailFrom ? await findFfmpeg({ configured: req.ffmpeg ?? null }) : null;
-  const scratch = await fsp.mkdtemp(path.join(os.tmpdir(), 'dcckit-ingest-'));
-  const writer = await req.store.reserve({ folder: plan.folder, product: plan.product, productType: plan.type });
+  const pass = new FilePass();
+  const stopThumb = new AbortController();
+  const onAbort = () => stopThumb.abort();
+  req.signal?.addEventListener('abort', onAbort, { once: true });
+  let scratchMade: Promise<string> | null = null;
+  const scratch = () => (scratchMade ??= fsp.mkdtemp(path.join(os.tmpdir(), 'dcckit-ingest-')));
+  let thumb: { located: Promise<string | null>; made: Promise<string> } | null = null;
   try {
-    const thumbFile = path.join(scratch, `${plan.product}.thumbnail.jpg`);
-    const thumb = tools && plan.thumbnailFrom ? thumbnail(tools.ffmpeg, plan.thumbnailFrom, thumbFile, req.signal) : null;
-    thumb?.catch(() => {});
-    const generated = await Promise.all(plan.generated.map(async (g) => {
-      const file = path.join(scratch, g.path);
-      await fsp.writeFile(file, g.content);
-      return { source: file, path: g.path };
-    }));
-    const rep = plan.representation;
-    const reps: Representation[] = [];
-    try {
-      reps.push(await writer.addFiles(rep.name, rep.ext, [...rep.files, ...generated], { frameStart: rep.frameStart, frameEnd: rep.frameEnd }, req.onProgress));
-    } finally {
-      await thumb?.catch(() => {});
-    }
-    if (thumb) {
-      await thumb;
-      reps.push(await writer.addFiles('thumbnail', 'jpg', [{ source: thumbFile, path: `${plan.product}.thumbnail.jpg` }], { tags: ['thumbnail'] }));
-    }
-    await writer.commit({
-      source: path.resolve(req.source), context: { ...(req.context ?? {}), folder: plan.folder }, comment: req.comment ?? null,
-      data: { ingest: { source: path.resolve(req.source), type: plan.type, summary: plan.summary } },
+    const plan = await planWith(req, pass, (image) => {
+      // Made while the files are checked: a PNG's in-process, anything else (or a PNG the decoder leaves) by ffmpeg.
+      const inProcess = /\.png$/i.test(image) ? fsp.readFile(image).then((b) => pngThumbnailSliced(b), () => null).catch(() => null) : Promise.resolve(null);
+      const located = inProcess.then((jpeg) => (jpeg ? null : locateFfmpeg({ configured: req.ffmpeg ?? null })));
+      const made = Promise.all([inProcess, located]).then(async ([jpeg, ffmpeg]) => {
+        const file = path.join(await scratch(), 'thumbnail.jpg');
+        if (jpeg) await fsp.writeFile(file, jpeg);
+        else await thumbnail(ffmpeg!, image, file, stopThumb.signal);
+        return file;
+      });
+      located.catch(() => {});
+      made.catch(() => {});
+      thumb = { located, made };
     });
-    return {
-      product: `${plan.folder}/${plan.product}`, version: writer.version, path: writer.dir, type: plan.type,
-      files: rep.files.length + generated.length, bytes: plan.bytes, representations: reps.map((r) => r.name), summary: plan.summary,
-    };
-  } catch (err) {
-    await writer.abort().catch(() => {});
-    throw err;
+    const making = thumb as { located: Promise<string | null>; made: Promise<string> } | null;
+    // A missing ffmpeg is refused before anything is written.
+    if (making) await making.located;
+    req.signal?.throwIfAborted();
+    const writer = await req.store.reserve({ folder: plan.folder, product: plan.product, productType: plan.type });
+    try {
+      const generated = await Promise.all(plan.generated.map(async (g) => {
+        const file = path.join(await scratch(), g.path);
+        await fsp.writeFile(file, g.content);
+        return { source: file, path: g.path };
+      }));
+      const rep = plan.representation;
+      const reps: Representation[] = [];
+      reps.push(await writer.addFiles(rep.name, rep.ext, [...rep.files, ...generated], { frameStart: rep.frameStart, frameEnd: rep.frameEnd }, req.onProgress, {
+        integrate: (files, onProgress) => pass.write(files, onProgress),
+      }));
+      if (making) {
+        reps.push(await writer.addFiles('thumbnail', 'jpg', [{ source: await making.made, path: `${plan.product}.thumbnail.jpg` }], { tags: ['thumbnail'] }, undefined, {
+          integrate: (files) => pass.write(files),
+        }));
+      }
+      pass.end();
+      req.signal?.throwIfAborted();
+      await writer.commit({
+        source: path.resolve(req.source), context: { ...(req.context ?? {}), folder: plan.folder }, comment: req.comment ?? null,
+        data: { ingest: { source: path.resolve(req.source), type: plan.type, summary: plan.summary } },
+      });
+      return {
+        product: `${plan.folder}/${plan.product}`, version: writer.version, path: writer.dir, type: plan.type,
+        files: rep.files.length + generated.length, bytes: plan.bytes, representations: reps.map((r) => r.name), summary: plan.summary,
+      };
+    } catch (err) {
+      await writer.abort().catch(() => {});
+      throw err;
+    }
   } finally {
-    await fsp.rm(scratch, { recursive: true, force: true }).catch(() => {});
+    req.signal?.removeEventListener('abort', onAbort);
+    stopThumb.abort();
+    pass.end();
+    await (thumb as { made: Promise<string> } | null)?.made.catch(() => {});
+    if (scratchMade) await fsp.rm(await scratchMade, { recursive: true, force: true }).catch(() => {});
   }
 }

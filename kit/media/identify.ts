@@ -4,7 +4,7 @@
  * header is read (a few KiB; JPEG segments are walked until the frame header). A file whose header does not
  * decode is `unknown`, with the reason.
  */
-import fsp from 'node:fs/promises';
+import fs from 'node:fs';
 
 export type ImageFormat = 'png' | 'jpeg' | 'tiff' | 'exr' | 'psd';
 export type AudioFormat = 'wav' | 'aiff' | 'mp3';
@@ -15,9 +15,11 @@ export type Identified =
   | { kind: 'palette'; format: 'plt' }
   | { kind: 'unknown'; reason: string };
 
-const HEAD_BYTES = 64 * 1024;
+const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
 
-type Reader = (pos: number, len: number) => Promise<Buffer>;
+/** Reads `len` bytes at `pos` (fewer at the end of the file). */
+export type HeadReader = (pos: number, len: number) => Buffer;
+type Reader = HeadReader;
 
 function unknown(reason: string): Identified {
   return { kind: 'unknown', reason };
@@ -34,10 +36,10 @@ function png(b: Buffer): Identified {
   return { kind: 'image', format: 'png', width, height };
 }
 
-async function jpeg(read: Reader, size: number): Promise<Identified> {
+function jpeg(read: Reader, size: number): Identified {
   let pos = 2;
   for (let guard = 0; guard < 1000 && pos + 4 <= size; guard++) {
-    const head = await read(pos, 4);
+    const head = read(pos, 4);
     if (head[0] !== 0xff) return unknown(`a JPEG whose segment at byte ${pos} does not start with a marker`);
     const marker = head[1]!;
     if (marker === 0xff) { pos++; continue; } // fill byte
@@ -47,7 +49,7 @@ async function jpeg(read: Reader, size: number): Promise<Identified> {
     if (len < 2) return unknown('a JPEG with a segment length below 2');
     // SOF0..SOF15, except DHT (C4), JPG (C8) and DAC (CC).
     if (marker >= 0xc0 && marker <= 0xcf && ![0xc4, 0xc8, 0xcc].includes(marker)) {
-      const sof = await read(pos + 4, 6);
+      const sof = read(pos + 4, 6);
       if (sof.length < 6) return unknown('a JPEG frame header cut short');
       const height = sof.readUInt16BE(1);
       const width = sof.readUInt16BE(3);
@@ -59,7 +61,7 @@ async function jpeg(read: Reader, size: number): Promise<Identified> {
   return unknown('a JPEG without a frame header');
 }
 
-async function tiff(read: Reader, b: Buffer, size: number): Promise<Identified> {
+function tiff(read: Reader, b: Buffer, size: number): Identified {
   const le = b[0] === 0x49;
   const u16 = (x: Buffer, o: number) => (le ? x.readUInt16LE(o) : x.readUInt16BE(o));
   const u32 = (x: Buffer, o: number) => (le ? x.readUInt32LE(o) : x.readUInt32BE(o));
@@ -67,9 +69,9 @@ async function tiff(read: Reader, b: Buffer, size: number): Promise<Identified> 
   if (magic === 43) return { kind: 'image', format: 'tiff', width: 0, height: 0 }; // BigTIFF: signature only
   const ifd = u32(b, 4);
   if (ifd < 8 || ifd + 2 > size) return unknown('a TIFF whose first directory is outside the file');
-  const count = u16(await read(ifd, 2), 0);
+  const count = u16(read(ifd, 2), 0);
   if (!count) return unknown('a TIFF with an empty first directory');
-  const entries = await read(ifd + 2, count * 12);
+  const entries = read(ifd + 2, count * 12);
   let width = 0;
   let height = 0;
   for (let i = 0; i + 12 <= entries.length; i += 12) {
@@ -165,14 +167,14 @@ function aiff(b: Buffer): Identified {
 
 const MP3_RATES: Record<number, number[]> = { 3: [44100, 48000, 32000], 2: [22050, 24000, 16000], 0: [11025, 12000, 8000] };
 
-async function mp3(read: Reader, b: Buffer): Promise<Identified> {
+function mp3(read: Reader, b: Buffer): Identified {
   let pos = 0;
   if (b.toString('latin1', 0, 3) === 'ID3') {
     if (b.length < 10) return unknown('an ID3 tag cut short');
     // Syncsafe size: 7 bits per byte.
     pos = 10 + ((b[6]! & 0x7f) << 21 | (b[7]! & 0x7f) << 14 | (b[8]! & 0x7f) << 7 | (b[9]! & 0x7f)) + ((b[5]! & 0x10) ? 10 : 0);
   }
-  const h = await read(pos, 4);
+  const h = read(pos, 4);
   if (h.length < 4 || h[0] !== 0xff || (h[1]! & 0xe0) !== 0xe0) return unknown(pos ? 'an ID3 tag not followed by an MPEG audio frame' : 'not an MPEG audio frame');
   const version = (h[1]! >> 3) & 3;
   const layer = (h[1]! >> 1) & 3;
@@ -183,32 +185,60 @@ async function mp3(read: Reader, b: Buffer): Promise<Identified> {
   return { kind: 'audio', format: 'mp3', channels, sampleRate: MP3_RATES[version]![rate]!, seconds: null };
 }
 
+/** Bytes the header checks look at first; JPEG segments and TIFF directories beyond them are read with `read`. */
+export const HEAD_BYTES = 64 * 1024;
+
+/**
+ * Identifies a file of `size` bytes from `head` (its first bytes, up to HEAD_BYTES or the whole file) and, for the
+ * formats whose header can lie further in (JPEG segments, a TIFF directory), `read` for the bytes beyond.
+ */
+export function identifyHead(head: Buffer, size: number, read: HeadReader): Identified {
+  if (size === 0) return unknown('it is empty (0 bytes)');
+  const b = head.length > HEAD_BYTES ? head.subarray(0, HEAD_BYTES) : head;
+  const within: HeadReader = (pos, len) => (pos + len <= head.length ? head.subarray(pos, pos + len) : read(pos, len));
+  const magic = b.subarray(0, 16);
+  if (magic.length < 4) return unknown(`its ${size} byte(s) are too few for any image or sound header`);
+  if (magic.subarray(0, 8).equals(PNG_SIGNATURE)) return png(b);
+  if (magic[0] === 0xff && magic[1] === 0xd8 && magic[2] === 0xff) return jpeg(within, size);
+  if (magic.length >= 8 && ((magic[0] === 0x49 && magic[1] === 0x49 && magic[2] === 42 && magic[3] === 0) || (magic[0] === 0x4d && magic[1] === 0x4d && magic[2] === 0 && (magic[3] === 42 || magic[3] === 43)) || (magic[0] === 0x49 && magic[1] === 0x49 && magic[2] === 43))) return tiff(within, b, size);
+  if (magic.readUInt32LE(0) === 20000630) return exr(b);
+  if (magic.toString('latin1', 0, 4) === '8BPS') return psd(b);
+  if (magic.toString('latin1', 0, 4) === 'RIFF' && magic.toString('latin1', 8, 12) === 'WAVE') return wav(b);
+  if (magic.toString('latin1', 0, 4) === 'FORM' && ['AIFF', 'AIFC'].includes(magic.toString('latin1', 8, 12))) return aiff(b);
+  if (b.toString('latin1', 0, 32).startsWith('ToonBoomAnimationInc PaletteFile')) return { kind: 'palette', format: 'plt' };
+  if (magic.toString('latin1', 0, 3) === 'ID3' || (magic[0] === 0xff && (magic[1]! & 0xe0) === 0xe0)) return mp3(within, b);
+  return unknown('its first bytes are not a PNG, JPEG, TIFF, OpenEXR, PSD, WAV, AIFF, MP3 or Harmony palette header');
+}
+
+/** A reader of an open file descriptor of `size` bytes (positional reads; short at the end). */
+export function fdReader(fd: number, size: number): HeadReader {
+  return (pos, len) => {
+    const buf = Buffer.alloc(Math.max(0, Math.min(len, size - pos)));
+    let got = 0;
+    while (got < buf.length) {
+      const n = fs.readSync(fd, buf, got, buf.length - got, pos + got);
+      if (n === 0) return buf.subarray(0, got);
+      got += n;
+    }
+    return buf;
+  };
+}
+
+/** Identifies a file from its header (synchronous: worker threads and small checks). Throws only when the file cannot be read. */
+export function identifyFileSync(file: string): Identified {
+  const fd = fs.openSync(file, 'r');
+  try {
+    const { size } = fs.fstatSync(fd);
+    const read = fdReader(fd, size);
+    return identifyHead(read(0, HEAD_BYTES), size, read);
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
 /** Identifies a file from its header. Throws only when the file cannot be read. */
 export async function identifyFile(file: string): Promise<Identified> {
-  const fh = await fsp.open(file, 'r');
-  try {
-    const { size } = await fh.stat();
-    if (size === 0) return unknown('it is empty (0 bytes)');
-    const read: Reader = async (pos, len) => {
-      const buf = Buffer.alloc(Math.max(0, Math.min(len, size - pos)));
-      if (buf.length) await fh.read(buf, 0, buf.length, pos);
-      return buf;
-    };
-    const b = await read(0, HEAD_BYTES);
-    const magic = b.subarray(0, 16);
-    if (magic.subarray(0, 8).equals(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]))) return png(b);
-    if (magic[0] === 0xff && magic[1] === 0xd8 && magic[2] === 0xff) return await jpeg(read, size);
-    if (magic.length >= 8 && ((magic[0] === 0x49 && magic[1] === 0x49 && magic[2] === 42 && magic[3] === 0) || (magic[0] === 0x4d && magic[1] === 0x4d && magic[2] === 0 && (magic[3] === 42 || magic[3] === 43)) || (magic[0] === 0x49 && magic[1] === 0x49 && magic[2] === 43))) return await tiff(read, b, size);
-    if (magic.readUInt32LE(0) === 20000630) return exr(b);
-    if (magic.toString('latin1', 0, 4) === '8BPS') return psd(b);
-    if (magic.toString('latin1', 0, 4) === 'RIFF' && magic.toString('latin1', 8, 12) === 'WAVE') return wav(b);
-    if (magic.toString('latin1', 0, 4) === 'FORM' && ['AIFF', 'AIFC'].includes(magic.toString('latin1', 8, 12))) return aiff(b);
-    if (b.toString('latin1', 0, 32).startsWith('ToonBoomAnimationInc PaletteFile')) return { kind: 'palette', format: 'plt' };
-    if (magic.toString("latin1", 0, 3) === "ID3" || (magic[0] === 0xff && (magic[1]! & 0xe0) === 0xe0)) return await mp3(read, b);
-    return unknown('its first bytes are not a PNG, JPEG, TIFF, OpenEXR, PSD, WAV, AIFF, MP3 or Harmony palette header');
-  } finally {
-    await fh.close();
-  }
+  return identifyFileSync(file);
 }
 
 /** The format a file's extension promises (lower case), or null. */

@@ -84,7 +84,8 @@ export function chooseRepresentation(manifest: VersionManifest, loader: LoaderRe
     if (!r) throw new LoadError(`${name} has no representation "${asked}" (it has: ${manifest.representations.map((x) => x.name).join(', ') || 'none'})`);
     return r;
   }
-  const r = manifest.representations.find((x) => loader.representations.includes(x.name) || loader.representations.includes(x.ext));
+  // A version's thumbnail (a JPEG) stands for the product; it is loaded only when asked for by name.
+  const r = manifest.representations.find((x) => !x.tags?.includes('thumbnail') && (loader.representations.includes(x.name) || loader.representations.includes(x.ext)));
   if (!r) throw new LoadError(`${name} has no representation the ${loader.name} loader reads (${loader.representations.join(', ')}); it has: ${manifest.representations.map((x) => x.name).join(', ') || 'none'}`);
   return r;
 }

@@ -83,6 +83,14 @@ async function locate(configured: string | null, env: NodeJS.ProcessEnv): Promis
   throw new FfmpegMissingError(`review media (the movie and thumbnail of a render marked for review) need ffmpeg, and there is none: review.ffmpeg is not set and ffmpeg is not on PATH. To fix: ${HOW_TO_GET_FFMPEG}; or turn "Mark for review" off on the render instance`);
 }
 
+/**
+ * Only where ffmpeg is (review.ffmpeg, PATH, an npm package), without asking what it can do: for a single
+ * thumbnail (ingest) that needs no H.264 encoder. Throws FfmpegMissingError when there is none.
+ */
+export async function locateFfmpeg(opts: { configured?: string | null; env?: NodeJS.ProcessEnv } = {}): Promise<string> {
+  return (await locate(opts.configured ?? null, opts.env ?? process.env)).file;
+}
+
 const cache = new Map<string, Promise<FfmpegTools>>();
 
 /** Finds ffmpeg and asks it what it can do (cached per program for the process's life). */

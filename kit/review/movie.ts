@@ -216,14 +216,15 @@ export async function makeReviewMedia(req: ReviewRequest): Promise<ReviewResult>
  * Runs ffmpeg to the end; progress from `-progress pipe:1`; the last stderr lines in the error. Resolves with
  * the last frame count ffmpeg reported.
  */
-export function runFfmpeg(ffmpeg: string, args: string[], total: number, opts: { signal?: AbortSignal; onProgress?(done: number, total: number): void; onStart?(pid: number): void } = {}): Promise<number> {
+export function runFfmpeg(ffmpeg: string, args: string[], total: number, opts: { signal?: AbortSignal; onProgress?(done: number, total: number): void; onStart?(pid: number): void; niceness?: number } = {}): Promise<number> {
   const { signal, onProgress } = opts;
   const wrapper = deathSignalWrapper();
   const [command, argv] = wrapper ? [wrapper, ['--pdeathsig', 'KILL', '--', ffmpeg, ...args]] : [ffmpeg, args];
   return new Promise<number>((resolve, reject) => {
     const child = spawn(command, argv, { stdio: ['ignore', 'pipe', 'pipe'], windowsHide: true });
     if (child.pid) {
-      try { os.setPriority(child.pid, FFMPEG_NICENESS); } catch { /* not allowed here: it runs at normal priority */ }
+      const niceness = opts.niceness ?? FFMPEG_NICENESS;
+      if (niceness) try { os.setPriority(child.pid, niceness); } catch { /* not allowed here: it runs at normal priority */ }
       opts.onStart?.(child.pid);
     }
     let lastFrame = 0;

@@ -413,6 +413,13 @@ function processAlive(pid: number): boolean {
   }
 }
 
+/**
+ * Writes files into a version instead of the store's own copy (ingest writes what it already read and checked):
+ * each `dest` is inside the version and does not exist yet; resolves with the size and SHA-256 of the bytes
+ * written, in order. An error's `path` names the file it is about (a source or a destination).
+ */
+export type Integrator = (files: { source: string; dest: string }[], onProgress?: (p: { filesDone: number; filesTotal: number; bytesDone: number }) => void) => Promise<{ size: number; sha256: string }[]>;
+
 export interface CommitMeta { source: string | null; context: Record<string, unknown>; user?: string; host?: string; data?: Record<string, unknown>; comment?: string | null }
 
 /** A reserved version being filled. */
@@ -438,9 +445,12 @@ export class VersionWriter {
     this.dir = init.dir;
   }
 
-  /** Copies and hashes a representation's files into the version; `path`s are relative to the version. */
+  /**
+   * Copies and hashes a representation's files into the version; `path`s are relative to the version. With
+   * `opts.integrate` the caller writes the files (paths checked and folders made here, errors worded here).
+   */
   async addFiles(name: string, ext: string, files: FileToIntegrate[], extra: Pick<Representation, 'frameStart' | 'frameEnd' | 'tags'> = {},
-    onProgress?: (p: { filesDone: number; filesTotal: number; bytesDone: number }) => void): Promise<Representation> {
+    onProgress?: (p: { filesDone: number; filesTotal: number; bytesDone: number }) => void, opts: { integrate?: Integrator } = {}): Promise<Representation> {
     if (this.done) throw new StoreError(`version ${this.version} of ${this.product} is already committed`);
     if (this.representations.some((r) => r.name === name)) throw new StoreError(`representation "${name}" was already added to ${this.product} v${this.version}`);
     const seen = new Set<string>();
@@ -457,6 +467,22 @@ export class VersionWriter {
       for (const d of dirs) await fsp.mkdir(d, { recursive: true });
     } catch (err) {
       throw writeErrorFor(err, this.dir, this.store.root);
+    }
+    if (opts.integrate) {
+      const sources = new Set(files.map((f) => f.source));
+      let written: { size: number; sha256: string }[];
+      try {
+        written = await opts.integrate(files.map((f) => ({ source: f.source, dest: path.join(this.dir, f.path) })), onProgress);
+      } catch (err) {
+        const e = err as NodeJS.ErrnoException;
+        if (e.path && sources.has(e.path) && e.code !== 'ENOSPC' && e.code !== 'EDQUOT') {
+          throw new StoreError(`cannot read ${e.path} to integrate it (${e.code ?? e.message}): ${e.message}`, 'STORE_SOURCE', { cause: err });
+        }
+        throw writeErrorFor(err, e.path ?? this.dir, this.store.root);
+      }
+      const rep: Representation = { name, ext, files: files.map((f, i) => ({ path: f.path.replace(/\\/g, '/'), size: written[i]!.size, sha256: written[i]!.sha256 })), ...extra };
+      this.representations.push(rep);
+      return rep;
     }
     let filesDone = 0;
     let bytesDone = 0;

@@ -399,6 +399,22 @@ var dcckit = (function () {
     }
   }
 
+  /**
+   * Asks the artist for one line of text in a Harmony dialog (the hub's `ask`: title, label, ok button text,
+   * initial text). Returns the text, or null when the artist cancelled.
+   */
+  function askText(ask) {
+    var dialog = new Dialog();
+    dialog.title = String(ask.title || 'dcc-kit');
+    if (ask.ok) dialog.okButtonText = String(ask.ok);
+    var field = new LineEdit();
+    field.label = String(ask.label || '');
+    field.text = ask.text ? String(ask.text) : '';
+    dialog.add(field);
+    if (!dialog.exec()) return null;
+    return String(field.text);
+  }
+
   function menuAction(item) {
     return function () {
       if (!state.greeted) {
@@ -407,10 +423,30 @@ var dcckit = (function () {
         if (!state.socket) connect();
         return;
       }
-      request(item.request, { scene: scenePath() }, function (error, result) {
-        if (error) showMessage('dcc-kit: ' + item.text + '\n' + error.message, 'warning');
-        else if (result && result.message) showMessage(result.message, 'information');
-      });
+      send({ scene: scenePath(), canAsk: true });
+
+      // The hub may answer with a question for the artist (`ask`: e.g. Publish...'s comment when it publishes
+      // from the menu): the answer goes back in the same request, under `ask.field`; Cancel ends the item.
+      function send(args) {
+        request(item.request, args, function (error, result) {
+          if (error) {
+            showMessage('dcc-kit: ' + item.text + '\n' + error.message, 'warning');
+            return;
+          }
+          if (result && result.ask && result.ask.field) {
+            var text = askText(result.ask);
+            if (text === null) {
+              log(item.text + ' cancelled by the artist');
+              return;
+            }
+            var again = { scene: args.scene };
+            again[String(result.ask.field)] = text;
+            send(again);
+            return;
+          }
+          if (result && result.message) showMessage(result.message, 'information');
+        });
+      }
     };
   }
 

@@ -3,10 +3,16 @@ import type { Endpoint } from '../../../kit/adapter.ts';
 import { describeFailure } from '../../../kit/publish/index.ts';
 import { startSessionPublish } from './runs.ts';
 
-/** `args.comment` (a studio script's own prompt) becomes the publish comment. */
+/**
+ * `args.comment` (the artist's answer in Harmony, or a studio script's own prompt) becomes the publish comment.
+ * The menu of dcc-kit's client (`args.canAsk`) is first answered with the question; other callers publish at once.
+ */
 export const publishMenu: Endpoint = async (args, ctx) => {
   const session = ctx.session?.id;
-  const comment = (args as { comment?: unknown } | null)?.comment;
+  const { comment, canAsk } = (args ?? {}) as { comment?: unknown; canAsk?: unknown };
+  if (comment === undefined && canAsk === true) {
+    return { ask: { field: 'comment', title: 'dcc-kit: Publish', label: 'Comment', ok: 'Publish' } };
+  }
   const { runId, done, problems } = await startSessionPublish(ctx.hub, { session, comment });
   // The menu answers at once (Harmony must not wait); the artist is told when the publish ends.
   void done.then((report) => {

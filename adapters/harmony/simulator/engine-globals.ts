@@ -257,12 +257,21 @@ export class Matrix4x4 {
   rotateDegrees(angle: unknown, axis?: Vec): Matrix4x4 { return this.rotateRadians(num(angle) * Math.PI / 180, axis); }
 }
 
+/** A test's answer to the next dialog a script shows: OK or Cancel, and what to type or pick, by widget label. */
+export interface DialogAnswer { ok: boolean; values?: Record<string, string | number | boolean> }
+/** A dialog a script showed (Dialog.exec): its title, its widgets, and the answer it got (null: nobody answered, cancelled). */
+export interface ShownDialog { title: string; widgets: { kind: string; label: string }[]; answer: DialogAnswer | null }
+/** Called when a script shows a dialog; returns the answer, or null for none (the dialog is cancelled). */
+export type DialogResponder = (shown: Omit<ShownDialog, 'answer'>) => DialogAnswer | null;
+
 /**
  * Harmony's own dialog classes (Dialog and its widgets Label, LineEdit, CheckBox, ComboBox, SpinBox...).
- * Nobody answers a dialog in the simulator: exec() logs what it would show and returns false, as a
- * dialog the user cancelled, so scripts take their "cancelled" path instead of waiting.
+ * exec() takes the next answer a test queued (HarmonySimulator.dialogAnswers): the values are set on the
+ * widgets of those labels as a user would type or pick them, and exec() returns true for OK, false for
+ * Cancel. With no answer queued nobody is there to answer: exec() logs what it would show and returns false,
+ * as a dialog the user cancelled, so scripts take their "cancelled" path instead of waiting.
  */
-function dialogClasses(log: (line: string) => void): Record<string, unknown> {
+function dialogClasses(log: (line: string) => void, respond: DialogResponder | null): Record<string, unknown> {
   const widget = (kind: string, defaults: Record<string, unknown>) => function (this: Record<string, unknown>) {
     Object.assign(this, { kind, label: '', toolTip: '', enabled: true }, defaults);
   };
@@ -273,9 +282,23 @@ function dialogClasses(log: (line: string) => void): Record<string, unknown> {
     add(this: { __widgets: unknown[] }, w: unknown): void { this.__widgets.push(w); },
     addSpace(): void {}, newColumn(): void {}, newTab(): void {},
     exec(this: { title: string; __widgets: Array<Record<string, unknown>> }): boolean {
+      const title = String(this.title);
       const texts = this.__widgets.map((w) => String(w?.text ?? w?.label ?? '')).filter(Boolean);
-      log(`[Dialog] ${this.title}${texts.length ? `: ${texts.join(' | ')}` : ''} (no user in the simulator: cancelled)`);
-      return false;
+      const answer = respond?.({ title, widgets: this.__widgets.map((w) => ({ kind: String(w?.kind ?? ''), label: String(w?.label ?? '') })) }) ?? null;
+      if (!answer) {
+        log(`[Dialog] ${title}${texts.length ? `: ${texts.join(' | ')}` : ''} (no user in the simulator: cancelled)`);
+        return false;
+      }
+      for (const [label, value] of Object.entries(answer.values ?? {})) {
+        const w = this.__widgets.find((x) => String(x?.label ?? '') === label);
+        if (!w) throw new Error(`the test's answer to the dialog "${title}" names a widget "${label}" it does not have (it has: ${this.__widgets.map((x) => `"${String(x?.label ?? '')}"`).join(', ')})`);
+        if (w.kind === 'CheckBox' || w.kind === 'RadioButton') w.checked = Boolean(value);
+        else if (w.kind === 'ComboBox') w.currentItem = String(value);
+        else if (w.kind === 'SpinBox' || w.kind === 'NumberEdit') w.value = Number(value);
+        else w.text = String(value);
+      }
+      log(`[Dialog] ${title}: answered ${answer.ok ? 'OK' : 'Cancel'}`);
+      return answer.ok;
     },
   });
   return {
@@ -293,7 +316,7 @@ function dialogClasses(log: (line: string) => void): Record<string, unknown> {
 }
 
 /** The engine-level globals for one script engine; `print` (Qt Script's) writes to the message log. */
-export function createEngineGlobals(log: (line: string) => void): Record<string, unknown> {
+export function createEngineGlobals(log: (line: string) => void, respond: DialogResponder | null = null): Record<string, unknown> {
   const print = (...args: unknown[]): void => log(args.map(String).join(' '));
-  return { File, Dir, FileAccess, Point2d, Point3d, Vector2d, Vector3d, Matrix4x4, print, ...dialogClasses(log) };
+  return { File, Dir, FileAccess, Point2d, Point3d, Vector2d, Vector3d, Matrix4x4, print, ...dialogClasses(log, respond) };
 }

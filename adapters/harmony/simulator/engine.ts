@@ -10,7 +10,7 @@ import path from 'node:path';
 import { EventEmitter } from 'node:events';
 import { SimScene, createHarmonyGlobals, type SimHost } from './dom/index.ts';
 import { QtApplication, QtScope, createQtBindings, type SocketFaults } from './qt.ts';
-import { createEngineGlobals } from './engine-globals.ts';
+import { createEngineGlobals, type DialogAnswer, type ShownDialog } from './engine-globals.ts';
 import { ensureResources } from './dom/prefs.ts';
 import { isProcessAlive } from '../../../kit/process.ts';
 
@@ -66,6 +66,10 @@ export class HarmonySimulator extends EventEmitter {
   readonly version: { major: number; minor: number };
   readonly app: QtApplication;
   readonly messages: ShownMessage[] = [];
+  /** Answers a test queued for the dialogs scripts show (Dialog.exec), used first in first out; with none queued a dialog is cancelled. */
+  readonly dialogAnswers: DialogAnswer[] = [];
+  /** The dialogs scripts showed, in order, with the answer each got ('dialog' is emitted for each). */
+  readonly dialogs: ShownDialog[] = [];
   readonly logLines: string[] = [];
   /** The startup script the last scene ran (null: none was found). */
   ranHook: string | null = null;
@@ -185,7 +189,13 @@ export class HarmonySimulator extends EventEmitter {
     });
     const context = vm.createContext({});
     const globals = createHarmonyGlobals(this.scene!, this.host(), { context });
-    Object.assign(context, createEngineGlobals((line) => this.log(line)));
+    Object.assign(context, createEngineGlobals((line) => this.log(line), (shown) => {
+      const answer = this.dialogAnswers.shift() ?? null;
+      const dialog = { ...shown, answer };
+      this.dialogs.push(dialog);
+      this.emit('dialog', dialog);
+      return answer;
+    }));
     // Copied as they are: the DOM's objects are built the first time a script uses them.
     Object.defineProperties(context, Object.getOwnPropertyDescriptors(globals));
     Object.assign(context, createQtBindings(scope, this.app));

@@ -6,12 +6,13 @@
  *   dcc-kit-harmony-sim --check <script.js | folder>           list the Harmony calls the simulator does not model
  *
  * Simulator-only options: --version 21.1, --trigger "Load..." (after the hub session is up),
- * --exit-after-trigger, --fault split=N|coalesce=MS|delay=MS|drop-after=N|crash-after=N|crash-on=TEXT (repeatable).
+ * --exit-after-trigger, --answer ok|cancel|JSON (the next dialog's answer, repeatable), --fault split=N|coalesce=MS|delay=MS|drop-after=N|crash-after=N|crash-on=TEXT (repeatable).
  */
 import fs from 'node:fs';
 import { parseArgs } from 'node:util';
 import { checkScripts, formatCheck } from './check.ts';
 import { HarmonySimulator } from './engine.ts';
+import type { DialogAnswer } from './engine-globals.ts';
 import { batchRender, SceneNotFoundError } from './dom/index.ts';
 import type { SocketFaults } from './qt.ts';
 import { FrameDecoder } from '../../../kit/protocol/frame.ts';
@@ -35,6 +36,8 @@ options:
   --exit-after-trigger   exit 0 once the triggered request has been answered (or, for a client whose
                          requests get no answer, such as AYON's, once the connection is quiet)
   --fault SPEC           split=N | coalesce=MS | delay=MS | drop-after=N | crash-after=N | crash-on=TEXT
+  --answer A             answer the next dialog a script shows (repeatable, in order): ok, cancel, or JSON
+                         {"ok": true, "values": {"<widget label>": "<text>"}}; unanswered dialogs are cancelled
   --check PATH           do not run: read the ES5 scripts in PATH (a .js file or a folder) and list, with
                          file:line, every use of a Harmony member the simulator models only partly, only
                          records (stub), does not model (NotSimulated) or that does not exist at all;
@@ -66,6 +69,17 @@ function parseFaults(specs: string[]): { faults: SocketFaults; crashAfter?: numb
     else throw new Error(`--fault ${spec}: unknown fault (split, coalesce, delay, drop-after, crash-after, crash-on)`);
   }
   return { faults, crashAfter, crashOn };
+}
+
+function parseAnswer(text: string): DialogAnswer {
+  if (text === 'ok' || text === 'cancel') return { ok: text === 'ok' };
+  let answer: unknown;
+  try { answer = JSON.parse(text); } catch { answer = null; }
+  const a = answer as DialogAnswer | null;
+  if (!a || typeof a.ok !== 'boolean' || (a.values !== undefined && (typeof a.values !== 'object' || a.values === null))) {
+    throw new Error(`--answer ${text}: expected ok, cancel, or {"ok": true|false, "values": {"<label>": "<text>"}}`);
+  }
+  return a;
 }
 
 export async function simMain(argv: string[]): Promise<number> {
@@ -109,7 +123,7 @@ export async function simMain(argv: string[]): Promise<number> {
       args: rest, allowPositionals: true, strict: true,
       options: {
         version: { type: 'string' }, trigger: { type: 'string' }, 'exit-after-trigger': { type: 'boolean' },
-        fault: { type: 'string', multiple: true }, help: { type: 'boolean', short: 'h' },
+        fault: { type: 'string', multiple: true }, answer: { type: 'string', multiple: true }, help: { type: 'boolean', short: 'h' },
         check: { type: 'string' }, json: { type: 'boolean' },
       },
     });
@@ -127,6 +141,13 @@ export async function simMain(argv: string[]): Promise<number> {
     return 2;
   }
   const scenePath = positionals[0] ?? null;
+  let answers: DialogAnswer[];
+  try {
+    answers = (values.answer ?? []).map(parseAnswer);
+  } catch (err) {
+    console.error(`${(err as Error).message}\n${SIM_HELP}`);
+    return 2;
+  }
 
   if (values.check !== undefined) {
     if (positionals.length > 0 || batch) {
@@ -185,6 +206,7 @@ export async function simMain(argv: string[]): Promise<number> {
     faults: faultSetup.faults,
     log: (line) => console.log(line),
   });
+  sim.dialogAnswers.push(...answers);
   try {
     sim.open(scenePath);
   } catch (err) {

@@ -2,7 +2,8 @@
 import type { HarmonyLoader } from '../loader-types.ts';
 import { pickImages } from '../../../../kit/media/pick-images.ts';
 
-export const IMAGE_EXTS = ['png', 'jpg', 'jpeg', 'tga', 'psd'];
+/** What Harmony imports as bitmap drawings (an element of that format each: TIF for tif/tiff, EXR for exr). */
+export const IMAGE_EXTS = ['png', 'jpg', 'jpeg', 'tga', 'psd', 'tif', 'tiff', 'exr'];
 
 const imageSequence: HarmonyLoader = {
   name: 'imageSequence', label: 'Image sequence', families: ['render', 'plate', 'reference', 'image', 'review'], representations: IMAGE_EXTS,

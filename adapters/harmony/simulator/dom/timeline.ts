@@ -10,7 +10,8 @@ import { encodePng, encodeTga } from './image.ts';
 import type { SimScene } from './scene.ts';
 import { drawingExtension } from './scene.ts';
 
-export const ELEMENT_FORMATS = ['SCAN', 'OPT', 'TGA', 'PSD', 'PNG', 'JPEG', 'JPG', 'BMP', 'TIFF', 'TIF', 'OMF', 'SGI', 'YUV'];
+/** Element file formats element.add takes (EXR: OpenEXR images, which current Harmony imports as bitmap drawings). */
+export const ELEMENT_FORMATS = ['SCAN', 'OPT', 'TGA', 'PSD', 'PNG', 'JPEG', 'JPG', 'BMP', 'TIFF', 'TIF', 'OMF', 'SGI', 'YUV', 'EXR'];
 export const SCAN_TYPES = ['COLOR', 'GRAY_SCALE', 'BW'];
 const VECTOR_FORMATS = ['TVG', 'PNT', 'NONE', '', 'NULL', 'UNDEFINED'];
 const SOUND_EXTENSIONS = ['.wav', '.mp3', '.aif', '.aiff', '.ogg'];
