@@ -68,7 +68,8 @@ test('a farm render instance: one Afanasy job renders the published .blend; the 
     t.regex(c, /-s \d+ -e \d+ -a$/);
   }
   t.false(fs.existsSync(path.join(versionDir, '.farm-work')));
-  t.false(fs.existsSync(path.join(versionDir, '.dcckit-awaiting.json')));
+  // The manifest is the commit point; the marker goes right after it.
+  await eventually('the awaiting marker to go', () => !fs.existsSync(path.join(versionDir, AWAITING)));
 });
 
 test('a hub killed while the farm renders a Blender version: the next hub takes the wait up and integrates the frames', async (t) => {
