@@ -6,8 +6,7 @@
 import test from 'ava';
 import fs from 'node:fs';
 import path from 'node:path';
-import { spawnSync } from 'node:child_process';
-import { AfanasyDouble } from './support/afanasy-double.ts';
+import { AfanasyDouble, shellTask } from './support/afanasy-double.ts';
 import { blenderShot, connectBlender, launchBackgroundBlender, processGone, stopBlender } from './support/blender.ts';
 import { hubPaths } from '../kit/hub/runtime.ts';
 import { AWAITING, MANIFEST } from '../kit/store/index.ts';
@@ -21,11 +20,7 @@ test('a farm render instance: one Afanasy job renders the published .blend; the 
   const farm = await AfanasyDouble.start({
     autoRunMs: 50,
     slots: 1,
-    runTask: (task) => {
-      commands.push(task.command);
-      const r = spawnSync('/bin/sh', ['-c', task.command], { encoding: 'utf8' });
-      return { exitCode: r.status ?? 1, output: `${r.stdout}${r.stderr}` };
-    },
+    runTask: (task) => { commands.push(task.command); return shellTask(task); },
   });
   t.teardown(() => farm.close());
   const rig = blenderShot({ projectRc: `farm: { afanasy: { host: 127.0.0.1, port: ${farm.port} } }\n` });
@@ -76,10 +71,7 @@ test('a hub killed while the farm renders a Blender version: the next hub takes 
   t.timeout(PATIENCE_MS * 5, 'a Blender launch, a publish, a hub restart and a farm render');
   // Tasks run only when the test says so (runUntilIdle), as a farm busy with other work would.
   const farm = await AfanasyDouble.start({
-    runTask: (task) => {
-      const r = spawnSync('/bin/sh', ['-c', task.command], { encoding: 'utf8' });
-      return { exitCode: r.status ?? 1, output: `${r.stdout}${r.stderr}` };
-    },
+    runTask: shellTask,
   });
   t.teardown(() => farm.close());
   const rig = blenderShot({ projectRc: `farm: { afanasy: { host: 127.0.0.1, port: ${farm.port} } }\nweb: { enabled: false }\n` });

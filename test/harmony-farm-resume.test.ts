@@ -2,9 +2,8 @@
 import test from 'ava';
 import fs from 'node:fs';
 import path from 'node:path';
-import { spawnSync } from 'node:child_process';
 import { sandbox } from './support/cli.ts';
-import { AfanasyDouble } from './support/afanasy-double.ts';
+import { AfanasyDouble, shellTask } from './support/afanasy-double.ts';
 import { hubPaths } from '../kit/hub/runtime.ts';
 import { AWAITING, MANIFEST } from '../kit/store/index.ts';
 import { until } from './support/harmony.ts';
@@ -14,10 +13,7 @@ import { shotOnDisk } from './support/pipeline.ts';
 test('a hub killed while the farm renders: the next hub completes the render version when the job is done', async (t) => {
   // Tasks run only when the test says so (runUntilIdle), as a farm busy with other work would.
   const farm = await AfanasyDouble.start({
-    runTask: (task) => {
-      const r = spawnSync('/bin/sh', ['-c', task.command], { encoding: 'utf8' });
-      return { exitCode: r.status ?? 1, output: `${r.stdout}${r.stderr}` };
-    },
+    runTask: shellTask,
   });
   t.teardown(() => farm.close());
   const sb = sandbox();

@@ -3,45 +3,19 @@
  * (spawnSync) in this process, which also hosts the hub and Harmony; tests sharing the process would stall.
  */
 import test from 'ava';
-import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import type { PublishReport } from '../kit/publish/index.ts';
-import type { VersionManifest } from '../kit/store/index.ts';
-import { pipelineRig, type PipelineRig } from './support/pipeline.ts';
+import { checkedManifest, pipelineRig, publishAndWait, type PipelineRig } from './support/pipeline.ts';
 import { until } from './support/harmony.ts';
 import { PATIENCE_MS } from './support/patience.ts';
 
-async function publish(rig: PipelineRig, args: Record<string, unknown> = {}): Promise<PublishReport> {
-  const { runId } = await rig.tool<{ runId: string }>('publish.run', args);
-  await until(() => rig.events.some((e) => e.event === 'publish.event' && e.runId === runId && e.type === 'end'), PATIENCE_MS * 2, 'the publish to end');
-  return (await rig.tool<{ report: PublishReport }>('publish.report', { runId })).report;
-}
-
-function checkManifest(t: { is(a: unknown, b: unknown, m?: string): void }, dir: string): VersionManifest {
-  const manifest = JSON.parse(fs.readFileSync(path.join(dir, 'version.json'), 'utf8')) as VersionManifest;
-  for (const rep of manifest.representations) {
-    for (const f of rep.files) {
-      const bytes = fs.readFileSync(path.join(dir, f.path));
-      t.is(bytes.length, f.size, f.path);
-      t.is(createHash('sha256').update(bytes).digest('hex'), f.sha256, f.path);
-    }
-  }
-  return manifest;
-}
-
 test.serial('a farm render instance submits one Afanasy job rendering the PUBLISHED workfile; the hub integrates the frames when the job is done', async (t) => {
-  const { AfanasyDouble } = await import('./support/afanasy-double.ts');
-  const { spawnSync } = await import('node:child_process');
+  const { AfanasyDouble, shellTask } = await import('./support/afanasy-double.ts');
   const commands: string[] = [];
   // Tasks run when the test says so (runUntilIdle), after the publish: the double runs them synchronously in
   // this process, which also hosts the hub.
   const farm = await AfanasyDouble.start({
-    runTask: (task) => {
-      commands.push(task.command);
-      const r = spawnSync('/bin/sh', ['-c', task.command], { encoding: 'utf8' });
-      return { exitCode: r.status ?? 1, output: `${r.stdout}${r.stderr}` };
-    },
+    runTask: (task) => { commands.push(task.command); return shellTask(task); },
   });
   t.teardown(() => farm.close());
   const rig = await pipelineRig(t, {
@@ -49,7 +23,7 @@ test.serial('a farm render instance submits one Afanasy job rendering the PUBLIS
     configure: (config) => { config.farm.afanasy.port = farm.port; },
   });
   await rig.tool('create.run', { creator: 'render', variant: 'Farm', attributes: { target: 'farm', review: false } });
-  const report = await publish(rig, { repair: true });
+  const report = await publishAndWait(rig, { repair: true });
   t.true(report.success, JSON.stringify(report.results.filter((r) => !r.success)));
   const jobs = report.context.farmJobs as { jobId: number; product: string; version: number }[];
   t.is(jobs.length, 1);
@@ -72,20 +46,16 @@ test.serial('a farm render instance submits one Afanasy job rendering the PUBLIS
     t.false(c.includes(rig.copy), 'the farm never renders the artist\'s folder');
   }
   const version = (await rig.store.latest('shots/sh010', 'renderFarm'))!;
-  const manifest = checkManifest(t, version.path);
+  const manifest = checkedManifest(t, version.path);
   t.like(manifest.representations[0], { frameStart: 101, frameEnd: 112 });
   t.is(manifest.representations[0]!.files.length, 12);
   t.false(fs.existsSync(path.join(version.path, '.farm-work')));
 });
 
 test.serial('the farm server going away while it renders does not cost the render: the hub waits and integrates once it is back', async (t) => {
-  const { AfanasyDouble } = await import('./support/afanasy-double.ts');
-  const { spawnSync } = await import('node:child_process');
+  const { AfanasyDouble, shellTask } = await import('./support/afanasy-double.ts');
   const farm = await AfanasyDouble.start({
-    runTask: (task) => {
-      const r = spawnSync('/bin/sh', ['-c', task.command], { encoding: 'utf8' });
-      return { exitCode: r.status ?? 1, output: `${r.stdout}${r.stderr}` };
-    },
+    runTask: shellTask,
   });
   t.teardown(() => farm.close());
   const rig = await pipelineRig(t, {
@@ -93,7 +63,7 @@ test.serial('the farm server going away while it renders does not cost the rende
     configure: (config) => { config.farm.afanasy.port = farm.port; },
   });
   await rig.tool('create.run', { creator: 'render', variant: 'Farm', attributes: { target: 'farm', review: false } });
-  const report = await publish(rig, { repair: true });
+  const report = await publishAndWait(rig, { repair: true });
   t.true(report.success, JSON.stringify(report.results.filter((r) => !r.success)));
   const version = path.join(rig.config.publish.root, 'shots/sh010/renderFarm/v001');
   // afserver goes down (jobs are kept in its database) until the hub's poll has found it gone, then comes back.
@@ -109,13 +79,9 @@ test.serial('the farm server going away while it renders does not cost the rende
 });
 
 test.serial('a farm job done before its publish commits waits for the commit; a publish that then fails integrates none of it and deletes the job', async (t) => {
-  const { AfanasyDouble } = await import('./support/afanasy-double.ts');
-  const { spawnSync } = await import('node:child_process');
+  const { AfanasyDouble, shellTask } = await import('./support/afanasy-double.ts');
   const farm = await AfanasyDouble.start({
-    runTask: (task) => {
-      const r = spawnSync('/bin/sh', ['-c', task.command], { encoding: 'utf8' });
-      return { exitCode: r.status ?? 1, output: `${r.stdout}${r.stderr}` };
-    },
+    runTask: shellTask,
   });
   t.teardown(() => farm.close());
   // A studio check after the submission (order 3.5, before Commit Products): it lets the farm finish the job,
@@ -141,7 +107,7 @@ test.serial('a farm job done before its publish commits waits for the commit; a 
     },
   });
   await rig.tool('create.run', { creator: 'render', variant: 'Farm', attributes: { target: 'farm', review: false } });
-  const report = await publish(rig, { repair: true });
+  const report = await publishAndWait(rig, { repair: true });
   t.false(report.success);
   t.is(report.results.filter((r) => !r.success).at(-1)!.plugin, 'Late Studio Check');
   t.deepEqual(report.published, []);

@@ -8,19 +8,12 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { spawnSync } from 'node:child_process';
 import * as acorn from 'acorn';
-import type { PublishReport } from '../kit/publish/index.ts';
-import { pipelineRig, type PipelineRig } from './support/pipeline.ts';
+import { pipelineRig, publishAndWait } from './support/pipeline.ts';
 import { tempDir, until } from './support/harmony.ts';
 import { PATIENCE_MS } from './support/patience.ts';
 import { SimScene } from '../adapters/harmony/simulator/dom/index.ts';
 import { SIMULATOR_BIN } from '../adapters/harmony/paths.ts';
 import { renderOnlyScript } from '../adapters/harmony/publish/batch-render.ts';
-
-async function publish(rig: PipelineRig, args: Record<string, unknown> = {}): Promise<PublishReport> {
-  const { runId } = await rig.tool<{ runId: string }>('publish.run', args);
-  await until(() => rig.events.some((e) => e.event === 'publish.event' && e.runId === runId && e.type === 'end'), PATIENCE_MS * 2, 'the publish to end');
-  return (await rig.tool<{ report: PublishReport }>('publish.report', { runId })).report;
-}
 
 /** Lines of the simulator's batch render naming a written frame: "Top/renderMain: frame 3 -> /x/renderMain.0003.png". */
 const renderedNodes = (lines: string[]) => [...new Set(lines.map((l) => /^(Top\/[^:]+): frame \d+ -> /.exec(l.trim())?.[1]).filter((n): n is string => Boolean(n)))].sort();
@@ -59,7 +52,7 @@ test('the pre-render script is ES5 and names the kept nodes as JSON', (t) => {
 test('a local render renders only the local render instances\' WRITE nodes, not the scene\'s default Write', async (t) => {
   const rig = await pipelineRig(t, { shotContext: '  folder: shots/sh010\n  task: anim\n  frameStart: 1\n  frameEnd: 60\n' });
   await rig.tool('create.run', { creator: 'render', variant: 'Main', attributes: { review: false } });
-  const report = await publish(rig);
+  const report = await publishAndWait(rig);
   t.true(report.success, JSON.stringify(report.results.filter((r) => !r.success)));
   const labels = rig.events.filter((e) => e.event === 'publish.event' && e.type === 'progress' && e.plugin === 'Extract Render (local)').map((e) => String(e.label));
   t.true(labels.length > 0);
@@ -86,7 +79,7 @@ test.serial('each farm job renders only its instance\'s WRITE node: not the defa
   });
   await rig.tool('create.run', { creator: 'render', variant: 'Fg', attributes: { target: 'farm', review: false } });
   await rig.tool('create.run', { creator: 'render', variant: 'Bg', attributes: { target: 'farm', review: false } });
-  const report = await publish(rig, { repair: true });
+  const report = await publishAndWait(rig, { repair: true });
   t.true(report.success, JSON.stringify(report.results.filter((r) => !r.success)));
   farm.runUntilIdle();
   await until(() => rig.events.filter((e) => e.event === 'publish.farm' && e.state !== 'rendered').length === 2, PATIENCE_MS * 2, 'both farm jobs to be integrated');

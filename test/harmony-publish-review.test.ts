@@ -1,33 +1,11 @@
 /** Review media of render instances: the movie and thumbnail in the version, the comment, and what goes wrong. */
 import test from 'ava';
-import { createHash } from 'node:crypto';
-import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import type { PublishReport } from '../kit/publish/index.ts';
-import type { VersionManifest } from '../kit/store/index.ts';
-import { pipelineRig, type PipelineRig } from './support/pipeline.ts';
+import { checkedManifest, pipelineRig, publishAndWait, type PipelineRig } from './support/pipeline.ts';
 import { until } from './support/harmony.ts';
 import { PATIENCE_MS } from './support/patience.ts';
 import { probe, testSound } from './support/media.ts';
-
-async function publish(rig: PipelineRig, args: Record<string, unknown> = {}): Promise<PublishReport> {
-  const { runId } = await rig.tool<{ runId: string }>('publish.run', args);
-  await until(() => rig.events.some((e) => e.event === 'publish.event' && e.runId === runId && e.type === 'end'), PATIENCE_MS * 2, 'the publish to end');
-  return (await rig.tool<{ report: PublishReport }>('publish.report', { runId })).report;
-}
-
-function manifestOf(t: { is(a: unknown, b: unknown, m?: string): void }, dir: string): VersionManifest {
-  const manifest = JSON.parse(fs.readFileSync(path.join(dir, 'version.json'), 'utf8')) as VersionManifest;
-  for (const rep of manifest.representations) {
-    for (const f of rep.files) {
-      const bytes = fs.readFileSync(path.join(dir, f.path));
-      t.is(bytes.length, f.size, f.path);
-      t.is(createHash('sha256').update(bytes).digest('hex'), f.sha256, f.path);
-    }
-  }
-  return manifest;
-}
 
 async function addSound(rig: PipelineRig, file: string): Promise<void> {
   const session = (await rig.client.sessions())[0]!.id;
@@ -40,11 +18,11 @@ test('a 12-frame local render marked for review, published with a comment: an H.
   fs.appendFileSync(path.join(rig.shotDir, '.dcckitrc'), 'review:\n  burnin: true\n');
   await addSound(rig, testSound(path.join(rig.dir, 'dialogue.wav'), 2));
   await rig.tool('create.run', { creator: 'render', variant: 'Main' });
-  const report = await publish(rig, { repair: true, comment: '  first pass: timing of the walk\n' });
+  const report = await publishAndWait(rig, { repair: true, comment: '  first pass: timing of the walk\n' });
   t.true(report.success, JSON.stringify(report.results.filter((r) => !r.success)));
   t.true(report.results.some((r) => r.plugin === 'Validate Review Tools' && r.success));
   const render = report.published.find((p) => p.product.endsWith('/renderMain'))!;
-  const manifest = manifestOf(t, render.path);
+  const manifest = checkedManifest(t, render.path);
   t.deepEqual(manifest.representations.map((r) => r.name), ['png', 'mp4', 'thumbnail']);
   t.is(manifest.representations[0]!.files.length, 12);
   t.like(manifest.representations[1], { ext: 'mp4', frameStart: 1001, frameEnd: 1012, tags: ['review'], files: [{ path: 'renderMain.mp4' }] });
@@ -54,20 +32,17 @@ test('a 12-frame local render marked for review, published with a comment: an H.
   t.like(audio, { codec_type: 'audio', codec_name: 'aac' });
   t.true(probe(path.join(render.path, 'renderMain.thumbnail.jpg'))[0]!.width! <= 512);
   // The comment, trimmed, in every product of the publish.
-  for (const p of report.published) t.is(manifestOf(t, p.path).comment, 'first pass: timing of the walk', p.product);
+  for (const p of report.published) t.is(checkedManifest(t, p.path).comment, 'first pass: timing of the walk', p.product);
   t.true(report.results.some((r) => r.plugin === 'Integrate Products' && r.instance === 'renderMain' && r.success));
   // Nothing is left in staging once the run is over.
   await until(() => fs.readdirSync(path.join(rig.config.home, 'staging')).length === 0, PATIENCE_MS, 'the run\'s staging folder to go');
 });
 
 test('a farm render marked for review: the hub makes the movie and thumbnail when the job\'s frames arrive (Afanasy double)', async (t) => {
-  const { AfanasyDouble } = await import('./support/afanasy-double.ts');
+  const { AfanasyDouble, shellTask } = await import('./support/afanasy-double.ts');
   const farm = await AfanasyDouble.start({
     autoRunMs: 50,
-    runTask: (task) => {
-      const r = spawnSync('/bin/sh', ['-c', task.command], { encoding: 'utf8' });
-      return { exitCode: r.status ?? 1, output: `${r.stdout}${r.stderr}` };
-    },
+    runTask: shellTask,
   });
   t.teardown(() => farm.close());
   const rig = await pipelineRig(t, {
@@ -75,7 +50,7 @@ test('a farm render marked for review: the hub makes the movie and thumbnail whe
     configure: (config) => { config.farm.afanasy.port = farm.port; },
   });
   await rig.tool('create.run', { creator: 'render', variant: 'Farm', attributes: { target: 'farm' } });
-  const report = await publish(rig, { repair: true, comment: 'farm pass' });
+  const report = await publishAndWait(rig, { repair: true, comment: 'farm pass' });
   t.true(report.success, JSON.stringify(report.results.filter((r) => !r.success)));
   const submitted = farm.requests.map((r) => r.body as { job?: { blocks: { name: string }[] } }).find((b) => b?.job)!.job!;
   t.deepEqual(submitted.blocks.map((b) => b.name), ['renderFarm'], 'one render block: the movie is the hub\'s');
@@ -83,7 +58,7 @@ test('a farm render marked for review: the hub makes the movie and thumbnail whe
   const done = rig.events.find((e) => e.event === 'publish.farm' && e.state !== 'rendered')!;
   t.is(done.state, 'integrated', JSON.stringify(done));
   const version = (await rig.store.latest('shots/sh010', 'renderFarm'))!;
-  const manifest = manifestOf(t, version.path);
+  const manifest = checkedManifest(t, version.path);
   t.deepEqual(manifest.representations.map((r) => r.name), ['png', 'mp4', 'thumbnail']);
   t.like(probe(path.join(version.path, 'renderFarm.mp4'))[0], { codec_name: 'h264', width: 640, height: 360, nb_read_frames: '12' });
   t.is(manifest.comment, 'farm pass');
@@ -94,7 +69,7 @@ test('no ffmpeg fails validation before anything is rendered, and says how to fi
   const rig = await pipelineRig(t, { configure: (c) => { c.harmony.executable = 'simulator'; } });
   fs.appendFileSync(path.join(rig.shotDir, '.dcckitrc'), `review:\n  ffmpeg: ${path.join(rig.dir, 'no-such-ffmpeg')}\n`);
   await rig.tool('create.run', { creator: 'render', variant: 'Main' });
-  const report = await publish(rig, { repair: true });
+  const report = await publishAndWait(rig, { repair: true });
   t.false(report.success);
   t.is(report.stoppedAt, 'validate');
   const failed = report.results.filter((r) => !r.success).at(-1)!;
@@ -112,7 +87,7 @@ test('ffmpeg failing while the frames are integrated: its last lines are in the 
   fs.writeFileSync(fake, `#!/bin/sh\ncase "$*" in *-version*|*-filters*|*-encoders*) exec ffmpeg "$@";; esac\necho "[libx264 @ 0x1] broken encoder line one" >&2\necho "Conversion failed!" >&2\nexit 1\n`, { mode: 0o755 });
   fs.appendFileSync(path.join(rig.shotDir, '.dcckitrc'), `review:\n  ffmpeg: ${fake}\n`);
   await rig.tool('create.run', { creator: 'render', variant: 'Main' });
-  const report = await publish(rig, { repair: true });
+  const report = await publishAndWait(rig, { repair: true });
   t.false(report.success);
   const failed = report.results.filter((r) => !r.success).at(-1)!;
   t.is(failed.plugin, 'Integrate Products');

@@ -2,9 +2,9 @@
 import test from 'ava';
 import fs from 'node:fs';
 import path from 'node:path';
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { BIN, sandbox } from './support/cli.ts';
-import { AfanasyDouble } from './support/afanasy-double.ts';
+import { AfanasyDouble, shellTask } from './support/afanasy-double.ts';
 import { hubPaths } from '../kit/hub/runtime.ts';
 import { MANIFEST } from '../kit/store/index.ts';
 import { AfanasyClient, resolveAfanasySettings } from '../kit/farm/index.ts';
@@ -15,10 +15,7 @@ import { shotOnDisk } from './support/pipeline.ts';
 test('publish --wait: the hub killed while the farm renders; the waiting command finishes when the restarted hub integrates', async (t) => {
   // Tasks run only when the test says so, as on a farm busy with other work.
   const farm = await AfanasyDouble.start({
-    runTask: (task) => {
-      const r = spawnSync('/bin/sh', ['-c', task.command], { encoding: 'utf8' });
-      return { exitCode: r.status ?? 1, output: `${r.stdout}${r.stderr}` };
-    },
+    runTask: shellTask,
   });
   t.teardown(() => farm.close());
   const sb = sandbox();

@@ -1,32 +1,8 @@
 import test from 'ava';
-import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { describeFailure, type PublishReport } from '../kit/publish/index.ts';
-import type { VersionManifest } from '../kit/store/index.ts';
-import { pipelineRig, type PipelineRig } from './support/pipeline.ts';
-import { until } from './support/harmony.ts';
-import { PATIENCE_MS } from './support/patience.ts';
-
-async function publish(rig: PipelineRig, args: Record<string, unknown> = {}): Promise<PublishReport> {
-  const { runId } = await rig.tool<{ runId: string }>('publish.run', args);
-  let report: PublishReport | null = null;
-  await until(() => rig.events.some((e) => e.event === 'publish.event' && e.runId === runId && e.type === 'end'), PATIENCE_MS * 2, 'the publish to end');
-  report = (await rig.tool<{ report: PublishReport }>('publish.report', { runId })).report;
-  return report;
-}
-
-function checkManifest(t: { is(a: unknown, b: unknown, m?: string): void }, dir: string): VersionManifest {
-  const manifest = JSON.parse(fs.readFileSync(path.join(dir, 'version.json'), 'utf8')) as VersionManifest;
-  for (const rep of manifest.representations) {
-    for (const f of rep.files) {
-      const bytes = fs.readFileSync(path.join(dir, f.path));
-      t.is(bytes.length, f.size, f.path);
-      t.is(createHash('sha256').update(bytes).digest('hex'), f.sha256, f.path);
-    }
-  }
-  return manifest;
-}
+import { describeFailure } from '../kit/publish/index.ts';
+import { checkedManifest, pipelineRig, publishAndWait } from './support/pipeline.ts';
 
 test('a local render, a template, a palette and the workfile publish into the store; a second publish gets the next versions', async (t) => {
   const rig = await pipelineRig(t, {
@@ -45,32 +21,32 @@ test('a local render, a template, a palette and the workfile publish into the st
   await rig.tool('create.run', { creator: 'template', variant: 'Rig' });
 
   // The default scene has 60 frames at 1920x1080; the shot has 12 frames: the validator says so, nothing is extracted.
-  const failed = await publish(rig);
+  const failed = await publishAndWait(rig);
   t.false(failed.success);
   t.is(failed.stoppedAt, 'validate');
   t.regex(failed.results.find((r) => !r.success)!.error!.message, /the scene has 60 frames, the context 12/);
   t.deepEqual(failed.published, []);
   t.deepEqual(await rig.store.listProducts(), []);
 
-  const report = await publish(rig, { repair: true });
+  const report = await publishAndWait(rig, { repair: true });
   t.true(report.success, JSON.stringify(report.results.filter((r) => !r.success)));
   t.deepEqual(report.published.map((p) => `${p.product} v${p.version}`).sort(),
     ['shots/sh010/paletteCharA v1', 'shots/sh010/renderMain v1', 'shots/sh010/templateRig v1', 'shots/sh010/workfileAnim v1']);
-  const render = checkManifest(t, report.published.find((p) => p.product.endsWith('renderMain'))!.path);
+  const render = checkedManifest(t, report.published.find((p) => p.product.endsWith('renderMain'))!.path);
   t.like(render.representations[0], { name: 'png', frameStart: 1001, frameEnd: 1012 });
   t.deepEqual(render.representations[0]!.files.map((f) => f.path).slice(0, 2), ['renderMain.1001.png', 'renderMain.1002.png']);
   t.is(render.representations[0]!.files.length, 12);
   t.like(render, { folder: 'shots/sh010', productType: 'render', source: rig.zip });
-  const tpl = checkManifest(t, report.published.find((p) => p.product.endsWith('templateRig'))!.path);
+  const tpl = checkedManifest(t, report.published.find((p) => p.product.endsWith('templateRig'))!.path);
   t.like(tpl.representations[0], { name: 'tpl', ext: 'zip' });
-  checkManifest(t, report.published.find((p) => p.product.endsWith('paletteCharA'))!.path);
-  const wf = checkManifest(t, report.published.find((p) => p.product.endsWith('workfileAnim'))!.path);
+  checkedManifest(t, report.published.find((p) => p.product.endsWith('paletteCharA'))!.path);
+  const wf = checkedManifest(t, report.published.find((p) => p.product.endsWith('workfileAnim'))!.path);
   t.like(wf.representations[0], { name: 'zip' });
   // The artist's folder got no render output; the workfile went up a version.
   t.false(fs.existsSync(path.join(rig.copy, 'render')));
   t.true(fs.existsSync(path.join(path.dirname(rig.zip), 'sh010_anim_v002.zip')));
 
-  const again = await publish(rig);
+  const again = await publishAndWait(rig);
   t.true(again.success);
   t.deepEqual(again.published.map((p) => p.version), [2, 2, 2, 2]);
   t.is((await rig.store.latest('shots/sh010', 'renderMain'))!.version, 2);
@@ -89,11 +65,11 @@ test('a render whose batch renderer writes no frames fails by name and integrate
     },
   });
   await rig.tool('create.run', { creator: 'render', variant: 'Main' });
-  const dry = await publish(rig, { dryRun: true });
+  const dry = await publishAndWait(rig, { dryRun: true });
   t.true(dry.success);
   t.true(dry.results.filter((r) => r.skipped).map((r) => r.plugin).includes('Extract Render (local)'));
   t.deepEqual(await rig.store.listProducts(), []);
-  const report = await publish(rig);
+  const report = await publishAndWait(rig);
   t.false(report.success);
   const failed = report.results.find((r) => !r.success)!;
   t.is(failed.plugin, 'Extract Render (local)');
@@ -112,7 +88,7 @@ test('a store the publish could not write to stops it at validation, before anyt
   });
   fs.writeFileSync(root, '');
   await rig.tool('create.run', { creator: 'render', variant: 'Main' });
-  const report = await publish(rig, { repair: true });
+  const report = await publishAndWait(rig, { repair: true });
   t.false(report.success);
   t.is(report.stoppedAt, 'validate');
   t.regex(describeFailure(report)!, /^Validate Product Store failed: /);

@@ -8,11 +8,9 @@ import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { describeFailure, runPublish, type PublishPlugin, type PublishReport } from '../kit/publish/index.ts';
+import { describeFailure, runPublish, type PublishPlugin } from '../kit/publish/index.ts';
 import { ProductStore, type VersionWriter } from '../kit/store/index.ts';
-import { pipelineRig, type PipelineRig } from './support/pipeline.ts';
-import { until } from './support/harmony.ts';
-import { PATIENCE_MS } from './support/patience.ts';
+import { pipelineRig, publishAndWait } from './support/pipeline.ts';
 
 /** An integrator staging one product of `name` into a real store, the way Harmony's does. */
 function stagingIntegrator(store: ProductStore, src: string, order: number, name: string, fail?: string): PublishPlugin {
@@ -56,12 +54,6 @@ async function closedPort(): Promise<number> {
   return port;
 }
 
-async function publish(rig: PipelineRig): Promise<PublishReport> {
-  const { runId } = await rig.tool<{ runId: string }>('publish.run', { repair: true });
-  await until(() => rig.events.some((e) => e.event === 'publish.event' && e.runId === runId && e.type === 'end'), PATIENCE_MS * 2, 'the publish to end');
-  return (await rig.tool<{ report: PublishReport }>('publish.report', { runId })).report;
-}
-
 test('a Harmony publish whose farm submission fails commits neither its workfile nor its local render', async (t) => {
   const port = await closedPort();
   const rig = await pipelineRig(t, {
@@ -70,7 +62,7 @@ test('a Harmony publish whose farm submission fails commits neither its workfile
   });
   await rig.tool('create.run', { creator: 'render', variant: 'Main' });
   await rig.tool('create.run', { creator: 'render', variant: 'Farm', attributes: { target: 'farm' } });
-  const report = await publish(rig);
+  const report = await publishAndWait(rig, { repair: true });
   t.false(report.success);
   const failed = report.results.filter((r) => !r.success).at(-1)!;
   t.is(failed.plugin, 'Submit Farm Render');

@@ -28,6 +28,7 @@
  * - A task output reply (`farm log`) carries the job name unescaped, as 3.4.1 writes it: a name with `"` or
  *   `\` makes that reply invalid JSON.
  */
+import { spawnSync } from 'node:child_process';
 import net from 'node:net';
 
 // Afanasy state bits (include/afjob.h).
@@ -248,6 +249,12 @@ function fillFrames(pattern: string, start: number, end: number): string {
 
 function unquote(text: string): string {
   return text.replace(/(["'])(.*?)\1/g, '$2');
+}
+
+/** A real render host's task: the command run by /bin/sh, synchronously in this process (tests that render on the double). */
+export function shellTask(task: SimulatedTask): TaskResult {
+  const r = spawnSync('/bin/sh', ['-c', task.command], { encoding: 'utf8' });
+  return { exitCode: r.status ?? 1, output: `${r.stdout}${r.stderr}` };
 }
 
 /** The default simulated render: `echo` prints, `exit N` ends with code N, anything else succeeds silently. */

@@ -3,10 +3,11 @@
  * sh010_anim_v001.zip in shots/sh010/work opened into the work area, the simulated Harmony (real startup
  * scripts) on it, an in-process hub whose config points publish.root at a temp store, and a tool client.
  */
+import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import fsp from 'node:fs/promises';
 import path from 'node:path';
-import { startHub, simEnv, startSim, tempDir } from './harmony.ts';
+import { startHub, simEnv, startSim, tempDir, until } from './harmony.ts';
 import { connectHub, type HubClient } from '../../kit/hub/client.ts';
 import { defaultConfig } from '../../config/defaults.ts';
 import type { CoreConfig } from '../../config/schema.ts';
@@ -15,7 +16,8 @@ import { SimScene } from '../../adapters/harmony/simulator/dom/index.ts';
 import type { HarmonySimulator, SimulatorOptions } from '../../adapters/harmony/simulator/engine.ts';
 import type { Hub } from '../../kit/hub/server.ts';
 import { openWorkfile } from '../../adapters/harmony/workfiles/local-copy.ts';
-import { ProductStore } from '../../kit/store/index.ts';
+import { ProductStore, type VersionManifest } from '../../kit/store/index.ts';
+import type { PublishReport } from '../../kit/publish/index.ts';
 import { PATIENCE_MS } from './patience.ts';
 
 type T = { teardown(fn: () => unknown): void };
@@ -132,4 +134,24 @@ export async function shotOnDisk(dir: string, opts: { shot: string; workfile: st
   const zip = path.join(shot, 'work', `${opts.workfile}.zip`);
   await zipDirectory(src, zip);
   return { shot, zip, store };
+}
+
+/** Runs a publish through the hub and waits for its end: its report. */
+export async function publishAndWait(rig: PipelineRig, args: Record<string, unknown> = {}): Promise<PublishReport> {
+  const { runId } = await rig.tool<{ runId: string }>('publish.run', args);
+  await until(() => rig.events.some((e) => e.event === 'publish.event' && e.runId === runId && e.type === 'end'), PATIENCE_MS * 2, 'the publish to end');
+  return (await rig.tool<{ report: PublishReport }>('publish.report', { runId })).report;
+}
+
+/** A version's manifest, every file it lists checked against its size and sha256. */
+export function checkedManifest(t: { is(a: unknown, b: unknown, m?: string): void }, dir: string): VersionManifest {
+  const manifest = JSON.parse(fs.readFileSync(path.join(dir, 'version.json'), 'utf8')) as VersionManifest;
+  for (const rep of manifest.representations) {
+    for (const f of rep.files) {
+      const bytes = fs.readFileSync(path.join(dir, f.path));
+      t.is(bytes.length, f.size, f.path);
+      t.is(createHash('sha256').update(bytes).digest('hex'), f.sha256, f.path);
+    }
+  }
+  return manifest;
 }
