@@ -5,6 +5,8 @@
  * the only connected Harmony session, see pick-session.ts).
  */
 
+import type { InstanceFields } from '../../kit/plugins/creators.ts';
+
 /** Name of the ONE scene-metadata entry that holds all pipeline data, as a JSON string. */
 export const PIPELINE_METADATA = 'dcckit.pipeline';
 
@@ -17,20 +19,12 @@ export interface PipelineData {
   containers: Record<string, ContainerRecord>;
 }
 
-export interface InstanceRecord {
+/** The kit's instance fields (creator, product, variant, folder, task, active, attributes: e.g. render's target and review), plus Harmony's. */
+export interface InstanceRecord extends InstanceFields {
   /** Unique id (uuid). */
   id: string;
   /** The key in `instances`. */
   key: string;
-  creator: 'render' | 'template' | 'workfile' | string;
-  productType: string;
-  productName: string;
-  variant: string;
-  folder: string;
-  task: string | null;
-  active: boolean;
-  /** Creator attributes, e.g. render: { target: 'local' | 'farm', review: boolean }. */
-  attributes: Record<string, unknown>;
   /** The node (render) or backdrop title (template) the instance is; null for automatic ones. */
   node: string | null;
 }
