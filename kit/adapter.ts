@@ -188,7 +188,7 @@ export class AdapterError extends DccKitError {
 }
 
 const BUILT_IN: Record<string, string> = {
-  harmony: `../adapters/harmony/index${MODULE_EXT}`,
+  harmony: `../adapters/harmony/adapter${MODULE_EXT}`,
   houdini: `../adapters/houdini/index${MODULE_EXT}`,
   blender: `../adapters/blender/index${MODULE_EXT}`,
 };

@@ -6,7 +6,6 @@ import { tailFile } from './logs.ts';
 import fsp from 'node:fs/promises';
 import type { Readable } from 'node:stream';
 import { finished } from 'node:stream/promises';
-import { execa } from 'execa';
 import { LaunchError } from './errors.ts';
 import { BatchRunError, batchFailure, batchMessage, type BatchResult } from './batch-result.ts';
 import { LineSplitter } from './line-splitter.ts';
@@ -61,6 +60,9 @@ export async function runBatch(opts: BatchOptions): Promise<BatchResult> {
     return result;
   }
 
+  // Imported here, not at the top: execa is some hundred modules that only a batch run needs, and every process
+  // that imports the launch code (the hub, the CLI's launch) would otherwise load them at start.
+  const { execa } = await import('execa');
   await checkCwd(opts.cwd);
   let logFd: number | undefined;
   let logStream: fs.WriteStream | undefined;

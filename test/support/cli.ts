@@ -5,6 +5,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { PATIENCE_MS } from './patience.ts';
+import { hubPaths, isProcessAlive, readRuntime } from '../../kit/hub/runtime.ts';
+import { connectHub } from '../../kit/hub/client.ts';
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 export const BIN = path.join(ROOT, 'bin', 'dcc-kit.js');
@@ -50,8 +52,28 @@ export function sandbox(): Sandbox {
       return JSON.parse(r.stdout) as T;
     },
     async cleanup() {
-      await run(['hub', 'stop'], { timeout: 15_000 });
+      await stopHubIn(path.join(dir, 'kit'));
       fs.rmSync(dir, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * What `dcc-kit hub stop` does, from this process: a test's teardown does not start a Node process for it (there
+ * are a hundred teardowns). A hub that does not exit in time is killed, so no test leaves one behind.
+ */
+export async function stopHubIn(kitHome: string): Promise<void> {
+  const info = await readRuntime(hubPaths(kitHome));
+  if (!info || !isProcessAlive(info.pid)) return;
+  try {
+    const client = await connectHub({ port: info.port, token: info.token, connectTimeout: PATIENCE_MS });
+    try {
+      await client.stopHub();
+    } finally {
+      client.close();
+    }
+  } catch { /* not answering: killed below */ }
+  const deadline = Date.now() + 75_000;
+  while (isProcessAlive(info.pid) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 25));
+  if (isProcessAlive(info.pid)) process.kill(info.pid, 'SIGKILL');
 }

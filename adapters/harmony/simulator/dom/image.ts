@@ -20,19 +20,41 @@ function chunk(type: string, data: Uint8Array): Buffer {
   return out;
 }
 
-export function encodePng(img: RawImage): Buffer {
-  const colorType = img.channels === 1 ? 0 : img.channels === 3 ? 2 : 6;
+/** An image given row by row: `row(y)` returns the row's width*channels bytes (the same array for equal rows is fine). */
+export interface RowImage { width: number; height: number; channels: Channels; row(y: number): Uint8Array }
+
+const rowsOf = (img: RawImage): RowImage => {
+  const stride = img.width * img.channels;
+  return { width: img.width, height: img.height, channels: img.channels, row: (y) => img.pixels.subarray(y * stride, (y + 1) * stride) };
+};
+
+function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
+  return a === b || Buffer.compare(a, b) === 0;
+}
+
+export function encodePng(img: RawImage | RowImage): Buffer {
+  const rows = 'pixels' in img ? rowsOf(img) : img;
+  const colorType = rows.channels === 1 ? 0 : rows.channels === 3 ? 2 : 6;
   const ihdr = Buffer.alloc(13);
-  ihdr.writeUInt32BE(img.width, 0);
-  ihdr.writeUInt32BE(img.height, 4);
+  ihdr.writeUInt32BE(rows.width, 0);
+  ihdr.writeUInt32BE(rows.height, 4);
   ihdr[8] = 8; // bit depth
   ihdr[9] = colorType;
   ihdr[10] = 0; ihdr[11] = 0; ihdr[12] = 0; // compression, filter, interlace
-  const stride = img.width * img.channels;
-  const filtered = Buffer.alloc((stride + 1) * img.height);
-  for (let y = 0; y < img.height; y++) {
-    filtered[y * (stride + 1)] = 0; // filter type None
-    filtered.set(img.pixels.subarray(y * stride, (y + 1) * stride), y * (stride + 1) + 1);
+  const stride = rows.width * rows.channels;
+  // Zero-filled: a row equal to the one above is filter type Up (2) and all zeros, so nothing is copied for it.
+  const filtered = Buffer.alloc((stride + 1) * rows.height);
+  let above: Uint8Array | null = null;
+  for (let y = 0; y < rows.height; y++) {
+    const row = rows.row(y);
+    const at = y * (stride + 1);
+    if (above && sameBytes(row, above)) {
+      filtered[at] = 2;
+    } else {
+      filtered[at] = 0; // filter type None
+      filtered.set(row, at + 1);
+    }
+    above = row;
   }
   return Buffer.concat([
     PNG_SIGNATURE,
@@ -76,8 +98,9 @@ export function hsvToRgb(h: number, s: number, v: number): [number, number, numb
 /**
  * A generated frame: a background colour that changes with the frame number and a lighter bar whose
  * position shows progress through the range, so every frame differs and a contact sheet reads as motion.
+ * Given as rows (two distinct arrays): a full-HD frame is never laid out whole for the PNG encoder.
  */
-export function frameImage(width: number, height: number, channels: Channels, frame: number, progress: number): RawImage {
+export function frameRows(width: number, height: number, channels: Channels, frame: number, progress: number): RowImage {
   const [r, g, b] = hsvToRgb(frame * 37, 0.55, 0.75);
   const [br, bg, bb] = hsvToRgb(frame * 37, 0.2, 1);
   const gray = (rr: number, gg: number, bbb: number): number => Math.round(0.299 * rr + 0.587 * gg + 0.114 * bbb);
@@ -92,7 +115,14 @@ export function frameImage(width: number, height: number, channels: Channels, fr
   const barWidth = Math.max(1, Math.round(width / 20));
   const barX = Math.min(width - barWidth, Math.round(progress * (width - barWidth)));
   for (let x = barX; x < barX + barWidth; x++) barRow.set(bar, x * channels);
+  return { width, height, channels, row: (y) => (y >= height / 3 && y < (2 * height) / 3 ? barRow : plain) };
+}
+
+/** frameRows laid out as one pixel buffer. */
+export function frameImage(width: number, height: number, channels: Channels, frame: number, progress: number): RawImage {
+  const rows = frameRows(width, height, channels, frame, progress);
+  const stride = width * channels;
   const pixels = new Uint8Array(stride * height);
-  for (let y = 0; y < height; y++) pixels.set(y >= height / 3 && y < (2 * height) / 3 ? barRow : plain, y * stride);
+  for (let y = 0; y < height; y++) pixels.set(rows.row(y), y * stride);
   return { width, height, channels, pixels };
 }

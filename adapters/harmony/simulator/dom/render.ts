@@ -12,8 +12,8 @@ import vm from 'node:vm';
 import { attrText } from './attrs.ts';
 import { BatchRenderError } from './errors.ts';
 import { descendantsOf } from './graph.ts';
-import type { Channels, RawImage } from './image.ts';
-import { encodePng, encodeTga, frameImage } from './image.ts';
+import type { Channels } from './image.ts';
+import { encodePng, encodeTga, frameImage, frameRows, type RowImage } from './image.ts';
 import { ROOT } from './model.ts';
 import { SimScene } from './scene.ts';
 import { createHarmonyGlobals } from './index.ts';
@@ -108,17 +108,17 @@ export async function batchRender(
   log(`Rendering ${scene.xstagePath}, frames ${first}-${last}, ${jobs.length} write node(s), ${resX}x${resY}`);
   for (let f = first; f <= last; f++) {
     const progress = last === first ? 0 : (f - first) / (last - first);
-    const images = new Map<Channels, RawImage>();
+    const images = new Map<Channels, RowImage>();
     for (const job of jobs) {
       let img = images.get(job.format.channels);
       if (img === undefined) {
-        img = frameImage(resX, resY, job.format.channels, f, progress);
+        img = frameRows(resX, resY, job.format.channels, f, progress);
         images.set(job.format.channels, img);
       }
       const file = outputFileName(job.prefix, job.digits, f + job.start - 1, job.format.ext);
       try {
         await fs.promises.mkdir(path.dirname(file), { recursive: true });
-        await fs.promises.writeFile(file, job.format.ext === 'png' ? encodePng(img) : encodeTga(img));
+        await fs.promises.writeFile(file, job.format.ext === 'png' ? encodePng(img) : encodeTga(frameImage(resX, resY, job.format.channels, f, progress)));
       } catch (err) {
         throw new BatchRenderError(
           `WRITE node ${job.node} could not write ${file}: ${(err as Error).message}. Check its DRAWING_NAME and ` +
