@@ -5,5 +5,6 @@ await requireNode('dcc-kit-harmony-sim');
 await cacheCompiledCode();
 const fromPackage = import.meta.url.includes('/node_modules/');
 const { simMain } = await import(fromPackage ? '../dist/adapters/harmony/simulator/main.js' : '../adapters/harmony/simulator/main.ts');
+const { endProcess } = await import(fromPackage ? '../dist/kit/exit.js' : '../kit/exit.ts');
 const code = await simMain(process.argv.slice(2));
-if (code >= 0) process.exit(code);
+if (code >= 0) endProcess(code);

@@ -14,6 +14,7 @@ import { PROTOCOL_VERSION } from '../protocol/messages.ts';
 import { removeOrphanedStaging } from '../publish/staging.ts';
 import { applyHubScheduling } from '../scheduling.ts';
 import { DccKitError } from '../errors.ts';
+import { endProcess } from '../exit.ts';
 import type { RuntimeInfo } from './runtime.ts';
 
 /** Why the web page could not listen, naming the port and the key that sets it (and where it was set). */
@@ -109,17 +110,19 @@ async function main(): Promise<number> {
     if (stopping) return;
     stopping = true;
     // Let background work finish (a workfile zip), bounded so a stop never hangs.
+    let bound: NodeJS.Timeout | undefined;
     await Promise.race([
       Promise.all(started.map((a) => a.onHubStop?.(hub.services).catch(() => {}))),
-      new Promise((r) => setTimeout(r, 60_000)),
+      new Promise((r) => { bound = setTimeout(r, 60_000); }),
     ]);
+    clearTimeout(bound);
     await web?.close().catch(() => {});
     await hub.stop(reason);
     removeRuntimeSync(paths);
     releaseHubLockSync(paths);
     log.info('hub stopped');
-    log.close();
-    process.exit(0);
+    // The log stays open (its appends are synchronous) for a stop that something still holds up.
+    endProcess(0, { onForced: (held) => log.warn(`the hub was still held open 5 s after it stopped (${held.join(', ')}): exiting anyway`) });
   };
   hub.on('stop-requested', () => void stop('requested by a client'));
   process.on('SIGTERM', () => void stop('SIGTERM'));
@@ -129,7 +132,7 @@ async function main(): Promise<number> {
   return -1;
 }
 
-main().then((code) => { if (code >= 0) process.exit(code); }, (err) => {
+main().then((code) => { if (code >= 0) endProcess(code); }, (err) => {
   console.error(`hub failed: ${(err as Error).stack ?? String(err)}`);
   process.exit(1);
 });

@@ -16,6 +16,7 @@ import type { DialogAnswer } from './engine-globals.ts';
 import { batchRender, SceneNotFoundError } from './dom/index.ts';
 import type { SocketFaults } from './qt.ts';
 import { FrameDecoder } from '../../../kit/protocol/frame.ts';
+import { endProcess } from '../../../kit/exit.ts';
 
 export const SIM_HELP = `usage: dcc-kit-harmony-sim [scene.xstage | project-folder] [options]
        dcc-kit-harmony-sim -batch -frames FIRST LAST scene.xstage
@@ -218,13 +219,17 @@ export async function simMain(argv: string[]): Promise<number> {
   }
   console.log(`[simulator] Harmony ${sim.version.major}.${sim.version.minor} (simulated), pid ${process.pid}, scene ${sim.scene?.xstagePath}`);
 
-  const exit = (code: number) => { sim.close(); process.exit(code); };
+  // Keep the process alive like a GUI application does, until an --exit-after-trigger ends it.
+  const alive = setInterval(() => {}, 1 << 30);
+  const exit = (code: number) => {
+    sim.close();
+    clearInterval(alive);
+    endProcess(code);
+  };
   const item = values.trigger;
   if (item) triggerWhenConnected(sim, item, values['exit-after-trigger'] === true, faultSetup.faults, exit);
   // No SIGTERM/SIGINT handlers: like Harmony, the simulator dies on them at once, even while a script loops
   // (a JavaScript handler could not run then). The next simulator removes the untitled scene's temp folder.
-  // Keep the process alive like a GUI application does.
-  setInterval(() => {}, 1 << 30);
   return -1;
 }
 
