@@ -95,14 +95,14 @@ test('a PNG sequence (its first file, or its folder) becomes a plate version: fr
   t.like(again, { version: 2, type: 'plate', files: 12 });
 });
 
-test('each file is read once: a small file is written from the very bytes its header was checked in; a big one is copied and hashed in one pass, refused if it changed after its check', async (t) => {
+for (const blocking of [false, true]) test(`each file is read once (${blocking ? 'synchronous calls in slices, as dcc-kit ingest runs it' : 'asynchronous calls, as the hub runs it'}): a small file is written from the very bytes its header was checked in; a big one is copied and hashed in one pass, refused if it changed after its check`, async (t) => {
   const dir = tmp(t);
   const frames = testFrames(dir, { count: 3, size: '64x36' });
   const out = path.join(dir, 'out');
   fs.mkdirSync(out);
   const sha = (b: Buffer) => createHash('sha256').update(b).digest('hex');
   const original = frames.map((f) => fs.readFileSync(f));
-  const kept = new FilePass();
+  const kept = new FilePass({ blocking });
   t.like((await kept.check(frames))[0], { size: original[0]!.length, id: { kind: 'image', format: 'png', width: 64, height: 36 } });
   // Nothing reads the source again: what goes into the version is what was checked.
   fs.writeFileSync(frames[0]!, 'overwritten after the check');
@@ -111,7 +111,7 @@ test('each file is read once: a small file is written from the very bytes its he
   t.deepEqual(written.map((w) => w.sha256), original.map(sha));
   fs.writeFileSync(frames[0]!, original[0]!);
 
-  const big = new FilePass({ keepFileBytes: 0 });
+  const big = new FilePass({ keepFileBytes: 0, blocking });
   t.like((await big.check(frames))[1], { size: original[1]!.length, id: { kind: 'image', format: 'png' } });
   const [one] = await big.write([{ source: frames[1]!, dest: path.join(out, 'big1.png') }]);
   t.is(one!.sha256, sha(original[1]!));

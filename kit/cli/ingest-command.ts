@@ -59,6 +59,7 @@ export const ingestCommand: CliCommand = {
     const r = await ingest({
       source: path.resolve(ctx.cwd, positionals[0]!), target, type: type as IngestType | undefined, comment: (values.comment as string | undefined)?.trim() || null,
       store: storeFromConfig(loaded.config), ffmpeg: review?.ffmpeg ?? null, context: { project: context.project, folder: context.folder, task: context.task },
+      blockingIo: true,
       onProgress: (p) => {
         if (!ctx.interactive || values.json) return;
         const pct = Math.floor((p.filesDone / p.filesTotal) * 100);

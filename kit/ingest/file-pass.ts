@@ -5,8 +5,14 @@
  * read is hashed and written: the SHA-256 is of the very bytes written), and refuses it if it changed since
  * the check.
  *
- * Both passes run with bounded parallelism on the libuv thread pool: per file a few small system calls, no
- * thread or process to start (an ingest of 1,000 frames is mostly opening and creating files).
+ * Per file it is a few small system calls (an ingest of 1,000 frames is mostly opening and creating files), made
+ * one of two ways:
+ * - by default with bounded parallelism on the libuv thread pool, so the thread that runs the pass (the hub's) is
+ *   never blocked by a slow file system;
+ * - `blocking: true`, for a process of its own (the `dcc-kit ingest` command): synchronous calls in slices of a
+ *   few milliseconds, the event loop served between them (progress, abort, the thumbnail). Each asynchronous call
+ *   costs a round trip through the thread pool that is larger than the call itself; there is no thread or
+ *   process to start either (two worker threads take ~100 ms to start, as long as 1,000 small files take).
  */
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
@@ -16,6 +22,8 @@ export interface CheckedFile { size: number; id: Identified }
 
 /** Files in flight at once (the libuv pool has 4 threads; more requests queued keep them busy). */
 const PARALLEL = 16;
+/** With `blocking`, the longest stretch of synchronous calls before the event loop is served. */
+const SLICE_MS = 8;
 /** Largest file kept in memory between check and write, and the most kept at once. */
 const KEEP_FILE_BYTES = 8 << 20;
 const KEEP_TOTAL_BYTES = 256 << 20;
@@ -39,6 +47,17 @@ function readAt(fd: number, length: number): Promise<Buffer> {
   });
 }
 
+function readAtSync(fd: number, length: number): Buffer {
+  const buf = Buffer.allocUnsafe(length);
+  let got = 0;
+  while (got < length) {
+    const n = fs.readSync(fd, buf, got, length - got, got);
+    if (n === 0) return buf.subarray(0, got);
+    got += n;
+  }
+  return buf;
+}
+
 function writeNew(dest: string, bytes: Buffer): Promise<void> {
   return new Promise((resolve, reject) => fs.writeFile(dest, bytes, { flag: 'wx' }, (err) => {
     if (!err) return resolve();
@@ -47,7 +66,7 @@ function writeNew(dest: string, bytes: Buffer): Promise<void> {
   }));
 }
 
-/** Runs `fn` on the items, PARALLEL at a time; after a failure no new item starts, and it rejects once those in flight are done. */
+/** The read size of a file copied in one pass. */
 const CHUNK = 1 << 20;
 
 /** Copies `source` to `dest` (which must not exist) reading it once; resolves with its size and SHA-256. */
@@ -82,6 +101,74 @@ async function copyOnce(source: string, dest: string): Promise<{ size: number; s
   return { size, sha256: hash.digest('hex') };
 }
 
+/** copyOnce with synchronous calls. */
+function copyOnceSync(source: string, dest: string): { size: number; sha256: string } {
+  const hash = createHash('sha256');
+  let size = 0;
+  const input = fs.openSync(source, 'r');
+  try {
+    let output: number;
+    try {
+      output = fs.openSync(dest, 'wx');
+    } catch (err) {
+      (err as NodeJS.ErrnoException).path = dest;
+      throw err;
+    }
+    try {
+      const buf = Buffer.allocUnsafe(CHUNK);
+      for (;;) {
+        const n = fs.readSync(input, buf, 0, CHUNK, size);
+        if (n === 0) break;
+        hash.update(buf.subarray(0, n));
+        size += n;
+        writeAllSync(output, buf.subarray(0, n), dest);
+      }
+    } finally {
+      fs.closeSync(output);
+    }
+  } finally {
+    fs.closeSync(input);
+  }
+  return { size, sha256: hash.digest('hex') };
+}
+
+function writeAllSync(fd: number, bytes: Uint8Array, dest: string): void {
+  try {
+    for (let off = 0; off < bytes.length;) off += fs.writeSync(fd, bytes, off, bytes.length - off);
+  } catch (err) {
+    (err as NodeJS.ErrnoException).path ??= dest;
+    throw err;
+  }
+}
+
+function writeNewSync(dest: string, bytes: Buffer): void {
+  let fd: number;
+  try {
+    fd = fs.openSync(dest, 'wx');
+  } catch (err) {
+    (err as NodeJS.ErrnoException).path = dest;
+    throw err;
+  }
+  try {
+    writeAllSync(fd, bytes, dest);
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
+/** Runs `fn` on each item in turn with synchronous calls, serving the event loop every SLICE_MS. */
+async function eachInSlices<T>(items: T[], fn: (item: T, index: number) => void): Promise<void> {
+  let since = performance.now();
+  for (let i = 0; i < items.length; i++) {
+    fn(items[i]!, i);
+    if (performance.now() - since >= SLICE_MS) {
+      await new Promise<void>((resolve) => setImmediate(resolve));
+      since = performance.now();
+    }
+  }
+}
+
+/** Runs `fn` on the items, PARALLEL at a time; after a failure no new item starts, and it rejects once those in flight are done. */
 async function each<T>(items: T[], fn: (item: T, index: number) => Promise<void>): Promise<void> {
   let next = 0;
   let failure: { err: unknown } | null = null;
@@ -105,35 +192,69 @@ export class FilePass {
   private keptBytes = 0;
   private readonly keepFileBytes: number;
   private readonly keepTotalBytes: number;
+  private readonly blocking: boolean;
 
-  /** The limits are the defaults but for tests of the path big files take. */
-  constructor(limits: { keepFileBytes?: number; keepTotalBytes?: number } = {}) {
-    this.keepFileBytes = limits.keepFileBytes ?? KEEP_FILE_BYTES;
-    this.keepTotalBytes = limits.keepTotalBytes ?? KEEP_TOTAL_BYTES;
+  /** The limits are the defaults but for tests of the path big files take; `blocking`: see the top of this file. */
+  constructor(opts: { keepFileBytes?: number; keepTotalBytes?: number; blocking?: boolean } = {}) {
+    this.keepFileBytes = opts.keepFileBytes ?? KEEP_FILE_BYTES;
+    this.keepTotalBytes = opts.keepTotalBytes ?? KEEP_TOTAL_BYTES;
+    this.blocking = opts.blocking ?? false;
+  }
+
+  /** Whether a file of `size` bytes is read whole and kept (and counted against the budget). */
+  private reserveKeep(size: number): boolean {
+    const keep = size <= this.keepFileBytes && this.keptBytes + size <= this.keepTotalBytes;
+    if (keep) this.keptBytes += size;
+    return keep;
+  }
+
+  /** Identifies what was read of `file` (all of it when `keep`) and remembers it for the write. */
+  private examine(file: string, fd: number, st: fs.Stats, bytes: Buffer, keep: boolean): CheckedFile {
+    const size = keep ? bytes.length : st.size;
+    const id = identifyHead(bytes, size, fdReader(fd, size));
+    this.kept.set(file, { size, mtimeMs: st.mtimeMs, bytes: keep ? bytes : null, sha256: keep ? createHash('sha256').update(bytes).digest('hex') : null });
+    return { size, id };
   }
 
   /** Decodes every file's header (reading, hashing and keeping the small ones whole). Unreadable files come back as `{ error }`. */
   async check(files: string[]): Promise<(CheckedFile | { error: string })[]> {
     const out: (CheckedFile | { error: string })[] = new Array(files.length);
+    const failed = (err: unknown) => ({ error: (err as NodeJS.ErrnoException).code ?? (err as Error).message });
+    if (this.blocking) {
+      await eachInSlices(files, (file, i) => {
+        let fd: number;
+        try {
+          fd = fs.openSync(file, 'r');
+        } catch (err) {
+          out[i] = failed(err);
+          return;
+        }
+        try {
+          const st = fs.fstatSync(fd);
+          const keep = this.reserveKeep(st.size);
+          out[i] = this.examine(file, fd, st, readAtSync(fd, keep ? st.size : Math.min(st.size, HEAD_BYTES)), keep);
+        } catch (err) {
+          out[i] = failed(err);
+        } finally {
+          fs.closeSync(fd);
+        }
+      });
+      return out;
+    }
     await each(files, async (file, i) => {
       let fd: number;
       try {
         fd = await open(file, 'r');
       } catch (err) {
-        out[i] = { error: (err as NodeJS.ErrnoException).code ?? (err as Error).message };
+        out[i] = failed(err);
         return;
       }
       try {
         const st = await fstat(fd);
-        const keep = st.size <= this.keepFileBytes && this.keptBytes + st.size <= this.keepTotalBytes;
-        if (keep) this.keptBytes += st.size;
-        const bytes = await readAt(fd, keep ? st.size : Math.min(st.size, HEAD_BYTES));
-        const size = keep ? bytes.length : st.size;
-        const id = identifyHead(bytes, size, fdReader(fd, size));
-        this.kept.set(file, { size, mtimeMs: st.mtimeMs, bytes: keep ? bytes : null, sha256: keep ? createHash('sha256').update(bytes).digest('hex') : null });
-        out[i] = { size, id };
+        const keep = this.reserveKeep(st.size);
+        out[i] = this.examine(file, fd, st, await readAt(fd, keep ? st.size : Math.min(st.size, HEAD_BYTES)), keep);
       } catch (err) {
-        out[i] = { error: (err as NodeJS.ErrnoException).code ?? (err as Error).message };
+        out[i] = failed(err);
       } finally {
         await close(fd);
       }
@@ -149,37 +270,67 @@ export class FilePass {
     const out: { size: number; sha256: string }[] = new Array(files.length);
     let filesDone = 0;
     let bytesDone = 0;
-    await each(files, async (f, i) => {
-      let known = this.kept.get(f.source);
-      if (!known) {
-        // A file the ingest made (a layout, the thumbnail): small, read whole here, no worker to start for it.
-        const st = await fs.promises.stat(f.source);
-        if (st.size <= this.keepFileBytes) {
-          const bytes = await fs.promises.readFile(f.source);
-          known = { size: bytes.length, mtimeMs: st.mtimeMs, bytes, sha256: createHash('sha256').update(bytes).digest('hex') };
-          this.keptBytes += bytes.length;
-        }
-      }
-      if (known?.bytes) {
-        await writeNew(f.dest, known.bytes);
-        out[i] = { size: known.size, sha256: known.sha256! };
-        known.bytes = null;
-        this.keptBytes -= known.size;
-      } else {
-        const r = await copyOnce(f.source, f.dest);
-        if (known) {
-          const st = await fs.promises.stat(f.source);
-          if (st.size !== known.size || r.size !== known.size || st.mtimeMs !== known.mtimeMs) {
-            throw Object.assign(new Error(`${f.source} changed while it was ingested (it was ${known.size} bytes when its header was checked, ${r.size} when copied): ingest it again once it is finished`), { path: f.source, code: 'ECHANGED' });
-          }
-        }
-        out[i] = r;
-      }
+    const done = (i: number) => {
       filesDone++;
       bytesDone += out[i]!.size;
       if (onProgress && (filesDone === files.length || filesDone % 32 === 0)) onProgress({ filesDone, filesTotal: files.length, bytesDone });
+    };
+    if (this.blocking) {
+      await eachInSlices(files, (f, i) => {
+        let known = this.kept.get(f.source);
+        if (!known) {
+          const st = fs.statSync(f.source);
+          if (st.size <= this.keepFileBytes) known = this.made(st, fs.readFileSync(f.source));
+        }
+        if (known?.bytes) {
+          writeNewSync(f.dest, known.bytes);
+          out[i] = this.written(known);
+        } else {
+          const r = copyOnceSync(f.source, f.dest);
+          if (known) this.assertUnchanged(f.source, known, r.size, fs.statSync(f.source));
+          out[i] = r;
+        }
+        done(i);
+      });
+      return out;
+    }
+    await each(files, async (f, i) => {
+      let known = this.kept.get(f.source);
+      if (!known) {
+        const st = await fs.promises.stat(f.source);
+        if (st.size <= this.keepFileBytes) known = this.made(st, await fs.promises.readFile(f.source));
+      }
+      if (known?.bytes) {
+        await writeNew(f.dest, known.bytes);
+        out[i] = this.written(known);
+      } else {
+        const r = await copyOnce(f.source, f.dest);
+        if (known) this.assertUnchanged(f.source, known, r.size, await fs.promises.stat(f.source));
+        out[i] = r;
+      }
+      done(i);
     });
     return out;
+  }
+  /** A file the ingest made (a layout, the thumbnail), which `check` did not see: small, read whole by the caller. */
+  private made(st: fs.Stats, bytes: Buffer): Kept {
+    this.keptBytes += bytes.length;
+    return { size: bytes.length, mtimeMs: st.mtimeMs, bytes, sha256: createHash('sha256').update(bytes).digest('hex') };
+  }
+
+  /** What a kept file's write resolves with; its bytes are let go. */
+  private written(known: Kept): { size: number; sha256: string } {
+    const r = { size: known.size, sha256: known.sha256! };
+    known.bytes = null;
+    this.keptBytes -= known.size;
+    return r;
+  }
+
+  /** A file too big to keep was copied in one pass after its check: refused if it changed in between. */
+  private assertUnchanged(source: string, known: Kept, copied: number, st: fs.Stats): void {
+    if (st.size !== known.size || copied !== known.size || st.mtimeMs !== known.mtimeMs) {
+      throw Object.assign(new Error(`${source} changed while it was ingested (it was ${known.size} bytes when its header was checked, ${copied} when copied): ingest it again once it is finished`), { path: source, code: 'ECHANGED' });
+    }
   }
 
   /** Forgets what was kept. */

@@ -5,7 +5,8 @@
  * (a file, the first file of a sequence, or a folder), sequences are detected with the loaders' rules
  * (kit/media/sequence.ts), and every file's header must decode as what the type says (not its extension).
  * Each file is read once (kit/ingest/file-pass.ts: worker threads check the header of the bytes they read, hash
- * them and keep them until they are written); the thumbnail is made from one frame while the files are checked.
+ * them and keep them until they are written); the thumbnail is made from one frame while the files are checked
+ * and written.
  */
 import fs from 'node:fs';
 import fsp from 'node:fs/promises';
@@ -16,7 +17,7 @@ import { formatOfExtension, type Identified } from '../media/identify.ts';
 import { detectSequences } from '../media/sequence.ts';
 import { locateFfmpeg, runFfmpeg } from '../review/index.ts';
 import { FilePass } from './file-pass.ts';
-import { pngThumbnailSliced } from '../media/thumbnail.ts';
+import { pngThumbnailPossible, pngThumbnailSliced } from '../media/thumbnail.ts';
 import { parseProductRef, type ProductStore } from '../store/index.ts';
 import type { FileToIntegrate, Representation } from '../store/types.ts';
 import { layoutLayerNames } from '../media/background-layout.ts';
@@ -42,6 +43,11 @@ export interface IngestRequest {
   context?: Record<string, unknown>;
   signal?: AbortSignal;
   onProgress?(p: { filesDone: number; filesTotal: number; bytesDone: number }): void;
+  /**
+   * Read and write with synchronous calls in short slices (kit/ingest/file-pass.ts): faster, for a process that
+   * does nothing else (the CLI). Left off (the hub's page), a slow file system never blocks the event loop.
+   */
+  blockingIo?: boolean;
 }
 
 export interface IngestPlan {
@@ -286,7 +292,7 @@ async function thumbnail(ffmpeg: string, image: string, out: string, signal?: Ab
  * thumbnail (made from one image while the files were checked), the manifest last. A failure removes the version.
  */
 export async function ingest(req: IngestRequest): Promise<IngestResult> {
-  const pass = new FilePass();
+  const pass = new FilePass({ blocking: req.blockingIo });
   const stopThumb = new AbortController();
   const onAbort = () => stopThumb.abort();
   req.signal?.addEventListener('abort', onAbort, { once: true });
@@ -295,13 +301,17 @@ export async function ingest(req: IngestRequest): Promise<IngestResult> {
   let thumb: { located: Promise<string | null>; made: Promise<string> } | null = null;
   try {
     const plan = await planWith(req, pass, (image) => {
-      // Made while the files are checked: a PNG's in-process, anything else (or a PNG the decoder leaves) by ffmpeg.
-      const inProcess = /\.png$/i.test(image) ? fsp.readFile(image).then((b) => pngThumbnailSliced(b), () => null).catch(() => null) : Promise.resolve(null);
-      const located = inProcess.then((jpeg) => (jpeg ? null : locateFfmpeg({ configured: req.ffmpeg ?? null })));
-      const made = Promise.all([inProcess, located]).then(async ([jpeg, ffmpeg]) => {
+      // Made while the files are checked and written: a PNG's in-process, anything else (or a PNG the decoder
+      // leaves, told by its header) by ffmpeg, which must then be found before anything is written.
+      const png = /\.png$/i.test(image) ? fsp.readFile(image).catch(() => null) : Promise.resolve(null);
+      const ffmpeg = () => locateFfmpeg({ configured: req.ffmpeg ?? null });
+      const located = png.then((bytes) => (bytes && pngThumbnailPossible(bytes) ? null : ffmpeg()));
+      const made = Promise.all([png, located]).then(async ([bytes, found]) => {
         const file = path.join(await scratch(), 'thumbnail.jpg');
+        // A PNG whose data turns out broken past its header goes to ffmpeg after all.
+        const jpeg = bytes && found === null ? await pngThumbnailSliced(bytes).catch(() => null) : null;
         if (jpeg) await fsp.writeFile(file, jpeg);
-        else await thumbnail(ffmpeg!, image, file, stopThumb.signal);
+        else await thumbnail(found ?? await ffmpeg(), image, file, stopThumb.signal);
         return file;
       });
       located.catch(() => {});

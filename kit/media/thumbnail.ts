@@ -8,6 +8,7 @@ import { decodePngSteps, type RgbImage } from './png-decode.ts';
 export const THUMBNAIL_MAX_WIDTH = 512;
 /** Bigger PNGs go to ffmpeg: decoding them here would hold the hub's thread too long. */
 const MAX_PIXELS = 4096 * 2304;
+const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
 
 /** The thumbnail's size for an image of width x height: at most maxWidth wide, the height even, the aspect kept. */
 export function thumbnailSize(width: number, height: number, maxWidth = THUMBNAIL_MAX_WIDTH): { width: number; height: number } {
@@ -57,6 +58,17 @@ function* thumbnailSteps(png: Buffer, maxWidth: number): Generator<void, Buffer 
   if (!img) return null;
   const size = thumbnailSize(img.width, img.height, maxWidth);
   return yield* encodeJpegSteps(yield* scaleRgbSteps(img, size.width, size.height));
+}
+
+/** Whether pngThumbnail makes the thumbnail of the PNG that starts with `head` (its IHDR), rather than leaving it to ffmpeg. */
+export function pngThumbnailPossible(head: Buffer): boolean {
+  if (head.length < 29 || !head.subarray(0, 8).equals(PNG_SIGNATURE) || head.toString('latin1', 12, 16) !== 'IHDR') return false;
+  const width = head.readUInt32BE(16);
+  const height = head.readUInt32BE(20);
+  const depth = head[24]!;
+  const color = head[25]!;
+  const interlace = head[28]!;
+  return width > 0 && height > 0 && width * height <= MAX_PIXELS && interlace === 0 && [0, 2, 3, 4, 6].includes(color) && (color === 3 || depth >= 8);
 }
 
 /** The thumbnail of a PNG; null for one left to ffmpeg (too big, interlaced, grey below 8 bits). Throws on a broken PNG. */
