@@ -118,7 +118,7 @@ test('a library written for Harmony loads as in Harmony (QDir, File, widgets, Ma
   t.true((state as { found: string[] }).found.includes(path.join(OPENHARMONY_LIKE, 'openHarmony', 'openHarmony_b_system.js')), 'File.exists sees a real file');
 });
 
-test('a killed simulator\'s untitled scene folder is removed by the next simulator', async (t) => {
+test('a killed simulator\'s untitled scene folder and its scripts\' temp folder are removed by the next simulator', async (t) => {
   const sb = sandbox();
   t.teardown(() => sb.cleanup());
   // A temp folder of its own: any other simulator (tests run in parallel) would also clean up a dead one's folder.
@@ -135,7 +135,12 @@ test('a killed simulator\'s untitled scene folder is removed by the next simulat
   child.kill('SIGKILL');
   await gone;
   t.true(fs.existsSync(folder), 'SIGKILL leaves it behind');
+  // The folder scripts get as specialFolders.temp is the process's own (made on first use), gone with it too.
+  const scriptsTemp = path.join(tmp, `dcc-kit-harmony-sim-${child.pid}`);
+  fs.mkdirSync(scriptsTemp);
+  fs.writeFileSync(path.join(scriptsTemp, 'left.txt'), 'x');
   const next = await sim(['--trigger', 'x'], env);
   t.is(next.code, 2);
   t.false(fs.existsSync(folder), `${folder} was left behind`);
+  t.false(fs.existsSync(scriptsTemp), `${scriptsTemp} was left behind`);
 });

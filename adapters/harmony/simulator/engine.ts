@@ -48,15 +48,20 @@ export function userScriptsDir(env: Record<string, string | undefined>, major: n
 
 const UNTITLED_PREFIX = 'harmony-sim-untitled-';
 
+/** The per-process temp folder scripts get (specialFolders.temp), made on first use: dom/index.ts. */
+const PROCESS_TEMP = /^dcc-kit-harmony-sim-(\d+)$/;
+
 /**
- * A simulator ends by removing its untitled scene's temp folder; one that was killed (SIGKILL) cannot, so the
- * next one removes the folders named after a process that is gone.
+ * A simulator ends by removing its untitled scene's temp folder; one that was killed (SIGKILL, or SIGTERM, which
+ * it dies of at once like Harmony) cannot, and the scripts' temp folder is the process's own: so the next
+ * simulator removes the folders named after a process that is gone.
  */
+let tidied = false;
 function removeOrphanedUntitled(): void {
   let names: string[];
   try { names = fs.readdirSync(os.tmpdir()); } catch { return; }
   for (const name of names) {
-    const pid = name.startsWith(UNTITLED_PREFIX) ? Number(/^(\d+)-/.exec(name.slice(UNTITLED_PREFIX.length))?.[1]) : NaN;
+    const pid = name.startsWith(UNTITLED_PREFIX) ? Number(/^(\d+)-/.exec(name.slice(UNTITLED_PREFIX.length))?.[1]) : Number(PROCESS_TEMP.exec(name)?.[1]);
     if (Number.isInteger(pid) && pid > 0 && pid !== process.pid && !isProcessAlive(pid)) fs.rmSync(path.join(os.tmpdir(), name), { recursive: true, force: true });
   }
 }
@@ -150,13 +155,16 @@ export class HarmonySimulator extends EventEmitter {
   /** Opens a scene (an .xstage or a project folder), or a new default scene when `scenePath` is null. */
   open(scenePath: string | null): SimScene {
     this.teardownEngine();
+    if (!tidied) {
+      tidied = true;
+      removeOrphanedUntitled();
+    }
     let created = false;
     if (scenePath) {
       this.scene = SimScene.open(scenePath);
     } else {
       let dir = this.opts.untitledDir;
       if (!dir) {
-        removeOrphanedUntitled();
         dir = fs.mkdtempSync(path.join(os.tmpdir(), `${UNTITLED_PREFIX}${process.pid}-`));
         this.madeTemp.push(dir);
       }
