@@ -107,13 +107,7 @@ function copyOnceSync(source: string, dest: string): { size: number; sha256: str
   let size = 0;
   const input = fs.openSync(source, 'r');
   try {
-    let output: number;
-    try {
-      output = fs.openSync(dest, 'wx');
-    } catch (err) {
-      (err as NodeJS.ErrnoException).path = dest;
-      throw err;
-    }
+    const output = openNewSync(dest);
     try {
       const buf = Buffer.allocUnsafe(CHUNK);
       for (;;) {
@@ -141,14 +135,18 @@ function writeAllSync(fd: number, bytes: Uint8Array, dest: string): void {
   }
 }
 
-function writeNewSync(dest: string, bytes: Buffer): void {
-  let fd: number;
+/** Creates `dest`, which must not exist; an error names it. */
+function openNewSync(dest: string): number {
   try {
-    fd = fs.openSync(dest, 'wx');
+    return fs.openSync(dest, 'wx');
   } catch (err) {
     (err as NodeJS.ErrnoException).path = dest;
     throw err;
   }
+}
+
+function writeNewSync(dest: string, bytes: Buffer): void {
+  const fd = openNewSync(dest);
   try {
     writeAllSync(fd, bytes, dest);
   } finally {
