@@ -1,7 +1,7 @@
 import test from 'ava';
 import fs from 'node:fs';
 import path from 'node:path';
-import { spawn, execFileSync } from 'node:child_process';
+import { spawn, spawnSync, execFileSync } from 'node:child_process';
 import { sandbox, ROOT } from './support/cli.ts';
 import { connectHub } from '../kit/hub/client.ts';
 import { hubPaths, isProcessAlive } from '../kit/hub/runtime.ts';
@@ -117,8 +117,11 @@ test('the simulator renders enabled WRITE nodes to PNG files in batch mode', (t)
     const { SimScene } = await import(${JSON.stringify(path.join(ROOT, 'adapters/harmony/simulator/dom/index.ts'))});
     SimScene.createDefault(${JSON.stringify(path.join(dir, 'shot'))}, 'shot');
   `], { input: '' });
-  const out = execFileSync(process.execPath, [SIM, '-batch', '-frames', '1', '3', path.join(dir, 'shot', 'shot.xstage')], { encoding: 'utf8' });
-  t.regex(out, /Rendered 3 frame/);
+  const run = spawnSync(process.execPath, [SIM, '-batch', '-frames', '1', '3', path.join(dir, 'shot', 'shot.xstage')], { encoding: 'utf8' });
+  t.is(run.status, 0, run.stderr);
+  t.regex(run.stdout, /Rendered 3 frame/);
+  // It ended by its event loop draining, not by process.exit() after the grace period (kit/exit.ts).
+  t.notRegex(run.stderr, /held open/);
   const frames = fs.readdirSync(path.join(dir, 'shot', 'frames')).sort();
   t.deepEqual(frames, ['final-0001.png', 'final-0002.png', 'final-0003.png']);
   const png = fs.readFileSync(path.join(dir, 'shot', 'frames', frames[0]));
