@@ -190,7 +190,7 @@ async function loadView(req: ViewRequest, data: ViewData): Promise<Html> {
     const versions = (await store.listVersions(picked.slice(0, slash), picked.slice(slash + 1))).filter((v) => v.complete).reverse();
     detail = h`<h2>${picked}</h2>
 <table><thead><tr><th scope="col">Version</th><th scope="col">Preview</th><th scope="col">Representations</th><th scope="col">Comment</th><th scope="col">By</th><th scope="col">Published</th></tr></thead><tbody>
-${versions.map((v) => h`<tr data-version="${v.version}"><td>v${v.version}</td><td>${preview(s.id, picked, v.version, v.manifest!, true)}</td><td><div class="row">${v.manifest!.representations.filter((r) => !REVIEW_ONLY.has(r.name)).map((r) => h`<button hx-post="/api/load" hx-vals='${vals({ session: s.id, product: picked, version: v.version, representation: r.name })}' hx-target="#toast" data-after="inventory" aria-label="Load ${picked} v${v.version} ${r.name}">Load ${r.name} (${r.files.length} file${r.files.length === 1 ? '' : 's'})</button>`)}</div></td>
+${versions.map((v) => h`<tr data-version="${v.version}"><td>v${v.version}</td><td>${preview(s.id, picked, v.version, v.manifest!, true)}</td><td><div class="row">${loadableRepresentations(v.manifest!.representations, loaders).map((r) => h`<button hx-post="/api/load" hx-vals='${vals({ session: s.id, product: picked, version: v.version, representation: r.name })}' hx-target="#toast" data-after="inventory" aria-label="Load ${picked} v${v.version} ${r.name}">Load ${r.name} (${r.files.length} file${r.files.length === 1 ? '' : 's'})</button>`)}</div></td>
 <td class="comment">${v.manifest!.comment ?? ''}</td><td>${v.manifest!.user}@${v.manifest!.host}</td><td>${new Date(v.manifest!.time).toLocaleString()}</td></tr>`)}
 </tbody></table>`;
   }
@@ -219,8 +219,16 @@ function ingestForm(session: string, folder: string | undefined): Html {
 <button type="submit">Ingest</button></form>`;
 }
 
-/** Representations that are for looking at, not for loading into a scene. */
-const REVIEW_ONLY = new Set(['mp4', 'thumbnail']);
+/**
+ * The representations of a version the Load view offers: those some loader of the session's DCC takes. The
+ * review movie is for looking at in Harmony, where no loader takes it, but Blender's movie loader makes a VSE
+ * strip of it; a thumbnail is never loaded.
+ */
+export function loadableRepresentations<R extends { name: string; ext?: string; tags?: string[] }>(representations: R[], loaders: Pick<LoaderInfo, 'representations'>[]): R[] {
+  // The same match as the loader registry's (kit/plugins/loaders.ts): by the representation's name or extension.
+  const taken = (r: R) => loaders.some((l) => l.representations.includes(r.name) || (r.ext !== undefined && l.representations.includes(r.ext)));
+  return representations.filter((r) => r.name !== 'thumbnail' && !r.tags?.includes('thumbnail') && taken(r));
+}
 
 /** A version's thumbnail, and with `movie` its review movie in a player (the thumbnail as its poster). */
 function preview(session: string, product: string, version: number, manifest: VersionManifest, movie: boolean): Html {
