@@ -4,13 +4,14 @@
  * and a load refused on any file removes every copy it made.
  */
 import test from 'ava';
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { ContainerRecord } from '../adapters/harmony/pipeline-types.ts';
 import { DamagedVersionError, ProductStore, StoreError, filesForLoad, MANIFEST, type VersionManifest } from '../kit/store/index.ts';
 import { tempDir } from './support/harmony.ts';
+import { hostTag } from '../kit/archive/temp-files.ts';
 import { pipelineRig, sceneShape, type PipelineRig } from './support/pipeline.ts';
 import { frames, publishFiles } from './support/products.ts';
 
@@ -135,4 +136,17 @@ test('a load refused on one file removes every copy it made: a changed frame, a 
   t.is(ok.files.length, 100);
   t.deepEqual(ok.files.map((f) => fs.readFileSync(f)), Object.values(frames('plateTaken', 1, 100)));
   t.deepEqual(ok.storeFiles, ok.files.map((f) => path.join(fs.realpathSync(taken.path), path.basename(f))));
+});
+
+test('a killed hub\'s load folder beside the scene is removed by the next load there', async (t) => {
+  const rig = await pipelineRig(t);
+  await publishFiles(rig.store, rig.dir, F, 'plateTidy', 'plate', { name: 'png', ext: 'png' }, frames('plateTidy', 1, 2));
+  // Named as a load of a process that is gone names its folder (kit/archive/temp-files.ts), made after this hub started.
+  const gone = spawnSync(process.execPath, ['-e', '0']).pid!;
+  const left = path.join(path.dirname(rig.copy), `.${path.basename(rig.copy)}.dcckit-tmp-${hostTag()}-${gone}-0badc0de`);
+  fs.mkdirSync(path.join(left, 'frames'), { recursive: true });
+  fs.writeFileSync(path.join(left, 'frames', 'plate.0001.png'), 'a checked copy nobody moved');
+  await rig.tool<ContainerRecord>('load.run', { product: 'plateTidy' });
+  t.false(fs.existsSync(left), `${left} was left behind`);
+  t.deepEqual(loadTemps(rig), []);
 });

@@ -8,7 +8,7 @@ import fsp from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import type { HubServices, SessionInfo } from '../../../kit/adapter.ts';
-import { releaseTemp, tempPathBeside } from '../../../kit/archive/temp-files.ts';
+import { cleanStaleTemps, releaseTemp, tempPathBeside } from '../../../kit/archive/temp-files.ts';
 import { DccKitError, UsageError } from '../../../kit/errors.ts';
 import { parseProductRef, storeFromConfig, type ProductStore, type VersionInfo, type VersionManifest } from '../../../kit/store/index.ts';
 import { pickHarmonySession } from '../pick-session.ts';
@@ -20,10 +20,14 @@ import { GREEN, RED, chooseLoader, chooseRepresentation, prepareLoad, type Prepa
 
 type Resolved = VersionInfo & { manifest: VersionManifest };
 
+/** Folders beside scenes this process has already rid of a killed hub's load folders. */
+const tidied = new Set<string>();
+
 /**
  * A load's folders for the files it gives Harmony: beside the scene's folder (never inside it: a save would
  * pack them), so they are on the scene's filesystem and Harmony MOVES the checked copies into the scene instead
- * of copying them again; named like the kit's other temps there, so a killed hub's are cleaned up. Without a
+ * of copying them again; named like the kit's other temps there. A killed hub's are removed by the next hub: at
+ * its start in the work area, and, for a scene anywhere else, at its first load beside that scene. Without a
  * scene, or where that folder cannot be written, in the system's temp folder (Harmony then copies).
  */
 async function withStaging<T>(scene: string | null, fn: (staging: () => Promise<string>) => Promise<T>): Promise<T> {
@@ -31,6 +35,11 @@ async function withStaging<T>(scene: string | null, fn: (staging: () => Promise<
   try {
     return await fn(async () => {
       if (scene) {
+        const parent = path.dirname(path.dirname(scene));
+        if (!tidied.has(parent)) {
+          tidied.add(parent);
+          await cleanStaleTemps(parent).catch(() => {});
+        }
         const beside = tempPathBeside(path.dirname(scene));
         try {
           await fsp.mkdir(beside, { mode: 0o700 });
