@@ -26,11 +26,16 @@ export function sandbox(): Sandbox {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dcckit-cli-'));
   const home = path.join(dir, 'home');
   fs.mkdirSync(home);
+  // A runtime folder of the sandbox's own: without one, the sound client of a Blender the tests start leaves a
+  // /tmp/pulse-* folder behind.
+  const runtime = path.join(dir, 'runtime');
+  fs.mkdirSync(runtime, { mode: 0o700 });
   const env: NodeJS.ProcessEnv = {
     ...process.env,
     HOME: home,
     USERPROFILE: home,
     XDG_CONFIG_HOME: path.join(home, '.config'),
+    XDG_RUNTIME_DIR: runtime,
     DCC_KIT_HOME: path.join(dir, 'kit'),
   };
   delete env.DCC_KIT_PORT;
