@@ -53,33 +53,22 @@ def free_port():
     return port
 
 
-class HoudiniTestCase(unittest.TestCase):
-    """A fresh stub Houdini (GUI unless ui = False), a fake hub, a temp DCC_KIT_HOME."""
+class IsolatedEnv(object):
+    """For one test: a temp folder as DCC_KIT_HOME, the client's environment variables cleared (put back by
+    restore()), debug logging into `self.log`."""
 
-    ui = True
-
-    def setUp(self):
-        self.assertIsNone(dcckit_houdini._client_thread(), "a client thread leaked from an earlier test")
-        self.tmp = tempfile.mkdtemp(prefix="dcckit-houdini-test-")
+    def __init__(self, prefix):
+        self.tmp = tempfile.mkdtemp(prefix=prefix)
         self._saved_env = {key: os.environ.get(key) for key in _ENV_KEYS}
         for key in _ENV_KEYS:
             os.environ.pop(key, None)
         os.environ["DCC_KIT_HOME"] = os.path.join(self.tmp, "home")
         os.environ["DCC_KIT_DEBUG"] = "1"
-        hou._reset(ui=self.ui, cwd=self.tmp)
-        hdefereval._reset()
-        while not mainthread._queue.empty():
-            mainthread._queue.get_nowait()
         pyexec._namespace = None
         self.log = io.StringIO()
         log.stream = self.log
-        self.hubs = []
-        self.hub = self.new_hub()
 
-    def tearDown(self):
-        dcckit_houdini.stop()
-        for hub in self.hubs:
-            hub.close()
+    def restore(self):
         log.stream = None
         for key, value in self._saved_env.items():
             if value is None:
@@ -87,6 +76,30 @@ class HoudiniTestCase(unittest.TestCase):
             else:
                 os.environ[key] = value
         shutil.rmtree(self.tmp, ignore_errors=True)
+
+
+class HoudiniTestCase(unittest.TestCase):
+    """A fresh stub Houdini (GUI unless ui = False), a fake hub, a temp DCC_KIT_HOME."""
+
+    ui = True
+
+    def setUp(self):
+        self.assertIsNone(dcckit_houdini._client_thread(), "a client thread leaked from an earlier test")
+        self.env = IsolatedEnv("dcckit-houdini-test-")
+        self.tmp = self.env.tmp
+        self.log = self.env.log
+        hou._reset(ui=self.ui, cwd=self.tmp)
+        hdefereval._reset()
+        while not mainthread._queue.empty():
+            mainthread._queue.get_nowait()
+        self.hubs = []
+        self.hub = self.new_hub()
+
+    def tearDown(self):
+        dcckit_houdini.stop()
+        for hub in self.hubs:
+            hub.close()
+        self.env.restore()
         self.assertEqual(hou._violations, [], "hou was called off the main thread")
         self.assertEqual(hdefereval._errors, [], "a deferred callable raised into the event loop")
         for hub in self.hubs:

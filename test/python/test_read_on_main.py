@@ -2,23 +2,19 @@
 (a background Blender); the client thread keeps the session and reads only while a request holds the
 main thread."""
 
-import io
 import os
-import shutil
-import tempfile
 import threading
 import time
 import unittest
 
 import harness  # noqa: F401  (puts the packages on sys.path)
-from harness import SideThread
+from harness import IsolatedEnv, SideThread
 from fakehub import FakeHub
 
 import dcckit_client
 from dcckit_client import host as host_module
-from dcckit_client import log, mainthread, pyexec
+from dcckit_client import mainthread, pyexec
 
-_ENV_KEYS = ("DCC_KIT_PORT", "DCC_KIT_TOKEN", "DCC_KIT_HOME", "DCC_KIT_CALL_TIMEOUT", "DCC_KIT_DEBUG")
 PATIENCE = 10.0
 
 
@@ -37,18 +33,11 @@ class CountingDispatcher(mainthread.Dispatcher):
 class ReadOnMainTest(unittest.TestCase):
     def setUp(self):
         self.assertIsNone(dcckit_client.client_thread(), "a client thread leaked from an earlier test")
-        self.tmp = tempfile.mkdtemp(prefix="dcckit-read-on-main-")
-        self._saved_env = {key: os.environ.get(key) for key in _ENV_KEYS}
-        for key in _ENV_KEYS:
-            os.environ.pop(key, None)
-        os.environ["DCC_KIT_HOME"] = os.path.join(self.tmp, "home")
-        os.environ["DCC_KIT_DEBUG"] = "1"
+        self.env = IsolatedEnv("dcckit-read-on-main-")
+        self.log = self.env.log
         while not mainthread._queue.empty():
             mainthread._queue.get_nowait()
-        pyexec._namespace = None
         pyexec.namespace_modules = ()
-        self.log = io.StringIO()
-        log.stream = self.log
         self.hub = FakeHub()
         os.environ["DCC_KIT_PORT"] = str(self.hub.port)
         os.environ["DCC_KIT_TOKEN"] = self.hub.token
@@ -65,13 +54,7 @@ class ReadOnMainTest(unittest.TestCase):
     def tearDown(self):
         dcckit_client.stop()
         self.hub.close()
-        log.stream = None
-        for key, value in self._saved_env.items():
-            if value is None:
-                os.environ.pop(key, None)
-            else:
-                os.environ[key] = value
-        shutil.rmtree(self.tmp, ignore_errors=True)
+        self.env.restore()
         self.assertNotIn(self.hub.token, self.log.getvalue(), "the token reached the log")
 
     def serve(self, steps):
