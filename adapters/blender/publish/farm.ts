@@ -19,13 +19,8 @@ const KIND = 'blender.farm-render';
 
 const quote = (s: string) => (/^[A-Za-z0-9_./:=@#-]+$/.test(s) ? s : `"${s.replace(/(["\\$`])/g, '\\$1')}"`);
 
-export interface BlenderFarmRequest {
-  hub: HubServices;
-  runId: string;
-  settings: AfanasySettings;
-  maxTasks: number;
-  writer: VersionWriter;
-  blender: string;
+/** The render a farm job makes and what its version's manifest records: in the request, and kept for the wait. */
+interface FarmRender {
   /** The published .blend. */
   blend: string;
   first: number;
@@ -33,20 +28,23 @@ export interface BlenderFarmRequest {
   source: string;
   context: Record<string, unknown>;
   data: Record<string, unknown>;
+}
+
+export interface BlenderFarmRequest extends FarmRender {
+  hub: HubServices;
+  runId: string;
+  settings: AfanasySettings;
+  maxTasks: number;
+  writer: VersionWriter;
+  blender: string;
   pollMs?: number;
 }
 
 /** Everything a hub needs to complete a Blender farm render's version, kept in the version (kit/farm/waits.ts). */
-export interface BlenderFarmWait extends FarmWaitRecord {
+export interface BlenderFarmWait extends FarmWaitRecord, FarmRender {
   kind: typeof KIND;
   /** Where the job writes its frames (the version's `.farm-work/`). */
   out: string;
-  blend: string;
-  first: number;
-  last: number;
-  source: string;
-  context: Record<string, unknown>;
-  data: Record<string, unknown>;
 }
 
 /** A submitted render, held until its publish commits (kit/farm/waits.ts FarmRelease). */
