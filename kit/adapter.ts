@@ -40,6 +40,11 @@ export interface HubServices {
   config: unknown;
   home: string;
   log: { info(msg: string): void; warn(msg: string): void; error(msg: string): void };
+  /**
+   * Aborted when the hub stops. Work that outlives requests (a farm wait) ends on it, leaving what the next hub
+   * takes up where it is: a stopping hub's process exits when its event loop drains (kit/exit.ts).
+   */
+  stopping: AbortSignal;
 }
 
 export interface EndpointContext {

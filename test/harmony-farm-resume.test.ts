@@ -67,6 +67,47 @@ test('a hub killed while the farm renders: the next hub completes the render ver
   await until(() => !JSON.stringify(JSON.parse(fs.readFileSync(path.join(paths.runDir, 'farm-waits.json'), 'utf8'))).includes('renderFarm'), PATIENCE_MS, 'the journal entry to go');
 });
 
+test('a hub stopped while the farm renders exits at once, and the next hub completes the render', async (t) => {
+  const farm = await AfanasyDouble.start({ runTask: shellTask });
+  t.teardown(() => farm.close());
+  const sb = sandbox();
+  t.teardown(() => sb.cleanup());
+  const { shot, zip, store } = await shotOnDisk(sb.dir, {
+    shot: 'sh040', workfile: 'sh040_comp_v001',
+    projectRc: (root) => [
+      'context:', '  project: demo', '  fps: 24',
+      'publish:', `  root: ${root}`,
+      'farm:', '  afanasy:', '    host: 127.0.0.1', `    port: ${farm.port}`,
+      'web:', '  enabled: false', '',
+    ].join('\n'),
+    shotRc: 'context:\n  folder: shots/sh040\n  task: comp\n  frameStart: 1001\n  frameEnd: 1004\n',
+  });
+  const launched = await sb.json<{ pid: number }>(['launch', 'harmony', zip, '--simulate', '--json'], { cwd: shot });
+  t.teardown(() => { try { process.kill(launched.pid, 'SIGKILL'); } catch { /* gone */ } });
+  t.is((await sb.run(['create', 'render', 'Farm', '--attr', 'target=farm', '--attr', 'review=false'], { cwd: shot })).code, 0);
+  const published = await sb.run(['publish', '--repair'], { cwd: shot, timeout: PATIENCE_MS * 2 });
+  t.is(published.code, 0, published.stderr + published.stdout);
+  const version = path.join(store, 'shots', 'sh040', 'renderFarm', 'v001');
+  const paths = hubPaths(sb.env.DCC_KIT_HOME!);
+  await until(() => fs.readFileSync(path.join(paths.runDir, 'farm-waits.json'), 'utf8').includes('renderFarm'), PATIENCE_MS, 'the wait to be noted');
+
+  // The farm has not run the job: the hub's wait for it must not hold the stopping hub open.
+  const stopped = await sb.json<{ stopped: boolean }>(['hub', 'stop', '--json'], { cwd: shot });
+  t.true(stopped.stopped);
+  const log = fs.readFileSync(paths.logFile, 'utf8');
+  t.regex(log, /hub stopped/);
+  t.notRegex(log, /still held open/, 'nothing kept the stopped hub running');
+  t.regex(log, /farm job \d+ .*is left to the next hub/);
+  t.true(fs.existsSync(path.join(version, AWAITING)), 'the version still says what it waits for');
+  t.false(fs.existsSync(path.join(version, MANIFEST)));
+
+  t.true((await sb.json<{ started: boolean }>(['hub', 'start', '--json'], { cwd: shot })).started);
+  farm.runUntilIdle();
+  await until(() => fs.existsSync(path.join(version, MANIFEST)), PATIENCE_MS * 3, 'the next hub to complete the farm version');
+  const manifest = JSON.parse(fs.readFileSync(path.join(version, MANIFEST), 'utf8')) as { representations: { files: unknown[] }[] };
+  t.is(manifest.representations[0]!.files.length, 4);
+});
+
 test('a hub stopped after submitting a farm job but before its publish committed: the next hub deletes the job and gives the version up', async (t) => {
   const { ProductStore } = await import('../kit/store/index.ts');
   const { AfanasyClient, JobBuilder } = await import('../kit/farm/index.ts');

@@ -120,7 +120,8 @@ const MAX_RETRY_MS = 60_000;
 
 /**
  * waitForJob that outlives farm server outages (a restarted afserver, a network cut): a render of hours must
- * not be thrown away because one poll failed. Other errors (the job deleted, a refused request) end the wait.
+ * not be thrown away because one poll failed. Other errors (the job deleted, a refused request) end the wait,
+ * and so does the hub stopping (see leftToNextHub).
  */
 export async function waitThroughOutages(hub: HubServices, wait: Pick<FarmWaitRecord, 'jobId' | 'serial' | 'what'>, client: AfanasyClient, pollMs: number): Promise<JobInfo> {
   let retryMs = pollMs;
@@ -128,17 +129,17 @@ export async function waitThroughOutages(hub: HubServices, wait: Pick<FarmWaitRe
   let down = false;
   for (;;) {
     try {
-      const info = await client.waitForJob({ id: wait.jobId, serial: wait.serial }, { intervalMs: pollMs, onUpdate: () => { retryMs = pollMs; } });
+      const info = await client.waitForJob({ id: wait.jobId, serial: wait.serial }, { intervalMs: pollMs, signal: hub.stopping, onUpdate: () => { retryMs = pollMs; } });
       if (down) hub.log.info(`farm: the server answers again; ${wait.what} is ${info.status}`);
       return info;
     } catch (err) {
-      if (!isOutage(err)) throw err;
+      if (!isOutage(err) || hub.stopping.aborted) throw err;
       down = true;
       if (Date.now() - loggedAt >= OUTAGE_LOG_EVERY_MS) {
         hub.log.warn(`farm: still waiting for ${wait.what}: ${(err as Error).message}`);
         loggedAt = Date.now();
       }
-      await sleep(retryMs);
+      await sleep(retryMs, undefined, { signal: hub.stopping });
       retryMs = Math.min(MAX_RETRY_MS, retryMs * 2);
     }
   }
@@ -186,7 +187,25 @@ export async function waitForJobAndRelease(hub: HubServices, wait: FarmWaitRecor
   if (info.status === 'done' && !open) {
     hub.log.info(`publish ${wait.runId}: farm job ${wait.jobId} done; ${event.product} v${event.version} waits for the publish to commit`);
     hub.emit('publish.farm', { ...event, state: 'rendered' });
-    await released;
+    await Promise.race([released, stopped(hub)]);
   }
   return info;
+}
+
+/** Rejects with the hub's stop reason when it stops. */
+function stopped(hub: HubServices): Promise<never> {
+  return new Promise((_resolve, reject) => {
+    if (hub.stopping.aborted) reject(hub.stopping.reason);
+    else hub.stopping.addEventListener('abort', () => reject(hub.stopping.reason), { once: true });
+  });
+}
+
+/**
+ * True when a wait ended because the hub stops: the version keeps its marker and the journal its entry, for
+ * the next hub (resumeFarmWaits). Logs that.
+ */
+export function leftToNextHub(hub: HubServices, wait: Pick<FarmWaitRecord, 'runId' | 'what'>): boolean {
+  if (!hub.stopping.aborted) return false;
+  hub.log.info(`publish ${wait.runId}: the hub stops; ${wait.what} is left to the next hub`);
+  return true;
 }

@@ -99,6 +99,7 @@ export class Hub extends EventEmitter {
   private readonly tokenHash: Buffer;
   private startedAt = Date.now();
   private stopping = false;
+  private readonly stopped = new AbortController();
   private closedPeerStats = { framesIn: 0, framesOut: 0, bytesIn: 0, bytesOut: 0 };
   readonly services: HubServices;
   port = 0;
@@ -135,6 +136,7 @@ export class Hub extends EventEmitter {
       config: opts.config,
       home: opts.home ?? '',
       log: this.log,
+      stopping: this.stopped.signal,
     };
   }
 
@@ -592,6 +594,7 @@ export class Hub extends EventEmitter {
     this.stopping = true;
     this.refusals.flush('connections refused');
     this.log.info(`hub stopping: ${reason}`);
+    this.stopped.abort(new HubError(`the hub is stopping (${reason})`, 'HUB_STOPPING'));
     for (const state of this.tools.values()) {
       for (const cancel of state.inflight) cancel(new HubError(`the hub is stopping (${reason})`, 'HUB_STOPPING'));
     }

@@ -30,12 +30,17 @@ export function sandbox(): Sandbox {
   // /tmp/pulse-* folder behind.
   const runtime = path.join(dir, 'runtime');
   fs.mkdirSync(runtime, { mode: 0o700 });
+  // And a temp folder of its own, removed with the sandbox: a Blender writes quit.blend there when it quits and
+  // leaves its blender_* folder there when it is killed.
+  const tmp = path.join(dir, 'tmp');
+  fs.mkdirSync(tmp);
   const env: NodeJS.ProcessEnv = {
     ...process.env,
     HOME: home,
     USERPROFILE: home,
     XDG_CONFIG_HOME: path.join(home, '.config'),
     XDG_RUNTIME_DIR: runtime,
+    TMPDIR: tmp,
     DCC_KIT_HOME: path.join(dir, 'kit'),
   };
   delete env.DCC_KIT_PORT;

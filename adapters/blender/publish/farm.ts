@@ -11,7 +11,7 @@ import fsp from 'node:fs/promises';
 import path from 'node:path';
 import type { HubServices } from '../../../kit/adapter.ts';
 import { AfanasyClient, JobBuilder, type AfanasySettings } from '../../../kit/farm/index.ts';
-import { farmRelease, farmWaitBase, forgetFarmWait, recordFarmWait, resumeFarmWaits, waitForJobAndRelease, type FarmRelease, type FarmWaitRecord } from '../../../kit/farm/waits.ts';
+import { farmRelease, farmWaitBase, forgetFarmWait, leftToNextHub, recordFarmWait, resumeFarmWaits, waitForJobAndRelease, type FarmRelease, type FarmWaitRecord } from '../../../kit/farm/waits.ts';
 import type { VersionWriter } from '../../../kit/store/index.ts';
 import { frameFile } from './render.ts';
 
@@ -99,6 +99,7 @@ async function watch(hub: HubServices, wait: BlenderFarmWait, writer: VersionWri
     hub.log.info(`publish ${wait.runId}: farm job ${wait.jobId} done; ${product} v${writer.version} integrated`);
     hub.emit('publish.farm', { ...base, state: 'integrated', path: writer.dir });
   } catch (err) {
+    if (leftToNextHub(hub, wait)) return;
     await writer.abort().catch(() => {});
     hub.log.warn(`publish ${wait.runId}: ${product} v${writer.version} not integrated: ${(err as Error).message}`);
     hub.emit('publish.farm', { ...base, state: 'failed', error: { message: (err as Error).message } });
