@@ -121,10 +121,9 @@ test('a library written for Harmony loads as in Harmony (QDir, File, widgets, Ma
 test('a killed simulator\'s untitled scene folder and its scripts\' temp folder are removed by the next simulator', async (t) => {
   const sb = sandbox();
   t.teardown(() => sb.cleanup());
-  // A temp folder of its own: any other simulator (tests run in parallel) would also clean up a dead one's folder.
-  const tmp = path.join(sb.dir, 'tmp');
-  fs.mkdirSync(tmp);
-  const env = { ...sb.env, TMPDIR: tmp, TOONBOOM_GLOBAL_SCRIPT_LOCATION: path.join(sb.dir, 'none') };
+  // The sandbox's own temp folder: any other simulator (tests run in parallel) would also clean up a dead one's folder.
+  const tmp = sb.env.TMPDIR!;
+  const env = { ...sb.env, TOONBOOM_GLOBAL_SCRIPT_LOCATION: path.join(sb.dir, 'none') };
   const child = spawn(process.execPath, [SIM], { env, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   child.stdout.on('data', (b: Buffer) => { out += b.toString(); });
