@@ -94,6 +94,7 @@ export function defaultConfig(home: string, machine: MachineIdentity = thisMachi
         timeout: 10_000,
       },
       maxTasks: 10_000,
+      framesPerTask: 10,
     },
     context: {
       project: null,

@@ -87,6 +87,8 @@ export interface FarmConfig {
   afanasy: AfanasyConfig;
   /** Jobs with more tasks than this are refused before they reach the server. */
   maxTasks: number;
+  /** Frames each render task of a publish renders (the last one may render fewer). */
+  framesPerTask: number;
 }
 
 /** The project context of a shot/asset (layered: a .dcckitrc in a shot folder sets that shot). */
@@ -281,6 +283,7 @@ export const CONFIG_SCHEMA = {
           },
         },
         maxTasks: { kind: 'int', min: 1, doc: 'refuse farm jobs with more tasks than this (afserver keeps the memory of a huge job after it is deleted)' },
+        framesPerTask: { kind: 'int', min: 1, doc: 'frames each render task of a publish renders: every task starts the DCC (and takes a render licence), so one-frame tasks spend more time starting than rendering' },
       },
     },
     context: {

@@ -30,18 +30,19 @@ test.serial('a farm render instance submits one Afanasy job rendering the PUBLIS
   t.like(jobs[0], { product: 'shots/sh010/renderFarm', version: 1 });
   // Not integrated yet by the publish itself: only the workfile is.
   t.deepEqual(report.published.map((p) => p.product), ['shots/sh010/workfileAnim']);
-  const submitted = farm.requests.map((r) => r.body as { job?: { name: string; blocks: { name: string }[] } }).find((b) => b?.job)!.job!;
+  const submitted = farm.requests.map((r) => r.body as { job?: { name: string; blocks: { name: string; frames_per_task: number }[] } }).find((b) => b?.job)!.job!;
   t.is(submitted.name, 'shots/sh010/renderFarm v001');
   t.deepEqual(submitted.blocks.map((b) => b.name), ['renderFarm']);
+  t.is(submitted.blocks[0]!.frames_per_task, 10, 'farm.framesPerTask: every task starts Harmony');
   farm.runUntilIdle();
   await until(() => rig.events.some((e) => e.event === 'publish.farm' && e.state !== 'rendered' && e.jobId === jobs[0]!.jobId), PATIENCE_MS * 2, 'the farm job to be integrated');
   const done = rig.events.find((e) => e.event === 'publish.farm' && e.state !== 'rendered')!;
   t.is(done.state, 'integrated', JSON.stringify(done));
   const published = path.join(rig.config.publish.root, 'shots/sh010/workfileAnim/v001/workfileAnim.zip');
   t.true(fs.existsSync(published));
-  t.true(commands.length > 0);
+  // 12 frames, 10 per task: frames 1-10 and 11-12.
+  t.deepEqual(commands.map((c) => /-batch -frames (\d+) (\d+) /.exec(c)?.slice(1).join('-')), ['1-10', '11-12']);
   for (const c of commands) {
-    t.regex(c, /-batch -frames \d+ \d+ /);
     t.true(c.includes(path.join(rig.config.publish.root, 'shots/sh010/renderFarm/v001/.farm-work/')), c);
     t.false(c.includes(rig.copy), 'the farm never renders the artist\'s folder');
   }
@@ -60,11 +61,14 @@ test.serial('the farm server going away while it renders does not cost the rende
   t.teardown(() => farm.close());
   const rig = await pipelineRig(t, {
     shotContext: '  folder: shots/sh010\n  task: anim\n  frameStart: 101\n  frameEnd: 112\n',
-    configure: (config) => { config.farm.afanasy.port = farm.port; },
+    // The project's .dcckitrc sets the task size.
+    configure: (config) => { config.farm.afanasy.port = farm.port; config.farm.framesPerTask = 5; },
   });
   await rig.tool('create.run', { creator: 'render', variant: 'Farm', attributes: { target: 'farm', review: false } });
   const report = await publishAndWait(rig, { repair: true });
   t.true(report.success, JSON.stringify(report.results.filter((r) => !r.success)));
+  const submitted = farm.requests.map((r) => r.body as { job?: { blocks: { frames_per_task: number }[] } }).find((b) => b?.job)!.job!;
+  t.is(submitted.blocks[0]!.frames_per_task, 5);
   const version = path.join(rig.config.publish.root, 'shots/sh010/renderFarm/v001');
   // afserver goes down (jobs are kept in its database) until the hub's poll has found it gone, then comes back.
   await farm.close();

@@ -35,6 +35,8 @@ export interface BlenderFarmRequest extends FarmRender {
   runId: string;
   settings: AfanasySettings;
   maxTasks: number;
+  /** Frames each task renders (farm.framesPerTask). */
+  framesPerTask: number;
   writer: VersionWriter;
   blender: string;
   pollMs?: number;
@@ -56,11 +58,9 @@ export async function submitBlenderFarmRender(req: BlenderFarmRequest): Promise<
   const product = req.writer.product;
   const cmd = [req.blender, '-b', req.blend, '-o', path.join(out, `${product}.####`), '-F', 'PNG', '-x', '1', '-s', '@#@', '-e', '@#@', '-a'].map(quote).join(' ');
   const name = `${req.writer.folder}/${product} v${String(req.writer.version).padStart(3, '0')}`.replace(/["\\]/g, '_');
-  const frames = req.last - req.first + 1;
   const job = new JobBuilder(name)
     .description(`dcc-kit publish ${req.runId}: Blender renders ${req.blend}`)
-    // A Blender start costs seconds: at most 10 tasks, of at least 10 frames each.
-    .frameBlock(product, cmd, { first: req.first, last: req.last, perTask: Math.max(10, Math.ceil(frames / 10)) })
+    .frameBlock(product, cmd, { first: req.first, last: req.last, perTask: req.framesPerTask })
     .build();
   const client = new AfanasyClient(req.settings);
   const submitted = await client.submit(job);

@@ -217,14 +217,14 @@ const submitFarm: PublishPlugin = {
     const staged = (ctx.data.staged ?? []) as PublishReport['published'];
     const wf = staged.find((p) => p.product === `${d.context.folder}/${wfInstance.name}`);
     if (!wf) throw new Error('the workfile was not published in this run, and the farm renders the published .blend');
-    const cfg = d.hub.config as { farm: { afanasy: { host: string; port: number; user: string; hostName: string; timeout: number }; maxTasks: number } };
+    const cfg = d.hub.config as { farm: { afanasy: { host: string; port: number; user: string; hostName: string; timeout: number }; maxTasks: number; framesPerTask: number } };
     const a = cfg.farm.afanasy;
     const want = sceneSettingsOf(d.context);
     const writer = await d.store.reserve({ folder: rec.folder, product: inst.name, productType: inst.productType });
     try {
       const sub = await submitBlenderFarmRender({
         hub: d.hub, runId: d.runId, settings: { host: a.host, port: a.port, user: a.user, hostName: a.hostName, timeoutMs: a.timeout, maxTasks: cfg.farm.maxTasks },
-        maxTasks: cfg.farm.maxTasks, writer, blender: blenderConfig(d.hub.config).executable ?? 'blender',
+        maxTasks: cfg.farm.maxTasks, framesPerTask: cfg.farm.framesPerTask, writer, blender: blenderConfig(d.hub.config).executable ?? 'blender',
         blend: path.join(wf.path, `${wfInstance.name}.blend`), first: want.frameStart, last: want.frameEnd,
         source: d.workfile, context: { ...d.context, task: rec.task ?? d.context.task }, data: { dcc: 'blender', blenderVersion: d.info.version, instance: inst.id },
       });

@@ -45,7 +45,7 @@ export interface HarmonyRunData {
 
 export interface HarmonyPublishConfigView {
   harmony: { executable: string | null; publish: { compositePattern: string; audioRequired: boolean } };
-  farm: { afanasy: { host: string; port: number; user: string; hostName: string; timeout: number }; maxTasks: number };
+  farm: { afanasy: { host: string; port: number; user: string; hostName: string; timeout: number }; maxTasks: number; framesPerTask: number };
   publish: { root: string; template: string };
 }
 

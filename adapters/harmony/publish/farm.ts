@@ -28,6 +28,8 @@ export interface FarmRenderRequest {
   versionName: string;
   write: WriteOutput;
   frames: number;
+  /** Frames each task renders (farm.framesPerTask). */
+  framesPerTask: number;
   /** Context frame number of Harmony frame 1. */
   firstFrame: number;
   command: { command: string; prefix: string[] };
@@ -77,7 +79,7 @@ export async function submitFarmRender(req: FarmRenderRequest): Promise<FarmHand
   const name = jobName(`${req.product} v${String(req.writer.version).padStart(3, '0')}`);
   const job = new JobBuilder(name)
     .description(`dcc-kit publish ${req.runId}: ${req.write.path} of ${req.workfileZip}`)
-    .frameBlock(req.write.name, cmd, { first: 1, last: req.frames, perTask: Math.max(1, Math.ceil(req.frames / 20)) })
+    .frameBlock(req.write.name, cmd, { first: 1, last: req.frames, perTask: req.framesPerTask })
     .build();
   const client = new AfanasyClient(req.settings);
   const submitted = await client.submit(job);

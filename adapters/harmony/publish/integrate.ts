@@ -75,7 +75,7 @@ export const submitFarm: PublishPlugin = {
     try {
       const sub = await submitFarmRender({
         hub: d.hub, runId: d.runId, settings: { host: a.host, port: a.port, user: a.user, hostName: a.hostName, timeoutMs: a.timeout, maxTasks: d.config.farm.maxTasks, maxFrames: d.context.maxFrames },
-        writer, workfileZip: zip, versionName: d.scene.versionName, write, frames: d.scene.settings.frames,
+        writer, workfileZip: zip, versionName: d.scene.versionName, write, frames: d.scene.settings.frames, framesPerTask: d.config.farm.framesPerTask,
         firstFrame: c.frameStart - c.handleStart,
         command: await harmonyBatchCommand(d.config.harmony.executable, d.simulate || d.scene.versionInfo.includes('dcc-kit simulator')),
         product: `${rec.folder}/${inst.name}`, context: { ...c }, source: d.workfile,
