@@ -101,7 +101,8 @@ test('a hub killed while the farm renders a Blender version: the next hub takes 
 
   const second = await rig.sb.json<{ started: boolean }>(['hub', 'start', '--json'], { cwd: rig.shot });
   t.true(second.started);
-  await eventually('the restarted hub to take the wait up', async () => /farm: waiting again for farm job/.test((await rig.sb.run(['hub', 'logs', '-n', '200'])).stdout));
+  const hubLog = hubPaths(rig.sb.env.DCC_KIT_HOME!).logFile;
+  await eventually('the restarted hub to take the wait up', () => /farm: waiting again for farm job/.test(fs.readFileSync(hubLog, 'utf8')));
   farm.runUntilIdle();
   await eventually('the restarted hub to integrate the farm render', () => fs.existsSync(path.join(versionDir, MANIFEST)), PATIENCE_MS * 2);
   const manifest = JSON.parse(fs.readFileSync(path.join(versionDir, MANIFEST), 'utf8')) as VersionManifest;

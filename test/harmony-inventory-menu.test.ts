@@ -45,7 +45,7 @@ test('real processes, web page off: dcc-kit-harmony-sim --trigger "Load..." says
   // Harmony open on the scene: load with the CLI, save, quit.
   const harmony = spawn(process.execPath, [SIM, xstage], { env, stdio: 'ignore' });
   t.teardown(() => { harmony.kill('SIGKILL'); });
-  const sessions = async () => (await sb.json<{ id: string; dcc: string }[]>(['sessions', '--json'])).filter((s) => s.dcc === 'harmony');
+  const sessions = async () => (await sb.sessions()).filter((s) => s.dcc === 'harmony');
   await eventually(async () => (await sessions()).length === 1, 'the simulator\'s connection');
   const loaded = await sb.run(['load', 'plateMain'], { cwd: shot });
   t.is(loaded.code, 0, loaded.stderr);

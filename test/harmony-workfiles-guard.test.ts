@@ -9,6 +9,7 @@ import fs from 'node:fs';
 import fsp from 'node:fs/promises';
 import path from 'node:path';
 import { sandbox } from './support/cli.ts';
+import { eventually } from './support/patience.ts';
 import { extractZip, zipDirectory } from '../kit/archive/index.ts';
 import { SimScene } from '../adapters/harmony/simulator/dom/index.ts';
 import { workRig } from './support/workfiles.ts';
@@ -75,8 +76,7 @@ test('two sessions saving to one archive: each is refused naming the other; --fo
 
   // B closes; A is alone on v008 now, but v008 is not what A last matched: refused, naming B's save.
   process.kill(b.pid, 'SIGKILL');
-  const connected = async () => (await sb.json<Array<{ id: string; connected: boolean }>>(['sessions', '--json'])).some((s) => s.id === b.session.id && s.connected);
-  for (let waited = 0; await connected(); waited++) t.true(waited < 500, 'the hub never noticed that B is gone');
+  await eventually('the hub to notice that B is gone', async () => !(await sb.sessions()).some((s) => s.id === b.session.id && s.connected));
   const again = await sb.run(['workfile', 'save', '--session', a.session.id], { cwd: shots });
   t.is(again.code, 1);
   t.true((await nodesIn(v008, sb.dir)).includes('Top/fromB'));

@@ -55,7 +55,7 @@ test('from the shell: call and --session take an id prefix; a Harmony keeps its 
   const deadline = Date.now() + PATIENCE_MS;
   let ids: string[] = [];
   while (Date.now() < deadline) {
-    ids = (await sb.json<{ id: string; dcc: string }[]>(['sessions', '--json'])).filter((s) => s.dcc === 'harmony').map((s) => s.id);
+    ids = (await sb.sessions()).filter((s) => s.dcc === 'harmony').map((s) => s.id);
     if (ids.length) break;
     await new Promise((r) => setTimeout(r, 100));
   }

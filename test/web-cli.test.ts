@@ -140,7 +140,7 @@ test('the page\'s Open starts Harmony on a version of the session\'s workfile, u
   t.regex(opened.body, /Opening sh010_anim_v002\.zip in a new harmony/);
   let second: Listed | undefined;
   for (const deadline = Date.now() + PATIENCE_MS * 2; !second && Date.now() < deadline; await new Promise((r) => setTimeout(r, 100))) {
-    second = (await sb.json<Listed[]>(['sessions', '--json'])).find((s) => s.dcc === 'harmony' && /sh010_anim_v002/.test(s.scene ?? ''));
+    second = (await sb.sessions()).find((s) => s.dcc === 'harmony' && /sh010_anim_v002/.test(s.scene ?? '')) as Listed | undefined;
   }
   if (!second) { t.fail('the Harmony opened from the page never connected'); return; }
   t.teardown(() => { try { process.kill(second.pid, 'SIGKILL'); } catch { /* gone */ } });

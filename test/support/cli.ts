@@ -7,6 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { PATIENCE_MS } from './patience.ts';
 import { hubPaths, isProcessAlive, readRuntime } from '../../kit/hub/runtime.ts';
 import { connectHub } from '../../kit/hub/client.ts';
+import type { SessionInfo } from '../../kit/adapter.ts';
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 export const BIN = path.join(ROOT, 'bin', 'dcc-kit.js');
@@ -18,6 +19,11 @@ export interface Sandbox {
   env: NodeJS.ProcessEnv;
   run(args: string[], opts?: { cwd?: string; env?: NodeJS.ProcessEnv; timeout?: number }): Promise<CliResult>;
   json<T = unknown>(args: string[], opts?: { cwd?: string; env?: NodeJS.ProcessEnv; timeout?: number }): Promise<T>;
+  /**
+   * The sandbox hub's sessions, asked from this process: for a test that polls until a DCC connects or goes
+   * (each `dcc-kit sessions` is a Node start); what the command prints is tested on its own.
+   */
+  sessions(): Promise<SessionInfo[]>;
   cleanup(): Promise<void>;
 }
 
@@ -60,6 +66,16 @@ export function sandbox(): Sandbox {
       const r = await run(args, opts);
       if (r.code !== 0) throw new Error(`dcc-kit ${args.join(' ')} exited ${r.code}: ${r.stderr}${r.stdout}`);
       return JSON.parse(r.stdout) as T;
+    },
+    async sessions() {
+      const info = await readRuntime(hubPaths(path.join(dir, 'kit')));
+      if (!info) return [];
+      const client = await connectHub({ port: info.port, token: info.token, connectTimeout: PATIENCE_MS });
+      try {
+        return await client.sessions();
+      } finally {
+        client.close();
+      }
     },
     async cleanup() {
       await stopHubIn(path.join(dir, 'kit'));
