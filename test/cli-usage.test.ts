@@ -58,7 +58,6 @@ test('failures exit 1 in --json mode as without it; hub logs -n 0 prints no line
   t.regex(rootIsFile.stderr, /the product store .*store-file is not a folder: change publish\.root in .*\.dcckitrc/);
   fs.rmSync(path.join(sb.env.HOME!, '.dcckitrc'));
   await sb.json(['hub', 'start', '--json']);
-  t.teardown(() => sb.run(['hub', 'stop']));
   const none = await sb.run(['hub', 'logs', '-n', '0']);
   t.is(none.code, 0);
   t.is(none.stdout, '');
@@ -72,7 +71,6 @@ test('failures exit 1 in --json mode as without it; hub logs -n 0 prints no line
 test('dcc-kit ui: an unknown --session is refused; a browser command that fails is reported with the key that names it', async (t) => {
   const sb = sandbox();
   t.teardown(() => sb.cleanup());
-  t.teardown(() => sb.run(['hub', 'stop']));
   const unknown = await sb.run(['ui', '--session', 'nope', '--url']);
   t.is(unknown.code, 1);
   t.regex(unknown.stderr, /no session "nope" is connected/);
@@ -111,7 +109,6 @@ test('houdini-setup --write: a missing folder is refused, not created; --classic
 test('a simulated Harmony stuck in a script dies on SIGTERM, as Harmony does', async (t) => {
   const sb = sandbox();
   t.teardown(() => sb.cleanup());
-  t.teardown(() => sb.run(['hub', 'stop']));
   const launched = await sb.json<{ pid: number }>(['launch', 'harmony', '--simulate', '--json']);
   t.teardown(() => { try { process.kill(launched.pid, 'SIGKILL'); } catch { /* gone */ } });
   const stuck = await sb.run(['call', 'harmony', '--script', 'while (true) {}', '--timeout', '500']);

@@ -17,7 +17,6 @@ async function startedHub(t: import('ava').ExecutionContext, rc: string | null):
   if (rc !== null) fs.writeFileSync(path.join(cwd, '.dcckitrc'), rc);
   const started = await sb.run(['hub', 'start', '--json'], { cwd });
   t.is(started.code, 0, started.stderr);
-  t.teardown(() => sb.run(['hub', 'stop']));
   const info = JSON.parse(fs.readFileSync(hubPaths(sb.env.DCC_KIT_HOME!).runtimeFile, 'utf8')) as { pid: number };
   return { sb, pid: info.pid, cwd };
 }
@@ -57,7 +56,6 @@ test('without chrt on PATH the hub starts anyway and logs why the policy stayed'
   const env = { PATH: path.dirname(process.execPath) };
   const started = await sb.run(['hub', 'start', '--json'], { env });
   t.is(started.code, 0, started.stderr);
-  t.teardown(() => sb.run(['hub', 'stop']));
   const info = JSON.parse(fs.readFileSync(hubPaths(sb.env.DCC_KIT_HOME!).runtimeFile, 'utf8')) as { pid: number };
   t.is(schedulingPolicyOf(info.pid), SCHEDULING_POLICY.normal);
   const logs = await sb.run(['hub', 'logs', '-n', '50']);

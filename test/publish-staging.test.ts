@@ -26,7 +26,6 @@ test('a starting hub removes the staging folders of a killed hub and keeps those
   fs.mkdirSync(foreign);
 
   const started = await sb.json<{ started: boolean }>(['hub', 'start', '--json']);
-  t.teardown(() => sb.run(['hub', 'stop']));
   t.true(started.started);
   await until(() => !fs.existsSync(orphan), PATIENCE_MS, 'the orphaned staging folder to go');
   t.true(fs.existsSync(live), 'a live process keeps its staging folder');

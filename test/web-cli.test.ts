@@ -107,7 +107,6 @@ test('a Harmony menu item opens the page on its view in the configured browser',
 test('the page\'s Open starts Harmony on a version of the session\'s workfile, under the default scheduling policy though the hub runs batch; other zips are refused', async (t) => {
   const sb = sandbox();
   t.teardown(() => sb.cleanup());
-  t.teardown(() => sb.run(['hub', 'stop']));
   fs.writeFileSync(path.join(sb.env.HOME!, '.dcckitrc'), 'harmony:\n  executable: simulator\n');
   const shots = path.join(sb.dir, 'shots');
   fs.mkdirSync(shots, { recursive: true });
