@@ -8,7 +8,7 @@ import { hubPaths } from '../kit/hub/runtime.ts';
 import { AWAITING, MANIFEST } from '../kit/store/index.ts';
 import { until } from './support/harmony.ts';
 import { PATIENCE_MS } from './support/patience.ts';
-import { shotOnDisk } from './support/pipeline.ts';
+import { farmShot } from './support/pipeline.ts';
 
 test('a hub killed while the farm renders: the next hub completes the render version when the job is done', async (t) => {
   // Tasks run only when the test says so (runUntilIdle), as a farm busy with other work would.
@@ -18,20 +18,7 @@ test('a hub killed while the farm renders: the next hub completes the render ver
   t.teardown(() => farm.close());
   const sb = sandbox();
   t.teardown(() => sb.cleanup());
-  const { shot, zip, store } = await shotOnDisk(sb.dir, {
-    shot: 'sh030', workfile: 'sh030_comp_v001',
-    projectRc: (root) => [
-      'context:', '  project: demo', '  fps: 24',
-      'publish:', `  root: ${root}`,
-      'farm:', '  afanasy:', '    host: 127.0.0.1', `    port: ${farm.port}`,
-      'web:', '  enabled: false', '',
-    ].join('\n'),
-    shotRc: 'context:\n  folder: shots/sh030\n  task: comp\n  frameStart: 1001\n  frameEnd: 1012\n',
-  });
-  const launched = await sb.json<{ pid: number }>(['launch', 'harmony', zip, '--simulate', '--json'], { cwd: shot });
-  t.teardown(() => { try { process.kill(launched.pid, 'SIGKILL'); } catch { /* gone */ } });
-  const created = await sb.run(['create', 'render', 'Farm', '--attr', 'target=farm', '--attr', 'review=false'], { cwd: shot });
-  t.is(created.code, 0, created.stderr);
+  const { shot, store } = await farmShot(t, sb, farm.port, { shot: 'sh030', frameEnd: 1012 });
   const published = await sb.run(['publish', '--repair'], { cwd: shot, timeout: PATIENCE_MS * 2 });
   t.is(published.code, 0, published.stderr + published.stdout);
   t.is(farm.jobIds().length, 1);
@@ -72,19 +59,7 @@ test('a hub stopped while the farm renders exits at once, and the next hub compl
   t.teardown(() => farm.close());
   const sb = sandbox();
   t.teardown(() => sb.cleanup());
-  const { shot, zip, store } = await shotOnDisk(sb.dir, {
-    shot: 'sh040', workfile: 'sh040_comp_v001',
-    projectRc: (root) => [
-      'context:', '  project: demo', '  fps: 24',
-      'publish:', `  root: ${root}`,
-      'farm:', '  afanasy:', '    host: 127.0.0.1', `    port: ${farm.port}`,
-      'web:', '  enabled: false', '',
-    ].join('\n'),
-    shotRc: 'context:\n  folder: shots/sh040\n  task: comp\n  frameStart: 1001\n  frameEnd: 1004\n',
-  });
-  const launched = await sb.json<{ pid: number }>(['launch', 'harmony', zip, '--simulate', '--json'], { cwd: shot });
-  t.teardown(() => { try { process.kill(launched.pid, 'SIGKILL'); } catch { /* gone */ } });
-  t.is((await sb.run(['create', 'render', 'Farm', '--attr', 'target=farm', '--attr', 'review=false'], { cwd: shot })).code, 0);
+  const { shot, store } = await farmShot(t, sb, farm.port, { shot: 'sh040', frameEnd: 1004 });
   const published = await sb.run(['publish', '--repair'], { cwd: shot, timeout: PATIENCE_MS * 2 });
   t.is(published.code, 0, published.stderr + published.stdout);
   const version = path.join(store, 'shots', 'sh040', 'renderFarm', 'v001');

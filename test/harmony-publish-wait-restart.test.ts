@@ -10,7 +10,7 @@ import { MANIFEST } from '../kit/store/index.ts';
 import { AfanasyClient, resolveAfanasySettings } from '../kit/farm/index.ts';
 import { until } from './support/harmony.ts';
 import { PATIENCE_MS } from './support/patience.ts';
-import { shotOnDisk } from './support/pipeline.ts';
+import { farmShot } from './support/pipeline.ts';
 
 test('publish --wait: the hub killed while the farm renders; the waiting command finishes when the restarted hub integrates', async (t) => {
   // Tasks run only when the test says so, as on a farm busy with other work.
@@ -20,17 +20,7 @@ test('publish --wait: the hub killed while the farm renders; the waiting command
   t.teardown(() => farm.close());
   const sb = sandbox();
   t.teardown(() => sb.cleanup());
-  const { shot, zip, store } = await shotOnDisk(sb.dir, {
-    shot: 'sh040', workfile: 'sh040_comp_v001',
-    projectRc: (root) => [
-      'context:', '  project: demo', '  fps: 24', 'publish:', `  root: ${root}`,
-      'farm:', '  afanasy:', '    host: 127.0.0.1', `    port: ${farm.port}`, 'web:', '  enabled: false', '',
-    ].join('\n'),
-    shotRc: 'context:\n  folder: shots/sh040\n  task: comp\n  frameStart: 1001\n  frameEnd: 1006\n',
-  });
-  const launched = await sb.json<{ pid: number }>(['launch', 'harmony', zip, '--simulate', '--json'], { cwd: shot });
-  t.teardown(() => { try { process.kill(launched.pid, 'SIGKILL'); } catch { /* gone */ } });
-  t.is((await sb.run(['create', 'render', 'Farm', '--attr', 'target=farm', '--attr', 'review=false'], { cwd: shot })).code, 0);
+  const { shot, store } = await farmShot(t, sb, farm.port, { shot: 'sh040', frameEnd: 1006 });
 
   const child = spawn(process.execPath, [BIN, 'publish', '--repair', '--wait'], { cwd: shot, env: sb.env });
   t.teardown(() => { if (child.exitCode === null) child.kill('SIGKILL'); });

@@ -19,6 +19,7 @@ import { openWorkfile } from '../../adapters/harmony/workfiles/local-copy.ts';
 import { ProductStore, type VersionManifest } from '../../kit/store/index.ts';
 import type { PublishReport } from '../../kit/publish/index.ts';
 import { PATIENCE_MS } from './patience.ts';
+import type { Sandbox } from './cli.ts';
 
 type T = { teardown(fn: () => unknown): void };
 
@@ -134,6 +135,27 @@ export async function shotOnDisk(dir: string, opts: { shot: string; workfile: st
   const zip = path.join(shot, 'work', `${opts.workfile}.zip`);
   await zipDirectory(src, zip);
   return { shot, zip, store };
+}
+
+/**
+ * The start of the farm-restart tests: a comp shot on disk whose project renders on the farm at `farmPort` (the
+ * Afanasy double's), a simulated Harmony launched through the CLI on its workfile, and a farm render instance
+ * `Farm` created in it. The Harmony is killed at teardown.
+ */
+export async function farmShot(t: T, sb: Sandbox, farmPort: number, opts: { shot: string; frameEnd: number }): Promise<{ shot: string; store: string }> {
+  const { shot, zip, store } = await shotOnDisk(sb.dir, {
+    shot: opts.shot, workfile: `${opts.shot}_comp_v001`,
+    projectRc: (root) => [
+      'context:', '  project: demo', '  fps: 24', 'publish:', `  root: ${root}`,
+      'farm:', '  afanasy:', '    host: 127.0.0.1', `    port: ${farmPort}`, 'web:', '  enabled: false', '',
+    ].join('\n'),
+    shotRc: `context:\n  folder: shots/${opts.shot}\n  task: comp\n  frameStart: 1001\n  frameEnd: ${opts.frameEnd}\n`,
+  });
+  const launched = await sb.json<{ pid: number }>(['launch', 'harmony', zip, '--simulate', '--json'], { cwd: shot });
+  t.teardown(() => { try { process.kill(launched.pid, 'SIGKILL'); } catch { /* gone */ } });
+  const created = await sb.run(['create', 'render', 'Farm', '--attr', 'target=farm', '--attr', 'review=false'], { cwd: shot });
+  if (created.code !== 0) throw new Error(`dcc-kit create render Farm exited ${created.code}: ${created.stderr}`);
+  return { shot, store };
 }
 
 /** Runs a publish through the hub and waits for its end: its report. */
