@@ -43,8 +43,8 @@ test('a module that hangs at import fails after the timeout; an edited file is r
     'project/node_modules/@studio/dcckit-plugins/package.json': JSON.stringify({ name: '@studio/dcckit-plugins', type: 'module', exports: { '.': { import: './src/index.js' } } }),
     'project/node_modules/@studio/dcckit-plugins/src/index.js': 'export const plugins = [{ label: "From A Package", order: 1.9, process() {} }];\n',
   });
-  const hung = await loadModules([path.join(dir, 'hang.mjs')], { ...LOAD, fromDir: dir, timeoutMs: 3000 });
-  t.regex(hung.problems[0]!.error, /does not load: did not finish importing within 3 s/);
+  const hung = await loadModules([path.join(dir, 'hang.mjs')], { ...LOAD, fromDir: dir, timeoutMs: 5000 });
+  t.regex(hung.problems[0]!.error, /does not load: did not finish importing within 5 s/);
 
   const first = await loadModules([path.join(dir, 'edit.mjs')], { ...LOAD, fromDir: dir });
   t.is((first.exports[0]!.value as { label: string }).label, 'First');
@@ -81,7 +81,7 @@ test('composing: studio plugins run beside the built-ins by order; one replaces 
 });
 
 test('a studio plugin that throws (at once or later) or hangs fails only its own result, named, with the timeout named; the run ends', async (t) => {
-  const hang = Object.assign(plugin('Validate Hangs', 1.2, { process: () => new Promise(() => {}) }), { studio: true, timeout: 3000 });
+  const hang = Object.assign(plugin('Validate Hangs', 1.2, { process: () => new Promise(() => {}) }), { studio: true, timeout: 5000 });
   const plugins = [
     plugin('Collect', 0, { process: (ctx) => { ctx.createInstance({ id: 'i1', name: 'renderMain', productType: 'render', families: [] }); } }),
     plugin('Validate Throws', 1.1, { process: () => { throw new TypeError('studio bug'); } }),
@@ -96,7 +96,7 @@ test('a studio plugin that throws (at once or later) or hangs fails only its own
   const byLabel = Object.fromEntries(report.results.map((r) => [r.plugin, r]));
   t.like(byLabel['Validate Throws']!.error, { name: 'TypeError', message: 'studio bug' });
   t.like(byLabel['Validate Rejects']!.error, { message: 'later' });
-  t.like(byLabel['Validate Hangs']!.error, { name: 'PluginTimeoutError', message: 'Validate Hangs did not finish within 3 s (publish.pluginTimeout); the publish went on without it' });
+  t.like(byLabel['Validate Hangs']!.error, { name: 'PluginTimeoutError', message: 'Validate Hangs did not finish within 5 s (publish.pluginTimeout); the publish went on without it' });
   t.true(byLabel['Validate Fine']!.success);
   t.false('Extract' in byLabel);
 });

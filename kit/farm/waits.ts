@@ -184,19 +184,22 @@ export async function waitForJobAndRelease(hub: HubServices, wait: FarmWaitRecor
   released?.then(() => { open = true; }, () => {});
   const polling = waitThroughOutages(hub, wait, client, pollMs);
   const info = released ? await Promise.race([polling, released.then(() => new Promise<never>(() => {}))]) : await polling;
-  if (info.status === 'done' && !open) {
+  if (info.status === 'done' && released && !open) {
     hub.log.info(`publish ${wait.runId}: farm job ${wait.jobId} done; ${event.product} v${event.version} waits for the publish to commit`);
     hub.emit('publish.farm', { ...event, state: 'rendered' });
-    await Promise.race([released, stopped(hub)]);
+    await unlessStopped(hub, released);
   }
   return info;
 }
 
-/** Rejects with the hub's stop reason when it stops. */
-function stopped(hub: HubServices): Promise<never> {
-  return new Promise((_resolve, reject) => {
-    if (hub.stopping.aborted) reject(hub.stopping.reason);
-    else hub.stopping.addEventListener('abort', () => reject(hub.stopping.reason), { once: true });
+/** `promise`, or a rejection with the hub's stop reason if the hub stops first (the listener goes either way). */
+function unlessStopped<T>(hub: HubServices, promise: Promise<T>): Promise<T> {
+  const signal = hub.stopping;
+  if (signal.aborted) return Promise.reject(signal.reason);
+  return new Promise<T>((resolve, reject) => {
+    const onStop = () => reject(signal.reason);
+    signal.addEventListener('abort', onStop, { once: true });
+    promise.then(resolve, reject).finally(() => signal.removeEventListener('abort', onStop));
   });
 }
 

@@ -4,7 +4,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { PATIENCE_MS } from './patience.ts';
+import { PATIENCE_MS, eventually } from './patience.ts';
 import { hubPaths, isProcessAlive, readRuntime } from '../../kit/hub/runtime.ts';
 import { connectHub } from '../../kit/hub/client.ts';
 import type { SessionInfo } from '../../kit/adapter.ts';
@@ -99,7 +99,6 @@ export async function stopHubIn(kitHome: string): Promise<void> {
       client.close();
     }
   } catch { /* not answering: killed below */ }
-  const deadline = Date.now() + 75_000;
-  while (isProcessAlive(info.pid) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 25));
+  await eventually(`hub ${info.pid} to exit`, () => !isProcessAlive(info.pid), 75_000).catch(() => {});
   if (isProcessAlive(info.pid)) process.kill(info.pid, 'SIGKILL');
 }
